@@ -1,0 +1,1 @@
+"""Platform edges: each adapter translates between one platform and the core."""

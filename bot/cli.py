@@ -1,0 +1,271 @@
+"""The ``digestbot`` command line. Argument parsing and printing only: the work happens in
+the core modules it calls."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from adapters.markdown import write_markdown
+from bot import __version__
+from bot.collect import CollectReport, collect
+from bot.config import LANGUAGES, Config, Secrets, TopicConfig, load_config, resolve_config_path
+from bot.digest import build_digest
+from bot.errors import ConfigError, DigestbotError, UsageError
+from bot.fetch import Fetcher
+from bot.models import host
+from bot.window import digest_window, today_in
+from storage import open_database
+from storage import repository as repo
+from storage.db import schema_version
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="digestbot",
+        description="Daily, cited news digests for a topic, delivered to chat.",
+        epilog="config: --config, else $DIGESTBOT_CONFIG, else ./config.toml, else the "
+        "bundled sample (offline demo)",
+    )
+    parser.add_argument("--config", metavar="PATH", help="configuration file (TOML)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--version", action="version", version=f"digestbot {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def topic_and_date(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--topic", metavar="SLUG", help="topic slug (default: the first)")
+        sub.add_argument(
+            "--date",
+            metavar="D",
+            type=_date,
+            help="digest date YYYY-MM-DD (default: today in the topic's timezone)",
+        )
+
+    sub = commands.add_parser("collect", help="fetch, extract, filter, store")
+    topic_and_date(sub)
+
+    sub = commands.add_parser("digest", help="build (collecting first) and render a digest")
+    topic_and_date(sub)
+    sub.add_argument("--lang", choices=LANGUAGES, help="language (default: the topic's)")
+    sub.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    sub.add_argument("--out", metavar="PATH", help="write to this file and print its path")
+    sub.add_argument("--no-collect", action="store_true", help="use stored articles only")
+
+    sub = commands.add_parser("sources", help="what was kept and rejected, with the reason")
+    topic_and_date(sub)
+    sub.add_argument("--rejected", action="store_true", help="also list rejected candidates")
+    sub.add_argument("--format", choices=("text", "json"), default="text")
+
+    sub = commands.add_parser("ask", help="a follow-up question over the stored sources")
+    sub.add_argument("question", metavar="QUESTION")
+    topic_and_date(sub)
+    sub.add_argument("--format", choices=("text", "json"), default="text")
+
+    commands.add_parser("chat", help="terminal chat: the same commands as Discord/Telegram")
+
+    sub = commands.add_parser("export", help="export digests")
+    sub.add_argument("target", choices=("jekyll",), help="export format")
+    sub.add_argument("--out", metavar="DIR", required=True)
+    sub.add_argument("--topic", metavar="SLUG")
+    sub.add_argument("--since", metavar="D", type=_date)
+
+    commands.add_parser("run", help="the service: scheduler + every configured adapter")
+    commands.add_parser("doctor", help="check config, database, tokens, endpoints")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # httpx logs every request URL at INFO; URLs can carry tokens.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    try:
+        return _dispatch(args)
+    except (ConfigError, UsageError) as exc:
+        print(f"digestbot: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DigestbotError as exc:
+        print(f"digestbot: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command in ("ask", "chat", "export", "run"):
+        print(f"digestbot: '{args.command}' is not implemented yet", file=sys.stderr)
+        return EXIT_USAGE
+    config_path = resolve_config_path(args.config)
+    config = load_config(config_path)
+    if args.command == "doctor":
+        return _doctor(config, config_path)
+    topic = config.topic(args.topic)
+    day: date = args.date or today_in(topic)
+    db = open_database(config.storage.path)
+    if args.command == "collect":
+        report = asyncio.run(_collect(config, topic, day, db))
+        _print_report(report)
+        return EXIT_OK
+    if args.command == "digest":
+        return _digest(args, config, topic, day, db)
+    if args.command == "sources":
+        return _sources(args, topic, day, db)
+    raise UsageError(f"unknown command {args.command}")  # argparse prevents this
+
+
+async def _collect(config: Config, topic: TopicConfig, day: date, db: Any) -> CollectReport:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks = {
+            "sources": bar.add_task("sources", total=len(topic.sources)),
+            "pages": bar.add_task("pages", total=None),
+        }
+
+        def advance(stage: str, count: int) -> None:
+            bar.advance(tasks[stage], count)
+
+        async with Fetcher(config.fetch) as fetcher:
+            return await collect(db, topic, day, fetcher, advance)
+
+
+def _print_report(report: CollectReport) -> None:
+    rejected = sum(report.rejected.values())
+    err.print(
+        f"[bold]{report.topic}[/] {report.day}: {report.candidates} candidates from "
+        f"{report.sources} sources"
+        + (f" ({len(report.failed_sources)} failed)" if report.failed_sources else "")
+        + f"; kept {report.kept} new articles ({report.kept_in_window} in the digest window)"
+        + (f", {report.already_known} already stored" if report.already_known else "")
+        + f"; rejected {rejected}"
+    )
+    if report.rejected:
+        table = Table("reason", "count", box=None, pad_edge=False)
+        for reason, count in report.rejected.most_common():
+            table.add_row(reason, str(count))
+        err.print(table)
+    for url, detail in report.failed_sources:
+        err.print(f"  source failed: {url}: {detail}", markup=False)
+
+
+def _digest(
+    args: argparse.Namespace, config: Config, topic: TopicConfig, day: date, db: Any
+) -> int:
+    language = args.lang or topic.language
+    if not args.no_collect:
+        _print_report(asyncio.run(_collect(config, topic, day, db)))
+    built = build_digest(db, topic, day, language)
+    if args.format == "json":
+        output = json.dumps(built.payload, ensure_ascii=False, indent=2) + "\n"
+    else:
+        output = built.markdown
+    if built.digest.mode == "extractive" and not built.digest.quiet:
+        err.print("mode: extractive (no MISTRAL_API_KEY): text quoted from the sources")
+    if args.out:
+        path = write_markdown(output, Path(args.out))
+        err.print(f"{built.title}: {len(built.digest.sources)} sources cited")
+        print(path)
+    else:
+        sys.stdout.write(output)
+    return EXIT_OK
+
+
+def _sources(args: argparse.Namespace, topic: TopicConfig, day: date, db: Any) -> int:
+    window = digest_window(topic, day)
+    kept = repo.articles_in(db, topic.slug, window)
+    rejected = repo.rejections_on(db, topic.slug, day)
+    if args.format == "json":
+        payload = {
+            "kept": [
+                {
+                    "url": a.url,
+                    "title": a.title,
+                    "published": a.published.isoformat(),
+                    "cluster": a.cluster,
+                }
+                for a in kept
+            ],
+            "rejected": [
+                {"url": r.url, "reason": str(r.reason), "detail": r.detail} for r in rejected
+            ],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    out = Console(highlight=False, soft_wrap=True)
+    table = Table(title=f"{topic.slug} {day}: kept ({len(kept)})", title_justify="left")
+    for column in ("cluster", "published (UTC)", "title", "site"):
+        table.add_column(column)
+    for article in kept:
+        table.add_row(
+            str(article.cluster),
+            f"{article.published:%m-%d %H:%M}",
+            article.title,
+            host(article.url),
+        )
+    out.print(table)
+    if args.rejected:
+        table = Table(title=f"rejected ({len(rejected)})", title_justify="left")
+        for column in ("reason", "title / url", "detail"):
+            table.add_column(column, overflow="fold")
+        for rejection in rejected:
+            table.add_row(str(rejection.reason), rejection.title or rejection.url, rejection.detail)
+        out.print(table)
+    elif rejected:
+        out.print(f"{len(rejected)} rejected: see --rejected")
+    return EXIT_OK
+
+
+def _doctor(config: Config, config_path: Path) -> int:
+    out = Console(highlight=False, soft_wrap=True)
+    problems = 0
+    out.print(f"config: {config_path} ({len(config.topics)} topic(s))")
+    try:
+        db = open_database(config.storage.path)
+        out.print(f"database: {config.storage.path} (schema version {schema_version(db)})")
+    except DigestbotError as exc:
+        out.print(f"database: FAILED: {exc}", markup=False)
+        problems += 1
+    secrets = Secrets.from_env()
+    for name, value in (
+        ("MISTRAL_API_KEY", secrets.mistral_api_key),
+        ("TELEGRAM_BOT_TOKEN", secrets.telegram_bot_token),
+        ("DISCORD_BOT_TOKEN", secrets.discord_bot_token),
+    ):
+        out.print(f"{name}: {'set' if value else 'not set'}")
+    if not secrets.mistral_api_key:
+        out.print("  digests are written in extractive mode (no language model)")
+    replay = config.fetch.replay_path()
+    if replay is not None:
+        out.print(f"fetch: replaying recorded responses from {replay} (no network)")
+    for topic in config.topics:
+        out.print(
+            f"topic {topic.slug}: {len(topic.sources)} sources, {topic.language}, "
+            f"{topic.delivery_time} {topic.timezone}"
+        )
+    return EXIT_FAILURE if problems else EXIT_OK

@@ -1,0 +1,171 @@
+"""Composition: stories in, a :class:`Digest` out. This module holds the extractive
+composer, which quotes the sources and invents nothing. Pure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from bot.config import TopicConfig
+from bot.filters.text import count_term, sentences
+from bot.i18n import text
+from bot.models import Digest, Highlight, Point, Rejection, SourceRef, Story, Window
+
+HIGHLIGHT_CHARS = 360
+KEY_POINT_CHARS = 180
+MAX_KEY_POINTS = 7
+HIGHLIGHT_SENTENCES = 2
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _body_sentences(story: Story) -> list[str]:
+    """Sentences of the article body: no headline, kicker or sub-heading lines."""
+    title = story.lead.title.strip()
+    lines = [
+        line.strip()
+        for line in story.lead.text.splitlines()
+        if line.strip() and line.strip() != title and not _is_heading(line.strip())
+    ]
+    return [s for s in sentences("\n".join(lines)) if len(s) > 25]
+
+
+def _is_heading(line: str) -> bool:
+    return len(line) < 80 and not line.endswith((".", "!", "?", "。", "！", "？", "”", '"'))
+
+
+def _fact_score(sentence: str, keywords: Sequence[str]) -> float:
+    numbers = len(_NUMBER.findall(sentence))
+    names = sum(count_term(k, sentence) for k in keywords)
+    return numbers + 0.5 * names - (0.5 if len(sentence) > KEY_POINT_CHARS else 0.0)
+
+
+def _key_fact(body: Sequence[str], used: Sequence[str], keywords: Sequence[str]) -> str:
+    """The sentence carrying the most figures and names that the highlight did not quote."""
+    rest = [s for s in body if s not in used and 50 <= len(s) <= 260]
+    if not rest:
+        return _clip(body[:1], KEY_POINT_CHARS) if body else ""
+    best = max(rest, key=lambda s: (_fact_score(s, keywords), -body.index(s)))
+    return _clip([best], KEY_POINT_CHARS)
+
+
+def _clip(sentences_: Sequence[str], limit: int) -> str:
+    out = ""
+    for sentence in sentences_:
+        candidate = f"{out} {sentence}".strip()
+        if out and len(candidate) > limit:
+            break
+        out = candidate
+        if len(out) >= limit:
+            break
+    if len(out) > limit:
+        cut = out[:limit].rsplit(" ", 1)[0]
+        out = cut.rstrip(",;:") + "…"
+    return out
+
+
+def compose_extractive(
+    topic: TopicConfig,
+    day: date,
+    language: str,
+    window: Window,
+    stories: Sequence[Story],
+    rejected: Sequence[Rejection] = (),
+    total_stories: int | None = None,
+) -> Digest:
+    """A digest quoted from the sources: highlights are each story's opening sentences,
+    key points its first sentence, the trend a count. Analysis needs a model and is left
+    out, and the rendering says so."""
+    if not stories:
+        return quiet_digest(topic, day, language, window, rejected)
+
+    sources: list[SourceRef] = []
+    highlights: list[Highlight] = []
+    key_points: list[Point] = []
+    for n, story in enumerate(stories, start=1):
+        lead = story.lead
+        sources.append(SourceRef(n, lead.title, lead.url, lead.published, lead.id))
+        body = _body_sentences(story)
+        quoted = body[:HIGHLIGHT_SENTENCES]
+        highlights.append(Highlight(lead.title, _clip(quoted, HIGHLIGHT_CHARS), (n,)))
+        fact = _key_fact(body, quoted, topic.keywords)
+        if len(key_points) < MAX_KEY_POINTS and fact:
+            key_points.append(Point(fact, (n,)))
+
+    count = max(total_stories or 0, len(stories))
+    top = max(range(len(stories)), key=lambda i: (stories[i].outlets, -i))
+    if stories[top].outlets > 1:
+        trend_text = text(
+            language,
+            "trend_extractive",
+            count=count,
+            hours=topic.window_hours,
+            headline=stories[top].lead.title,
+            outlets=stories[top].outlets,
+        )
+    else:
+        trend_text = text(
+            language,
+            "trend_extractive_single",
+            count=count,
+            hours=topic.window_hours,
+            headline=stories[0].lead.title,
+        )
+        top = 0
+    summary = " ".join(
+        f"{h.headline}." if not h.headline.endswith((".", "!", "?")) else h.headline
+        for h in highlights[:3]
+    )
+    return Digest(
+        topic=topic.slug,
+        topic_name=topic.name,
+        date=day,
+        language=language,
+        mode="extractive",
+        trend=Point(trend_text, (top + 1,)),
+        highlights=tuple(highlights),
+        analysis=(),
+        key_points=tuple(key_points),
+        thoughts=(),
+        sources=tuple(sources),
+        summary=summary,
+        tags=_tags(topic, stories),
+        rejected=tuple(rejected),
+    )
+
+
+def quiet_digest(
+    topic: TopicConfig,
+    day: date,
+    language: str,
+    window: Window,
+    rejected: Sequence[Rejection] = (),
+    mode: str = "extractive",
+) -> Digest:
+    end = window.end.astimezone(topic.tz).strftime("%Y-%m-%d %H:%M")
+    return Digest(
+        topic=topic.slug,
+        topic_name=topic.name,
+        date=day,
+        language=language,
+        mode="model" if mode == "model" else "extractive",
+        trend=Point(text(language, "quiet", name=topic.name, hours=topic.window_hours, end=end)),
+        highlights=(),
+        analysis=(),
+        key_points=(),
+        thoughts=(),
+        sources=(),
+        summary=text(language, "quiet_summary", name=topic.name),
+        tags=(),
+        rejected=tuple(rejected),
+        quiet=True,
+    )
+
+
+def _tags(topic: TopicConfig, stories: Sequence[Story]) -> tuple[str, ...]:
+    """The topic's keywords that the day's stories actually mention, most mentioned first."""
+    counts = {
+        keyword: sum(count_term(keyword, f"{s.lead.title}\n{s.lead.text}") for s in stories)
+        for keyword in topic.keywords
+    }
+    return tuple(k for k, c in sorted(counts.items(), key=lambda kv: -kv[1]) if c)

@@ -1,0 +1,248 @@
+"""Configuration: TOML validated into pydantic models.
+
+The file is found by ``--config``, else ``$DIGESTBOT_CONFIG``, else ``./config.toml``, else
+the sample configuration bundled with digestbot (the offline demo). Secrets never live
+here: tokens and keys come only from environment variables (see :class:`Secrets`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.errors import ConfigError
+
+BUNDLED_DIR = Path(__file__).parent / "sample"
+BUNDLED_CONFIG = BUNDLED_DIR / "config.toml"
+BUNDLED_CORPUS = BUNDLED_DIR / "corpus"
+# A replay_dir of this value means the sample corpus shipped inside the package, so the
+# example config works wherever digestbot is installed.
+BUNDLED_REPLAY = "bundled"
+
+Language = Literal["en", "zh-TW"]
+LANGUAGES: tuple[str, ...] = ("en", "zh-TW")
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StorageConfig(_Section):
+    path: str = "digestbot.db"
+
+
+class FetchConfig(_Section):
+    timeout_s: Annotated[float, Field(gt=0, le=300)] = 20
+    max_bytes: Annotated[int, Field(ge=1024)] = 5_000_000
+    allow_private_networks: bool = False
+    max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
+    per_host_concurrency: Annotated[int, Field(ge=1, le=32)] = 2
+    concurrency: Annotated[int, Field(ge=1, le=256)] = 16
+    replay_dir: str = ""
+
+    def replay_path(self) -> Path | None:
+        if not self.replay_dir:
+            return None
+        if self.replay_dir == BUNDLED_REPLAY:
+            return BUNDLED_CORPUS
+        return Path(self.replay_dir)
+
+
+class MistralConfig(_Section):
+    model: str = "mistral-small-latest"
+    embed_model: str = "mistral-embed"
+    server_url: str = ""
+
+
+class TelegramConfig(_Section):
+    api_base_url: str = ""
+
+
+class DiscordConfig(_Section):
+    api_base_url: str = ""
+    gateway_url: str = ""
+
+
+class SourceConfig(_Section):
+    kind: Literal["rss", "atom", "search", "json"]
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")]
+    name: str = ""
+
+
+class TopicConfig(_Section):
+    slug: Annotated[str, Field(pattern=SLUG_PATTERN)]
+    name: Annotated[str, Field(min_length=1)]
+    language: Language = "en"
+    timezone: str = "UTC"
+    delivery_time: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "08:00"
+    window_hours: Annotated[int, Field(ge=1, le=24 * 14)] = 24
+    history_days: Annotated[int, Field(ge=1, le=90)] = 7
+    keywords: Annotated[list[str], Field(min_length=1)]
+    aliases: list[str] = []
+    context: list[str] = []
+    exclude: list[str] = []
+    max_stories: Annotated[int, Field(ge=1, le=30)] = 6
+    sources: list[SourceConfig] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("expected an IANA timezone such as 'Europe/Paris'") from exc
+        return value
+
+    @field_validator("keywords", "aliases", "context", "exclude")
+    @classmethod
+    def _no_blank_terms(cls, value: list[str]) -> list[str]:
+        if any(not term.strip() for term in value):
+            raise ValueError("expected non-empty words or phrases")
+        return [term.strip() for term in value]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def delivery(self) -> time:
+        hour, minute = self.delivery_time.split(":")
+        return time(int(hour), int(minute))
+
+
+class Config(_Section):
+    storage: StorageConfig = StorageConfig()
+    fetch: FetchConfig = FetchConfig()
+    mistral: MistralConfig = MistralConfig()
+    telegram: TelegramConfig = TelegramConfig()
+    discord: DiscordConfig = DiscordConfig()
+    topics: Annotated[list[TopicConfig], Field(min_length=1)]
+
+    @field_validator("topics")
+    @classmethod
+    def _unique_slugs(cls, topics: list[TopicConfig]) -> list[TopicConfig]:
+        seen: set[str] = set()
+        for topic in topics:
+            if topic.slug in seen:
+                raise ValueError(f"expected unique slugs, '{topic.slug}' appears twice")
+            seen.add(topic.slug)
+        return topics
+
+    def topic(self, slug: str | None) -> TopicConfig:
+        """The topic named ``slug``, or the first configured one when ``slug`` is None."""
+        if slug is None:
+            return self.topics[0]
+        for topic in self.topics:
+            if topic.slug == slug:
+                return topic
+        known = ", ".join(t.slug for t in self.topics)
+        raise ConfigError(f"unknown topic '{slug}' (configured: {known})")
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Tokens and keys, read from the environment only; never printed or logged."""
+
+    mistral_api_key: str | None
+    telegram_bot_token: str | None
+    discord_bot_token: str | None
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Secrets:
+        env = os.environ if environ is None else environ
+        return cls(
+            mistral_api_key=env.get("MISTRAL_API_KEY") or None,
+            telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            discord_bot_token=env.get("DISCORD_BOT_TOKEN") or None,
+        )
+
+
+def resolve_config_path(explicit: str | None, environ: dict[str, str] | None = None) -> Path:
+    """``--config``, else ``$DIGESTBOT_CONFIG``, else ``./config.toml``, else the bundled one."""
+    env = os.environ if environ is None else environ
+    if explicit:
+        return Path(explicit)
+    if env.get("DIGESTBOT_CONFIG"):
+        return Path(env["DIGESTBOT_CONFIG"])
+    local = Path("config.toml")
+    if local.exists():
+        return local
+    return BUNDLED_CONFIG
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate ``path``; every problem becomes one :class:`ConfigError`."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_config(data, source=str(path))
+
+
+def parse_config(data: dict[str, Any], source: str = "config") -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe(error) for error in exc.errors()]
+        raise ConfigError(f"{source}: invalid configuration\n" + "\n".join(problems)) from None
+
+
+def _describe(error: Any) -> str:
+    key = _key_path(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"  {key}: unknown key"
+    if kind == "missing":
+        return f"  {key}: required key is missing"
+    value = error.get("input")
+    message = str(error["msg"])
+    message = re.sub(r"^Value error, ", "", message)
+    if kind == "string_pattern_mismatch":
+        message = _PATTERN_HINTS.get(key.rsplit(".", 1)[-1], message)
+    elif kind == "literal_error" or message.startswith("Input should be "):
+        message = "expected " + message.removeprefix("Input should be ")
+    elif message.startswith(("List should have", "String should have")):
+        message = "expected a value that " + message[0].lower() + message[1:]
+    return f"  {key} = {_show(value)}: {message}"
+
+
+_PATTERN_HINTS = {
+    "slug": "expected lower-case letters, digits and '-' (at most 40), e.g. 'mistral'",
+    "delivery_time": "expected a 24-hour time HH:MM such as '08:00'",
+    "url": "expected an http:// or https:// URL",
+}
+
+
+def _key_path(loc: tuple[str | int, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + part
+    return path or "(top level)"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "{...}"
+    return repr(value)

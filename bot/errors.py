@@ -1,0 +1,53 @@
+"""Every error digestbot raises on purpose.
+
+    DigestbotError
+    ├── ConfigError          bad or missing configuration (exit code 2, no traceback)
+    ├── UsageError           a command was given bad arguments (exit code 2)
+    ├── FetchError           one URL could not be fetched; carries a rejection ``reason``
+    ├── ExtractError         a page was fetched but holds no article
+    ├── StorageError         the database could not be opened or migrated
+    └── RenderError          a digest rendered to broken Markdown (a bug, never shipped)
+
+Lower-level exceptions (httpx, feedparser, sqlite) are converted into these at the
+boundary with ``raise ... from exc`` so callers need to know only this tree.
+"""
+
+from __future__ import annotations
+
+
+class DigestbotError(Exception):
+    """Base class of every error digestbot raises on purpose."""
+
+
+class ConfigError(DigestbotError):
+    """The configuration file is missing, unreadable or invalid."""
+
+
+class UsageError(DigestbotError):
+    """A command was given arguments it cannot use."""
+
+
+class FetchError(DigestbotError):
+    """A URL could not be fetched.
+
+    ``reason`` is one of the public rejection reasons (``fetch_error``,
+    ``blocked_address``, ``too_large``) so the caller can store it as is.
+    """
+
+    def __init__(self, url: str, reason: str, detail: str) -> None:
+        super().__init__(f"{url}: {detail}")
+        self.url = url
+        self.reason = reason
+        self.detail = detail
+
+
+class ExtractError(DigestbotError):
+    """A page was fetched but no article text could be extracted from it."""
+
+
+class StorageError(DigestbotError):
+    """The database could not be opened, migrated or written."""
+
+
+class RenderError(DigestbotError):
+    """A rendered digest failed its own Markdown validation."""

@@ -1,0 +1,51 @@
+"""Article text and metadata from HTML, with trafilatura."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import trafilatura
+
+from bot.errors import ExtractError
+from bot.models import Page
+
+# trafilatura logs every page it finds nothing in at WARNING; we record those as
+# extract_error rejections instead.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
+MIN_TEXT_CHARS = 40
+
+
+def extract_page(content: bytes, url: str) -> Page:
+    html = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else content
+    try:
+        document = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, favor_precision=True
+        )
+    except Exception as exc:  # trafilatura raises a zoo of lxml/parser errors
+        raise ExtractError(f"unreadable HTML: {type(exc).__name__}") from exc
+    if not isinstance(document, trafilatura.settings.Document):
+        raise ExtractError("no article text found on the page")
+    text = (document.text or "").strip()
+    if len(text) < MIN_TEXT_CHARS:
+        raise ExtractError("no article text found on the page")
+    return Page(
+        title=(document.title or "").strip(),
+        text=text,
+        published=_parse_date(document.date),
+        author=(document.author or None),
+        language=(getattr(document, "language", None) or None),
+    )
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)

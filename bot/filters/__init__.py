@@ -1,0 +1,1 @@
+"""Pure functions that decide which candidates become sources, each with a stored reason."""

@@ -1,0 +1,84 @@
+"""Near-duplicate detection: syndicated copies of one story become one cluster.
+
+Each text becomes a set of word shingles; two texts whose shingle sets overlap enough
+(Jaccard, or containment for a copy that trimmed or padded the original) are the same
+story. Clusters are connected components of that relation, and each keeps one lead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.filters.text import words
+
+SHINGLE_WORDS = 4
+JACCARD_SAME = 0.45
+CONTAINMENT_SAME = 0.7
+
+
+def content_hash(text: str) -> str:
+    normalised = re.sub(r"\s+", " ", text).strip().lower()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def shingles(text: str) -> frozenset[int]:
+    tokens = [t.lower() for t in words(text)]
+    if len(tokens) < SHINGLE_WORDS:
+        return frozenset({hash(" ".join(tokens))}) if tokens else frozenset()
+    return frozenset(
+        hash(" ".join(tokens[i : i + SHINGLE_WORDS]))
+        for i in range(len(tokens) - SHINGLE_WORDS + 1)
+    )
+
+
+def similarity(a: frozenset[int], b: frozenset[int]) -> float:
+    """The larger of Jaccard and containment of the smaller set in the larger."""
+    if not a or not b:
+        return 0.0
+    common = len(a & b)
+    jaccard = common / len(a | b)
+    containment = common / min(len(a), len(b))
+    return max(jaccard, containment * JACCARD_SAME / CONTAINMENT_SAME)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    lead: int
+    members: tuple[int, ...]
+    scores: dict[int, float]
+
+
+def cluster_texts(texts: Sequence[str]) -> list[Cluster]:
+    """Group indexes of ``texts`` into clusters of near-duplicates.
+
+    The lead of a cluster is its lowest index: callers order texts by preference
+    (already stored first, then earliest published), so the original wins.
+    """
+    sets = [shingles(t) for t in texts]
+    parent = list(range(len(texts)))
+    best: dict[int, float] = {}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(sets)):
+        for j in range(i + 1, len(sets)):
+            score = similarity(sets[i], sets[j])
+            if score >= JACCARD_SAME:
+                best[j] = max(best.get(j, 0.0), score)
+                root_i, root_j = find(i), find(j)
+                if root_i != root_j:
+                    parent[max(root_i, root_j)] = min(root_i, root_j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(texts)):
+        groups.setdefault(find(i), []).append(i)
+    return [
+        Cluster(lead=root, members=tuple(members), scores={m: best.get(m, 1.0) for m in members})
+        for root, members in sorted(groups.items())
+    ]

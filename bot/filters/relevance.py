@@ -1,0 +1,269 @@
+"""Is a page about the topic, about something else that shares its name, or off topic?
+
+Evidence is counted where a reader would look: the title weighs most, then the lead, then
+the body. A topic's ``keywords`` are distinctive names (a match is strong evidence); its
+``aliases`` are short names that other things share ("Mistral" is also a wind, a warship,
+a car, a hotel, a poet). An alias alone counts only next to the topic's ``context`` words,
+and an alias surrounded by another sense's vocabulary is a homonym.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.filters.text import count_common_noun, count_term, term_pattern
+from bot.models import Reason
+
+LEAD_CHARS = 600
+LEAD_MIN_CHARS = 200
+ALIAS_CONTEXT_WORDS = 3
+RELEVANT_SCORE = 3.0
+
+# Vocabulary of the other things a product or company name is commonly shared with.
+# Generic on purpose: it describes winds, ships and hotels, not any one page.
+HOMONYM_SENSES: dict[str, tuple[str, ...]] = {
+    "weather or wind": (
+        "wind",
+        "winds",
+        "gust",
+        "gusts",
+        "gusting",
+        "km/h",
+        "mph",
+        "knots",
+        "weather",
+        "forecast",
+        "forecasters",
+        "meteorological",
+        "storm",
+        "temperatures",
+        "chill",
+        "vent",
+        "vents",
+        "rafales",
+        "météo",
+        "Météo-France",
+        "tramontane",
+        "sirocco",
+        "cold air",
+        "blows",
+        "blowing",
+        "wildfire",
+        "wildfires",
+    ),
+    "a hotel or venue": (
+        "hotel",
+        "hôtel",
+        "resort",
+        "rooms",
+        "suite",
+        "suites",
+        "booking",
+        "book now",
+        "check-in",
+        "guests",
+        "sea view",
+        "beachfront",
+        "beach",
+        "spa",
+        "breakfast",
+        "pool",
+        "per night",
+        "reservation",
+        "chambres",
+        "stay",
+        "restaurant",
+        "menu",
+    ),
+    "a ship or weapon": (
+        "navy",
+        "naval",
+        "warship",
+        "amphibious",
+        "helicopter carrier",
+        "vessel",
+        "frigate",
+        "fleet",
+        "sailors",
+        "deck",
+        "hull",
+        "marine nationale",
+        "missile",
+        "missiles",
+        "air defence",
+        "air defense",
+        "surface-to-air",
+        "armed forces",
+        "defence ministry",
+        "defense ministry",
+        "deployment",
+        "port call",
+        "troops",
+    ),
+    "a vehicle": (
+        "car",
+        "cars",
+        "coupé",
+        "coupe",
+        "spyder",
+        "roadster",
+        "convertible",
+        "auction",
+        "concours",
+        "Maserati",
+        "engine",
+        "horsepower",
+        "bhp",
+        "chassis",
+        "gearbox",
+        "straight-six",
+        "mileage",
+        "restoration",
+        "vintage",
+        "classic car",
+        "motorcycle",
+        "bicycle",
+        "yacht",
+        "sailboat",
+        "boat",
+    ),
+    "a person": (
+        "poet",
+        "poète",
+        "poem",
+        "poems",
+        "poetry",
+        "Nobel",
+        "novelist",
+        "born",
+        "died",
+        "birthday",
+        "anniversary",
+        "biography",
+        "footballer",
+        "striker",
+        "midfielder",
+        "goalkeeper",
+        "singer",
+        "album",
+        "actor",
+        "actress",
+        "Provençal",
+        "Occitan",
+        "Félibrige",
+        "statue",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Relevance:
+    score: float
+    reason: Reason | None
+    detail: str
+
+
+def _count_all(terms: list[str] | tuple[str, ...], text: str) -> dict[str, int]:
+    return {term: n for term in terms if (n := count_term(term, text))}
+
+
+def _lead(text: str, title: str) -> str:
+    """The opening paragraphs a reader sees first (at least LEAD_MIN_CHARS of them)."""
+    paragraphs = [p.strip() for p in text.strip().split("\n") if p.strip()]
+    if paragraphs and title and paragraphs[0] == title.strip():
+        paragraphs = paragraphs[1:]
+    lead = ""
+    for paragraph in paragraphs:
+        lead = f"{lead}\n{paragraph}" if lead else paragraph
+        if len(lead) >= LEAD_MIN_CHARS:
+            break
+    return lead[:LEAD_CHARS]
+
+
+def assess(
+    title: str,
+    text: str,
+    keywords: list[str],
+    aliases: list[str],
+    context: list[str],
+    exclude: list[str],
+) -> Relevance:
+    """Score a page against a topic and say why it is rejected, if it is."""
+    lead = _lead(text, title)
+    body = text
+
+    excluded = _count_all(exclude, f"{title}\n{lead}")
+    if excluded:
+        terms = ", ".join(sorted(excluded))
+        return Relevance(0.0, Reason.OFF_TOPIC, f"matches excluded term(s): {terms}")
+
+    strong_title = sum(_count_all(keywords, title).values())
+    strong_lead = sum(_count_all(keywords, lead).values())
+    strong_body = sum(_count_all(keywords, body).values())
+    # Aliases and context words inside a keyword ("Mistral" in "Mistral AI") are that
+    # keyword's evidence, already counted.
+    bare_title, bare_lead, bare_body = (_without(keywords, t) for t in (title, lead, body))
+    alias_title = sum(_count_all(aliases, bare_title).values())
+    alias_lead = sum(_count_all(aliases, bare_lead).values())
+    alias_body = sum(_count_all(aliases, bare_body).values())
+    context_hits = _count_all(context, f"{bare_title}\n{bare_body}")
+
+    senses = _homonym_senses(f"{title}\n{body}")
+    best_sense, sense_terms = max(senses.items(), key=lambda kv: len(kv[1]), default=("", []))
+    other_evidence = len(sense_terms)
+    topic_evidence = len(context_hits)
+
+    score = 3.0 * strong_title + 2.0 * min(strong_lead, 3) + 0.5 * min(strong_body, 10)
+    if alias_title or alias_body:
+        # An alias counts only as far as the topic's own vocabulary surrounds it.
+        alias_weight = min(topic_evidence, ALIAS_CONTEXT_WORDS) / ALIAS_CONTEXT_WORDS
+        score += alias_weight * (
+            3.0 * min(alias_title, 1) + 1.5 * min(alias_lead, 1) + 0.5 * min(alias_body, 6)
+        )
+
+    mentioned = strong_title + strong_body + alias_title + alias_body
+    if not mentioned:
+        common = sum(count_common_noun(alias, f"{title}\n{body}") for alias in aliases)
+        if common and sense_terms:
+            shown = ", ".join(sense_terms[:5])
+            return Relevance(
+                score,
+                Reason.HOMONYM,
+                f"the name appears only as a common noun, {best_sense} ({shown})",
+            )
+        return Relevance(score, Reason.OFF_TOPIC, "does not mention the topic at all")
+
+    if (
+        strong_title == 0
+        and strong_lead == 0
+        and other_evidence >= 3
+        and (other_evidence >= 2 * topic_evidence)
+    ):
+        shown = ", ".join(sense_terms[:5])
+        return Relevance(score, Reason.HOMONYM, f"the name refers to {best_sense} here ({shown})")
+    if score < RELEVANT_SCORE:
+        passing = strong_body + alias_body <= 1 and not (strong_title or strong_lead)
+        if passing and not alias_title:
+            detail = "mentions the topic only in passing"
+        else:
+            detail = f"relevance score {score:.1f} below {RELEVANT_SCORE:.1f}"
+        if other_evidence >= 2 and other_evidence > topic_evidence:
+            shown = ", ".join(sense_terms[:5])
+            return Relevance(score, Reason.HOMONYM, f"{detail}; reads as {best_sense} ({shown})")
+        return Relevance(score, Reason.OFF_TOPIC, detail)
+    return Relevance(score, None, f"relevance score {score:.1f}")
+
+
+def _without(terms: list[str], text: str) -> str:
+    for term in terms:
+        text = term_pattern(term).sub(" ", text)
+    return text
+
+
+def _homonym_senses(text: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for sense, vocabulary in HOMONYM_SENSES.items():
+        hits = [term for term in vocabulary if count_term(term, text)]
+        if hits:
+            found[sense] = hits
+    return found

@@ -1,0 +1,48 @@
+"""Small text helpers shared by the filters."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+(?=[\"“'(\[A-Z0-9À-ÖØ-Þ\u4e00-\u9fff])")
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def sentences(text: str) -> list[str]:
+    out: list[str] = []
+    for paragraph in text.splitlines():
+        paragraph = paragraph.strip()
+        if paragraph:
+            out.extend(s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip())
+    return out
+
+
+@lru_cache(maxsize=1024)
+def term_pattern(term: str) -> re.Pattern[str]:
+    body = r"\s+".join(re.escape(part) for part in term.split())
+    # A trailing hyphen+digit is a version ("mistral-embed-2"), still the same name.
+    return re.compile(rf"(?<![\w-]){body}(?![\w]|-[^\W\d])", re.IGNORECASE)
+
+
+def _capitals(text: str) -> int:
+    return sum(1 for ch in text if ch.isupper())
+
+
+def count_term(term: str, text: str) -> int:
+    """Whole-word matches of a word or phrase. A term written with capitals is a proper
+    noun: a match needs at least as many capitals ("Le Chat" or "LE CHAT" the product,
+    not "le chat" or "Le chat" the cat)."""
+    needed = _capitals(term)
+    return sum(1 for match in term_pattern(term).findall(text) if _capitals(match) >= needed)
+
+
+def count_common_noun(term: str, text: str) -> int:
+    """Matches of a capitalised name written all in lower case ("le mistral", the wind)."""
+    if not any(ch.isupper() for ch in term):
+        return 0
+    return sum(1 for match in term_pattern(term).findall(text) if match == match.lower())

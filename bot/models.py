@@ -1,0 +1,148 @@
+"""The core's own types. Adapters and storage translate to and from these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Literal
+from urllib.parse import urlsplit
+
+
+class Reason(StrEnum):
+    """Why a candidate did not become a source. Part of the public JSON interface."""
+
+    DUPLICATE = "duplicate"
+    OFF_TOPIC = "off_topic"
+    HOMONYM = "homonym"
+    SPAM = "spam"
+    STALE = "stale"
+    FETCH_ERROR = "fetch_error"
+    EXTRACT_ERROR = "extract_error"
+    BLOCKED_ADDRESS = "blocked_address"
+    TOO_LARGE = "too_large"
+
+
+Mode = Literal["model", "extractive"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One item announced by a source, before its page is fetched."""
+
+    url: str
+    title: str
+    summary: str
+    published: datetime | None
+    source_url: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """An article page after extraction."""
+
+    title: str
+    text: str
+    published: datetime | None
+    author: str | None
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A candidate that was fetched and extracted and passed every filter."""
+
+    url: str
+    canonical_url: str
+    title: str
+    text: str
+    published: datetime
+    fetched: datetime
+    language: str | None
+    content_hash: str
+    source_url: str
+    author: str | None = None
+    link: str = ""
+    """The URL as the source announced it, when redirects led elsewhere."""
+    relevance: float = 0.0
+    id: int | None = None
+    cluster: int | None = None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    url: str
+    reason: Reason
+    detail: str
+    title: str = ""
+    published: datetime | None = None
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Window:
+    """The span of publication times one digest covers (UTC, end exclusive)."""
+
+    start: datetime
+    end: datetime
+
+    def __contains__(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass(frozen=True)
+class Story:
+    """One event: its best article (``lead``) and the other URLs that carried it."""
+
+    lead: Article
+    copies: tuple[str, ...] = ()
+
+    @property
+    def outlets(self) -> int:
+        return len({host(url) for url in (self.lead.url, *self.copies)})
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    n: int
+    title: str
+    url: str
+    published: datetime
+    article_id: int | None
+
+
+@dataclass(frozen=True)
+class Highlight:
+    headline: str
+    text: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Point:
+    text: str
+    citations: tuple[int, ...] = ()
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Digest:
+    topic: str
+    topic_name: str
+    date: date
+    language: str
+    mode: Mode
+    trend: Point | None
+    highlights: tuple[Highlight, ...]
+    analysis: tuple[Point, ...]
+    key_points: tuple[Point, ...]
+    thoughts: tuple[Point, ...]
+    sources: tuple[SourceRef, ...]
+    summary: str
+    tags: tuple[str, ...] = ()
+    rejected: tuple[Rejection, ...] = field(default=())
+    quiet: bool = False
+
+
+def host(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")

@@ -1,0 +1,169 @@
+"""Rendering: a :class:`Digest` to a Jekyll-style Markdown post (seed format) or to the
+public JSON shape. Every Markdown rendering is parsed back and checked before it leaves.
+Pure."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from bot.errors import RenderError
+from bot.i18n import text
+from bot.models import Digest, Point
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
+_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))")
+_CITATION = re.compile(r"\[(\d+)\]")
+_PARSER = MarkdownIt("commonmark")
+_ESCAPED_MARKERS = {"\\*": "\ue000", "\\_": "\ue001"}
+_URL_UNSAFE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\n": ""}
+
+
+def escape_inline(value: str) -> str:
+    """Text from the web, made inert: no emphasis, links, HTML or block syntax."""
+    flat = " ".join(value.split())
+    escaped = _MD_SPECIAL.sub(r"\\\1", flat)
+    return _LINE_START.sub(_escape_line_start, escaped)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    indent, marker = match.group(1), match.group(2)
+    if marker[0].isdigit():
+        return indent + marker + "\\"  # "1." -> "1\." (the dot follows)
+    return indent + "\\" + marker
+
+
+def safe_url(url: str) -> str:
+    return "".join(_URL_UNSAFE.get(ch, ch) for ch in url)
+
+
+def _cite(citations: tuple[int, ...]) -> str:
+    return "".join(f"[{n}]" for n in citations)
+
+
+def _point(point: Point) -> str:
+    cited = _cite(point.citations)
+    body = escape_inline(point.text)
+    if point.label:
+        body = f"**{escape_inline(point.label)}**: {body}"
+    return f"{body} {cited}".rstrip()
+
+
+def title_of(digest: Digest) -> str:
+    return text(digest.language, "title", TOPIC=digest.topic.upper(), date=digest.date.isoformat())
+
+
+def _yaml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def render_markdown(digest: Digest, model_name: str = "") -> str:
+    lang = digest.language
+    topic_tag = digest.topic.upper()
+    tags = [*digest.tags, topic_tag, "AI", "Digest"]
+    lines = [
+        "---",
+        "layout: post",
+        f"title: {_yaml_string(title_of(digest))}",
+        f"tagline: {_yaml_string(text(lang, 'tagline', n=len(digest.sources), TOPIC=topic_tag))}",
+        f"date: {digest.date.isoformat()}",
+        f"model: {digest.topic}",
+        f"categories: [{digest.topic}, daily]",
+        "tags: [" + ", ".join(_yaml_string(t) for t in dict.fromkeys(tags)) + "]",
+        f"ai_summary: {_yaml_string(digest.summary)}",
+        f"mode: {digest.mode}",
+        "---",
+    ]
+    if digest.mode == "extractive" and not digest.quiet:
+        lines += ["", text(lang, "extractive_notice")]
+    if digest.trend is not None:
+        lines += ["", f"## {text(lang, 'trend')}", "", _point(digest.trend)]
+    if digest.highlights:
+        lines += ["", f"## {text(lang, 'highlights')}", ""]
+        for item in digest.highlights:
+            lines += [
+                f"- **{escape_inline(item.headline)}**  ",
+                f"  {escape_inline(item.text)} {_cite(item.citations)}".rstrip(),
+            ]
+    for key, points in (
+        ("analysis", digest.analysis),
+        ("key_points", digest.key_points),
+        ("thoughts", digest.thoughts),
+    ):
+        if points:
+            lines += ["", f"## {text(lang, key)}", ""]
+            lines += [f"- {_point(p)}" for p in points]
+    if digest.sources:
+        lines += ["", f"## {text(lang, 'sources')}", ""]
+        lines += [
+            f"{s.n}. [{escape_inline(s.title) or safe_url(s.url)}]({safe_url(s.url)})"
+            for s in digest.sources
+        ]
+    footer_key = "footer_model" if digest.mode == "model" else "footer_extractive"
+    lines += ["", "---", "", text(lang, footer_key, n=len(digest.sources), model=model_name)]
+    markdown = "\n".join(lines) + "\n"
+    validate_markdown(markdown, digest)
+    return markdown
+
+
+def validate_markdown(markdown: str, digest: Digest) -> None:
+    """Raise :class:`RenderError` unless the post parses cleanly: front matter closed, no
+    stray emphasis markers, every ``[n]`` resolving, sources list linking each source."""
+    if not markdown.startswith("---\n") or "\n---\n" not in markdown[4:]:
+        raise RenderError("front matter is not closed")
+    body = markdown[4:].split("\n---\n", 1)[1]
+    # Escaped markers are literal text; anything left of * or _ after hiding them is a
+    # marker that failed to pair, which would show as a stray ** on the page.
+    for marker, placeholder in _ESCAPED_MARKERS.items():
+        body = body.replace(marker, placeholder)
+    tokens = _PARSER.parse(body)
+    numbers = {s.n for s in digest.sources}
+    links: list[str] = []
+    for token in _walk(tokens):
+        if token.type == "text":
+            if "*" in token.content or "_" in token.content:
+                raise RenderError(f"stray emphasis marker in: {token.content[:80]!r}")
+            for match in _CITATION.finditer(token.content):
+                if int(match.group(1)) not in numbers:
+                    raise RenderError(f"citation [{match.group(1)}] has no source")
+        elif token.type == "link_open":
+            links.append(str(token.attrGet("href")))
+    expected = [_PARSER.normalizeLink(safe_url(s.url)) for s in digest.sources]
+    if expected and links[-len(expected) :] != expected:
+        raise RenderError("sources list does not link every source in order")
+
+
+def _walk(tokens: list[Token]) -> list[Token]:
+    flat: list[Token] = []
+    for token in tokens:
+        flat.append(token)
+        if token.children:
+            flat.extend(_walk(token.children))
+    return flat
+
+
+def to_json(digest: Digest, markdown: str) -> dict[str, Any]:
+    """The public ``digest --format json`` shape."""
+    return {
+        "topic": digest.topic,
+        "date": digest.date.isoformat(),
+        "language": digest.language,
+        "mode": digest.mode,
+        "title": title_of(digest),
+        "markdown": markdown,
+        "highlights": [
+            {"headline": h.headline, "text": h.text, "citations": list(h.citations)}
+            for h in digest.highlights
+        ],
+        "sources": [
+            {"n": s.n, "title": s.title, "url": s.url, "published": s.published.isoformat()}
+            for s in digest.sources
+        ],
+        "rejected": [
+            {"url": r.url, "reason": str(r.reason), "detail": r.detail} for r in digest.rejected
+        ],
+    }

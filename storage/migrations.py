@@ -1,0 +1,102 @@
+"""Ordered schema migrations, applied at start-up and recorded in ``_sqlite_migrations``.
+
+Never edit a migration that has shipped: add the next one.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+migrations = sqlite_utils.Migrations("digestbot")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.table("topics").create(
+        {"slug": str, "name": str, "language": str, "timezone": str, "updated": str},
+        pk="slug",
+    )
+    db.table("sources").create(
+        {
+            "id": int,
+            "topic": str,
+            "kind": str,
+            "url": str,
+            "name": str,
+            "etag": str,
+            "last_modified": str,
+            "last_success": str,
+            "last_error": str,
+            "consecutive_failures": int,
+        },
+        pk="id",
+        not_null={"topic", "kind", "url"},
+        defaults={"consecutive_failures": 0},
+    )
+    db.table("sources").create_index(["topic", "url"], unique=True)
+    db.table("articles").create(
+        {
+            "id": int,
+            "topic": str,
+            "url": str,
+            "canonical_url": str,
+            "link": str,
+            "title": str,
+            "text": str,
+            "author": str,
+            "published": str,
+            "fetched": str,
+            "language": str,
+            "content_hash": str,
+            "source_url": str,
+            "relevance": float,
+            "cluster": int,
+        },
+        pk="id",
+        not_null={"topic", "url", "canonical_url", "title", "text", "published", "fetched"},
+    )
+    db.table("articles").create_index(["topic", "canonical_url"], unique=True)
+    db.table("articles").create_index(["topic", "published"])
+    db.table("articles").create_index(["topic", "content_hash"])
+    db.table("rejections").create(
+        {
+            "id": int,
+            "topic": str,
+            "date": str,
+            "url": str,
+            "reason": str,
+            "detail": str,
+            "title": str,
+            "published": str,
+            "duplicate_of": str,
+            "rejected_at": str,
+        },
+        pk="id",
+        not_null={"topic", "date", "url", "reason", "rejected_at"},
+    )
+    db.table("rejections").create_index(["topic", "date", "url"], unique=True)
+    db.table("digests").create(
+        {
+            "id": int,
+            "topic": str,
+            "date": str,
+            "language": str,
+            "mode": str,
+            "title": str,
+            "markdown": str,
+            "json": str,
+            "created": str,
+            "updated": str,
+        },
+        pk="id",
+        not_null={"topic", "date", "language", "mode", "markdown", "json"},
+    )
+    db.table("digests").create_index(["topic", "date", "language"], unique=True)
+    db.table("digest_sources").create(
+        {"digest_id": int, "n": int, "article_id": int},
+        pk=("digest_id", "n"),
+        foreign_keys=[("digest_id", "digests", "id"), ("article_id", "articles", "id")],
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import ipaddress
+import socket
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Config, parse_config
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_CONFIG = ROOT / "config.example.toml"
+SAMPLE_DATE = "2026-11-21"
+
+
+def _is_loopback(address: Any) -> bool:
+    if isinstance(address, tuple):
+        host = address[0]
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return host == "localhost"
+    return True  # unix sockets
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that tries to reach beyond 127.0.0.1."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def guarded_connect(self: socket.socket, address: Any) -> Any:
+        if not _is_loopback(address):
+            raise AssertionError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)
+
+    def guarded_connect_ex(self: socket.socket, address: Any) -> Any:
+        if not _is_loopback(address):
+            raise AssertionError(f"test tried to reach the network: {address!r}")
+        return real_connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+
+
+def example_data() -> dict[str, Any]:
+    return tomllib.loads(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def sample_config(tmp_path: Path) -> Config:
+    """The shipped example config (the offline demo), with its database in tmp_path."""
+    data = example_data()
+    data["storage"]["path"] = str(tmp_path / "digestbot.db")
+    return parse_config(data)
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The example config written to a temp dir, which is also the working directory."""
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DIGESTBOT_CONFIG", raising=False)
+    monkeypatch.delenv("MISTRAL_API_KEY", raising=False)
+    yield path

@@ -1,0 +1,60 @@
+"""The README documents every command and the example config documents every key."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.cli import build_parser
+from bot.config import Config
+from tests.conftest import EXAMPLE_CONFIG, ROOT
+
+
+def _commands() -> list[str]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return list(action.choices)  # type: ignore[arg-type]
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in _commands():
+        assert re.search(rf"^\s+{command}\b", readme, flags=re.MULTILINE), command
+
+
+def _keys(model: type[BaseModel], prefix: str = "") -> set[str]:
+    keys: set[str] = set()
+    for name, field in model.model_fields.items():
+        annotation: Any = field.annotation
+        inner = getattr(annotation, "__args__", (annotation,))[0]
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            keys |= _keys(annotation, f"{prefix}{name}.")
+        elif isinstance(inner, type) and issubclass(inner, BaseModel):
+            keys |= _keys(inner, f"{prefix}{name}.")
+        else:
+            keys.add(f"{prefix}{name}")
+    return keys
+
+
+def _present(data: Any, prefix: str = "") -> set[str]:
+    found: set[str] = set()
+    if isinstance(data, list):
+        for item in data:
+            found |= _present(item, prefix)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, dict) or (
+                isinstance(value, list) and value and isinstance(value[0], dict)
+            ):
+                found |= _present(value, f"{prefix}{key}.")
+            else:
+                found.add(f"{prefix}{key}")
+    return found
+
+
+def test_example_config_sets_every_key() -> None:
+    data = tomllib.loads(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
+    assert _keys(Config) == _present(data)

@@ -1,0 +1,164 @@
+"""Filter rules on hand-written pages that are not in the sample corpus."""
+
+from __future__ import annotations
+
+from bot.filters.dedup import cluster_texts, content_hash
+from bot.filters.language import guess_language
+from bot.filters.relevance import assess
+from bot.filters.spam import assess_spam
+from bot.filters.text import count_term
+from bot.filters.urls import canonical_url
+from bot.models import Reason
+
+KEYWORDS = ["Mistral AI", "Mixtral", "Le Chat", "Codestral"]
+ALIASES = ["Mistral"]
+CONTEXT = ["AI", "model", "models", "LLM", "open-weight", "startup", "inference", "API"]
+
+FILLER = (
+    "Analysts said the announcement was expected after months of speculation. "
+    "Customers will see the change over the coming weeks, according to the company. "
+)
+
+
+def _assess(title: str, text: str, exclude: list[str] | None = None):  # type: ignore[no-untyped-def]
+    return assess(title, text, KEYWORDS, ALIASES, CONTEXT, exclude or [])
+
+
+def test_tracking_parameters_and_form_do_not_change_the_canonical_url() -> None:
+    clean = canonical_url("https://news.example/a/story")
+    assert canonical_url("https://www.News.example/a/story/?utm_source=rss&utm_medium=x") == clean
+    assert canonical_url("https://news.example/a/story#comments") == clean
+    assert canonical_url("https://news.example:443/a/story?fbclid=abc&gclid=1") == clean
+    # Parameters that select content are kept, in a stable order.
+    assert canonical_url("https://n.example/p?id=2&page=1") == canonical_url(
+        "https://n.example/p?page=1&id=2"
+    )
+    assert canonical_url("https://n.example/p?id=2") != canonical_url("https://n.example/p?id=3")
+
+
+def test_proper_noun_terms_do_not_match_common_words() -> None:
+    assert count_term("Le Chat", "Mistral updated Le Chat today") == 1
+    assert count_term("Le Chat", "LE CHAT GETS MEMORY") == 1
+    assert count_term("Le Chat", "Le chat dort sur le canapé.") == 0
+    assert count_term("Mistral", "the Mistralis Corp") == 0
+
+
+def test_article_about_the_topic_is_kept() -> None:
+    verdict = _assess(
+        "Mistral AI ships a faster Codestral",
+        "Mistral AI released a new Codestral model for code completion on Tuesday. " + FILLER,
+    )
+    assert verdict.reason is None
+
+
+def test_wind_story_is_a_homonym() -> None:
+    verdict = _assess(
+        "Mistral gusts to 100 km/h expected in the Rhône valley",
+        "Forecasters warned that the mistral wind will blow through the weekend, with gusts "
+        "reaching 100 km/h and a sharp chill. The weather service issued a wildfire alert. "
+        + FILLER,
+    )
+    assert verdict.reason is Reason.HOMONYM
+    assert "wind" in verdict.detail
+
+
+def test_warship_story_is_a_homonym() -> None:
+    verdict = _assess(
+        "French Mistral leaves Toulon for the Indian Ocean",
+        "The amphibious assault ship Mistral sailed with 450 sailors and helicopters on "
+        "deck, the navy said; the vessel will lead a fleet exercise. " + FILLER,
+    )
+    assert verdict.reason is Reason.HOMONYM
+
+
+def test_page_not_mentioning_the_topic_is_off_topic() -> None:
+    verdict = _assess("Chipmaker results beat forecasts", "Revenue rose 20%. " + FILLER)
+    assert verdict.reason is Reason.OFF_TOPIC
+
+
+def test_passing_mention_is_off_topic() -> None:
+    text = "\n".join(
+        [
+            "A rival lab launched its new assistant with a larger context window. " * 3,
+            FILLER,
+            FILLER,
+            "Other players include Mistral AI and several startups.",
+        ]
+    )
+    verdict = _assess("Rival lab launches assistant", text)
+    assert verdict.reason is Reason.OFF_TOPIC
+    assert "in passing" in verdict.detail
+
+
+def test_excluded_term_in_title_is_off_topic() -> None:
+    verdict = _assess(
+        "Mistral AI hiring: 40 open roles",
+        "Mistral AI is hiring engineers. " + FILLER,
+        exclude=["hiring"],
+    )
+    assert verdict.reason is Reason.OFF_TOPIC
+    assert "hiring" in verdict.detail
+
+
+def test_keyword_stuffing_is_spam() -> None:
+    text = " ".join(["Mistral AI free best Mistral AI download Mistral AI 2026 review"] * 12)
+    verdict = assess_spam("Mistral AI Mistral AI Mistral AI best", text, KEYWORDS)
+    assert verdict.is_spam
+    assert "stuffing" in verdict.detail
+
+
+def test_promotional_page_is_spam() -> None:
+    text = (
+        "Get the Mistral AI token before the presale ends and ride it to the moon. "
+        "Buy now, limited time offer, use code MOON20 for a bonus. " + FILLER * 3
+    )
+    verdict = assess_spam("Mistral AI token presale", text, KEYWORDS)
+    assert verdict.is_spam
+    assert "promotional" in verdict.detail
+
+
+def test_thin_page_is_spam_but_a_real_article_is_not() -> None:
+    assert assess_spam("Mistral AI", "Mistral AI news. Click.", KEYWORDS).is_spam
+    article = "Mistral AI opened an office in Singapore, its first in Asia. " + FILLER * 4
+    assert not assess_spam("Mistral AI opens Singapore office", article, KEYWORDS).is_spam
+
+
+def test_syndicated_copies_cluster_and_distinct_stories_do_not() -> None:
+    original = (
+        "Mistral AI on Thursday released Mistral Medium 4, a model it says matches larger "
+        "rivals at a fraction of the cost. The company said the model is available on La "
+        "Plateforme today and will reach cloud partners next week. Pricing starts at 0.4 "
+        "dollars per million input tokens. " + FILLER
+    )
+    copy = "Syndicated from Example Wire. " + original.replace("Thursday", "Nov. 20")
+    other = (
+        "Mistral AI signed a partnership with a European telecom operator to offer Le Chat "
+        "to its 30 million customers, the two companies said on Wednesday. " + FILLER
+    )
+    clusters = cluster_texts([original, other, copy])
+    groups = sorted(sorted(c.members) for c in clusters)
+    assert groups == [[0, 2], [1]]
+    lead_cluster = next(c for c in clusters if 2 in c.members)
+    assert lead_cluster.lead == 0
+
+
+def test_content_hash_ignores_whitespace_and_case() -> None:
+    assert content_hash("Hello  World\n") == content_hash("hello world")
+
+
+def test_language_guess() -> None:
+    assert (
+        guess_language(
+            "La société a annoncé que les modèles sont disponibles dans "
+            "le monde et pour les clients de la région."
+        )
+        == "fr"
+    )
+    assert (
+        guess_language(
+            "The company said that the models are available to all of "
+            "the customers in the region from today."
+        )
+        == "en"
+    )
+    assert guess_language("法國人工智慧公司發布了新的模型，並表示將在歐洲建立資料中心。") == "zh"
