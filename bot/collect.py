@@ -136,10 +136,10 @@ async def _read_source(fetcher: Fetcher, source: SourceConfig) -> list[Candidate
         fetched = await fetcher.get(source.url)
         return parse_feed(fetched.content, fetched.url, fetched.content_type)
     except FetchError as exc:
-        log.warning("source %s failed: %s", source.url, exc.detail)
+        log.info("source %s failed: %s", source.url, exc.detail)
         return Rejection(source.url, Reason(exc.reason), f"source: {exc.detail}")
     except FeedError as exc:
-        log.warning("source %s is not a feed: %s", source.url, exc)
+        log.info("source %s is not a feed: %s", source.url, exc)
         return Rejection(source.url, Reason.EXTRACT_ERROR, f"source: {exc}")
 
 
