@@ -5,6 +5,8 @@
     ├── UsageError           a command was given bad arguments (exit code 2)
     ├── FetchError           one URL could not be fetched; carries a rejection ``reason``
     ├── ExtractError         a page was fetched but holds no article
+    ├── ModelError           the language model failed (auth, rate limit, server, timeout,
+    │                        unusable reply); callers fall back to extractive output
     ├── StorageError         the database could not be opened or migrated
     └── RenderError          a digest rendered to broken Markdown (a bug, never shipped)
 
@@ -43,6 +45,19 @@ class FetchError(DigestbotError):
 
 class ExtractError(DigestbotError):
     """A page was fetched but no article text could be extracted from it."""
+
+
+class ModelError(DigestbotError):
+    """The language model could not give a usable answer.
+
+    ``kind`` is one of ``auth``, ``rate_limited``, ``server``, ``timeout``, ``connection``,
+    ``bad_response``. Messages never contain the API key.
+    """
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
 
 
 class StorageError(DigestbotError):

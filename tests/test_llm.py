@@ -1,0 +1,104 @@
+"""The real mistralai SDK against the local fake API: success, faults, retries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pydantic import BaseModel
+
+from bot.config import MistralConfig, Secrets
+from bot.errors import ModelError
+from bot.llm import MistralModel, RetryPolicy, make_model, parse_reply
+from tests.fakes.mistral import EMBED_DIMENSIONS, FakeMistral
+
+FAST_RETRY = RetryPolicy(initial_ms=10, max_ms=50, exponent=2.0, max_elapsed_ms=1500)
+
+
+class Answer(BaseModel):
+    answer: str
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeMistral]:
+    with FakeMistral() as server:
+        yield server
+
+
+def _model(fake: FakeMistral, key: str | None = None, timeout_s: float = 5) -> MistralModel:
+    return MistralModel(
+        MistralConfig(server_url=fake.url),
+        key or fake.api_key,
+        retry=FAST_RETRY,
+        timeout_s=timeout_s,
+    )
+
+
+async def test_json_chat_reply_and_token_usage(fake: FakeMistral) -> None:
+    fake.reply_with('{"answer": "Mistral Large 4"}')
+    async with _model(fake) as model:
+        reply = await model.chat_json("system prompt", "what was released?")
+    assert parse_reply(reply, Answer).answer == "Mistral Large 4"
+    assert reply.usage.prompt_tokens > 0 and reply.usage.completion_tokens > 0
+    request = fake.chat_requests()[0]
+    assert request["response_format"] == {"type": "json_object"}
+    assert request["messages"][0] == {"role": "system", "content": "system prompt"}
+
+
+async def test_wrong_key_is_an_auth_error_without_the_key(fake: FakeMistral) -> None:
+    async with _model(fake, key="sk-wrong-secret") as model:
+        with pytest.raises(ModelError) as caught:
+            await model.chat_json("s", "u")
+    assert caught.value.kind == "auth"
+    assert "sk-wrong-secret" not in str(caught.value)
+
+
+async def test_rate_limit_is_retried_after_retry_after(fake: FakeMistral) -> None:
+    fake.reply_with('{"answer": "ok"}')
+    fake.fail_next(429, retry_after=0.2, times=2)
+    async with _model(fake) as model:
+        reply = await model.chat_json("s", "u")
+    assert parse_reply(reply, Answer).answer == "ok"
+    assert len(fake.chat_requests()) == 3
+
+
+async def test_persistent_server_error_gives_up(fake: FakeMistral) -> None:
+    fake.fail_next(503, times=100)
+    async with _model(fake) as model:
+        with pytest.raises(ModelError) as caught:
+            await model.chat_json("s", "u")
+    assert caught.value.kind == "server"
+    assert 1 < len(fake.chat_requests()) < 100
+
+
+async def test_slow_reply_times_out(fake: FakeMistral) -> None:
+    fake.fail_next(200, delay_s=3, times=10)
+    model = MistralModel(
+        MistralConfig(server_url=fake.url),
+        fake.api_key,
+        retry=RetryPolicy(initial_ms=10, max_ms=10, exponent=1, max_elapsed_ms=100),
+        timeout_s=0.5,
+    )
+    async with model:
+        with pytest.raises(ModelError) as caught:
+            await model.chat_json("s", "u")
+    assert caught.value.kind in {"timeout", "connection"}
+
+
+async def test_invalid_json_content_is_a_bad_response(fake: FakeMistral) -> None:
+    fake.reply_with("Sure! Here is the digest: **bold**")
+    async with _model(fake) as model:
+        reply = await model.chat_json("s", "u")
+    with pytest.raises(ModelError) as caught:
+        parse_reply(reply, Answer)
+    assert caught.value.kind == "bad_response"
+
+
+async def test_embeddings(fake: FakeMistral) -> None:
+    async with _model(fake) as model:
+        vectors = await model.embed(["Mistral Large 4 release", "the mistral wind"])
+    assert len(vectors) == 2 and len(vectors[0]) == EMBED_DIMENSIONS
+
+
+def test_no_key_means_no_model() -> None:
+    assert make_model(MistralConfig(), Secrets(None, None, None)) is None
