@@ -19,7 +19,7 @@ HIGHLIGHT_SENTENCES = 2
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def _body_sentences(story: Story) -> list[str]:
+def body_sentences(story: Story) -> list[str]:
     """Sentences of the article body: no headline, kicker or sub-heading lines."""
     title = story.lead.title.strip()
     lines = [
@@ -40,16 +40,16 @@ def _fact_score(sentence: str, keywords: Sequence[str]) -> float:
     return numbers + 0.5 * names - (0.5 if len(sentence) > KEY_POINT_CHARS else 0.0)
 
 
-def _key_fact(body: Sequence[str], used: Sequence[str], keywords: Sequence[str]) -> str:
+def key_fact(body: Sequence[str], used: Sequence[str], keywords: Sequence[str]) -> str:
     """The sentence carrying the most figures and names that the highlight did not quote."""
     rest = [s for s in body if s not in used and 50 <= len(s) <= 260]
     if not rest:
-        return _clip(body[:1], KEY_POINT_CHARS) if body else ""
+        return clip(body[:1], KEY_POINT_CHARS) if body else ""
     best = max(rest, key=lambda s: (_fact_score(s, keywords), -body.index(s)))
-    return _clip([best], KEY_POINT_CHARS)
+    return clip([best], KEY_POINT_CHARS)
 
 
-def _clip(sentences_: Sequence[str], limit: int) -> str:
+def clip(sentences_: Sequence[str], limit: int) -> str:
     out = ""
     for sentence in sentences_:
         candidate = f"{out} {sentence}".strip()
@@ -85,10 +85,10 @@ def compose_extractive(
     for n, story in enumerate(stories, start=1):
         lead = story.lead
         sources.append(SourceRef(n, lead.title, lead.url, lead.published, lead.id))
-        body = _body_sentences(story)
+        body = body_sentences(story)
         quoted = body[:HIGHLIGHT_SENTENCES]
-        highlights.append(Highlight(lead.title, _clip(quoted, HIGHLIGHT_CHARS), (n,)))
-        fact = _key_fact(body, quoted, topic.keywords)
+        highlights.append(Highlight(lead.title, clip(quoted, HIGHLIGHT_CHARS), (n,)))
+        fact = key_fact(body, quoted, topic.keywords)
         if len(key_points) < MAX_KEY_POINTS and fact:
             key_points.append(Point(fact, (n,)))
 

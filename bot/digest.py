@@ -1,8 +1,14 @@
-"""Building the one digest for (topic, date, language) from stored articles, and storing it."""
+"""Building the one digest for (topic, date, language) from stored articles, and storing it.
+
+:func:`build_digest_async` is the real work; :func:`build_digest` runs it for callers that
+have no event loop (the CLI, scripts, the existing tests). With ``model=None`` (no key) the
+extractive composer writes the digest and no network is touched.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -10,10 +16,15 @@ import sqlite_utils
 
 from bot.compose import compose_extractive
 from bot.config import TopicConfig
+from bot.llm import LanguageModel, Usage
 from bot.models import Digest
 from bot.render import render_markdown, title_of, to_json
 from bot.select import rank_stories
 from bot.window import digest_window
+from bot.writer import write_digest
+from bot.writer.citations import topic_stopwords
+from bot.writer.memory import triage
+from storage import digests as digest_store
 from storage import repository as repo
 
 
@@ -23,6 +34,8 @@ class BuiltDigest:
     markdown: str
     payload: dict[str, Any]
     digest_id: int
+    usage: Usage = field(default_factory=Usage)
+    model: str = ""
 
     @property
     def title(self) -> str:
@@ -30,18 +43,49 @@ class BuiltDigest:
 
 
 def build_digest(
-    db: sqlite_utils.Database, topic: TopicConfig, day: date, language: str
+    db: sqlite_utils.Database,
+    topic: TopicConfig,
+    day: date,
+    language: str,
+    *,
+    model: LanguageModel | None = None,
 ) -> BuiltDigest:
-    """Compose, render and store the digest; building it again replaces the stored one."""
+    """Compose, render and store the digest; building it again replaces the stored one.
+    Not for use inside a running event loop: await :func:`build_digest_async` there."""
+    return asyncio.run(build_digest_async(db, topic, day, language, model=model))
+
+
+async def build_digest_async(
+    db: sqlite_utils.Database,
+    topic: TopicConfig,
+    day: date,
+    language: str,
+    *,
+    model: LanguageModel | None = None,
+) -> BuiltDigest:
     window = digest_window(topic, day)
     articles = repo.articles_in(db, topic.slug, window)
     copies = repo.copies_by_lead(db, topic.slug, (a.url for a in articles))
-    stories = rank_stories(articles, copies, topic.max_stories)
+    ranked = rank_stories(articles, copies, len(articles))
+    memory = digest_store.memory_before(db, topic.slug, day, language)
+    # Stories already told on an earlier day, with nothing new, are left out in both modes.
+    kept = triage(ranked, memory, topic_stopwords(topic.name, topic.slug))[: topic.max_stories]
+    stories = [story for story, _ in kept]
     rejected = repo.rejections_on(db, topic.slug, day)
-    digest = compose_extractive(
+    extractive = compose_extractive(
         topic, day, language, window, stories, rejected, total_stories=len(articles)
     )
-    markdown = render_markdown(digest)
+    written = await write_digest(
+        model,
+        topic,
+        day.isoformat(),
+        extractive,
+        stories,
+        statuses=[status for _, status in kept],
+        memory=memory,
+    )
+    digest = written.digest
+    markdown = render_markdown(digest, written.model)
     payload = to_json(digest, markdown)
     digest_id = repo.save_digest(
         db,
@@ -54,4 +98,11 @@ def build_digest(
         payload=payload,
         cited_article_ids=[(s.n, s.article_id) for s in digest.sources],
     )
-    return BuiltDigest(digest, markdown, payload, digest_id)
+    digest_store.record_usage(
+        db,
+        digest_id,
+        model=written.model,
+        prompt_tokens=written.usage.prompt_tokens,
+        completion_tokens=written.usage.completion_tokens,
+    )
+    return BuiltDigest(digest, markdown, payload, digest_id, written.usage, written.model)

@@ -23,6 +23,18 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
             "language model. Deep analysis and further thoughts need a model "
             "(set `MISTRAL_API_KEY`)."
         ),
+        "extractive_notice_failed": (
+            "> Extractive mode: the language model could not write today's digest ({reason}), "
+            "so the text below is quoted from the sources."
+        ),
+        "section_fallback": (
+            "> Quoted from the sources: the model's text for this section could not be traced "
+            "to a source."
+        ),
+        "analysis_fallback": (
+            "> Left out: no analysis point from the model could be traced to a source."
+        ),
+        "update_prefix": "Update: {headline}",
         "quiet": "No new stories about {name} in the {hours} hours before {end}.",
         "quiet_summary": "A quiet day: no new stories about {name}.",
         "trend_extractive": (
@@ -48,6 +60,12 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
             "> 離線摘錄模式：以下內容直接摘自原始報導，並非由語言模型撰寫；"
             "深度分析與延伸思考需要語言模型（請設定 `MISTRAL_API_KEY`）。"
         ),
+        "extractive_notice_failed": (
+            "> 離線摘錄模式：語言模型今天無法完成撰寫（{reason}），以下內容直接摘自原始報導。"
+        ),
+        "section_fallback": "> 本節直接摘自原始報導：模型撰寫的內容無法對應到任何來源。",
+        "analysis_fallback": "> 本節從略：模型提出的分析無法對應到任何來源。",
+        "update_prefix": "後續更新：{headline}",
         "quiet": "在 {end} 之前的 {hours} 小時內，沒有關於 {name} 的新報導。",
         "quiet_summary": "今天很平靜：沒有關於 {name} 的新報導。",
         "trend_extractive": (
@@ -61,3 +79,26 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
 
 def text(language: str, key: str, **values: object) -> str:
     return STRINGS[language][key].format(**values)
+
+
+# Why a digest fell back to extractive mode, as a reader should read it.
+REASONS: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        "auth": "the API key was refused",
+        "rate_limited": "the API kept rate-limiting us",
+        "server": "the API kept failing",
+        "timeout": "the API did not answer in time",
+        "connection": "the API could not be reached",
+        "bad_response": "its reply was not valid JSON for a digest",
+        "wrong_language": "it wrote in the wrong language",
+    },
+    "zh-TW": {
+        "auth": "API 金鑰遭拒",
+        "rate_limited": "API 持續限制請求頻率",
+        "server": "API 持續發生錯誤",
+        "timeout": "API 逾時未回應",
+        "connection": "無法連線至 API",
+        "bad_response": "回覆不是有效的摘要 JSON",
+        "wrong_language": "輸出語言不正確",
+    },
+}

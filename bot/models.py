@@ -142,6 +142,10 @@ class Digest:
     tags: tuple[str, ...] = ()
     rejected: tuple[Rejection, ...] = field(default=())
     quiet: bool = False
+    fallback_sections: tuple[str, ...] = ()
+    """Sections where the model's text could not be verified and extractive text stands in."""
+    mode_reason: str = ""
+    """Why an extractive digest is extractive: ``no_key`` or the model's failure kind."""
 
 
 def host(url: str) -> str:

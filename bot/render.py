@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from bot.errors import RenderError
-from bot.i18n import text
+from bot.i18n import REASONS, text
 from bot.models import Digest, Point
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
@@ -79,11 +79,21 @@ def render_markdown(digest: Digest, model_name: str = "") -> str:
         "---",
     ]
     if digest.mode == "extractive" and not digest.quiet:
-        lines += ["", text(lang, "extractive_notice")]
+        lines += ["", _mode_notice(digest)]
+    fallback = set(digest.fallback_sections)
+
+    def heading(key: str) -> None:
+        lines.extend(["", f"## {text(lang, key)}", ""])
+        if key in fallback:
+            # The reader must know which text is quoted rather than written by the model.
+            notice = "analysis_fallback" if key == "analysis" else "section_fallback"
+            lines.extend([text(lang, notice), ""])
+
     if digest.trend is not None:
-        lines += ["", f"## {text(lang, 'trend')}", "", _point(digest.trend)]
+        heading("trend")
+        lines.append(_point(digest.trend))
     if digest.highlights:
-        lines += ["", f"## {text(lang, 'highlights')}", ""]
+        heading("highlights")
         for item in digest.highlights:
             lines += [
                 f"- **{escape_inline(item.headline)}**  ",
@@ -94,9 +104,11 @@ def render_markdown(digest: Digest, model_name: str = "") -> str:
         ("key_points", digest.key_points),
         ("thoughts", digest.thoughts),
     ):
-        if points:
-            lines += ["", f"## {text(lang, key)}", ""]
+        if points or key in fallback:
+            heading(key)
             lines += [f"- {_point(p)}" for p in points]
+    while lines[-1] == "":
+        lines.pop()
     if digest.sources:
         lines += ["", f"## {text(lang, 'sources')}", ""]
         lines += [
@@ -108,6 +120,13 @@ def render_markdown(digest: Digest, model_name: str = "") -> str:
     markdown = "\n".join(lines) + "\n"
     validate_markdown(markdown, digest)
     return markdown
+
+
+def _mode_notice(digest: Digest) -> str:
+    if digest.mode_reason in ("", "no_key"):
+        return text(digest.language, "extractive_notice")
+    reason = REASONS.get(digest.language, {}).get(digest.mode_reason, digest.mode_reason)
+    return text(digest.language, "extractive_notice_failed", reason=reason)
 
 
 def validate_markdown(markdown: str, digest: Digest) -> None:

@@ -99,4 +99,13 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m003_writer(db: sqlite_utils.Database) -> None:
+    """The digest writer: which model wrote a digest and the tokens it spent."""
+    digests = db.table("digests")
+    for column, kind in (("model", str), ("prompt_tokens", int), ("completion_tokens", int)):
+        if column not in digests.columns_dict:
+            digests.add_column(column, kind)
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -1,0 +1,164 @@
+"""The digest writer: Mistral (or any :class:`~bot.llm.LanguageModel`) in two stages.
+
+1. **Summarise**: one short structured summary per story cluster, from a bounded brief.
+2. **Compose**: every section, as JSON, from those summaries and the memory of earlier days.
+
+The reply is validated (pydantic), checked for language (one stricter retry), and its
+citations checked against the sources (:mod:`bot.writer.assemble`). Any model failure, or
+a second wrong-language reply, gives the extractive digest instead, labelled, with the
+reason logged once. The renderer owns the Markdown; the model never writes any.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from bot.config import TopicConfig
+from bot.errors import ModelError
+from bot.llm import ChatReply, LanguageModel, Usage, parse_reply
+from bot.models import Digest, Story
+from bot.writer import prompts
+from bot.writer.assemble import assemble, composed_texts
+from bot.writer.citations import Evidence, evidence, topic_stopwords
+from bot.writer.language import language_problem
+from bot.writer.memory import Memory, StoryStatus
+from bot.writer.schemas import ClusterSummary, Composition, Summaries
+
+log = logging.getLogger(__name__)
+
+STAGE1_BATCH = 8
+STAGE1_MAX_TOKENS = 1500
+STAGE2_MAX_TOKENS = 3000
+
+__all__ = ["Memory", "Written", "write_digest"]
+
+
+@dataclass(frozen=True)
+class Written:
+    digest: Digest
+    usage: Usage = field(default_factory=Usage)
+    model: str = ""
+
+
+class _WrongLanguage(Exception):
+    pass
+
+
+async def write_digest(
+    model: LanguageModel | None,
+    topic: TopicConfig,
+    day_iso: str,
+    extractive: Digest,
+    stories: Sequence[Story],
+    *,
+    statuses: Sequence[StoryStatus] = (),
+    memory: Memory | None = None,
+) -> Written:
+    """The model's digest over ``stories`` (repeats already left out, numbered 1..N as in
+    ``extractive``; ``statuses`` aligned with them), or ``extractive`` labelled with the
+    reason it stands in."""
+    if extractive.quiet:
+        return Written(extractive)
+    if model is None:
+        return Written(replace(extractive, mode_reason="no_key"))
+    run = _Run(model)
+    numbered = dict(enumerate(statuses, start=1))
+    try:
+        digest = await run.two_stages(
+            topic, day_iso, extractive, stories, numbered, memory or Memory()
+        )
+        return Written(digest, run.usage, model.name)
+    except ModelError as exc:
+        # Logged once, here; the message never holds the key (see bot.llm).
+        log.warning("model %s failed (%s); writing the extractive digest", model.name, exc)
+        return Written(replace(extractive, mode_reason=exc.kind), run.usage, model.name)
+    except _WrongLanguage as exc:
+        log.warning("model %s wrote the wrong language twice (%s)", model.name, exc)
+        return Written(replace(extractive, mode_reason="wrong_language"), run.usage, model.name)
+
+
+class _Run:
+    """One writing run: the model, and the tokens spent so far (kept when a stage fails)."""
+
+    def __init__(self, model: LanguageModel) -> None:
+        self.model = model
+        self.usage = Usage()
+
+    async def ask(self, system: str, user: str, max_tokens: int) -> ChatReply:
+        reply = await self.model.chat_json(system, user, max_tokens=max_tokens)
+        self.usage += reply.usage
+        return reply
+
+    async def two_stages(
+        self,
+        topic: TopicConfig,
+        day_iso: str,
+        extractive: Digest,
+        stories: Sequence[Story],
+        statuses: dict[int, StoryStatus],
+        memory: Memory,
+    ) -> Digest:
+        return await _two_stages(self, topic, day_iso, extractive, stories, statuses, memory)
+
+
+async def _two_stages(
+    run: _Run,
+    topic: TopicConfig,
+    day_iso: str,
+    extractive: Digest,
+    stories: Sequence[Story],
+    statuses: dict[int, StoryStatus],
+    memory: Memory,
+) -> Digest:
+    language = extractive.language
+    ignore = topic_stopwords(topic.name, topic.slug)
+    numbered = list(enumerate(stories, start=1))
+    summaries: dict[int, ClusterSummary] = {}
+    for start in range(0, len(numbered), STAGE1_BATCH):
+        batch = numbered[start : start + STAGE1_BATCH]
+        system, user = prompts.stage1(topic.name, language, batch, topic.keywords)
+        reply = await run.ask(system, user, STAGE1_MAX_TOKENS)
+        wanted = {n for n, _ in batch}
+        for item in parse_reply(reply, Summaries).summaries:
+            if item.n in wanted:
+                summaries.setdefault(item.n, item)
+    # A cluster the model skipped still reaches stage 2, with its own title and brief.
+    for n, story in numbered:
+        if n not in summaries:
+            summaries[n] = ClusterSummary(
+                n=n, headline=story.lead.title, summary=prompts.story_brief(story, topic.keywords)
+            )
+    ordered = [summaries[n] for n, _ in numbered]
+
+    problem = ""
+    for strict in (False, True):
+        system, user = prompts.stage2(
+            topic.name, day_iso, language, ordered, statuses, memory, strict=strict
+        )
+        reply = await run.ask(system, user, STAGE2_MAX_TOKENS)
+        composition = parse_reply(reply, Composition)
+        problem = language_problem(composed_texts(composition), language) or ""
+        if not problem:
+            break
+        log.info("stage 2 reply not in %s (%s); retrying once, stricter", language, problem)
+    else:
+        raise _WrongLanguage(problem)
+
+    sources: dict[int, Evidence] = {
+        n: evidence(_evidence_text(story, summaries[n]), ignore) for n, story in numbered
+    }
+    return assemble(
+        composition,
+        extractive=extractive,
+        evidence=sources,
+        statuses=statuses,
+        memory=memory,
+        ignore=ignore,
+    )
+
+
+def _evidence_text(story: Story, summary: ClusterSummary) -> str:
+    facts = " ".join(summary.facts)
+    return f"{story.lead.title}\n{story.lead.text}\n{summary.headline}\n{summary.summary}\n{facts}"
