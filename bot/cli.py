@@ -21,9 +21,10 @@ from adapters.markdown import write_markdown
 from bot import __version__
 from bot.collect import CollectReport, collect
 from bot.config import LANGUAGES, Config, Secrets, TopicConfig, load_config, resolve_config_path
-from bot.digest import build_digest
+from bot.digest import BuiltDigest, build_digest_async
 from bot.errors import ConfigError, DigestbotError, UsageError
 from bot.fetch import Fetcher
+from bot.llm import make_model
 from bot.models import host
 from bot.window import digest_window, today_in
 from storage import open_database
@@ -180,13 +181,12 @@ def _digest(
     language = args.lang or topic.language
     if not args.no_collect:
         _print_report(asyncio.run(_collect(config, topic, day, db)))
-    built = build_digest(db, topic, day, language)
+    built = asyncio.run(_build(config, topic, day, language, db))
     if args.format == "json":
         output = json.dumps(built.payload, ensure_ascii=False, indent=2) + "\n"
     else:
         output = built.markdown
-    if built.digest.mode == "extractive" and not built.digest.quiet:
-        err.print("mode: extractive (no MISTRAL_API_KEY): text quoted from the sources")
+    err.print(_mode_line(built), markup=False)
     if args.out:
         path = write_markdown(output, Path(args.out))
         err.print(f"{built.title}: {len(built.digest.sources)} sources cited")
@@ -194,6 +194,39 @@ def _digest(
     else:
         sys.stdout.write(output)
     return EXIT_OK
+
+
+async def _build(
+    config: Config, topic: TopicConfig, day: date, language: str, db: Any
+) -> BuiltDigest:
+    model = make_model(config.mistral, Secrets.from_env())
+    try:
+        return await build_digest_async(db, topic, day, language, model=model)
+    finally:
+        if model is not None:
+            await model.aclose()
+
+
+def _mode_line(built: BuiltDigest) -> str:
+    """Which writer wrote the digest, and why: the first thing an operator wants to know."""
+    digest = built.digest
+    if digest.quiet:
+        return "mode: quiet day (no stories in the window): short digest, no model call"
+    if digest.mode == "model":
+        used = built.usage
+        line = (
+            f"mode: model ({built.model}; {used.prompt_tokens} prompt + "
+            f"{used.completion_tokens} completion tokens)"
+        )
+        if digest.fallback_sections:
+            line += "; quoted from sources in: " + ", ".join(digest.fallback_sections)
+        return line
+    if digest.mode_reason in ("", "no_key"):
+        return "mode: extractive (no MISTRAL_API_KEY): text quoted from the sources"
+    return (
+        f"mode: extractive (the model failed: {digest.mode_reason}; see the warning above): "
+        "text quoted from the sources"
+    )
 
 
 def _sources(args: argparse.Namespace, topic: TopicConfig, day: date, db: Any) -> int:

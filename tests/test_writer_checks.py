@@ -1,0 +1,74 @@
+"""The writer's pure checks: language, citation support, prompt bounds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.models import Article, Story
+from bot.writer import prompts
+from bot.writer.citations import evidence, renumber, topic_stopwords, valid_refs
+from bot.writer.language import language_problem
+
+IGNORE = topic_stopwords("Mistral AI", "mistral")
+SOURCES = {
+    1: evidence(
+        "Mistral AI released Mistral Large 4 with open weights and a 256k context window.", IGNORE
+    ),
+    2: evidence("Le Chat and La Plateforme were offline for almost two hours on Friday.", IGNORE),
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "ok"),
+    [
+        ("zh-TW", "Mistral Large 4 以 Apache 2.0 授權釋出完整權重，並支援 256k 上下文。", True),
+        ("zh-TW", "Mistral released Large 4 with open weights under Apache 2.0.", False),
+        ("zh-TW", "Mistral Large 4 以开放权重发布，这说明公司们对开源的态度发生了变化。", False),
+        ("en", "Mistral released Large 4 with open weights under Apache 2.0.", True),
+        ("en", "Mistral Large 4 以 Apache 2.0 授權釋出完整權重。", False),
+    ],
+)
+def test_language_check(language: str, text: str, ok: bool) -> None:
+    assert (language_problem([text], language) is None) is ok
+
+
+def test_refs_must_exist_and_share_a_name_or_number() -> None:
+    sentence = "Mistral Large 4 ships with a 256k context window."
+    assert valid_refs([1], sentence, SOURCES, IGNORE) == (1,)
+    assert valid_refs([7, 1, 1], sentence, SOURCES, IGNORE) == (1,)  # unknown and repeats out
+    assert valid_refs([2], sentence, SOURCES, IGNORE) == ()  # a real source, the wrong story
+    # The topic's own name proves nothing: every source has it.
+    assert valid_refs([2], "Mistral AI said so.", SOURCES, IGNORE) == ()
+    zh = "Le Chat 與 La Plateforme 停擺將近兩小時。"
+    assert valid_refs([1, 2], zh, SOURCES, IGNORE) == (2,)
+
+
+def test_sources_are_renumbered_in_order_of_first_citation() -> None:
+    assert renumber([3, 1, 3, 5]) == {3: 1, 1: 2, 5: 3}
+
+
+def test_stage_one_brief_is_bounded_and_keeps_the_facts() -> None:
+    filler = " ".join(
+        f"Paragraph {i} of background about the company and its history." for i in range(200)
+    )
+    text = (
+        "Mistral AI released Mistral Large 4 on Friday with open weights. "
+        "The model has 412 billion parameters and a 256k context window. " + filler
+    )
+    article = Article(
+        url="https://a.example/x",
+        canonical_url="https://a.example/x",
+        title="Mistral Large 4",
+        text=text,
+        published=datetime(2026, 11, 20, tzinfo=UTC),
+        fetched=datetime(2026, 11, 20, tzinfo=UTC),
+        language="en",
+        content_hash="x",
+        source_url="https://feed.example/",
+    )
+    system, user = prompts.stage1("Mistral AI", "zh-TW", [(1, Story(article))], ["Mistral AI"])
+    assert "412 billion" in user and "[1] Mistral Large 4" in user
+    assert len(user) < prompts.STORY_CHARS + 200 < len(text) // 5
+    assert "Traditional Chinese" in system

@@ -1,0 +1,114 @@
+"""A scripted "model" for the fake Mistral API: it reads our prompts and answers the way a
+careful model would (citing the stories it restates), or, when asked, the way a careless one
+does. It lives at the network edge: the real SDK sends the request and parses the reply."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.writer.prompts import STAGE1_MARK, STAGE2_MARK
+
+_STORY = re.compile(r"^\[(\d+)\] (.+?) \([^()]*outlet\(s\)\)$", re.MULTILINE)
+_SUMMARY = re.compile(r"^\[(\d+)\] (.+?): (.*)$", re.MULTILINE)
+_UPDATE = re.compile(r"^\s+UPDATE of a story covered on (\S+) .*?; new: (.*)$", re.MULTILINE)
+
+
+@dataclass
+class Script:
+    language: str = "en"
+    """The language the fake writes in (set it to the wrong one to test the check)."""
+    wrong_language_times: int = 0
+    """Stage-2 replies written in the other language before the right one."""
+    hallucinate: bool = False
+    """Cite numbers that were never given, and a real source for another story's claim."""
+    uncited_highlights: bool = False
+    """Every highlight cites a source that does not support it."""
+    explain_updates: bool = True
+    trend: str = ""
+    stage2_calls: int = field(default=0, init=False)
+
+    def __call__(self, request: dict[str, Any]) -> str:
+        system = request["messages"][0]["content"]
+        user = request["messages"][1]["content"]
+        if system.startswith(STAGE1_MARK):
+            return json.dumps(self._stage1(user), ensure_ascii=False)
+        assert system.startswith(STAGE2_MARK), system[:80]
+        self.stage2_calls += 1
+        language = self.language
+        if self.stage2_calls <= self.wrong_language_times:
+            language = "en" if language == "zh-TW" else "zh-TW"
+        return json.dumps(self._stage2(user, language), ensure_ascii=False)
+
+    def _stage1(self, user: str) -> dict[str, Any]:
+        summaries = []
+        for match in _STORY.finditer(user):
+            n, title = int(match.group(1)), match.group(2)
+            body = user[match.end() :].split("\n\n", 1)[0].strip()
+            first = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0]
+            summary = first if self.language == "en" else f"報導指出：{title}，相關細節值得關注。"
+            summaries.append({"n": n, "headline": title, "summary": summary, "facts": []})
+        return {"summaries": summaries}
+
+    def _stage2(self, user: str, language: str) -> dict[str, Any]:
+        stories: list[tuple[int, str]] = []
+        updated: set[int] = set()
+        for line in user.splitlines():
+            if (story := _SUMMARY.match(line)) is not None:
+                stories.append((int(story.group(1)), story.group(2)))
+            elif _UPDATE.match(line) and stories:
+                updated.add(stories[-1][0])
+        say: Callable[[str], str] = (
+            (lambda h: f"{h}: the company confirmed the details.")
+            if language == "en"
+            else (lambda h: f"{h}：這項消息顯示公司持續推進相關計畫，值得開發者與企業持續關注。")
+        )
+        n_max = max((n for n, _ in stories), default=1)
+        highlights = []
+        for n, headline in stories[:6]:
+            refs = [n]
+            if self.hallucinate:
+                refs = [n, n_max + 40]
+            if self.uncited_highlights:
+                refs = [n_max + 1]
+            changed = ""
+            if n in updated and self.explain_updates:
+                changed = "New figures were published since the earlier report."
+                if language == "zh-TW":
+                    changed = "與先前報導相比，這次公布了新的數據。"
+            highlights.append(
+                {"headline": headline, "text": say(headline), "citations": refs, "changed": changed}
+            )
+        if self.hallucinate and len(stories) > 1:
+            # A true source number, for a claim it does not make.
+            highlights.append(
+                {
+                    "headline": "Zorblax Quantum 9000 ships",
+                    "text": "Zorblax shipped 9000 units to Quuxcorp.",
+                    "citations": [1, 99],
+                }
+            )
+        first = stories[0][1] if stories else ""
+        second = stories[1][1] if len(stories) > 1 else first
+        trend = self.trend or (
+            f"{first} leads today's news." if language == "en" else f"{first} 是今日的焦點。"
+        )
+        return {
+            "summary": say(first),
+            "trend": {"text": trend, "citations": [1]},
+            "highlights": highlights,
+            "analysis": [
+                {"label": "industry", "text": say(first), "citations": [1]},
+                {"label": "market", "text": say(second), "citations": [min(2, n_max)]},
+            ],
+            "key_points": [
+                {"text": say(h), "citations": [n + (50 if self.hallucinate and n == 1 else 0)]}
+                for n, h in stories[:7]
+            ],
+            "thoughts": [
+                {"label": "developers", "text": say(first), "citations": []},
+            ],
+        }
