@@ -77,7 +77,8 @@ def two_days(sample_config: Config) -> tuple[Any, TopicConfig]:
         (
             3,
             "Mistral AI and Volvo build an in-car assistant",
-            "Volvo will put a Mistral AI assistant in its EX90 from spring 2027, the carmaker said. "
+            "Volvo will put a Mistral AI assistant in its EX90 from spring 2027, the carmaker "
+            "said. "
             "The assistant runs on Ministral 8B inside the car, with no cloud connection needed.",
         ),
     ):
