@@ -120,13 +120,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command in ("ask", "chat", "export", "run"):
+    if args.command in ("ask", "chat", "run"):
         print(f"digestbot: '{args.command}' is not implemented yet", file=sys.stderr)
         return EXIT_USAGE
     config_path = resolve_config_path(args.config)
     config = load_config(config_path)
     if args.command == "doctor":
         return _doctor(config, config_path)
+    if args.command == "export":
+        return _export(args, config)
     topic = config.topic(args.topic)
     day: date = args.date or today_in(topic)
     db = open_database(config.storage.path)
@@ -227,6 +229,25 @@ def _mode_line(built: BuiltDigest) -> str:
         f"mode: extractive (the model failed: {digest.mode_reason}; see the warning above): "
         "text quoted from the sources"
     )
+
+
+def _export(args: argparse.Namespace, config: Config) -> int:
+    from adapters.jekyll import export_jekyll  # Pillow is only needed here
+
+    if args.topic:
+        config.topic(args.topic)  # an unknown slug is a usage error, as for other commands
+    db = open_database(config.storage.path)
+    posts = export_jekyll(
+        db,
+        Path(args.out),
+        {t.slug: t for t in config.topics},
+        topic=args.topic,
+        since=args.since,
+    )
+    for post in posts:
+        print(post.post)
+    err.print(f"exported {len(posts)} post(s) with infographics to {args.out}")
+    return EXIT_OK
 
 
 def _sources(args: argparse.Namespace, topic: TopicConfig, day: date, db: Any) -> int:

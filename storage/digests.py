@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -79,15 +79,3 @@ def stored_digests(
             params,
         )
     )
-
-
-def articles_per_day(
-    db: sqlite_utils.Database, topic: str, start: datetime, end: datetime
-) -> list[tuple[str, str]]:
-    """(published UTC date, host-bearing url) of the topic's stored articles in [start, end)."""
-    rows = db.query(
-        "select substr(published, 1, 10) as day, url from articles "
-        "where topic = ? and published >= ? and published < ? order by published",
-        [topic, start.isoformat(), end.isoformat()],
-    )
-    return [(r["day"], r["url"]) for r in rows]

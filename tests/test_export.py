@@ -1,0 +1,108 @@
+"""``digestbot export jekyll``: posts with the seeds' front matter, field for field, and an
+infographic PNG per post drawn locally."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from adapters.jekyll import FRONT_MATTER_KEYS, infographic_data, split_front_matter
+from bot.cli import main
+from bot.config import load_config
+from bot.window import digest_window
+from storage import open_database
+from storage import repository as repo
+from tests.conftest import SAMPLE_DATE
+
+# Verbatim from a target post (seeds/001): the shape every exported post must have.
+SEED = """---
+layout: post
+title: "MISTRAL 每日動態 - 2026-01-05"
+tagline: "彙整 10 則 MISTRAL 相關新聞"
+date: 2026-01-05
+model: mistral
+categories: [mistral, daily]
+tags: ["Mixtral", "Mistral", "MoE", "工具鏈整合", "Groq", "MISTRAL", "AI", "Digest"]
+image: //assets/img/posts/2026-01-05-mistral-infographic.png
+ai_summary: "Mixtral 8×7B（含 32k 序列版本）以磁力連結再流通，凸顯開源 MoE 模型。"
+---
+## 本週模型趨勢
+"""
+
+
+def _front(markdown: str) -> list[tuple[str, str]]:
+    head = markdown[4:].split("\n---\n", 1)[0]
+    return [tuple(line.split(": ", 1)) for line in head.splitlines()]  # type: ignore[misc]
+
+
+@pytest.fixture
+def site(config_file: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    assert main(["digest", "--date", SAMPLE_DATE, "--out", "zh.md"]) == 0
+    assert main(["digest", "--date", SAMPLE_DATE, "--lang", "en", "--no-collect"]) == 0
+    capsys.readouterr()
+    assert main(["export", "jekyll", "--out", "site"]) == 0
+    return config_file.parent / "site"
+
+
+def test_front_matter_matches_the_seed_field_for_field(site: Path) -> None:
+    seed = _front(SEED)
+    post = site / "_posts" / f"{SAMPLE_DATE}-mistral.md"
+    exported = _front(post.read_text(encoding="utf-8"))
+    assert [k for k, _ in exported] == [k for k, _ in seed] == list(FRONT_MATTER_KEYS)
+    got, want = dict(exported), dict(seed)
+    assert got["layout"] == want["layout"] == "post"
+    assert got["title"] == f'"MISTRAL 每日動態 - {SAMPLE_DATE}"'
+    assert re.fullmatch(r'"彙整 \d+ 則 MISTRAL 相關新聞"', got["tagline"])
+    assert got["date"] == SAMPLE_DATE
+    assert got["model"] == want["model"] == "mistral"
+    assert got["categories"] == want["categories"] == "[mistral, daily]"
+    assert got["tags"].endswith('"MISTRAL", "AI", "Digest"]') and want["tags"].endswith(
+        '"MISTRAL", "AI", "Digest"]'
+    )
+    assert got["image"] == f"/assets/img/posts/{SAMPLE_DATE}-mistral-infographic.png"
+    assert got["ai_summary"].startswith('"') and len(got["ai_summary"]) > 20
+    # The tagline counts the sources the post actually lists.
+    listed = re.findall(r"^\d+\. \[", post.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert f"彙整 {len(listed)} 則" in got["tagline"]
+
+
+def test_each_post_has_its_own_infographic_png(site: Path) -> None:
+    posts = sorted((site / "_posts").glob("*.md"))
+    assert [p.name for p in posts] == [f"{SAMPLE_DATE}-mistral-en.md", f"{SAMPLE_DATE}-mistral.md"]
+    for post in posts:
+        fields, body = split_front_matter(post.read_text(encoding="utf-8"))
+        image = site / fields["image"].lstrip("/")
+        with Image.open(image) as png:
+            assert png.format == "PNG" and png.size == (1200, 630)
+        assert body.lstrip().startswith(">")  # the extractive label survives the export
+
+
+def test_since_filters_and_export_is_repeatable(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = (site / "_posts" / f"{SAMPLE_DATE}-mistral.md").read_bytes()
+    assert main(["export", "jekyll", "--out", "site", "--since", SAMPLE_DATE]) == 0
+    assert (site / "_posts" / f"{SAMPLE_DATE}-mistral.md").read_bytes() == before
+    capsys.readouterr()
+    assert main(["export", "jekyll", "--out", "later", "--since", "2026-11-22"]) == 0
+    assert "exported 0 post(s)" in capsys.readouterr().err
+    assert main(["export", "jekyll", "--out", "x", "--topic", "nope"]) == 2
+
+
+def test_infographic_counts_stories_per_source_day_and_cluster(site: Path) -> None:
+    config = load_config(site.parent / "config.toml")
+    topic = config.topics[0]
+    db = open_database(config.storage.path)
+    day = date.fromisoformat(SAMPLE_DATE)
+    data = infographic_data(db, topic, day)
+
+    in_window = repo.articles_in(db, topic.slug, digest_window(topic, day))
+    assert sum(n for _, n in data.per_source) == len(in_window)
+    assert data.per_day[-1] == (SAMPLE_DATE[5:], len(in_window)) and len(data.per_day) == 7
+    outlets = [n for _, n in data.top_clusters]
+    assert outlets == sorted(outlets, reverse=True) and outlets[0] >= 2
+    assert "Mistral Large 4" in data.top_clusters[0][0]
