@@ -16,7 +16,7 @@ from bot.writer.memory import Memory, StoryStatus
 from bot.writer.schemas import ClusterSummary
 
 LEAD_SENTENCES = 2
-STORY_CHARS = 700
+STORY_CHARS = 480
 STAGE1_MARK = "TASK: summarise story clusters"
 STAGE2_MARK = "TASK: compose the digest"
 
@@ -76,7 +76,8 @@ def story_brief(story: Story, keywords: Sequence[str]) -> str:
     body = body_sentences(story)
     lead = body[:LEAD_SENTENCES]
     fact = key_fact(body, lead, keywords)
-    return clip([*lead, *([fact] if fact else [])], STORY_CHARS)
+    # The fact-richest sentence goes second so that clipping drops colour, not figures.
+    return clip([*lead[:1], *([fact] if fact else []), *lead[1:]], STORY_CHARS)
 
 
 def stage1(
