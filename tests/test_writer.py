@@ -4,14 +4,17 @@ bundled sample corpus, in both languages, with every fault and its expected fall
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.cli import main
 from bot.collect import collect
 from bot.config import Config, MistralConfig, TopicConfig
 from bot.digest import BuiltDigest, build_digest_async
@@ -255,3 +258,32 @@ async def test_quiet_day_is_short_and_costs_no_tokens(
     assert "No new stories about Mistral AI" in built.markdown
     assert fake.chat_requests() == []
     assert len(built.markdown.splitlines()) < 25
+
+
+def test_cli_digest_uses_the_model_when_a_key_is_set(
+    config_file: Path,
+    fake: FakeMistral,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(
+        text.replace('server_url = ""', f'server_url = "{fake.url}"', 1), encoding="utf-8"
+    )
+    monkeypatch.setenv("MISTRAL_API_KEY", fake.api_key)
+    fake.reply_with(Script("zh-TW"))
+    assert main(["digest", "--date", SAMPLE_DATE, "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    payload = json.loads(captured.out)
+    assert payload["mode"] == "model"
+    numbers = {s["n"] for s in payload["sources"]}
+    assert all(h["citations"] and set(h["citations"]) <= numbers for h in payload["highlights"])
+    assert "mode: model (mistral-small-latest;" in captured.err
+    assert fake.api_key not in captured.err + captured.out
+
+
+def test_cli_says_why_a_digest_is_extractive(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["digest", "--date", SAMPLE_DATE]) == 0
+    assert "mode: extractive (no MISTRAL_API_KEY)" in capsys.readouterr().err

@@ -41,6 +41,12 @@ def test_refs_must_exist_and_share_a_name_or_number() -> None:
     assert valid_refs([2], sentence, SOURCES, IGNORE) == ()  # a real source, the wrong story
     # The topic's own name proves nothing: every source has it.
     assert valid_refs([2], "Mistral AI said so.", SOURCES, IGNORE) == ()
+    # A figure no cited source carries sinks the claim, even when a name matches.
+    assert valid_refs([1], "Mistral Large 4 has 999 billion parameters.", SOURCES, IGNORE) == ()
+    assert valid_refs([1, 2], "Large 4 has 256k context; Le Chat was down.", SOURCES, IGNORE) == (
+        1,
+        2,
+    )
     zh = "Le Chat 與 La Plateforme 停擺將近兩小時。"
     assert valid_refs([1, 2], zh, SOURCES, IGNORE) == (2,)
 

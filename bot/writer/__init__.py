@@ -147,7 +147,8 @@ async def _two_stages(
         raise _WrongLanguage(problem)
 
     sources: dict[int, Evidence] = {
-        n: evidence(_evidence_text(story, summaries[n]), ignore) for n, story in numbered
+        n: evidence(f"{story.lead.title}\n{story.lead.text}", ignore, _summary_text(summaries[n]))
+        for n, story in numbered
     }
     return assemble(
         composition,
@@ -159,6 +160,5 @@ async def _two_stages(
     )
 
 
-def _evidence_text(story: Story, summary: ClusterSummary) -> str:
-    facts = " ".join(summary.facts)
-    return f"{story.lead.title}\n{story.lead.text}\n{summary.headline}\n{summary.summary}\n{facts}"
+def _summary_text(summary: ClusterSummary) -> str:
+    return " ".join([summary.headline, summary.summary, *summary.facts])

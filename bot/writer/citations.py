@@ -1,11 +1,14 @@
 """Citation checks: every ``[n]`` must point at a provided source that supports the
 sentence. Pure.
 
-"Supports" is deliberately simple and explainable: the sentence and the source share at
-least one name or number. Names are Latin words that start with a capital or carry a digit
-("Devstral", "4B", "GPU"), and numbers are digit runs; the topic's own name is left out, since
-every source mentions it and it proves nothing. A sentence that names nothing checkable
-(rare in news) is accepted when it shares two CJK or Latin content words with the source.
+"Supports" is deliberately simple and explainable: the sentence and the source article
+share at least one name or number, and every number the sentence states appears in one of
+its valid sources (a figure is the easiest thing to hallucinate and the easiest to check).
+Names are Latin words that start with a capital or carry a digit ("Devstral", "4B", "GPU");
+the topic's own name is left out, since every source mentions it and proves nothing. Names
+and numbers are taken from the article itself, never from the model's summary of it. A
+sentence that names nothing checkable (rare in news) is accepted when it shares two content
+words (Latin words or CJK character pairs) with the article or its summary.
 """
 
 from __future__ import annotations
@@ -92,8 +95,16 @@ class Evidence:
     words: frozenset[str]
 
 
-def evidence(text: str, ignore: frozenset[str] = frozenset()) -> Evidence:
-    return Evidence(frozenset(names_and_numbers(text, ignore)), frozenset(_content_words(text)))
+def evidence(text: str, ignore: frozenset[str] = frozenset(), summary: str = "") -> Evidence:
+    """``text`` is the article; ``summary`` (the model's) only helps the word fallback."""
+    return Evidence(
+        frozenset(names_and_numbers(text, ignore)),
+        frozenset(_content_words(f"{text}\n{summary}")),
+    )
+
+
+def _numbers(tokens: set[str]) -> set[str]:
+    return {t for t in tokens if t[:1].isdigit()}
 
 
 def supports(source: Evidence, sentence: str, ignore: frozenset[str] = frozenset()) -> bool:
@@ -114,11 +125,15 @@ def valid_refs(
     sources: Mapping[int, Evidence],
     ignore: frozenset[str] = frozenset(),
 ) -> tuple[int, ...]:
-    """The refs that exist and support the sentence, in order, without repeats."""
+    """The refs that exist and support the sentence, in order, without repeats; none at all
+    when the sentence states a number that none of them carries."""
     kept: list[int] = []
     for n in refs:
         if n in sources and n not in kept and supports(sources[n], sentence, ignore):
             kept.append(n)
+    backed = set().union(*(sources[n].names for n in kept)) if kept else set()
+    if _numbers(names_and_numbers(sentence, ignore)) - backed:
+        return ()
     return tuple(kept)
 
 
