@@ -22,6 +22,7 @@ from bot.render import render_markdown, title_of, to_json
 from bot.select import rank_stories
 from bot.window import digest_window
 from bot.writer import write_digest
+from bot.writer.assemble import mark_updates
 from bot.writer.citations import topic_stopwords
 from bot.writer.memory import triage
 from storage import digests as digest_store
@@ -72,17 +73,15 @@ async def build_digest_async(
     kept = triage(ranked, memory, topic_stopwords(topic.name, topic.slug))[: topic.max_stories]
     stories = [story for story, _ in kept]
     rejected = repo.rejections_on(db, topic.slug, day)
-    extractive = compose_extractive(
-        topic, day, language, window, stories, rejected, total_stories=len(articles)
+    statuses = [status for _, status in kept]
+    extractive = mark_updates(
+        compose_extractive(
+            topic, day, language, window, stories, rejected, total_stories=len(articles)
+        ),
+        dict(enumerate(statuses, start=1)),
     )
     written = await write_digest(
-        model,
-        topic,
-        day.isoformat(),
-        extractive,
-        stories,
-        statuses=[status for _, status in kept],
-        memory=memory,
+        model, topic, day.isoformat(), extractive, stories, statuses=statuses, memory=memory
     )
     digest = written.digest
     markdown = render_markdown(digest, written.model)

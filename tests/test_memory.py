@@ -123,6 +123,9 @@ async def test_extractive_mode_also_skips_a_repeat(two_days: tuple[Any, TopicCon
     urls = {s.url for s in built.digest.sources}
     assert "https://later1.example/story" not in urls
     assert "https://later3.example/story" in urls
+    update = next(h for h in built.digest.highlights if "downloads pass" in h.headline)
+    assert update.headline.startswith("Update: ")
+    assert "Hugging Face counted 2 million downloads" in update.text  # what is new, quoted
 
 
 async def test_this_week_only_with_a_week_of_history(
@@ -179,3 +182,26 @@ def test_week_wording_is_replaced_without_history(language: str, text: str, expe
     assert honest_week(text, language, Memory()) == expected
     week = Memory(past=(PastCoverage(DAY, "t", "x"),), digest_days=6)
     assert honest_week(text, language, week) == text
+
+
+async def test_a_day_with_one_story_is_short_and_says_so(
+    sample_config: Config, fake: FakeMistral
+) -> None:
+    topic = sample_config.topics[0]
+    db = open_database(sample_config.storage.path)
+    repo.insert_article(
+        db,
+        topic.slug,
+        _article(
+            3,
+            "Mistral AI and Volvo build an in-car assistant",
+            "Volvo will put a Mistral AI assistant in its EX90 from spring 2027, the carmaker "
+            "said. The assistant runs on Ministral 8B inside the car, with no cloud needed.",
+        ),
+    )
+    fake.reply_with(Script("en"))
+    async with MistralModel(MistralConfig(server_url=fake.url), fake.api_key) as model:
+        built = await build_digest_async(db, topic, NEXT, "en", model=model)
+    system = fake.chat_requests()[-1]["messages"][0]["content"]
+    assert "quiet day with only 1 story" in system
+    assert len(built.digest.highlights) == 1 and len(built.digest.sources) == 1

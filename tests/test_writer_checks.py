@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.models import Article, Story
+from bot.compose import compose_extractive
+from bot.models import Article, Story, Window
 from bot.writer import prompts
+from bot.writer.assemble import assemble
 from bot.writer.citations import evidence, renumber, topic_stopwords, valid_refs
 from bot.writer.language import language_problem
+from bot.writer.memory import Memory
+from bot.writer.schemas import Composition
+from tests.test_render import _topic
 
 IGNORE = topic_stopwords("Mistral AI", "mistral")
 SOURCES = {
@@ -78,3 +83,56 @@ def test_stage_one_brief_is_bounded_and_keeps_the_facts() -> None:
     assert "412 billion" in user and "[1] Mistral Large 4" in user
     assert len(user) < prompts.STORY_CHARS + 200 < len(text) // 5
     assert "Traditional Chinese" in system
+
+
+def test_assembly_keeps_one_highlight_per_story_and_renumbers_sources() -> None:
+    def article(n: int, title: str, text: str) -> Article:
+        return Article(
+            id=n,
+            url=f"https://s{n}.example/",
+            canonical_url=f"https://s{n}.example/",
+            title=title,
+            text=text,
+            published=datetime(2026, 11, 20, tzinfo=UTC),
+            fetched=datetime(2026, 11, 20, tzinfo=UTC),
+            language="en",
+            content_hash=str(n),
+            source_url="https://feed.example/",
+        )
+
+    stories = [
+        Story(
+            article(1, "Mistral Large 4 released", "Mistral released Large 4 with 256k context.")
+        ),
+        Story(article(2, "Le Chat outage", "Le Chat was offline for two hours on Friday.")),
+    ]
+    window = Window(datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC))
+    extractive = compose_extractive(_topic(), date(2026, 11, 21), "en", window, stories)
+    composition = Composition.model_validate(
+        {
+            "summary": "Le Chat went down.",
+            "trend": {"text": "Le Chat was offline.", "citations": [2]},
+            "highlights": [
+                {"headline": "Le Chat outage", "text": "Le Chat was offline.", "citations": [2]},
+                {"headline": "Le Chat down", "text": "Le Chat, again.", "citations": [2]},
+            ],
+            "analysis": [{"text": "Large 4 raises the bar at 256k.", "citations": [1]}],
+            "key_points": [{"text": "Le Chat offline for two hours.", "citations": [2]}],
+        }
+    )
+    sources = {
+        n: evidence(f"{s.lead.title} {s.lead.text}", IGNORE) for n, s in enumerate(stories, 1)
+    }
+    digest = assemble(
+        composition,
+        extractive=extractive,
+        evidence=sources,
+        statuses={},
+        memory=Memory(),
+        ignore=IGNORE,
+    )
+    assert [h.headline for h in digest.highlights] == ["Le Chat outage"]
+    # Source 2 is cited first, so it becomes [1]; the list holds exactly the cited two.
+    assert [s.url for s in digest.sources] == ["https://s2.example/", "https://s1.example/"]
+    assert digest.highlights[0].citations == (1,) and digest.analysis[0].citations == (2,)
+    assert digest.fallback_sections == ()

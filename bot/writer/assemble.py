@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from bot.compose import clip
 from bot.i18n import text
 from bot.models import Digest, Highlight, Point, SourceRef
 from bot.writer.citations import Evidence, renumber, valid_refs
@@ -68,12 +69,15 @@ def assemble(
         trend, fallback = extractive.trend, [*fallback, "trend"]
 
     highlights: list[Highlight] = []
+    told: set[int] = set()
     for item in composition.highlights:
         claim = f"{item.headline} {item.text} {item.changed}"
         refs = _checked(item, claim, evidence, ignore)
         made = _highlight(item, refs, statuses, lang) if refs else None
-        if made is not None and len(highlights) < MAX_HIGHLIGHTS:
+        # A highlight about stories already told is padding, however it is worded.
+        if made is not None and not set(refs) <= told and len(highlights) < MAX_HIGHLIGHTS:
             highlights.append(replace(made, text=week(made.text)))
+            told |= set(refs)
     if not highlights:
         highlights, fallback = list(extractive.highlights), [*fallback, "highlights"]
 
@@ -128,6 +132,24 @@ def assemble(
         summary=week(composition.summary) or extractive.summary,
         fallback_sections=tuple(fallback),
     )
+
+
+def mark_updates(
+    extractive: Digest, statuses: Mapping[int, StoryStatus], limit: int = 300
+) -> Digest:
+    """The extractive digest with each update shown as one: the headline says so and the
+    text quotes what is new since the earlier day."""
+    highlights = []
+    for item in extractive.highlights:
+        status = statuses.get(item.citations[0]) if item.citations else None
+        if status is not None and status.kind == "update" and status.new_facts:
+            item = Highlight(
+                text(extractive.language, "update_prefix", headline=item.headline),
+                clip(status.new_facts, limit),
+                item.citations,
+            )
+        highlights.append(item)
+    return replace(extractive, highlights=tuple(highlights))
 
 
 def composed_texts(composition: Composition) -> Sequence[str]:

@@ -52,6 +52,7 @@ Rules:
 - A story marked UPDATE was covered on an earlier day: do not present it as new; say what
   changed.
 - {{week_rule}}
+- {{size_rule}}
 - Never write Markdown; plain sentences only."""
 
 STRICT_LANGUAGE = {
@@ -59,6 +60,16 @@ STRICT_LANGUAGE = {
     "zh-TW": (
         "重要：上一次的回答不是繁體中文。所有文字都必須使用繁體中文（台灣用語），"
         "只有產品與公司名稱可保留原文。"
+    ),
+}
+
+QUIET_STORIES = 2
+SIZE_RULES = {
+    False: "Tell each story once; do not pad with older news.",
+    True: (
+        "It is a quiet day with only {n} story/stories: say so plainly in the trend and the "
+        "summary, one highlight per story, at most 1 analysis point and 2 key points; "
+        "do not pad with older news."
     ),
 }
 
@@ -107,6 +118,7 @@ def stage2(
         day=day,
         language=LANGUAGE_NAMES[language],
         week_rule=WEEK_RULES[memory.has_week],
+        size_rule=SIZE_RULES[len(summaries) <= QUIET_STORIES].format(n=len(summaries)),
     )
     if strict:
         system += "\n" + STRICT_LANGUAGE[language]
@@ -130,7 +142,7 @@ def stage2(
 def naive(topic_name: str, language: str, stories: Sequence[Story]) -> tuple[str, str]:
     """The one-shot prompt the two stages replace: every article in full. For the benchmark."""
     system = STAGE2_SYSTEM.format(
-        topic=topic_name, day="", language=LANGUAGE_NAMES[language], week_rule=""
+        topic=topic_name, day="", language=LANGUAGE_NAMES[language], week_rule="", size_rule=""
     )
     user = "\n\n".join(
         f"[{n}] {s.lead.title}\n{s.lead.text}" for n, s in enumerate(stories, start=1)
