@@ -17,14 +17,14 @@ import sqlite_utils
 from bot.compose import compose_extractive
 from bot.config import TopicConfig
 from bot.llm import LanguageModel, Usage
-from bot.models import Digest
+from bot.models import Digest, Story
 from bot.render import render_markdown, title_of, to_json
 from bot.select import rank_stories
 from bot.window import digest_window
-from bot.writer import write_digest
+from bot.writer import Written, offline, write_digest
 from bot.writer.assemble import mark_updates
 from bot.writer.citations import topic_stopwords
-from bot.writer.memory import triage
+from bot.writer.memory import Memory, StoryStatus, triage
 from storage import digests as digest_store
 from storage import repository as repo
 
@@ -52,7 +52,13 @@ def build_digest(
     model: LanguageModel | None = None,
 ) -> BuiltDigest:
     """Compose, render and store the digest; building it again replaces the stored one.
-    Not for use inside a running event loop: await :func:`build_digest_async` there."""
+
+    Without a model this is plain synchronous code, safe anywhere. With one it runs the
+    async writer in its own event loop, so inside a running loop await
+    :func:`build_digest_async` instead."""
+    if model is None:
+        prepared = _prepare(db, topic, day, language)
+        return _store(db, topic, day, language, offline(prepared.extractive))
     return asyncio.run(build_digest_async(db, topic, day, language, model=model))
 
 
@@ -64,6 +70,29 @@ async def build_digest_async(
     *,
     model: LanguageModel | None = None,
 ) -> BuiltDigest:
+    prepared = _prepare(db, topic, day, language)
+    written = await write_digest(
+        model,
+        topic,
+        day.isoformat(),
+        prepared.extractive,
+        prepared.stories,
+        statuses=prepared.statuses,
+        memory=prepared.memory,
+    )
+    return _store(db, topic, day, language, written)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    stories: list[Story]
+    statuses: list[StoryStatus]
+    memory: Memory
+    extractive: Digest
+
+
+def _prepare(db: sqlite_utils.Database, topic: TopicConfig, day: date, language: str) -> _Prepared:
+    """Everything before the writer: stories in the window, memory, the extractive digest."""
     window = digest_window(topic, day)
     articles = repo.articles_in(db, topic.slug, window)
     copies = repo.copies_by_lead(db, topic.slug, (a.url for a in articles))
@@ -72,17 +101,20 @@ async def build_digest_async(
     # Stories already told on an earlier day, with nothing new, are left out in both modes.
     kept = triage(ranked, memory, topic_stopwords(topic.name, topic.slug))[: topic.max_stories]
     stories = [story for story, _ in kept]
-    rejected = repo.rejections_on(db, topic.slug, day)
     statuses = [status for _, status in kept]
+    rejected = repo.rejections_on(db, topic.slug, day)
     extractive = mark_updates(
         compose_extractive(
             topic, day, language, window, stories, rejected, total_stories=len(articles)
         ),
         dict(enumerate(statuses, start=1)),
     )
-    written = await write_digest(
-        model, topic, day.isoformat(), extractive, stories, statuses=statuses, memory=memory
-    )
+    return _Prepared(stories, statuses, memory, extractive)
+
+
+def _store(
+    db: sqlite_utils.Database, topic: TopicConfig, day: date, language: str, written: Written
+) -> BuiltDigest:
     digest = written.digest
     markdown = render_markdown(digest, written.model)
     payload = to_json(digest, markdown)

@@ -17,7 +17,7 @@ import pytest
 from bot.cli import main
 from bot.collect import collect
 from bot.config import Config, MistralConfig, TopicConfig
-from bot.digest import BuiltDigest, build_digest_async
+from bot.digest import BuiltDigest, build_digest, build_digest_async
 from bot.fetch import Fetcher
 from bot.llm import MistralModel, RetryPolicy
 from bot.writer.language import cjk_share
@@ -287,3 +287,11 @@ def test_cli_says_why_a_digest_is_extractive(
 ) -> None:
     assert main(["digest", "--date", SAMPLE_DATE]) == 0
     assert "mode: extractive (no MISTRAL_API_KEY)" in capsys.readouterr().err
+
+
+async def test_offline_build_is_plain_sync_code_even_inside_an_event_loop(
+    collected: tuple[Any, TopicConfig],
+) -> None:
+    db, topic = collected
+    built = build_digest(db, topic, DAY, "en")  # no asyncio.run: callable from async code
+    assert built.digest.mode == "extractive" and built.digest.highlights

@@ -32,7 +32,7 @@ STAGE1_BATCH = 8
 STAGE1_MAX_TOKENS = 1500
 STAGE2_MAX_TOKENS = 3000
 
-__all__ = ["Memory", "Written", "write_digest"]
+__all__ = ["Memory", "Written", "offline", "write_digest"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,11 @@ class Written:
     digest: Digest
     usage: Usage = field(default_factory=Usage)
     model: str = ""
+
+
+def offline(extractive: Digest) -> Written:
+    """No model: the extractive digest, labelled as such (a quiet day needs no label)."""
+    return Written(extractive if extractive.quiet else replace(extractive, mode_reason="no_key"))
 
 
 class _WrongLanguage(Exception):
@@ -59,10 +64,8 @@ async def write_digest(
     """The model's digest over ``stories`` (repeats already left out, numbered 1..N as in
     ``extractive``; ``statuses`` aligned with them), or ``extractive`` labelled with the
     reason it stands in."""
-    if extractive.quiet:
-        return Written(extractive)
-    if model is None:
-        return Written(replace(extractive, mode_reason="no_key"))
+    if model is None or extractive.quiet:
+        return offline(extractive)
     run = _Run(model)
     numbered = dict(enumerate(statuses, start=1))
     try:
