@@ -33,7 +33,7 @@ from bot.writer import prompts  # noqa: E402
 from storage import open_database  # noqa: E402
 from storage import repository as repo  # noqa: E402
 from tests.fakes.mistral import FakeMistral  # noqa: E402
-from tests.writer_fake_model import Script  # noqa: E402
+from tests.writer_support import Script  # noqa: E402
 
 DAY = date(2026, 11, 21)
 

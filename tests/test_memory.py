@@ -3,17 +3,15 @@ changed, and "this week" needs a week of history."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.collect import collect
 from bot.config import Config, MistralConfig, TopicConfig
-from bot.digest import build_digest_async
-from bot.fetch import Fetcher
+from bot.digest import build_digest, build_digest_async
 from bot.llm import MistralModel
 from bot.models import Article
 from bot.writer.memory import Memory, PastCoverage, honest_week
@@ -22,7 +20,7 @@ from storage import open_database
 from storage import repository as repo
 from tests.conftest import SAMPLE_DATE
 from tests.fakes.mistral import FakeMistral
-from tests.writer_fake_model import Script
+from tests.writer_support import Script, sample_database
 
 DAY = date.fromisoformat(SAMPLE_DATE)
 NEXT = DAY + timedelta(days=1)
@@ -53,19 +51,20 @@ def _article(n: int, title: str, text: str) -> Article:
     )
 
 
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("sample") / "collected.db"
+
+
 @pytest.fixture
-def two_days(sample_config: Config) -> tuple[Any, TopicConfig]:
+def two_days(
+    sample_config: Config, sample_template: Path, tmp_path: Path
+) -> tuple[Any, TopicConfig]:
     """The sample day's digest stored, then three articles for the next day: a retelling of
     the Large 4 launch with nothing new, a follow-up with new figures, and a new story."""
     topic = sample_config.topics[0]
-    db = open_database(sample_config.storage.path)
-
-    async def run() -> None:
-        async with Fetcher(sample_config.fetch) as fetcher:
-            await collect(db, topic, DAY, fetcher)
-        await build_digest_async(db, topic, DAY, "en")
-
-    asyncio.run(run())
+    db = sample_database(sample_template, tmp_path / "m.db")
+    build_digest(db, topic, DAY, "en")
     for n, title, text in (
         (1, "Mistral Large 4 arrives with open weights and 256k context", LARGE4),
         (

@@ -3,7 +3,6 @@ bundled sample corpus, in both languages, with every fault and its expected fall
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -15,17 +14,14 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.collect import collect
 from bot.config import Config, MistralConfig, TopicConfig
 from bot.digest import BuiltDigest, build_digest, build_digest_async
-from bot.fetch import Fetcher
 from bot.llm import MistralModel, RetryPolicy
 from bot.writer.language import cjk_share
 from storage import digests as digest_store
-from storage import open_database
 from tests.conftest import SAMPLE_DATE
 from tests.fakes.mistral import FakeMistral
-from tests.writer_fake_model import Script
+from tests.writer_support import Script, sample_database
 
 DAY = date.fromisoformat(SAMPLE_DATE)
 FAST_RETRY = RetryPolicy(initial_ms=10, max_ms=50, exponent=2.0, max_elapsed_ms=600)
@@ -37,18 +33,17 @@ def fake() -> Iterator[FakeMistral]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("sample") / "collected.db"
+
+
 @pytest.fixture
-def collected(sample_config: Config) -> tuple[Any, TopicConfig]:
+def collected(
+    sample_config: Config, sample_template: Path, tmp_path: Path
+) -> tuple[Any, TopicConfig]:
     """The sample day's articles collected (replayed, offline) into a fresh database."""
-    topic = sample_config.topics[0]
-    db = open_database(sample_config.storage.path)
-
-    async def run() -> None:
-        async with Fetcher(sample_config.fetch) as fetcher:
-            await collect(db, topic, DAY, fetcher)
-
-    asyncio.run(run())
-    return db, topic
+    return sample_database(sample_template, tmp_path / "w.db"), sample_config.topics[0]
 
 
 def _model(fake: FakeMistral, key: str | None = None, timeout_s: float = 5) -> MistralModel:

@@ -1,16 +1,28 @@
-"""A scripted "model" for the fake Mistral API: it reads our prompts and answers the way a
-careful model would (citing the stories it restates), or, when asked, the way a careless one
-does. It lives at the network edge: the real SDK sends the request and parses the reply."""
+"""Support for the writer's tests: a scripted "model" for the fake Mistral API, which reads
+our prompts and answers the way a careful model would (citing the stories it restates) or,
+when asked, the way a careless one does (it sits at the network edge: the real SDK sends the
+request and parses the reply); and a copy of the collected sample database."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 from typing import Any
 
+import sqlite_utils
+
+from bot.collect import collect
+from bot.config import Config, parse_config
+from bot.fetch import Fetcher
 from bot.writer.prompts import STAGE1_MARK, STAGE2_MARK
+from storage import open_database
+from tests.conftest import SAMPLE_DATE, example_data
 
 _STORY = re.compile(r"^\[(\d+)\] (.+?) \([^()]*outlet\(s\)\)$", re.MULTILINE)
 _SUMMARY = re.compile(r"^\[(\d+)\] (.+?): (.*)$", re.MULTILINE)
@@ -112,3 +124,32 @@ class Script:
                 {"label": "developers", "text": say(first), "citations": []},
             ],
         }
+
+
+def sample_database(template: Path, path: Path) -> sqlite_utils.Database:
+    """A fresh copy of the sample day's collected database (collected once per session:
+    collecting is the slow part, and the writer's tests do not change what it collects)."""
+    if not template.exists():
+        config = _sample_config(template)
+        db = open_database(template)
+
+        async def run() -> None:
+            async with Fetcher(config.fetch) as fetcher:
+                await collect(db, config.topics[0], date.fromisoformat(SAMPLE_DATE), fetcher)
+
+        asyncio.run(run())
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.conn.close()
+    source = sqlite3.connect(template)
+    target = sqlite3.connect(path)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return open_database(path)
+
+
+def _sample_config(db_path: Path) -> Config:
+    data = example_data()
+    data["storage"]["path"] = str(db_path)
+    return parse_config(data)
