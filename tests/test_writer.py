@@ -140,6 +140,19 @@ async def test_hallucinated_citations_are_dropped(
     assert built.digest.mode == "model"
 
 
+async def test_refs_written_inside_the_prose_are_checked_like_the_others(
+    collected: tuple[Any, TopicConfig], fake: FakeMistral
+) -> None:
+    fake.reply_with(Script("en", inline_refs=True))
+    built = await _build(collected, fake, "en")
+    assert built.digest.mode == "model" and built.digest.fallback_sections == ()
+    assert "[77]" not in built.markdown
+    assert _cited_in_text(built.markdown) == {s.n for s in built.digest.sources}
+    # Each ref is printed once, by the renderer, after the text.
+    assert all(re.search(r"\[\d+\]", h.text + h.headline) is None for h in built.digest.highlights)
+    assert all(h.citations for h in built.digest.highlights)
+
+
 async def test_section_without_a_valid_citation_falls_back_labelled(
     collected: tuple[Any, TopicConfig], fake: FakeMistral
 ) -> None:

@@ -40,6 +40,8 @@ class Script:
     uncited_highlights: bool = False
     """Every highlight cites a source that does not support it."""
     explain_updates: bool = True
+    inline_refs: bool = False
+    """Write refs inside the prose ("... [2]") and as strings, as real models sometimes do."""
     trend: str = ""
     stage2_calls: int = field(default=0, init=False)
 
@@ -103,6 +105,12 @@ class Script:
                     "citations": [1, 99],
                 }
             )
+        if self.inline_refs:
+            for item in highlights:
+                refs = item["citations"]
+                item["text"] += "".join(f" [{n}]" for n in refs) + " [77]"
+                item["headline"] += f" [{refs[0]}]"
+                item["citations"] = [f"[{n}]" for n in refs]
         first = stories[0][1] if stories else ""
         second = stories[1][1] if len(stories) > 1 else first
         trend = self.trend or (

@@ -3,12 +3,35 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+_REF = re.compile(r"\d+")
+_INLINE = re.compile(r"\s*\[(\d+)\]")
+
+
+def _refs(value: Any) -> Any:
+    """Models write refs as 3, "3", "[3]" or "[1][3]"; all mean the same numbers."""
+    items = value if isinstance(value, list) else [value]
+    found: list[int] = []
+    for item in items:
+        if isinstance(item, int) and not isinstance(item, bool):
+            found.append(item)
+        elif isinstance(item, str):
+            found += [int(n) for n in _REF.findall(item)]
+    return found
+
+
+def split_inline_refs(text: str) -> tuple[str, list[int]]:
+    """Prose without the ``[n]`` a model may write inline, and those numbers: the renderer
+    places citations itself, after checking and renumbering them."""
+    return _INLINE.sub("", text).strip(), [int(n) for n in _INLINE.findall(text)]
+
 
 Short = Annotated[str, Field(max_length=600)]
-Refs = Annotated[list[int], Field(max_length=8)]
+Refs = Annotated[list[int], BeforeValidator(_refs), Field(max_length=8)]
 
 
 class _Out(BaseModel):
@@ -33,15 +56,31 @@ class CitedText(_Out):
     text: Short
     citations: Refs = []
 
+    def model_post_init(self, context: Any, /) -> None:
+        # Inline refs join the listed ones, so none is lost and none is printed twice.
+        self.text, inline = split_inline_refs(self.text)
+        self.citations = [*self.citations, *(n for n in inline if n not in self.citations)]
+
 
 class LabelledPoint(CitedText):
     label: Annotated[str, Field(max_length=80)] = ""
+
+    def model_post_init(self, context: Any, /) -> None:
+        super().model_post_init(context)
+        self.label = split_inline_refs(self.label)[0]
 
 
 class HighlightOut(CitedText):
     headline: Annotated[str, Field(max_length=200)]
     changed: Short = ""
     """For a story covered on an earlier day: what is new since then (empty otherwise)."""
+
+    def model_post_init(self, context: Any, /) -> None:
+        super().model_post_init(context)
+        for name in ("headline", "changed"):
+            clean, inline = split_inline_refs(getattr(self, name))
+            setattr(self, name, clean)
+            self.citations += [n for n in inline if n not in self.citations]
 
 
 class Composition(_Out):
@@ -53,3 +92,6 @@ class Composition(_Out):
     analysis: Annotated[list[LabelledPoint], Field(max_length=5)] = []
     key_points: Annotated[list[CitedText], Field(max_length=8)] = []
     thoughts: Annotated[list[LabelledPoint], Field(max_length=4)] = []
+
+    def model_post_init(self, context: Any, /) -> None:
+        self.summary = split_inline_refs(self.summary)[0]
