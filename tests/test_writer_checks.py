@@ -136,3 +136,23 @@ def test_assembly_keeps_one_highlight_per_story_and_renumbers_sources() -> None:
     assert [s.url for s in digest.sources] == ["https://s2.example/", "https://s1.example/"]
     assert digest.highlights[0].citations == (1,) and digest.analysis[0].citations == (2,)
     assert digest.fallback_sections == ()
+
+
+def test_reply_shape_is_lenient_where_a_model_slips_harmlessly() -> None:
+    reply = {
+        "summary": "Mistral shipped [1].",
+        "trend": {"text": "Large 4 [1]", "citations": "1"},
+        "highlights": [
+            {"headline": f"H{i} [2]", "text": "t", "citations": ["[1]"]} for i in range(12)
+        ],
+        "key_points": [{"text": "k", "citations": [1, "3", "[4][5]"]}],
+    }
+    composition = Composition.model_validate(reply)
+    assert len(composition.highlights) == 8  # extra items cut, not the digest lost
+    assert composition.highlights[0].headline == "H0" and composition.highlights[0].citations == [
+        1,
+        2,
+    ]
+    assert composition.trend.citations == [1] and composition.trend.text == "Large 4"
+    assert composition.key_points[0].citations == [1, 3, 4, 5]
+    assert composition.summary == "Mistral shipped."

@@ -30,8 +30,14 @@ def split_inline_refs(text: str) -> tuple[str, list[int]]:
     return _INLINE.sub("", text).strip(), [int(n) for n in _INLINE.findall(text)]
 
 
-Short = Annotated[str, Field(max_length=600)]
-Refs = Annotated[list[int], BeforeValidator(_refs), Field(max_length=8)]
+def _at_most(limit: int) -> BeforeValidator:
+    """Keep the first ``limit`` items: one list item too many should not cost the digest."""
+    return BeforeValidator(lambda v: v[:limit] if isinstance(v, list) else v)
+
+
+# Generous bounds: they stop a runaway reply, not a long-winded but usable one.
+Short = Annotated[str, Field(max_length=2000)]
+Refs = Annotated[list[int], BeforeValidator(_refs), _at_most(8)]
 
 
 class _Out(BaseModel):
@@ -43,7 +49,7 @@ class ClusterSummary(_Out):
     n: int
     headline: Short
     summary: Short
-    facts: Annotated[list[Short], Field(max_length=4)] = []
+    facts: Annotated[list[Short], _at_most(4)] = []
 
 
 class Summaries(_Out):
@@ -63,7 +69,7 @@ class CitedText(_Out):
 
 
 class LabelledPoint(CitedText):
-    label: Annotated[str, Field(max_length=80)] = ""
+    label: Annotated[str, Field(max_length=120)] = ""
 
     def model_post_init(self, context: Any, /) -> None:
         super().model_post_init(context)
@@ -71,7 +77,7 @@ class LabelledPoint(CitedText):
 
 
 class HighlightOut(CitedText):
-    headline: Annotated[str, Field(max_length=200)]
+    headline: Annotated[str, Field(max_length=300)]
     changed: Short = ""
     """For a story covered on an earlier day: what is new since then (empty otherwise)."""
 
@@ -88,10 +94,10 @@ class Composition(_Out):
 
     summary: Short
     trend: CitedText
-    highlights: Annotated[list[HighlightOut], Field(max_length=8)]
-    analysis: Annotated[list[LabelledPoint], Field(max_length=5)] = []
-    key_points: Annotated[list[CitedText], Field(max_length=8)] = []
-    thoughts: Annotated[list[LabelledPoint], Field(max_length=4)] = []
+    highlights: Annotated[list[HighlightOut], _at_most(8)]
+    analysis: Annotated[list[LabelledPoint], _at_most(5)] = []
+    key_points: Annotated[list[CitedText], _at_most(8)] = []
+    thoughts: Annotated[list[LabelledPoint], _at_most(4)] = []
 
     def model_post_init(self, context: Any, /) -> None:
         self.summary = split_inline_refs(self.summary)[0]
