@@ -25,6 +25,7 @@ from bot.writer import Written, offline, write_digest
 from bot.writer.assemble import mark_updates
 from bot.writer.citations import topic_stopwords
 from bot.writer.memory import Memory, StoryStatus, triage
+from bot.writer.schemas import ClusterSummary
 from storage import digests as digest_store
 from storage import repository as repo
 
@@ -71,6 +72,11 @@ async def build_digest_async(
     model: LanguageModel | None = None,
 ) -> BuiltDigest:
     prepared = _prepare(db, topic, day, language)
+    cached: dict[int, ClusterSummary] = {}
+    if model is not None:
+        ids = (s.lead.id for s in prepared.stories if s.lead.id is not None)
+        stored = digest_store.cached_summaries(db, ids, language, model.name)
+        cached = {k: ClusterSummary.model_validate(v) for k, v in stored.items()}
     written = await write_digest(
         model,
         topic,
@@ -79,7 +85,15 @@ async def build_digest_async(
         prepared.stories,
         statuses=prepared.statuses,
         memory=prepared.memory,
+        cached=cached,
     )
+    if written.summaries:
+        digest_store.save_summaries(
+            db,
+            language,
+            written.model,
+            {k: v.model_dump() for k, v in written.summaries.items()},
+        )
     return _store(db, topic, day, language, written)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -30,6 +31,41 @@ def record_usage(
 def usage_of(db: sqlite_utils.Database, digest_id: int) -> dict[str, Any]:
     row = db.table("digests").get(digest_id)
     return {k: row.get(k) for k in ("model", "prompt_tokens", "completion_tokens")}
+
+
+def cached_summaries(
+    db: sqlite_utils.Database, article_ids: Iterable[int], language: str, model: str
+) -> dict[int, dict[str, Any]]:
+    """Stage-1 summaries already paid for, by the lead article's id."""
+    ids = list(article_ids)
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    rows = db.query(
+        f"select article_id, json from cluster_summaries where language = ? and model = ? "
+        f"and article_id in ({marks})",
+        [language, model, *ids],
+    )
+    return {int(r["article_id"]): json.loads(r["json"]) for r in rows}
+
+
+def save_summaries(
+    db: sqlite_utils.Database, language: str, model: str, summaries: Mapping[int, dict[str, Any]]
+) -> None:
+    stamp = datetime.now(UTC).isoformat()
+    db.table("cluster_summaries").upsert_all(
+        (
+            {
+                "article_id": article_id,
+                "language": language,
+                "model": model,
+                "json": json.dumps(summary, ensure_ascii=False),
+                "created": stamp,
+            }
+            for article_id, summary in summaries.items()
+        ),
+        pk=("article_id", "language", "model"),
+    )
 
 
 def memory_before(

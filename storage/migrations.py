@@ -101,11 +101,18 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m003_writer(db: sqlite_utils.Database) -> None:
-    """The digest writer: which model wrote a digest and the tokens it spent."""
+    """The digest writer: which model wrote a digest and the tokens it spent, and each story
+    cluster's stage-1 summary, so rebuilding a digest does not pay for them twice."""
     digests = db.table("digests")
     for column, kind in (("model", str), ("prompt_tokens", int), ("completion_tokens", int)):
         if column not in digests.columns_dict:
             digests.add_column(column, kind)
+    db.table("cluster_summaries").create(
+        {"article_id": int, "language": str, "model": str, "json": str, "created": str},
+        pk=("article_id", "language", "model"),
+        foreign_keys=[("article_id", "articles", "id")],
+        if_not_exists=True,
+    )
 
 
 SCHEMA_VERSION = len(migrations._migrations)

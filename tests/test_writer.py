@@ -125,6 +125,35 @@ async def test_two_stages_bound_the_prompt_and_usage_is_stored(
     assert stored["completion_tokens"] == built.usage.completion_tokens > 0
 
 
+async def test_rebuilding_reuses_the_stored_cluster_summaries(
+    collected: tuple[Any, TopicConfig], fake: FakeMistral
+) -> None:
+    script = Script("en")
+
+    def broken_stage2(request: dict[str, Any]) -> str:
+        reply = script(request)
+        return "{not json" if '"trend"' in reply else reply
+
+    # The first attempt dies in stage 2; the stage-1 summaries it paid for are kept.
+    fake.reply_with(broken_stage2)
+    first = await _build(collected, fake, "en")
+    assert first.digest.mode == "extractive" and first.digest.mode_reason == "bad_response"
+    assert len(fake.chat_requests()) == 2
+    fake.requests.clear()
+    fake.reply_with(Script("en"))
+    second = await _build(collected, fake, "en")
+    requests = fake.chat_requests()
+    assert len(requests) == 1  # stage 2 only
+    assert requests[0]["messages"][0]["content"].startswith("TASK: compose")
+    assert second.digest.mode == "model"
+    assert _cited_in_text(second.markdown) == {s.n for s in second.digest.sources}
+    db, _ = collected
+    assert digest_store.usage_of(db, second.digest_id)["prompt_tokens"] == (
+        second.usage.prompt_tokens
+    )
+    assert second.usage.prompt_tokens < first.usage.prompt_tokens
+
+
 async def test_hallucinated_citations_are_dropped(
     collected: tuple[Any, TopicConfig], fake: FakeMistral
 ) -> None:

@@ -12,7 +12,7 @@ reason logged once. The renderer owns the Markdown; the model never writes any.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.config import TopicConfig
@@ -40,6 +40,8 @@ class Written:
     digest: Digest
     usage: Usage = field(default_factory=Usage)
     model: str = ""
+    summaries: Mapping[int, ClusterSummary] = field(default_factory=dict)
+    """Stage-1 summaries made in this run, by lead article id, for the cache."""
 
 
 def offline(extractive: Digest) -> Written:
@@ -60,34 +62,40 @@ async def write_digest(
     *,
     statuses: Sequence[StoryStatus] = (),
     memory: Memory | None = None,
+    cached: Mapping[int, ClusterSummary] | None = None,
 ) -> Written:
     """The model's digest over ``stories`` (repeats already left out, numbered 1..N as in
     ``extractive``; ``statuses`` aligned with them), or ``extractive`` labelled with the
-    reason it stands in."""
+    reason it stands in. ``cached`` holds stage-1 summaries already made, by lead article
+    id; only the other clusters are sent to stage 1."""
     if model is None or extractive.quiet:
         return offline(extractive)
-    run = _Run(model)
+    run = _Run(model, cached or {})
     numbered = dict(enumerate(statuses, start=1))
     try:
         digest = await run.two_stages(
             topic, day_iso, extractive, stories, numbered, memory or Memory()
         )
-        return Written(digest, run.usage, model.name)
+        return Written(digest, run.usage, model.name, run.fresh)
     except ModelError as exc:
         # Logged once, here; the message never holds the key (see bot.llm).
         log.warning("model %s failed (%s); writing the extractive digest", model.name, exc)
-        return Written(replace(extractive, mode_reason=exc.kind), run.usage, model.name)
+        failed = replace(extractive, mode_reason=exc.kind)
     except _WrongLanguage as exc:
         log.warning("model %s wrote the wrong language twice (%s)", model.name, exc)
-        return Written(replace(extractive, mode_reason="wrong_language"), run.usage, model.name)
+        failed = replace(extractive, mode_reason="wrong_language")
+    # Summaries already paid for are kept even when the digest could not be written.
+    return Written(failed, run.usage, model.name, run.fresh)
 
 
 class _Run:
     """One writing run: the model, and the tokens spent so far (kept when a stage fails)."""
 
-    def __init__(self, model: LanguageModel) -> None:
+    def __init__(self, model: LanguageModel, cached: Mapping[int, ClusterSummary]) -> None:
         self.model = model
         self.usage = Usage()
+        self.cached = cached
+        self.fresh: dict[int, ClusterSummary] = {}
 
     async def ask(self, system: str, user: str, max_tokens: int) -> ChatReply:
         reply = await self.model.chat_json(system, user, max_tokens=max_tokens)
@@ -119,14 +127,21 @@ async def _two_stages(
     ignore = topic_stopwords(topic.name, topic.slug)
     numbered = list(enumerate(stories, start=1))
     summaries: dict[int, ClusterSummary] = {}
-    for start in range(0, len(numbered), STAGE1_BATCH):
-        batch = numbered[start : start + STAGE1_BATCH]
+    for n, story in numbered:
+        known = run.cached.get(story.lead.id) if story.lead.id is not None else None
+        if known is not None:
+            summaries[n] = known.model_copy(update={"n": n})
+    to_ask = [(n, story) for n, story in numbered if n not in summaries]
+    for start in range(0, len(to_ask), STAGE1_BATCH):
+        batch = to_ask[start : start + STAGE1_BATCH]
         system, user = prompts.stage1(topic.name, language, batch, topic.keywords)
         reply = await run.ask(system, user, STAGE1_MAX_TOKENS)
-        wanted = {n for n, _ in batch}
+        ids = {n: story.lead.id for n, story in batch}
         for item in parse_reply(reply, Summaries).summaries:
-            if item.n in wanted:
-                summaries.setdefault(item.n, item)
+            if item.n in ids and item.n not in summaries:
+                summaries[item.n] = item
+                if (article_id := ids[item.n]) is not None:
+                    run.fresh[article_id] = item
     # A cluster the model skipped still reaches stage 2, with its own title and brief.
     for n, story in numbered:
         if n not in summaries:
