@@ -139,7 +139,7 @@ async def test_this_week_only_with_a_week_of_history(
     async with MistralModel(MistralConfig(server_url=fake.url), fake.api_key) as model:
         one_day = await build_digest_async(db, topic, NEXT, "en", model=model)
         assert one_day.digest.trend is not None
-        assert one_day.digest.trend.text.startswith("recently Mistral Large 4 passed")
+        assert one_day.digest.trend.text.startswith("Recently Mistral Large 4 passed")
         assert "trend" not in one_day.digest.fallback_sections
         assert 'do not write "this week"' in fake.chat_requests()[-1]["messages"][0]["content"]
         for back in range(2, 7):  # digests on each of the six days before NEXT
@@ -173,7 +173,7 @@ def test_memory_reads_the_seven_days_before(two_days: tuple[Any, TopicConfig]) -
 @pytest.mark.parametrize(
     ("language", "text", "expected"),
     [
-        ("en", "This week, Mistral shipped.", "recently, Mistral shipped."),
+        ("en", "This week, Mistral shipped.", "Recently, Mistral shipped."),
         ("zh-TW", "本週 Mistral 發布新模型。", "近日 Mistral 發布新模型。"),
     ],
 )

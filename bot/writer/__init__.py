@@ -73,8 +73,8 @@ async def write_digest(
     run = _Run(model, cached or {})
     numbered = dict(enumerate(statuses, start=1))
     try:
-        digest = await run.two_stages(
-            topic, day_iso, extractive, stories, numbered, memory or Memory()
+        digest = await _two_stages(
+            run, topic, day_iso, extractive, stories, numbered, memory or Memory()
         )
         return Written(digest, run.usage, model.name, run.fresh)
     except ModelError as exc:
@@ -89,7 +89,8 @@ async def write_digest(
 
 
 class _Run:
-    """One writing run: the model, and the tokens spent so far (kept when a stage fails)."""
+    """One writing run: the model, the tokens spent so far and the stage-1 summaries made
+    (both kept when a later stage fails)."""
 
     def __init__(self, model: LanguageModel, cached: Mapping[int, ClusterSummary]) -> None:
         self.model = model
@@ -101,17 +102,6 @@ class _Run:
         reply = await self.model.chat_json(system, user, max_tokens=max_tokens)
         self.usage += reply.usage
         return reply
-
-    async def two_stages(
-        self,
-        topic: TopicConfig,
-        day_iso: str,
-        extractive: Digest,
-        stories: Sequence[Story],
-        statuses: dict[int, StoryStatus],
-        memory: Memory,
-    ) -> Digest:
-        return await _two_stages(self, topic, day_iso, extractive, stories, statuses, memory)
 
 
 async def _two_stages(

@@ -66,7 +66,8 @@ def assemble(
     if trend_refs:
         trend: Point | None = Point(week(composition.trend.text), trend_refs)
     else:
-        trend, fallback = extractive.trend, [*fallback, "trend"]
+        trend = extractive.trend
+        fallback.append("trend")
 
     highlights: list[Highlight] = []
     told: set[int] = set()
@@ -76,10 +77,11 @@ def assemble(
         made = _highlight(item, refs, statuses, lang) if refs else None
         # A highlight about stories already told is padding, however it is worded.
         if made is not None and not set(refs) <= told and len(highlights) < MAX_HIGHLIGHTS:
-            highlights.append(replace(made, text=week(made.text)))
+            highlights.append(replace(made, headline=week(made.headline), text=week(made.text)))
             told |= set(refs)
     if not highlights:
-        highlights, fallback = list(extractive.highlights), [*fallback, "highlights"]
+        highlights = list(extractive.highlights)
+        fallback.append("highlights")
 
     analysis = [
         Point(week(p.text), refs, p.label)
@@ -95,7 +97,8 @@ def assemble(
         if (refs := _checked(p, p.text, evidence, ignore))
     ][:MAX_KEY_POINTS]
     if not key_points:
-        key_points, fallback = list(extractive.key_points), [*fallback, "key_points"]
+        key_points = list(extractive.key_points)
+        fallback.append("key_points")
 
     # Further thoughts are opinion for the reader; refs are optional but must still hold.
     thoughts = [

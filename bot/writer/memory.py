@@ -100,4 +100,9 @@ def honest_week(text: str, language: str, memory: Memory) -> str:
     if memory.has_week:
         return text
     pattern, replacement = _WEEK[language]
-    return pattern.sub(replacement, text)
+
+    def swap(match: re.Match[str]) -> str:
+        first = match.group(0)[:1]
+        return replacement.capitalize() if first.isupper() else replacement
+
+    return pattern.sub(swap, text)
