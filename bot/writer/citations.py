@@ -20,53 +20,12 @@ from dataclasses import dataclass
 # ASCII classes on purpose: in Chinese prose "4以開放" must yield "4", not one long token.
 _NAME = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z][A-Za-z0-9'’.-]*|[A-Za-z]*\d[A-Za-z0-9.,]*)")
 # Capitalised only because they open a sentence: they name nothing.
-_STARTERS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "after",
-        "also",
-        "according",
-        "analysts",
-        "before",
-        "but",
-        "by",
-        "for",
-        "from",
-        "however",
-        "how",
-        "in",
-        "it",
-        "its",
-        "meanwhile",
-        "new",
-        "on",
-        "one",
-        "so",
-        "that",
-        "the",
-        "their",
-        "these",
-        "this",
-        "those",
-        "today",
-        "to",
-        "what",
-        "when",
-        "which",
-        "while",
-        "why",
-        "with",
-        "users",
-        "developers",
-        "companies",
-        "customers",
-        "the",
-    ]
+_STARTER_WORDS = (
+    "a an and as at after also according analysts before but by for from however how in "
+    "it its meanwhile new on one so that the their these this those today to what when "
+    "which while why with users developers companies customers"
 )
+_STARTERS = frozenset(_STARTER_WORDS.split())
 _WORD = re.compile(r"[a-z]{5,}")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
