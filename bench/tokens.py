@@ -6,8 +6,9 @@ article in full, over the bundled sample corpus, in one run.
 Both go through the real mistralai SDK to the local fake API (tests/fakes/mistral.py), which
 counts tokens the way it reports ``usage``: a tokenizer-free estimate of one token per 4
 characters of each message. The naive prompt asks for the same JSON digest, so its system
-prompt is the composition prompt; its reply is the same size as stage 2's, so completion
-tokens are compared as measured. No network, no key.
+prompt is the composition prompt. Its reply would be the same digest as stage 2's, so the
+total line charges the naive prompt stage 2's completion; the two-stage total also pays for
+stage 1's completion. No network, no key.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import asyncio
 import sys
 import tempfile
 import tomllib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,10 +57,11 @@ async def main() -> None:
             f"{sum(len(a.text) for a in articles)} characters of article text"
         )
         print("tokens: the fake API's estimate, 1 token per 4 characters of each message")
-        print(f"{'language':9} {'prompt':>22} {'two-stage':>10} {'naive':>8} {'ratio':>6}")
+        print(f"{'language':9} {'tokens compared':>22} {'two-stage':>10} {'naive':>8} {'ratio':>6}")
         for language in ("en", "zh-TW"):
+            compose_replies: list[str] = []
             with FakeMistral() as fake:
-                fake.reply_with(Script(language))
+                fake.reply_with(_recording(Script(language), compose_replies))
                 model = MistralModel(MistralConfig(server_url=fake.url), fake.api_key)
                 async with model:
                     built = await build_digest_async(db, topic, DAY, language, model=model)
@@ -65,8 +69,8 @@ async def main() -> None:
                     told = everything[: topic.max_stories]
                     rows = []
                     for label, stories in (
-                        (f"naive, all {len(everything)} articles", everything),
-                        (f"naive, same {len(told)} stories", told),
+                        (f"prompt, all {len(everything)} articles", everything),
+                        (f"prompt, same {len(told)} stories", told),
                     ):
                         system, user = prompts.naive(topic.name, language, stories)
                         reply = await model.chat_json(system, user)
@@ -74,10 +78,28 @@ async def main() -> None:
             two = built.usage.prompt_tokens
             for label, naive in rows:
                 print(f"{language:9} {label:>22} {two:>10} {naive:>8} {two / naive:>5.2f}x")
+            # Stage 2's reply is the digest a naive call would also have to write; the fake
+            # counts a reply the same way, 1 token per 4 characters.
+            digest_reply = max(1, len(compose_replies[0]) // 4)
+            total_two = two + built.usage.completion_tokens
+            total_naive = rows[0][1] + digest_reply
             print(
-                f"{language:9} {'completion (2 stages)':>22} {built.usage.completion_tokens:>10}"
-                f"   mode={built.digest.mode}, {cited} sources cited"
+                f"{language:9} {'total, all articles':>22} {total_two:>10} {total_naive:>8} "
+                f"{total_two / total_naive:>5.2f}x  (prompt + completion; "
+                f"mode={built.digest.mode}, {cited} sources cited)"
             )
+
+
+def _recording(script: Script, sink: list[str]) -> Callable[[dict[str, Any]], str]:
+    """The scripted model, keeping its composition replies (the first is stage 2's)."""
+
+    def reply(request: dict[str, Any]) -> str:
+        content = script(request)
+        if request["messages"][0]["content"].startswith(prompts.STAGE2_MARK):
+            sink.append(content)
+        return content
+
+    return reply
 
 
 if __name__ == "__main__":
