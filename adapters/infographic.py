@@ -1,5 +1,6 @@
 """The infographic PNG of one post, drawn locally with Pillow: no network, no fonts to
-fetch (Pillow's bundled scalable font). Data in, image out; the data is computed by
+fetch. A CJK-capable system font is used when one is installed (headlines may be Chinese),
+else Pillow's bundled scalable font. Data in, image out; the data is computed by
 :func:`adapters.jekyll.infographic_data` so it can be tested without looking at pixels."""
 
 from __future__ import annotations
@@ -26,6 +27,26 @@ class InfographicData:
     """Stories per digest day over the week ending on the post's date, oldest first."""
     top_clusters: tuple[tuple[str, int], ...]
     """The most widely carried stories: headline and number of outlets."""
+
+
+# Common install paths of fonts with CJK glyphs (Debian/Ubuntu, Fedora, macOS).
+CJK_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+)
+
+
+def _font(size: int) -> Font:
+    for candidate in CJK_FONTS:
+        if Path(candidate).is_file():
+            try:
+                return ImageFont.truetype(candidate, size)
+            except OSError:
+                continue
+    return ImageFont.load_default(size=size)
 
 
 def _label(text: str) -> str:
@@ -59,9 +80,7 @@ def _panel(
 def draw_infographic(data: InfographicData, path: Path) -> Path:
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    title = ImageFont.load_default(size=34)
-    font = ImageFont.load_default(size=22)
-    small = ImageFont.load_default(size=15)
+    title, font, small = _font(34), _font(22), _font(15)
     draw.text((40, 24), data.title, fill=INK, font=title)
     third = (WIDTH - 80) // 3
     panels = (
