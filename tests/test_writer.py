@@ -90,8 +90,10 @@ async def test_model_digest_cites_only_listed_sources_in_both_languages(
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 3
     # 100% of citations resolve, and every listed source is cited somewhere.
     assert _cited_in_text(markdown) == set(numbers)
-    footer = "cited news sources" if language == "en" else "篇新聞來源"
-    assert f"{len(numbers)} {footer}" in markdown or f"引用 {len(numbers)} 篇" in markdown
+    footer = (
+        f"from {len(numbers)} cited news sources" if language == "en" else f"引用 {len(numbers)} 篇"
+    )
+    assert footer in markdown
     assert all(h.citations for h in digest.highlights)
     assert all(p.citations for p in (*digest.analysis, *digest.key_points))
     # Sections the extractive mode cannot write are there, under the right language's titles.
@@ -252,8 +254,12 @@ async def test_each_model_fault_gives_a_labelled_extractive_digest(
         built = await _build(collected, fake, "zh-TW", key=key, timeout_s=timeout_s)
 
     assert built.digest.mode == "extractive" and built.payload["mode"] == "extractive"
-    assert built.digest.mode_reason == (fault if fault != "timeout" else built.digest.mode_reason)
-    assert FAULTS[built.digest.mode_reason] in built.markdown
+    # A read timeout can surface as a dropped connection once the SDK gives up retrying.
+    assert built.digest.mode_reason in (
+        {"timeout", "connection"} if fault == "timeout" else {fault}
+    )
+    label = FAULTS[fault] if built.digest.mode_reason == fault else "無法連線至 API"
+    assert label in built.markdown
     assert "離線摘錄模式" in built.markdown
     # Still a full, honest digest: cited highlights and a sources list.
     assert built.digest.highlights and _cited_in_text(built.markdown) == {
