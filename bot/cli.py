@@ -119,13 +119,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command in ("ask", "chat", "export", "run"):
+    if args.command in ("ask", "export"):
         print(f"digestbot: '{args.command}' is not implemented yet", file=sys.stderr)
         return EXIT_USAGE
     config_path = resolve_config_path(args.config)
     config = load_config(config_path)
     if args.command == "doctor":
         return _doctor(config, config_path)
+    if args.command == "chat":
+        return _chat(config)
+    if args.command == "run":
+        return _run(config)
     topic = config.topic(args.topic)
     day: date = args.date or today_in(topic)
     db = open_database(config.storage.path)
@@ -238,6 +242,21 @@ def _sources(args: argparse.Namespace, topic: TopicConfig, day: date, db: Any) -
         out.print(table)
     elif rejected:
         out.print(f"{len(rejected)} rejected: see --rejected")
+    return EXIT_OK
+
+
+def _chat(config: Config) -> int:
+    from adapters.terminal import run_chat
+    from bot.service import make_commands
+
+    run_chat(make_commands(open_database(config.storage.path), config))
+    return EXIT_OK
+
+
+def _run(config: Config) -> int:
+    from bot.service import serve
+
+    asyncio.run(serve(config, Secrets.from_env()))
     return EXIT_OK
 
 
