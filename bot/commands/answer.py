@@ -7,6 +7,7 @@ question, each with its ``[n]``, or says that the sources do not cover it.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,7 +24,7 @@ MAX_PASSAGES = 3
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _CJK = re.compile(r"[\u3400-\u9fff]+")
-_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
 _STOP_WORDS = (
     "the a an and or of to in on for with is are was were be been what which who whom whose "
     "when where why how did does do about from that this these those it its into by at as has "
@@ -48,15 +49,19 @@ class Answerer(Protocol):
 
 def terms(text: str) -> set[str]:
     """Content words (lower case) and, for Chinese, character pairs."""
-    found = {w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2}
+    found = {_stem(w.lower()) for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2}
     for run in _CJK.findall(text):
         found.update(run[i : i + 2] for i in range(len(run) - 1))
     return found
 
 
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+
+
 @dataclass(frozen=True)
 class _Passage:
-    score: int
+    score: float
     sentence: str
     article_id: int
     title: str
@@ -88,14 +93,24 @@ class RetrievalAnswerer:
                 end.astimezone(UTC).isoformat(),
             )
         needed = 1 if len(wanted) == 1 else 2
+        article_terms = [terms(f"{a['title']}\n{a['text']}") for a in articles]
+        # Rare words say more about what the question is after than common ones.
+        weight = {
+            term: math.log((1 + len(articles)) / (1 + sum(term in t for t in article_terms))) + 1
+            for term in wanted
+        }
         passages: list[_Passage] = []
         for article in articles:
-            for sentence in _SENTENCE.split(f"{article['title']}. {article['text']}"):
-                score = len(wanted & terms(sentence))
-                if score >= needed and 20 <= len(sentence) <= 600:
+            for sentence in _SENTENCE.split(f"{article['title']}.\n{article['text']}"):
+                matched = wanted & terms(sentence)
+                if len(matched) >= needed and 20 <= len(sentence) <= 600:
                     passages.append(
                         _Passage(
-                            score, sentence.strip(), article["id"], article["title"], article["url"]
+                            sum(weight[t] for t in matched),
+                            sentence.strip(),
+                            article["id"],
+                            article["title"],
+                            article["url"],
                         )
                     )
         if not passages:

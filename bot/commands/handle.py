@@ -78,8 +78,8 @@ class Commands:
     ) -> Reply:
         """Parse and handle one message. A reply to a digest message is a question about it."""
         command = parse(text)
-        if isinstance(command, UsageProblem) and reply_to_digest is not None:
-            command = Ask(text.strip()[:500]) if text.strip() else command
+        if reply_to_digest is not None and not text.lstrip().startswith("/") and text.strip():
+            command = parse("ask " + text.strip())
         if isinstance(command, Ask) and reply_to_digest is not None:
             command = Ask(command.question, digest_id=reply_to_digest)
         return await self.handle(command, chat)
