@@ -247,16 +247,27 @@ def _sources(args: argparse.Namespace, topic: TopicConfig, day: date, db: Any) -
 
 def _chat(config: Config) -> int:
     from adapters.terminal import run_chat
+    from bot.delivery.prepare import CollectingDigestSource
+    from bot.logging_setup import install_redaction
     from bot.service import make_commands
 
-    run_chat(make_commands(open_database(config.storage.path), config))
+    secrets = Secrets.from_env()
+    install_redaction([secrets.mistral_api_key, secrets.telegram_bot_token])
+    db = open_database(config.storage.path)
+    run_chat(make_commands(db, config, source=CollectingDigestSource(db, config.fetch)))
     return EXIT_OK
 
 
 def _run(config: Config) -> int:
+    from bot.logging_setup import install_redaction
     from bot.service import serve
 
-    asyncio.run(serve(config, Secrets.from_env()))
+    secrets = Secrets.from_env()
+    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
+    install_redaction(
+        [secrets.mistral_api_key, secrets.telegram_bot_token, secrets.discord_bot_token]
+    )
+    asyncio.run(serve(config, secrets))
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 from adapters.telegram.platform import NAME, TelegramPlatform
 from bot.commands import ChatContext, Commands
 from bot.config import TelegramConfig
+from bot.delivery.limiter import RateLimiter
 from bot.delivery.platform import Limits
 from bot.delivery.sender import Sender
 from bot.delivery.types import Sent
@@ -112,3 +113,11 @@ class TelegramBot:
         if outcome.status != "sent":
             log.warning("telegram: reply to chat %s %s: %s", chat_id, outcome.status, outcome.error)
         self.commands.remember(context_, reply, Sent(outcome.message_ids))
+
+
+def telegram_adapter(config: TelegramConfig, token: str, commands: Commands) -> TelegramBot:
+    """The whole Telegram side: Application, platform, paced sender, command handlers."""
+    application = build_application(config, token)
+    platform = TelegramPlatform(application.bot, limits_of(config))
+    sender = Sender(platform, RateLimiter(platform.limits))
+    return TelegramBot(application, commands, sender, platform)
