@@ -73,7 +73,7 @@ class TelegramConfig(_Section):
 
 class DeliveryConfig(_Section):
     catch_up_hours: Annotated[float, Field(ge=0, le=48)] = 6
-    workers: Annotated[int, Field(ge=1, le=1024)] = 64
+    workers: Annotated[int, Field(ge=1, le=1024)] = 16
 
 
 class DiscordConfig(_Section):

@@ -63,6 +63,8 @@ class DeliveryScheduler:
         self.scheduler: AsyncIOScheduler | None = None
 
     def slots(self) -> set[Slot]:
+        if not self.fanout.senders:
+            return set()  # no adapter is configured: nothing can be delivered
         subs = store.active_subscriptions(self.db, platforms=self.fanout.senders)
         known = {t.slug for t in self.config.topics}
         return {(s.topic, s.time, s.timezone) for s in subs if s.topic in known}

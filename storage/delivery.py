@@ -159,12 +159,12 @@ def deactivate(db: sqlite_utils.Database, subscription_id: int, reason: str) -> 
 
 def deactivate_chat(db: sqlite_utils.Database, platform: str, chat_id: str, reason: str) -> int:
     """Deactivate every subscription of a chat the bot can no longer write to."""
-    cursor = db.execute(
-        "update subscriptions set active = 0, deactivated_reason = ?, updated = ? "
-        "where platform = ? and chat_id = ? and active = 1",
-        [reason, _now(), platform, chat_id],
-    )
-    db.conn.commit()
+    with db.atomic():
+        cursor = db.execute(
+            "update subscriptions set active = 0, deactivated_reason = ?, updated = ? "
+            "where platform = ? and chat_id = ? and active = 1",
+            [reason, _now(), platform, chat_id],
+        )
     return int(cursor.rowcount)
 
 
@@ -280,13 +280,13 @@ def remember_messages(
     message_ids: Iterable[str],
     digest_id: int,
 ) -> None:
-    db.table("message_digests").upsert_all(
-        (
-            {"platform": platform, "chat_id": chat_id, "message_id": m, "digest_id": digest_id}
-            for m in message_ids
-        ),
-        pk=("platform", "chat_id", "message_id"),
-    )
+    with db.atomic():
+        for message_id in message_ids:
+            db.execute(
+                "insert or replace into message_digests (platform, chat_id, message_id, digest_id)"
+                " values (?, ?, ?, ?)",
+                [platform, chat_id, message_id, digest_id],
+            )
 
 
 def digest_of_message(

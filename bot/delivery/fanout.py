@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 
 import sqlite_utils
 
+from bot.delivery.outbox import GroupCommit
 from bot.delivery.sender import Outcome, Sender
 from bot.delivery.types import Delivery, Reply, Subscription
 from storage import delivery as store
@@ -34,6 +35,7 @@ class Fanout:
         self.db = db
         self.senders = {sender.name: sender for sender in senders}
         self.workers = workers
+        self.outbox = GroupCommit(db)
 
     def recover(self) -> int:
         """Mark sends interrupted by a crash ``uncertain``; log every uncertain delivery."""
@@ -83,28 +85,41 @@ class Fanout:
     async def _one(self, delivery: Delivery, sub: Subscription, reply: Reply) -> Outcome:
         sender = self.senders[delivery.platform]
 
-        def claim() -> None:
-            store.mark(self.db, delivery.id, "sending", attempt=True)
+        async def claim() -> None:
+            # Durable before the first message goes out: after a crash this row says
+            # "maybe sent" (uncertain) instead of "not sent" (which would send it again).
+            await self.outbox.write(
+                lambda: store.mark(self.db, delivery.id, "sending", attempt=True)
+            )
 
         outcome = await sender.deliver(
             delivery.chat_id, reply, chat_kind=sub.chat_kind, before_first_send=claim
         )
-        if outcome.moved_from is not None:
-            store.move_chat(self.db, delivery.platform, outcome.moved_from, outcome.chat_id)
-        if outcome.gone is not None:
-            store.deactivate_chat(self.db, delivery.platform, outcome.chat_id, outcome.gone)
-            log.info("%s chat %s deactivated: %s", delivery.platform, outcome.chat_id, outcome.gone)
-        store.mark(
-            self.db,
-            delivery.id,
-            outcome.status,
-            message_ids=outcome.message_ids,
-            error=outcome.error,
-        )
-        if outcome.message_ids:
-            store.remember_messages(
-                self.db, delivery.platform, outcome.chat_id, outcome.message_ids, delivery.digest_id
+
+        def record() -> None:
+            if outcome.moved_from is not None:
+                store.move_chat(self.db, delivery.platform, outcome.moved_from, outcome.chat_id)
+            if outcome.gone is not None:
+                store.deactivate_chat(self.db, delivery.platform, outcome.chat_id, outcome.gone)
+            store.mark(
+                self.db,
+                delivery.id,
+                outcome.status,
+                message_ids=outcome.message_ids,
+                error=outcome.error,
             )
+            if outcome.message_ids:
+                store.remember_messages(
+                    self.db,
+                    delivery.platform,
+                    outcome.chat_id,
+                    outcome.message_ids,
+                    delivery.digest_id,
+                )
+
+        await self.outbox.write(record)
+        if outcome.gone is not None:
+            log.info("%s chat %s deactivated: %s", delivery.platform, outcome.chat_id, outcome.gone)
         if outcome.status == "uncertain":
             log.warning(
                 "delivery %s to %s chat %s is uncertain: %s (not re-sent)",

@@ -1,7 +1,11 @@
-"""One token-bucket sender pace per platform: overall, per chat, and per group.
+"""One sender pace per platform: overall, per chat, and per group.
 
-Each ``acquire`` reserves the next free slot for its chat, so concurrent senders never
-exceed the limits, and a slow chat never holds up the others. ``pause`` (a 429's
+Overall: at most ``per_second`` messages in any one-second window, at most twice the steady
+pace for a moment (a token bucket of one second, drained at no more than 2x), so time lost
+to a slow moment is made up without ever breaking the limit. Per chat: one message every
+``1 / per_chat_per_second`` seconds. Per group: at most ``group_per_minute`` in any minute.
+Each ``acquire`` reserves the next free slot before it waits, so concurrent senders never
+exceed a limit and a slow chat never holds up the others. ``pause`` (a 429's
 ``retry_after``) stops every sender of the platform until it has passed.
 """
 
@@ -33,6 +37,8 @@ class RateLimiter:
             1.0 / limits.per_chat_per_second if limits.per_chat_per_second > 0 else 0.0
         )
         self._next_slot = 0.0
+        self._per_window = max(1, int(limits.per_second)) if limits.per_second > 0 else 0
+        self._recent: deque[float] = deque(maxlen=self._per_window or 1)
         self._chat_next: dict[str, float] = {}
         self._group_slots: dict[str, deque[float]] = {}
         self._paused_until = 0.0
@@ -43,6 +49,7 @@ class RateLimiter:
         self.pauses += 1
         self._paused_until = max(self._paused_until, self._clock() + seconds)
         self._next_slot = max(self._next_slot, self._paused_until)
+        self._recent.clear()
 
     def _group_ready(self, chat_id: str, now: float) -> float:
         per_minute = int(self.limits.group_per_minute)
@@ -65,7 +72,11 @@ class RateLimiter:
                 continue
             # Reserve the slot before any await, so no other sender can take it.
             slot = max(now, self._next_slot)
-            self._next_slot = slot + self._interval
+            if self._per_window and len(self._recent) == self._per_window:
+                slot = max(slot, self._recent[0] + 1.0)  # the one-second window is full
+            self._next_slot = slot + self._interval / 2
+            if self._per_window:
+                self._recent.append(slot)
             if self._chat_interval:
                 self._chat_next[chat_id] = slot + self._chat_interval
             if group and self.limits.group_per_minute > 0:

@@ -11,6 +11,7 @@ answerCallbackQuery, getChatMember. Tests push incoming messages with :meth:`pus
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -18,10 +19,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -125,14 +127,13 @@ class FakeBotAPI:
         self._overall_tokens = 0.0
         self._overall_stamp = 0.0
         self._chats: dict[int, _ChatState] = {}
-        self.server: ThreadingHTTPServer | None = None
+        self.port = 0
 
     # --- test helpers ----------------------------------------------------------------------
 
     @property
     def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
     def push_text(
         self,
@@ -329,58 +330,126 @@ def _message_json(message: Message) -> dict[str, Any]:
     }
 
 
-def _handler_for(api: FakeBotAPI) -> type[BaseHTTPRequestHandler]:
-    path_pattern = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>\w+)$")
+_PATH = re.compile(r"^/bot(?P<token>[^/]+)/(?P<method>\w+)$")
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:
+class _Server:
+    """HTTP/1.1 with keep-alive on one asyncio loop in a thread: no thread per connection,
+    so the fake keeps up with a wide fan-out. Calls that block on purpose (long polling,
+    slow or held replies) run in a thread pool."""
+
+    def __init__(self, api: FakeBotAPI) -> None:
+        self.api = api
+        self.loop = asyncio.new_event_loop()
+        self.pool = ThreadPoolExecutor(max_workers=32)
+        self.port = 0
+        self._ready = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        self._ready.wait(10)
+
+    def close(self) -> None:
+        if self._stop is not None:
+            self.loop.call_soon_threadsafe(self._stop.set)
+        self.thread.join(10)
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def _run(self) -> None:
+        self.loop.run_until_complete(self._main())
+        self.loop.close()
+
+    async def _main(self) -> None:
+        self._stop = asyncio.Event()
+        server = await asyncio.start_server(self._connection, "127.0.0.1", 0, backlog=512)
+        self.port = server.sockets[0].getsockname()[1]
+        self._ready.set()
+        async with server:
+            await self._stop.wait()
+            server.close()
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                request = await reader.readline()
+                if not request:
+                    break
+                path = request.decode("latin-1").split(" ")[1]
+                headers: dict[str, str] = {}
+                while (line := await reader.readline()) not in (b"\r\n", b"\n", b""):
+                    name, _, value = line.decode("latin-1").partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                body = await reader.readexactly(int(headers.get("content-length") or 0))
+                status, payload = await self._answer(path, headers, body)
+                data = json.dumps(payload).encode()
+                head = (
+                    f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+                )
+                writer.write(head.encode() + data)
+                await writer.drain()
+                if headers.get("connection", "").lower() == "close":
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
+        finally:
+            writer.close()
 
-        def do_POST(self) -> None:
-            length = int(self.headers.get("content-length") or 0)
-            body = self.rfile.read(length)
-            match = path_pattern.match(self.path)
-            if match is None:
-                return self._reply(404, _error(404, "Not Found"))
-            if match["token"] != TOKEN:
-                return self._reply(401, _error(401, "Unauthorized"))
-            kind = self.headers.get("content-type", "")
-            if "json" in kind:
-                params = json.loads(body or b"{}")
-            else:
-                params = dict(parse_qsl(body.decode(), keep_blank_values=True))
-            status, payload = api.handle(match["method"], params)
-            return self._reply(status, payload)
-
-        do_GET = do_POST
-
-        def _reply(self, status: int, payload: dict[str, Any]) -> None:
-            data = json.dumps(payload).encode()
-            try:
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            except OSError:
-                pass  # the client went away (killed, or gave up waiting)
-
-    return Handler
+    async def _answer(
+        self, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, Any]]:
+        api = self.api
+        if path == "/_stats":  # for a fake running in another process (bench)
+            with api.lock:
+                return 200, {"messages": len(api.messages), "rate_limited": api.rate_limited}
+        match = _PATH.match(path)
+        if match is None:
+            return 404, _error(404, "Not Found")
+        if match["token"] != TOKEN:
+            return 401, _error(401, "Unauthorized")
+        if "json" in headers.get("content-type", ""):
+            params = json.loads(body or b"{}")
+        else:
+            params = dict(parse_qsl(body.decode(), keep_blank_values=True))
+        method = match["method"]
+        blocks = method == "getUpdates" or (
+            method == "sendMessage" and (api.hold_after is not None or bool(api.slow))
+        )
+        if blocks:
+            return await self.loop.run_in_executor(self.pool, api.handle, method, params)
+        return api.handle(method, params)
 
 
 @contextmanager
 def running(api: FakeBotAPI | None = None) -> Iterator[FakeBotAPI]:
     api = api or FakeBotAPI()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(api))
-    server.daemon_threads = True
-    api.server = server
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = _Server(api)
+    server.start()
+    api.port = server.port
     try:
         yield api
     finally:
         api.release.set()
-        server.shutdown()
-        server.server_close()
+        server.close()
+
+
+def main() -> None:
+    """Run the fake on its own (``python -m tests.fakes.telegram [RATE|unlimited]``): prints
+    its URL, serves until stdin closes. ``POST /_stats`` returns its counters."""
+    import sys
+
+    arg = sys.argv[1] if len(sys.argv) > 1 else "30"
+    api = FakeBotAPI(unlimited=True) if arg == "unlimited" else FakeBotAPI(Limits(float(arg)))
+    with running(api):
+        print(api.url, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()
