@@ -168,3 +168,31 @@ async def test_long_replies_split_under_4096_with_citations_and_escaping_intact(
         assert any(f"part {i}. [{i % 11 + 1}]" in m.text for m in messages), i
     assert messages[-1].text.startswith("Sources\n[1] Title <1>")
     assert 'href="https://x.example/1?a=1&amp;b=2"' in messages[-1].raw
+
+
+async def test_one_broken_delivery_never_stops_the_others(stack: TelegramStack) -> None:
+    digest_id = await _digest(stack)
+    for chat in (9001, 9002, 9003):
+        _subscribe(stack, chat)
+
+    def reply_for(sub: Subscription) -> Reply:
+        if sub.chat_id == "9002":
+            raise RuntimeError("a bug in rendering")
+        return Reply((Paragraph("today's digest"),), digest_id=digest_id)
+
+    counts = await stack.fanout.deliver(
+        digest_id, store.active_subscriptions(stack.commands.db), reply_for
+    )
+    assert counts == {"sent": 2, "failed": 1}
+    assert [len(stack.fake.to(chat)) for chat in (9001, 9002, 9003)] == [1, 0, 1]
+    statuses = {d.chat_id: d.status for d in store.deliveries_for(stack.commands.db, digest_id)}
+    assert statuses == {"9001": "sent", "9002": "failed", "9003": "sent"}
+
+
+async def test_a_sent_message_can_be_edited(stack: TelegramStack) -> None:
+    (part,) = stack.platform.render(Reply.text("draft <1>"))
+    message_id = await stack.platform.send_part("9100", part)
+    (edited,) = stack.platform.render(Reply.text("final & done"))
+    await stack.platform.edit_part("9100", message_id, edited)
+    (message,) = stack.fake.to(9100)
+    assert message.text == "final & done"

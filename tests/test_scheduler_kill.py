@@ -99,6 +99,11 @@ def test_sigkill_mid_fan_out_then_restart_delivers_exactly_once(
 
         second = _start(config, log)
         try:
+            # The restarted service also answers commands while it catches up.
+            fake.push_text(chats[0], "/list")
+            fake.wait_for(
+                lambda: any(m.text.startswith("Subscriptions") for m in fake.to(chats[0])), 120
+            )
             _wait(
                 lambda: (
                     len(_statuses(db_path)) == SUBSCRIBERS

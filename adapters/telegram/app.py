@@ -15,7 +15,7 @@ from bot.config import TelegramConfig
 from bot.delivery.limiter import RateLimiter
 from bot.delivery.platform import Limits
 from bot.delivery.sender import Sender
-from bot.delivery.types import Sent
+from bot.delivery.types import Reply, Sent
 from storage import delivery as store
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,13 @@ class TelegramBot:
             return await self.platform.is_admin(chat_id, user_id)
 
         context_ = ChatContext(NAME, chat_id, "group" if group else "private", is_admin=is_admin)
-        reply = await self.commands.handle_text(message.text, context_, reply_to_digest=digest_id)
+        try:
+            reply = await self.commands.handle_text(
+                message.text, context_, reply_to_digest=digest_id
+            )
+        except Exception:  # one broken command never takes the bot down, nor goes unanswered
+            log.exception("telegram: command in chat %s failed", chat_id)
+            reply = Reply.text("Sorry, something went wrong. Please try again later.")
         outcome = await self.sender.deliver(
             chat_id, reply, chat_kind="group" if group else "private"
         )

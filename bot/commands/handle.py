@@ -7,6 +7,7 @@ Platform-neutral: adapters (Telegram, terminal, ...) give a :class:`ChatContext`
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,8 +34,10 @@ from bot.config import Config, TopicConfig
 from bot.delivery.compose import digest_reply
 from bot.delivery.timing import latest_day
 from bot.delivery.types import ChatKind, Paragraph, Reply, Sent, SourceLink, Subscription
-from bot.errors import ConfigError
+from bot.errors import ConfigError, DigestbotError
 from storage import delivery as store
+
+log = logging.getLogger(__name__)
 
 DigestBuilder = Callable[[TopicConfig, date, str], Awaitable[int]]
 """Builds (or finds) the digest for (topic, date, language) and returns its id."""
@@ -91,6 +94,11 @@ class Commands:
             return await self._dispatch(command, chat)
         except ConfigError as exc:
             return Reply.text(str(exc))
+        except DigestbotError as exc:
+            log.warning(
+                "command %s in %s chat %s failed: %s", command, chat.platform, chat.chat_id, exc
+            )
+            return Reply.text(f"Sorry, that failed: {exc}")
 
     def remember(self, chat: ChatContext, reply: Reply, sent: Sent) -> None:
         """Record which messages carry a digest, so replying to them asks about it."""
