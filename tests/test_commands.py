@@ -203,3 +203,19 @@ async def test_start_and_help_list_every_command(commands: Commands) -> None:
     assert "every day" in text
     one = (await commands.handle_text("help sources", private())).plain()
     assert one.startswith("sources [n]")
+
+
+def test_the_core_never_imports_a_chat_platform_library() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import sys, bot.commands, bot.delivery.fanout, bot.scheduler, bot.service, bot.cli;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('telegram', 'discord')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == "[]"
