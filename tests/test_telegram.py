@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
+from adapters.telegram.app import telegram_adapter
+from bot.errors import DeliveryError
+from bot.service import make_commands
 from storage import delivery as store
+from storage import open_database
+from tests.delivery_support import config_at
 from tests.fakes.telegram import FakeBotAPI
 
 if TYPE_CHECKING:
@@ -77,3 +85,13 @@ async def test_digest_then_reply_to_it_asks_about_that_digest(stack: TelegramSta
     assert replies[2].startswith("From the sources:")
     assert "Singapore" in replies[2] and "[1]" in replies[2]
     assert replies[3].startswith("Sources\n[1] ")
+
+
+async def test_a_refused_token_is_one_clear_error(fake: FakeBotAPI, tmp_path: Path) -> None:
+    config = config_at(tmp_path / "db.sqlite", api_base_url=fake.url)
+    db = open_database(config.storage.path)
+    wrong = "999999:WRONG-token-abcdefghijklmnopqrstuvwxyz"
+    bot = telegram_adapter(config.telegram, wrong, make_commands(db, config))
+    with pytest.raises(DeliveryError, match="Telegram refused the token") as caught:
+        await bot.start()
+    assert wrong not in str(caught.value) and caught.value.__cause__ is None

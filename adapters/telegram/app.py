@@ -9,13 +9,14 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from adapters.telegram.platform import NAME, TelegramPlatform
+from adapters.telegram.platform import NAME, TelegramPlatform, convert_errors
 from bot.commands import ChatContext, Commands
 from bot.config import TelegramConfig
 from bot.delivery.limiter import RateLimiter
 from bot.delivery.platform import Limits
 from bot.delivery.sender import Sender
 from bot.delivery.types import Reply, Sent
+from bot.errors import DeliveryError
 from storage import delivery as store
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,12 @@ class TelegramBot:
         application.add_error_handler(self._on_error)
 
     async def start(self) -> None:
-        await self.application.initialize()
+        """Raises :class:`~bot.errors.DeliveryError` when the Bot API refuses us (bad token)."""
+        try:
+            await convert_errors(self.application.initialize)
+        except DeliveryError:
+            await self.application.bot.shutdown()  # close its connections
+            raise
         await self.application.start()
         assert self.application.updater is not None
         await self.application.updater.start_polling(timeout=10, drop_pending_updates=False)

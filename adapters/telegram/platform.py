@@ -76,8 +76,9 @@ async def convert_errors(call: Callable[[], Awaitable[T]]) -> T:
         if isinstance(exc.__cause__, _BEFORE_SENDING):
             raise NotSent(f"timed out before sending: {exc.__cause__!r}") from exc
         raise SendUncertain(f"no reply from Telegram in time ({exc.message})") from exc
-    except InvalidToken as exc:
-        raise DeliveryError(f"Telegram refused the token: {exc.message}") from exc
+    except InvalidToken:
+        # python-telegram-bot puts the token itself in this message: never pass it on.
+        raise DeliveryError("Telegram refused the token (TELEGRAM_BOT_TOKEN)") from None
     except NetworkError as exc:
         cause = exc.__cause__
         if cause is None or isinstance(cause, _BEFORE_SENDING):
