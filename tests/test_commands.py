@@ -219,3 +219,15 @@ def test_the_core_never_imports_a_chat_platform_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_keywords_are_plain_words_never_patterns() -> None:
+    from bot.delivery.compose import keep_story
+
+    evil = "(a+)+$"
+    text = "a" * 5000 + "!"
+    assert not keep_story(text, include=[evil], exclude=[])  # literal, and instant
+    assert keep_story("pricing for (a+)+$ fans", include=[evil], exclude=[])
+    assert not keep_story("Le Chat outage", include=[], exclude=["OUTAGE"])
+    assert keep_story("outages everywhere", include=[], exclude=["outage"])  # whole words
+    assert keep_story("資料中心啟用", include=["資料中心"], exclude=[])

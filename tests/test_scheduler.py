@@ -3,6 +3,8 @@ twice; one digest built per (topic, date, language). Real Telegram stack against
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.commands import ChatContext
@@ -84,5 +86,10 @@ async def test_jobs_follow_subscriptions(stack: TelegramStack) -> None:
         ]
         await stack.commands.handle_text("unsubscribe", chat)
         assert scheduler.job_ids() == ["deliver:mistral|07:30|Europe/Paris"]
+
+        # When the job fires (made due now), apscheduler runs the delivery.
+        job.modify(next_run_time=datetime.now(UTC))
+        await asyncio.to_thread(stack.fake.wait_for, lambda: len(stack.fake.to(1)) >= 2)
+        assert stack.fake.to(1)[0].text.startswith("MISTRAL daily updates - 2026-11-21")
     finally:
         scheduler.shutdown()

@@ -17,8 +17,8 @@ def _matcher(words: Iterable[str]) -> re.Pattern[str] | None:
         escaped = re.escape(word.strip())
         if not escaped:
             continue
-        # \b is meaningless around CJK text; match those as substrings.
-        parts.append(escaped if not word.isascii() else rf"\b{escaped}\b")
+        # Whole words; word boundaries mean nothing inside CJK text, so those match anywhere.
+        parts.append(escaped if not word.isascii() else rf"(?<!\w){escaped}(?!\w)")
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
