@@ -98,7 +98,7 @@ class FakeProcess:
 
 async def _run(url: str, db_path: Path, chats: int, limiter: RateLimiter, workers: int) -> float:
     db, digest_id = _database(db_path, chats)
-    application = build_application(TelegramConfig(api_base_url=url), TOKEN)
+    application = build_application(TelegramConfig(api_base_url=url), TOKEN, pool_size=workers + 8)
     await application.bot.initialize()
     try:
         platform = TelegramPlatform(application.bot, limiter.limits)

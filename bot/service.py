@@ -56,7 +56,14 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
     if secrets.telegram_bot_token:
         from adapters.telegram.app import telegram_adapter
 
-        adapters.append(telegram_adapter(config.telegram, secrets.telegram_bot_token, commands))
+        adapters.append(
+            telegram_adapter(
+                config.telegram,
+                secrets.telegram_bot_token,
+                commands,
+                workers=config.delivery.workers,
+            )
+        )
     else:
         log.warning("TELEGRAM_BOT_TOKEN is not set: the Telegram adapter is off")
     fanout = Fanout(db, [a.sender for a in adapters], workers=config.delivery.workers)

@@ -33,8 +33,12 @@ def limits_of(config: TelegramConfig) -> Limits:
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-def build_application(config: TelegramConfig, token: str) -> AnyApplication:
-    """python-telegram-bot's Application, pointed at ``telegram.api_base_url`` when set."""
+def build_application(config: TelegramConfig, token: str, *, pool_size: int = 24) -> AnyApplication:
+    """python-telegram-bot's Application, pointed at ``telegram.api_base_url`` when set.
+
+    ``pool_size``: connections to the Bot API. Keep it near the deliveries in flight: httpcore
+    scans every pooled connection for each request, so a much larger pool costs CPU.
+    """
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -42,7 +46,7 @@ def build_application(config: TelegramConfig, token: str) -> AnyApplication:
         .write_timeout(config.read_timeout_s)
         .connect_timeout(config.read_timeout_s)
         .pool_timeout(config.read_timeout_s)
-        .connection_pool_size(128)
+        .connection_pool_size(pool_size)
         .concurrent_updates(True)
     )
     if config.api_base_url:
@@ -127,9 +131,11 @@ class TelegramBot:
         self.commands.remember(context_, reply, Sent(outcome.message_ids))
 
 
-def telegram_adapter(config: TelegramConfig, token: str, commands: Commands) -> TelegramBot:
+def telegram_adapter(
+    config: TelegramConfig, token: str, commands: Commands, *, workers: int = 16
+) -> TelegramBot:
     """The whole Telegram side: Application, platform, paced sender, command handlers."""
-    application = build_application(config, token)
+    application = build_application(config, token, pool_size=workers + 8)
     platform = TelegramPlatform(application.bot, limits_of(config))
     sender = Sender(platform, RateLimiter(platform.limits))
     return TelegramBot(application, commands, sender, platform)
