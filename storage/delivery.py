@@ -247,6 +247,13 @@ def mark(
         db.execute(f"update deliveries set {sets} where id = ?", [*values.values(), delivery_id])
 
 
+def delivery_status(db: sqlite_utils.Database, delivery_id: int) -> Status:
+    status: Status = db.execute(
+        "select status from deliveries where id = ?", [delivery_id]
+    ).fetchone()[0]
+    return status
+
+
 def recover_in_flight(db: sqlite_utils.Database, platform: str | None = None) -> int:
     """After a crash, a ``sending`` row may or may not have reached the chat: ``uncertain``."""
     sql = (

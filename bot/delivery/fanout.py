@@ -20,7 +20,7 @@ import sqlite_utils
 
 from bot.delivery.outbox import GroupCommit
 from bot.delivery.sender import Outcome, Sender
-from bot.delivery.types import Delivery, Reply, Subscription
+from bot.delivery.types import Delivery, Reply, Status, Subscription
 from storage import delivery as store
 
 log = logging.getLogger(__name__)
@@ -76,8 +76,11 @@ class Fanout:
                     counts[outcome.status] += 1
                 except Exception:  # one broken delivery never stops the others
                     log.exception("delivery %s failed unexpectedly", delivery.id)
-                    store.mark(self.db, delivery.id, "failed", error="internal error")
-                    counts["failed"] += 1
+                    # Once claimed, a message may have gone out: never "failed" (resendable).
+                    claimed = store.delivery_status(self.db, delivery.id) == "sending"
+                    status: Status = "uncertain" if claimed else "failed"
+                    store.mark(self.db, delivery.id, status, error="internal error")
+                    counts[status] += 1
 
         await asyncio.gather(*(work() for _ in range(min(self.workers, queue.qsize()) or 1)))
         return counts

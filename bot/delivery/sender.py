@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.delivery.limiter import RateLimiter
 from bot.delivery.platform import Platform
@@ -108,7 +108,7 @@ class Sender:
                     return self._stopped(sent, target, moved_from, "uncertain", exc)
                 except ChatGone as exc:
                     outcome = self._stopped(sent, target, moved_from, "failed", exc)
-                    return Outcome(**{**outcome.__dict__, "gone": exc.reason})
+                    return replace(outcome, gone=exc.reason)
                 except MessageRejected as exc:
                     return self._stopped(sent, target, moved_from, "failed", exc)
                 except DeliveryError as exc:
