@@ -20,6 +20,7 @@ from typing import Any
 import sqlite_utils
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Config
 from bot.delivery.compose import digest_reply
@@ -38,6 +39,10 @@ Slot = tuple[str, str, str]
 
 def _reply(payload: dict[str, Any], digest_id: int, sub: Subscription) -> Reply:
     return digest_reply(payload, digest_id, sub.include, sub.exclude)
+
+
+RETRY_JOB = "retry-pending"
+RETRY_EVERY_MINUTES = 10
 
 
 def _job_id(slot: Slot) -> str:
@@ -73,6 +78,13 @@ class DeliveryScheduler:
         """Start apscheduler (inside the running event loop) with a job per slot."""
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.refresh()
+        self.scheduler.add_job(
+            self.retry_pending,
+            IntervalTrigger(minutes=RETRY_EVERY_MINUTES),
+            id=RETRY_JOB,
+            coalesce=True,
+            max_instances=1,
+        )
         self.scheduler.start()
 
     def shutdown(self) -> None:
@@ -85,7 +97,7 @@ class DeliveryScheduler:
             return
         wanted = {_job_id(slot): slot for slot in self.slots()}
         for job in self.scheduler.get_jobs():
-            if job.id not in wanted:
+            if job.id not in wanted and job.id != RETRY_JOB:
                 job.remove()
         for job_id, slot in wanted.items():
             if self.scheduler.get_job(job_id) is not None:
@@ -104,7 +116,35 @@ class DeliveryScheduler:
             )
 
     def job_ids(self) -> list[str]:
-        return sorted(job.id for job in self.scheduler.get_jobs()) if self.scheduler else []
+        """The delivery slots' jobs (the retry job is always there too)."""
+        if self.scheduler is None:
+            return []
+        return sorted(job.id for job in self.scheduler.get_jobs() if job.id != RETRY_JOB)
+
+    async def retry_pending(self) -> Counter[str]:
+        """Send deliveries still ``pending`` (the platform was down) within the grace period."""
+        counts: Counter[str] = Counter()
+        try:
+            for digest_id in store.digests_with_pending(self.db, self.clock() - self.grace):
+                row = store.digest_row(self.db, digest_id)
+                if row is None:
+                    continue
+                waiting = {
+                    d.subscription_id
+                    for d in store.deliveries_for(self.db, digest_id, status="pending")
+                }
+                subs = [
+                    s
+                    for s in store.active_subscriptions(self.db, platforms=self.fanout.senders)
+                    if s.id in waiting  # only those this digest was meant for
+                ]
+                payload = json.loads(row["json"])
+                counts.update(
+                    await self.fanout.deliver(digest_id, subs, partial(_reply, payload, digest_id))
+                )
+        except Exception:
+            log.exception("retrying pending deliveries failed")
+        return counts
 
     async def catch_up(self) -> Counter[str]:
         """Run every slot whose last firing is within the grace period (never twice)."""

@@ -247,6 +247,14 @@ def mark(
         db.execute(f"update deliveries set {sets} where id = ?", [*values.values(), delivery_id])
 
 
+def digests_with_pending(db: sqlite_utils.Database, since: datetime) -> list[int]:
+    rows = db.query(
+        "select distinct digest_id from deliveries where status = 'pending' and created >= ?",
+        [since.astimezone(UTC).isoformat()],
+    )
+    return [int(row["digest_id"]) for row in rows]
+
+
 def delivery_status(db: sqlite_utils.Database, delivery_id: int) -> Status:
     status: Status = db.execute(
         "select status from deliveries where id = ?", [delivery_id]

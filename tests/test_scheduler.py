@@ -93,3 +93,23 @@ async def test_jobs_follow_subscriptions(stack: TelegramStack) -> None:
         assert stack.fake.to(1)[0].text.startswith("MISTRAL daily updates - 2026-11-21")
     finally:
         scheduler.shutdown()
+
+
+async def test_deliveries_not_sent_while_the_api_was_down_are_retried_later(
+    stack: TelegramStack,
+) -> None:
+    fake, db = stack.fake, stack.commands.db
+    _sub(stack, 21, "11:30", "UTC", "en")
+    _sub(stack, 22, "11:30", "UTC", "zh-TW")  # another digest: never sent the en one
+    fake.fail_5xx[21] = 50  # the Bot API answers 502 for this chat, again and again
+    scheduler = _scheduler(stack)
+    counts = await scheduler.catch_up()
+    assert counts == {"pending": 1, "sent": 1}
+    assert fake.to(21) == []
+    fake.fail_5xx.clear()  # the API is back
+    retried = await scheduler.retry_pending()
+    assert retried == {"sent": 1}
+    assert len(fake.to(21)) == 2 and len(fake.to(22)) == 2
+    assert fake.to(21)[0].text.startswith("MISTRAL daily updates")
+    assert sum((await scheduler.retry_pending()).values()) == 0
+    assert store.count_by_status(db) == {"sent": 2}

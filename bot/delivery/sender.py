@@ -101,8 +101,8 @@ class Sender:
                     markup = False
                 except NotSent as exc:
                     not_sent += 1
-                    if not_sent > MAX_NOT_SENT_RETRIES:
-                        return self._stopped(sent, target, moved_from, "failed", exc)
+                    if not_sent > MAX_NOT_SENT_RETRIES:  # still down: try again later
+                        return self._stopped(sent, target, moved_from, "pending", exc)
                     await asyncio.sleep(self.backoff_s * 2 ** (not_sent - 1))
                 except SendUncertain as exc:
                     return self._stopped(sent, target, moved_from, "uncertain", exc)
@@ -124,7 +124,7 @@ class Sender:
         exc: DeliveryError,
     ) -> Outcome:
         detail = f"{type(exc).__name__}: {exc}"
-        if sent and status == "failed":
+        if sent and status in ("failed", "pending"):
             # Some parts arrived: the chat has part of the digest. Never re-send it whole.
             status = "uncertain"
             detail = f"{len(sent)} part(s) sent, then {detail}"
