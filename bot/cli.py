@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command in ("ask", "chat", "run"):
+    if args.command in ("ask",):
         print(f"digestbot: '{args.command}' is not implemented yet", file=sys.stderr)
         return EXIT_USAGE
     config_path = resolve_config_path(args.config)
@@ -129,6 +129,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _doctor(config, config_path)
     if args.command == "export":
         return _export(args, config)
+    if args.command == "chat":
+        return _chat(config)
+    if args.command == "run":
+        return _run(config)
     topic = config.topic(args.topic)
     day: date = args.date or today_in(topic)
     db = open_database(config.storage.path)
@@ -292,6 +296,32 @@ def _sources(args: argparse.Namespace, topic: TopicConfig, day: date, db: Any) -
         out.print(table)
     elif rejected:
         out.print(f"{len(rejected)} rejected: see --rejected")
+    return EXIT_OK
+
+
+def _chat(config: Config) -> int:
+    from adapters.terminal import run_chat
+    from bot.delivery.prepare import CollectingDigestSource
+    from bot.logging_setup import install_redaction
+    from bot.service import make_commands
+
+    secrets = Secrets.from_env()
+    install_redaction([secrets.mistral_api_key, secrets.telegram_bot_token])
+    db = open_database(config.storage.path)
+    run_chat(make_commands(db, config, source=CollectingDigestSource(db, config.fetch)))
+    return EXIT_OK
+
+
+def _run(config: Config) -> int:
+    from bot.logging_setup import install_redaction
+    from bot.service import serve
+
+    secrets = Secrets.from_env()
+    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
+    install_redaction(
+        [secrets.mistral_api_key, secrets.telegram_bot_token, secrets.discord_bot_token]
+    )
+    asyncio.run(serve(config, secrets))
     return EXIT_OK
 
 

@@ -65,6 +65,15 @@ class MistralConfig(_Section):
 
 class TelegramConfig(_Section):
     api_base_url: str = ""
+    messages_per_second: Annotated[float, Field(gt=0, le=10_000)] = 30
+    chat_messages_per_second: Annotated[float, Field(gt=0, le=100)] = 1
+    group_messages_per_minute: Annotated[float, Field(gt=0, le=6000)] = 20
+    read_timeout_s: Annotated[float, Field(gt=0, le=120)] = 10
+
+
+class DeliveryConfig(_Section):
+    catch_up_hours: Annotated[float, Field(ge=0, le=48)] = 6
+    workers: Annotated[int, Field(ge=1, le=1024)] = 16
 
 
 class DiscordConfig(_Section):
@@ -124,6 +133,7 @@ class Config(_Section):
     fetch: FetchConfig = FetchConfig()
     mistral: MistralConfig = MistralConfig()
     telegram: TelegramConfig = TelegramConfig()
+    delivery: DeliveryConfig = DeliveryConfig()
     discord: DiscordConfig = DiscordConfig()
     topics: Annotated[list[TopicConfig], Field(min_length=1)]
 

@@ -8,7 +8,15 @@
     ├── ModelError           the language model failed (auth, rate limit, server, timeout,
     │                        unusable reply); callers fall back to extractive output
     ├── StorageError         the database could not be opened or migrated
-    └── RenderError          a digest rendered to broken Markdown (a bug, never shipped)
+    ├── RenderError          a digest rendered to broken Markdown (a bug, never shipped)
+    └── DeliveryError        a chat message could not be delivered
+        ├── RateLimited      the platform said "too many requests"; carries ``retry_after``
+        ├── ChatGone         the bot was blocked, kicked or the user deactivated (403)
+        ├── ChatMoved        the chat got a new id (group -> supergroup); carries ``new_chat_id``
+        ├── NotSent          failed before the platform got it (connect error, 5xx): retry is safe
+        ├── SendUncertain    may have been delivered (e.g. read timeout): never retried blindly
+        └── MessageRejected  the platform refused this message (400)
+            └── MarkupRejected   the formatting did not parse; plain text may still work
 
 Lower-level exceptions (httpx, feedparser, sqlite) are converted into these at the
 boundary with ``raise ... from exc`` so callers need to know only this tree.
@@ -66,3 +74,47 @@ class StorageError(DigestbotError):
 
 class RenderError(DigestbotError):
     """A rendered digest failed its own Markdown validation."""
+
+
+class DeliveryError(DigestbotError):
+    """A chat message could not be delivered."""
+
+
+class RateLimited(DeliveryError):
+    """The platform asked us to wait ``retry_after`` seconds before any further call."""
+
+    def __init__(self, retry_after: float, detail: str = "") -> None:
+        super().__init__(detail or f"rate limited: retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+class ChatGone(DeliveryError):
+    """The chat no longer accepts the bot's messages (blocked, kicked, user deactivated)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ChatMoved(DeliveryError):
+    """The chat has a new id (a group became a supergroup)."""
+
+    def __init__(self, new_chat_id: str) -> None:
+        super().__init__(f"chat moved to {new_chat_id}")
+        self.new_chat_id = new_chat_id
+
+
+class NotSent(DeliveryError):
+    """The message never reached the platform (connect error, 5xx): sending again is safe."""
+
+
+class SendUncertain(DeliveryError):
+    """The message may have been delivered (e.g. the reply timed out): never re-sent blindly."""
+
+
+class MessageRejected(DeliveryError):
+    """The platform refused this message (bad request)."""
+
+
+class MarkupRejected(MessageRejected):
+    """The message's formatting did not parse; the same text as plain text may work."""

@@ -115,4 +115,61 @@ def m003_writer(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_delivery(db: sqlite_utils.Database) -> None:
+    """Chat subscriptions, the delivery outbox, and which sent message carries which digest."""
+    db.table("subscriptions").create(
+        {
+            "id": int,
+            "platform": str,
+            "chat_id": str,
+            "chat_kind": str,
+            "topic": str,
+            "time": str,
+            "timezone": str,
+            "language": str,
+            "include": str,
+            "exclude": str,
+            "active": int,
+            "deactivated_reason": str,
+            "created": str,
+            "updated": str,
+        },
+        pk="id",
+        not_null={"platform", "chat_id", "chat_kind", "topic", "time", "timezone", "language"},
+        defaults={"active": 1, "include": "[]", "exclude": "[]", "chat_kind": "private"},
+    )
+    db.table("subscriptions").create_index(["platform", "chat_id", "topic"], unique=True)
+    db.table("subscriptions").create_index(["topic", "time", "timezone"])
+    db.table("deliveries").create(
+        {
+            "id": int,
+            "subscription_id": int,
+            "digest_id": int,
+            "platform": str,
+            "chat_id": str,
+            "status": str,
+            "message_ids": str,
+            "attempts": int,
+            "error": str,
+            "created": str,
+            "updated": str,
+        },
+        pk="id",
+        not_null={"subscription_id", "digest_id", "platform", "status"},
+        defaults={"attempts": 0, "message_ids": "[]"},
+        foreign_keys=[
+            ("subscription_id", "subscriptions", "id"),
+            ("digest_id", "digests", "id"),
+        ],
+    )
+    db.table("deliveries").create_index(["subscription_id", "digest_id"], unique=True)
+    db.table("deliveries").create_index(["platform", "status"])
+    db.table("message_digests").create(
+        {"platform": str, "chat_id": str, "message_id": str, "digest_id": int},
+        pk=("platform", "chat_id", "message_id"),
+        foreign_keys=[("digest_id", "digests", "id")],
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -176,7 +176,7 @@ def test_cli_sources_text_lists_rejections_with_reasons(
     assert "homonym" in out and "spam" in out and "kept" in out
 
 
-@pytest.mark.parametrize("command", ["ask", "chat", "run"])
+@pytest.mark.parametrize("command", ["ask"])
 def test_unbuilt_commands_exist_and_say_so(
     command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

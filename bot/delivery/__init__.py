@@ -1,0 +1,1 @@
+"""Chat delivery: core message types, the outbox fan-out and the rate limiter."""

@@ -1,0 +1,69 @@
+"""Getting the one digest for (topic, date, language): stored, or built once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date, datetime
+
+import sqlite_utils
+
+from bot.collect import collect
+from bot.config import FetchConfig, TopicConfig
+from bot.digest import build_digest
+from bot.fetch import Fetcher
+from bot.window import digest_window
+from storage import delivery as store
+
+log = logging.getLogger(__name__)
+
+
+class DigestSource:
+    """Finds the stored digest for (topic, date, language) or builds it, once.
+
+    A stored digest is used when it was built after its window closed (so it is complete);
+    otherwise it is built again. Concurrent callers for the same key wait for one build.
+    """
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self._locks: dict[tuple[str, date, str], asyncio.Lock] = {}
+
+    async def __call__(self, topic: TopicConfig, day: date, language: str) -> int:
+        key = (topic.slug, day, language)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            row = store.find_digest(self.db, topic.slug, day.isoformat(), language)
+            if row is not None and self._complete(row, topic, day):
+                return int(row["id"])
+            await self.before_build(topic, day)
+            built = build_digest(db=self.db, topic=topic, day=day, language=language)
+            log.info("built digest %s for %s %s %s", built.digest_id, topic.slug, day, language)
+            return built.digest_id
+
+    @staticmethod
+    def _complete(row: dict[str, object], topic: TopicConfig, day: date) -> bool:
+        stamp = row.get("updated") or row.get("created")
+        if not isinstance(stamp, str):
+            return False
+        return datetime.fromisoformat(stamp) >= digest_window(topic, day).end
+
+    async def before_build(self, topic: TopicConfig, day: date) -> None:
+        """A hook run before a build; the service collects the day's articles here."""
+
+
+class CollectingDigestSource(DigestSource):
+    """Collects (fetch, extract, filter, store) once per (topic, date) before building."""
+
+    def __init__(self, db: sqlite_utils.Database, fetch: FetchConfig) -> None:
+        super().__init__(db)
+        self.fetch = fetch
+        self._collected: set[tuple[str, date]] = set()
+
+    async def before_build(self, topic: TopicConfig, day: date) -> None:
+        if (topic.slug, day) in self._collected:
+            return
+        async with Fetcher(self.fetch) as fetcher:
+            report = await collect(self.db, topic, day, fetcher)
+        self._collected.add((topic.slug, day))
+        log.info("collected %s %s: kept %s new articles", topic.slug, day, report.kept)

@@ -1,0 +1,131 @@
+"""Sending one reply to one chat through a platform, paced by that platform's limiter.
+
+Retries only what is safe to retry: a 429 (nothing was sent; the whole platform pauses),
+failures before the request reached the platform (connect errors, 5xx), and markup the
+platform could not parse (sent again as plain text). A reply that may have arrived (a read
+timeout after sending) is ``uncertain`` and is never sent again automatically.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+
+from bot.delivery.limiter import RateLimiter
+from bot.delivery.platform import Platform
+from bot.delivery.types import ChatKind, Reply, Status
+from bot.errors import (
+    ChatGone,
+    ChatMoved,
+    DeliveryError,
+    MarkupRejected,
+    MessageRejected,
+    NotSent,
+    RateLimited,
+    SendUncertain,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_NOT_SENT_RETRIES = 4
+MAX_RATE_LIMITED_RETRIES = 10
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    message_ids: tuple[str, ...] = ()
+    error: str | None = None
+    chat_id: str = ""
+    """Where it went: differs from the requested chat when the chat moved."""
+    moved_from: str | None = None
+    gone: str | None = None
+    """Why the chat no longer takes messages (blocked, kicked, deactivated)."""
+
+
+class Sender:
+    def __init__(
+        self,
+        platform: Platform,
+        limiter: RateLimiter,
+        *,
+        backoff_s: float = 0.5,
+    ) -> None:
+        self.platform = platform
+        self.limiter = limiter
+        self.backoff_s = backoff_s
+        self.rate_limited = 0
+
+    @property
+    def name(self) -> str:
+        return self.platform.name
+
+    async def deliver(
+        self,
+        chat_id: str,
+        reply: Reply,
+        *,
+        chat_kind: ChatKind = "private",
+        before_first_send: Callable[[], Awaitable[None] | None] | None = None,
+    ) -> Outcome:
+        """Send every part of ``reply``; never raises a :class:`DeliveryError`."""
+        target, moved_from = chat_id, None
+        sent: list[str] = []
+        for index, part in enumerate(self.platform.render(reply)):
+            markup, not_sent, limited = True, 0, 0
+            while True:
+                await self.limiter.acquire(target, group=chat_kind == "group")
+                if index == 0 and not_sent == 0 and limited == 0 and before_first_send:
+                    result = before_first_send()
+                    if result is not None:
+                        await result
+                try:
+                    sent.append(await self.platform.send_part(target, part, markup=markup))
+                    break
+                except RateLimited as exc:
+                    self.rate_limited += 1
+                    self.limiter.pause(exc.retry_after)
+                    limited += 1
+                    if limited > MAX_RATE_LIMITED_RETRIES:
+                        return self._stopped(sent, target, moved_from, "failed", exc)
+                except ChatMoved as exc:
+                    if moved_from is not None:
+                        return self._stopped(sent, target, moved_from, "failed", exc)
+                    moved_from, target = target, exc.new_chat_id
+                except MarkupRejected as exc:
+                    if not markup:
+                        return self._stopped(sent, target, moved_from, "failed", exc)
+                    log.warning("markup rejected, sending as plain text: %s", exc)
+                    markup = False
+                except NotSent as exc:
+                    not_sent += 1
+                    if not_sent > MAX_NOT_SENT_RETRIES:  # still down: try again later
+                        return self._stopped(sent, target, moved_from, "pending", exc)
+                    await asyncio.sleep(self.backoff_s * 2 ** (not_sent - 1))
+                except SendUncertain as exc:
+                    return self._stopped(sent, target, moved_from, "uncertain", exc)
+                except ChatGone as exc:
+                    outcome = self._stopped(sent, target, moved_from, "failed", exc)
+                    return replace(outcome, gone=exc.reason)
+                except MessageRejected as exc:
+                    return self._stopped(sent, target, moved_from, "failed", exc)
+                except DeliveryError as exc:
+                    return self._stopped(sent, target, moved_from, "failed", exc)
+        return Outcome("sent", tuple(sent), chat_id=target, moved_from=moved_from)
+
+    @staticmethod
+    def _stopped(
+        sent: list[str],
+        target: str,
+        moved_from: str | None,
+        status: Status,
+        exc: DeliveryError,
+    ) -> Outcome:
+        detail = f"{type(exc).__name__}: {exc}"
+        if sent and status in ("failed", "pending"):
+            # Some parts arrived: the chat has part of the digest. Never re-send it whole.
+            status = "uncertain"
+            detail = f"{len(sent)} part(s) sent, then {detail}"
+        return Outcome(status, tuple(sent), detail, chat_id=target, moved_from=moved_from)

@@ -1,0 +1,196 @@
+"""Daily delivery on schedule: one apscheduler job per (topic, time, timezone) slot.
+
+A slot firing finds the newest digest whose window has closed, builds it once per
+(topic, date, language) and fans it out to the slot's subscriptions through the outbox.
+Jobs are rebuilt from the subscriptions table (memory job store), so nothing is pickled.
+After downtime, ``catch_up`` runs every slot that fired within the grace period; the outbox
+makes a second run of a slot harmless (nobody gets a digest twice).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
+
+import sqlite_utils
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.config import Config
+from bot.delivery.compose import digest_reply
+from bot.delivery.fanout import Fanout
+from bot.delivery.prepare import DigestSource
+from bot.delivery.timing import last_fire, latest_day
+from bot.delivery.types import Reply, Subscription
+from bot.errors import ConfigError
+from storage import delivery as store
+
+log = logging.getLogger(__name__)
+
+Slot = tuple[str, str, str]
+"""(topic slug, ``HH:MM``, IANA timezone)."""
+
+
+def _reply(payload: dict[str, Any], digest_id: int, sub: Subscription) -> Reply:
+    return digest_reply(payload, digest_id, sub.include, sub.exclude)
+
+
+RETRY_JOB = "retry-pending"
+RETRY_EVERY_MINUTES = 10
+
+
+def _job_id(slot: Slot) -> str:
+    return "deliver:" + "|".join(slot)
+
+
+class DeliveryScheduler:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        config: Config,
+        fanout: Fanout,
+        source: DigestSource,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.db = db
+        self.config = config
+        self.fanout = fanout
+        self.source = source
+        self.clock = clock
+        self.grace = timedelta(hours=config.delivery.catch_up_hours)
+        self.scheduler: AsyncIOScheduler | None = None
+
+    def slots(self) -> set[Slot]:
+        if not self.fanout.senders:
+            return set()  # no adapter is configured: nothing can be delivered
+        subs = store.active_subscriptions(self.db, platforms=self.fanout.senders)
+        known = {t.slug for t in self.config.topics}
+        return {(s.topic, s.time, s.timezone) for s in subs if s.topic in known}
+
+    def start(self) -> None:
+        """Start apscheduler (inside the running event loop) with a job per slot."""
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.refresh()
+        self.scheduler.add_job(
+            self.retry_pending,
+            IntervalTrigger(minutes=RETRY_EVERY_MINUTES),
+            id=RETRY_JOB,
+            coalesce=True,
+            max_instances=1,
+        )
+        self.scheduler.start()
+
+    def shutdown(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def refresh(self) -> None:
+        """Make the jobs match the subscriptions (called after every subscription change)."""
+        if self.scheduler is None:
+            return
+        wanted = {_job_id(slot): slot for slot in self.slots()}
+        for job in self.scheduler.get_jobs():
+            if job.id not in wanted and job.id != RETRY_JOB:
+                job.remove()
+        for job_id, slot in wanted.items():
+            if self.scheduler.get_job(job_id) is not None:
+                continue
+            _, time, timezone = slot
+            hour, minute = time.split(":")
+            self.scheduler.add_job(
+                self.run_slot,
+                CronTrigger(hour=int(hour), minute=int(minute), timezone=timezone),
+                args=[slot],
+                id=job_id,
+                replace_existing=True,
+                misfire_grace_time=int(self.grace.total_seconds()) or 1,
+                coalesce=True,
+                max_instances=1,
+            )
+
+    def job_ids(self) -> list[str]:
+        """The delivery slots' jobs (the retry job is always there too)."""
+        if self.scheduler is None:
+            return []
+        return sorted(job.id for job in self.scheduler.get_jobs() if job.id != RETRY_JOB)
+
+    async def retry_pending(self) -> Counter[str]:
+        """Send deliveries still ``pending`` (the platform was down) within the grace period."""
+        counts: Counter[str] = Counter()
+        try:
+            for digest_id in store.digests_with_pending(self.db, self.clock() - self.grace):
+                row = store.digest_row(self.db, digest_id)
+                if row is None:
+                    continue
+                waiting = {
+                    d.subscription_id
+                    for d in store.deliveries_for(self.db, digest_id, status="pending")
+                }
+                subs = [
+                    s
+                    for s in store.active_subscriptions(self.db, platforms=self.fanout.senders)
+                    if s.id in waiting  # only those this digest was meant for
+                ]
+                payload = json.loads(row["json"])
+                counts.update(
+                    await self.fanout.deliver(digest_id, subs, partial(_reply, payload, digest_id))
+                )
+        except Exception:
+            log.exception("retrying pending deliveries failed")
+        return counts
+
+    async def catch_up(self) -> Counter[str]:
+        """Run every slot whose last firing is within the grace period (never twice)."""
+        now = self.clock()
+        counts: Counter[str] = Counter()
+        for slot in sorted(self.slots()):
+            fired = last_fire(slot[1], slot[2], now)
+            if now - fired <= self.grace:
+                counts.update(await self.run_slot(slot, fired))
+        return counts
+
+    async def run_slot(self, slot: Slot, fired: datetime | None = None) -> Counter[str]:
+        """Deliver the due digest to the slot's subscriptions. Never raises."""
+        try:
+            return await self._run_slot(slot, fired or last_fire(slot[1], slot[2], self.clock()))
+        except Exception:
+            log.exception("delivery slot %s failed", slot)
+            return Counter()
+
+    async def _run_slot(self, slot: Slot, fired: datetime) -> Counter[str]:
+        slug, time, timezone = slot
+        try:
+            topic = self.config.topic(slug)
+        except ConfigError:
+            log.warning("subscriptions to unknown topic %s are skipped", slug)
+            return Counter()
+        day = latest_day(topic, fired)
+        subs = [
+            s
+            for s in store.active_subscriptions(self.db, topic=slug, platforms=self.fanout.senders)
+            if s.time == time and s.timezone == timezone
+        ]
+        counts: Counter[str] = Counter()
+        for language in sorted({s.language for s in subs}):
+            digest_id = await self.source(topic, day, language)
+            row = store.digest_row(self.db, digest_id)
+            if row is None:
+                continue
+            payload = json.loads(row["json"])
+            chosen = [s for s in subs if s.language == language]
+            counts.update(
+                await self.fanout.deliver(
+                    digest_id,
+                    chosen,
+                    partial(_reply, payload, digest_id),
+                )
+            )
+        log.info("slot %s (%s): %s", slot, day, dict(counts) or "nothing to send")
+        return counts

@@ -1,0 +1,233 @@
+"""The chat command layer: parsing (pure) and handling over a real database."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import ChatContext, Commands, UsageProblem, parse
+from bot.commands.parse import (
+    Ask,
+    DigestNow,
+    Help,
+    Settings,
+    Sources,
+    Subscribe,
+    Unsubscribe,
+)
+from storage import delivery as store
+from tests.delivery_support import DAY, private
+
+pytest_plugins = ["tests.delivery_fixtures"]
+
+
+# --- parse ---------------------------------------------------------------------------------
+
+
+def test_subscribe_arguments_are_recognised_in_any_order() -> None:
+    assert parse("/subscribe mistral 9:30 Europe/Paris en") == Subscribe(
+        "mistral", "09:30", "Europe/Paris", "en"
+    )
+    assert parse("subscribe zh-TW 07:05") == Subscribe(None, "07:05", None, "zh-TW")
+    assert parse("/Subscribe@digest_bot") == Subscribe()
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("subscribe 25:00", "not a time"),
+        ("subscribe mistral Mars/Olympus", "Unknown timezone"),
+        ("subscribe 08:00 09:00", "Two values for time"),
+        ("subscribe Mistral!", "Cannot use"),
+        ("unsubscribe a b", "at most one topic"),
+        ("digest mistral 2026-02-30", "not a date"),
+        ("digest mistral yesterday", "Cannot use"),
+        ("ask", "Ask a question"),
+        ("ask " + "x" * 600, "under 500"),
+        ("sources abc", "source number"),
+        ("sources 0", "source number"),
+        ("settings colour red", "No setting"),
+        ("settings time 8am", "not a time"),
+        ("settings lang fr", "No language"),
+        ("settings include", "Give the words"),
+        ("list everything", "takes no arguments"),
+        ("help nonsense", "No command"),
+        ("frobnicate", "Unknown command"),
+    ],
+)
+def test_bad_arguments_get_one_usage_line(text: str, fragment: str) -> None:
+    problem = parse(text)
+    assert isinstance(problem, UsageProblem)
+    assert fragment in problem.message
+    assert "\n" not in problem.message
+    if not text.startswith("frobnicate"):
+        assert "Usage: " in problem.message
+
+
+def test_other_commands_parse() -> None:
+    assert parse("digest 2026-11-20") == DigestNow(None, DAY.replace(day=20))
+    assert parse("ask What did Mistral launch?") == Ask("What did Mistral launch?")
+    assert parse("sources 3") == Sources(3)
+    assert parse("help subscribe") == Help("subscribe")
+    assert parse("unsubscribe mistral") == Unsubscribe("mistral")
+    assert parse("settings include GPU, Le Chat") == Settings(
+        None, "include", ("GPU", "Le", "Chat")
+    )
+    assert parse("settings exclude -") == Settings(None, "exclude", ())
+    assert parse("settings mistral tz Asia/Tokyo") == Settings("mistral", "timezone", "Asia/Tokyo")
+
+
+# --- handle --------------------------------------------------------------------------------
+
+
+async def test_subscribe_uses_topic_defaults_and_keeps_them_on_resubscribe(
+    commands: Commands,
+) -> None:
+    chat = private()
+    reply = await commands.handle_text("subscribe", chat)
+    assert "08:00 Asia/Taipei in zh-TW" in reply.plain()
+    await commands.handle_text("subscribe 07:15 en", chat)
+    reply = await commands.handle_text("subscribe", chat)
+    assert "07:15 Asia/Taipei in en" in reply.plain()
+    listing = (await commands.handle_text("list", chat)).plain()
+    assert "Mistral AI (mistral): daily at 07:15" in listing
+
+
+async def test_unknown_topic_is_named(commands: Commands) -> None:
+    reply = await commands.handle_text("subscribe weather", private())
+    assert reply.plain() == "Unknown topic 'weather' (topics: mistral)."
+
+
+async def test_unsubscribe_stops_and_says_so(commands: Commands) -> None:
+    chat = private()
+    reply = await commands.handle_text("unsubscribe", chat)
+    assert "not subscribed" in reply.plain()
+    await commands.handle_text("subscribe", chat)
+    reply = await commands.handle_text("unsubscribe", chat)
+    assert "Unsubscribed from Mistral AI" in reply.plain()
+    assert store.active_subscriptions(commands.db) == []
+    assert "no subscriptions" in (await commands.handle_text("list", chat)).plain()
+
+
+async def test_only_group_admins_subscribe_or_change_settings(commands: Commands) -> None:
+    async def not_admin() -> bool:
+        return False
+
+    async def admin() -> bool:
+        return True
+
+    member = ChatContext("test", "-5", "group", is_admin=not_admin)
+    owner = ChatContext("test", "-5", "group", is_admin=admin)
+    assert "Only the chat's admins" in (await commands.handle_text("subscribe", member)).plain()
+    assert store.active_subscriptions(commands.db) == []
+    await commands.handle_text("subscribe", owner)
+    reply = await commands.handle_text("settings time 10:00", member)
+    assert "Only the chat's admins" in reply.plain()
+    # Anyone may look.
+    assert "08:00" in (await commands.handle_text("settings", member)).plain()
+    assert "10:00" in (await commands.handle_text("settings time 10:00", owner)).plain()
+
+
+async def test_digest_now_has_cited_stories_and_their_sources(commands: Commands) -> None:
+    reply = await commands.handle_text("digest mistral 2026-11-21", private())
+    assert reply.digest_id is not None
+    assert reply.title.startswith("MISTRAL")
+    cited = {n for p in reply.paragraphs for n in range(1, 30) if f"[{n}]" in p.text}
+    assert cited and cited == {s.n for s in reply.sources}
+
+
+async def test_digest_for_a_future_date_is_refused(commands: Commands) -> None:
+    reply = await commands.handle_text("digest 2026-11-23", private())
+    assert "not ready yet" in reply.plain()
+
+
+async def test_include_and_exclude_words_filter_stories(commands: Commands) -> None:
+    chat = private()
+    await commands.handle_text("subscribe en", chat)
+    full = await commands.handle_text("digest", chat)
+    assert len(full.paragraphs) >= 3
+    first = full.paragraphs[0].heading
+    word = next(w for w in first.split() if len(w) > 5 and w.isalpha())
+    await commands.handle_text(f"settings exclude {word}", chat)
+    without = await commands.handle_text("digest", chat)
+    assert all(word.lower() not in (p.heading + p.text).lower() for p in without.paragraphs)
+    assert len(without.paragraphs) < len(full.paragraphs)
+    await commands.handle_text("settings exclude -", chat)
+    await commands.handle_text(f"settings include {word}", chat)
+    only = await commands.handle_text("digest", chat)
+    assert all(word.lower() in (p.heading + p.text).lower() for p in only.paragraphs)
+    assert {s.n for s in only.sources} <= {s.n for s in full.sources}
+
+
+async def test_ask_quotes_sources_with_citations_or_says_it_cannot(commands: Commands) -> None:
+    chat = private()
+    reply = await commands.handle_text("ask Which airline deployed Le Chat Enterprise?", chat)
+    assert "[1]" in reply.plain()
+    assert reply.sources and reply.sources[0].url.startswith("https://")
+    assert "Nordavia" in reply.plain()
+    reply = await commands.handle_text("ask Who won the football cup final?", chat)
+    assert reply.plain() == "The stored sources do not cover that."
+    assert reply.sources == ()
+
+
+async def test_replying_to_a_digest_asks_about_that_digest(commands: Commands) -> None:
+    chat = private()
+    digest = await commands.handle_text("digest", chat)
+    assert digest.digest_id is not None
+    reply = await commands.handle_text(
+        "what about Large 4 weights?", chat, reply_to_digest=digest.digest_id
+    )
+    assert reply.digest_id == digest.digest_id
+    assert reply.sources, reply.plain()
+    digest_urls = {s.url for s in digest.sources}
+    assert {s.url for s in reply.sources} <= digest_urls
+
+
+async def test_sources_lists_the_last_digest_and_one_in_detail(commands: Commands) -> None:
+    from bot.delivery.types import Sent
+
+    chat = private()
+    assert "No digest in this chat" in (await commands.handle_text("sources", chat)).plain()
+    digest = await commands.handle_text("digest", chat)
+    commands.remember(chat, digest, Sent(("m1",)))
+    listing = await commands.handle_text("sources", chat)
+    assert len(listing.sources) >= len(digest.sources)
+    detail = (await commands.handle_text("sources 1", chat)).plain()
+    assert detail.startswith("[1] ") and "https://" in detail
+    assert "there is no [99]" in (await commands.handle_text("sources 99", chat)).plain()
+
+
+async def test_start_and_help_list_every_command(commands: Commands) -> None:
+    text = (await commands.handle_text("/start", private())).plain()
+    for name in ("subscribe", "unsubscribe", "list", "digest", "ask", "sources", "settings"):
+        assert name in text
+    assert "every day" in text
+    one = (await commands.handle_text("help sources", private())).plain()
+    assert one.startswith("sources [n]")
+
+
+def test_the_core_never_imports_a_chat_platform_library() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import sys, bot.commands, bot.delivery.fanout, bot.scheduler, bot.service, bot.cli;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('telegram', 'discord')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_keywords_are_plain_words_never_patterns() -> None:
+    from bot.delivery.compose import keep_story
+
+    evil = "(a+)+$"
+    text = "a" * 5000 + "!"
+    assert not keep_story(text, include=[evil], exclude=[])  # literal, and instant
+    assert keep_story("pricing for (a+)+$ fans", include=[evil], exclude=[])
+    assert not keep_story("Le Chat outage", include=[], exclude=["OUTAGE"])
+    assert keep_story("outages everywhere", include=[], exclude=["outage"])  # whole words
+    assert keep_story("資料中心啟用", include=["資料中心"], exclude=[])
