@@ -24,7 +24,9 @@ from bot.config import LANGUAGES, Config, Secrets, TopicConfig, load_config, res
 from bot.digest import build_digest
 from bot.errors import ConfigError, DigestbotError, UsageError
 from bot.fetch import Fetcher
+from bot.llm import make_model
 from bot.models import host
+from bot.qa import answer_question
 from bot.window import digest_window, today_in
 from storage import open_database
 from storage import repository as repo
@@ -119,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command in ("ask", "chat", "export", "run"):
+    if args.command in ("chat", "export", "run"):
         print(f"digestbot: '{args.command}' is not implemented yet", file=sys.stderr)
         return EXIT_USAGE
     config_path = resolve_config_path(args.config)
@@ -137,6 +139,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _digest(args, config, topic, day, db)
     if args.command == "sources":
         return _sources(args, topic, day, db)
+    if args.command == "ask":
+        return asyncio.run(_ask(args, config, topic, day, db))
     raise UsageError(f"unknown command {args.command}")  # argparse prevents this
 
 
@@ -238,6 +242,37 @@ def _sources(args: argparse.Namespace, topic: TopicConfig, day: date, db: Any) -
         out.print(table)
     elif rejected:
         out.print(f"{len(rejected)} rejected: see --rejected")
+    return EXIT_OK
+
+
+async def _ask(
+    args: argparse.Namespace, config: Config, topic: TopicConfig, day: date, db: Any
+) -> int:
+    model = make_model(config.mistral, Secrets.from_env())
+    try:
+        answer = await answer_question(
+            db,
+            topic,
+            args.question,
+            day=day,
+            model=model,
+            qa=config.qa,
+            embed_model=config.mistral.embed_model,
+        )
+    finally:
+        if model is not None:
+            await model.aclose()
+    if args.format == "json":
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if answer.mode == "extractive":
+        reason = "no MISTRAL_API_KEY" if model is None else "the model's answer was unusable"
+        err.print(f"mode: extractive ({reason}): text quoted from the sources")
+    print(answer.answer)
+    if answer.citations:
+        print()
+        for citation in answer.citations:
+            print(f"[{citation.n}] {citation.title}\n    {citation.url}")
     return EXIT_OK
 
 

@@ -176,13 +176,11 @@ def test_cli_sources_text_lists_rejections_with_reasons(
     assert "homonym" in out and "spam" in out and "kept" in out
 
 
-@pytest.mark.parametrize("command", ["ask", "chat", "export", "run"])
+@pytest.mark.parametrize("command", ["chat", "export", "run"])
 def test_unbuilt_commands_exist_and_say_so(
     command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = {"ask": ["ask", "what?"], "export": ["export", "jekyll", "--out", "x"]}.get(
-        command, [command]
-    )
+    argv = {"export": ["export", "jekyll", "--out", "x"]}.get(command, [command])
     assert main(argv) == 2
     assert "not implemented yet" in capsys.readouterr().err
 

@@ -1,0 +1,155 @@
+"""Finding the passages that answer a question: FTS5 BM25, optional vectors, fused.
+
+1. The question's content terms (:mod:`bot.qa.terms`) are OR-ed into a quoted FTS5 query
+   and ranked by BM25 within the scope.
+2. With a query embedding, the in-scope passage vectors are searched by brute-force cosine
+   (one float32 matrix-vector product in NumPy).
+3. The two rankings are fused by reciprocal rank fusion.
+4. Relevance: BM25 ranks anything sharing one word with the question, so each hit is also
+   scored by *coverage*, the share of the question's term weight (inverse document
+   frequency) that the passage and its title contain. A hit counts as relevant with
+   coverage of at least :data:`MIN_COVERAGE`, or a vector similarity of at least
+   :data:`MIN_SIMILARITY`. No relevant hit means the sources do not cover the question.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sqlite_utils
+
+from bot.qa import terms as qterms
+from storage import passages as store
+from storage.passages import PassageRow, Scope
+
+RRF_K = 60
+POOL = 40
+MIN_COVERAGE = 0.5
+MIN_SIMILARITY = 0.8  # mistral-embed cosine; unrelated texts typically score 0.6-0.7
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: PassageRow
+    score: float
+    """Reciprocal rank fusion score: higher is better."""
+    coverage: float
+    similarity: float | None = None
+
+    @property
+    def relevant(self) -> bool:
+        return self.coverage >= MIN_COVERAGE or (
+            self.similarity is not None and self.similarity >= MIN_SIMILARITY
+        )
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    terms: tuple[str, ...]
+    hits: tuple[Hit, ...]
+    """Fused ranking, best first."""
+
+    @property
+    def relevant(self) -> tuple[Hit, ...]:
+        return tuple(hit for hit in self.hits if hit.relevant)
+
+
+class VectorSet:
+    """Unit vectors of passages, searched by brute force."""
+
+    def __init__(self, ids: np.ndarray, matrix: np.ndarray) -> None:
+        self.ids = ids
+        self.matrix = matrix
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[tuple[int, bytes]]) -> VectorSet:
+        if not rows:
+            return cls(np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32))
+        ids = np.fromiter((pid for pid, _ in rows), dtype=np.int64, count=len(rows))
+        matrix = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float32)
+        return cls(ids, matrix.reshape(len(rows), -1))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(self, query: Sequence[float] | np.ndarray, k: int) -> list[tuple[int, float]]:
+        """(passage id, cosine) of the ``k`` nearest vectors, nearest first."""
+        if not len(self) or k <= 0:
+            return []
+        q = np.asarray(query, dtype=np.float32)
+        if q.shape[0] != self.matrix.shape[1]:
+            return []
+        norm = float(np.linalg.norm(q))
+        sims = self.matrix @ (q / norm if norm else q)
+        k = min(k, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top])]
+        return [(int(self.ids[i]), float(sims[i])) for i in top]
+
+
+def rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion: sum of 1 / (k + rank) over the rankings, best first."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def idf(document_frequency: int, total: int) -> float:
+    n = min(document_frequency, total)
+    return math.log(1.0 + (total - n + 0.5) / (n + 0.5))
+
+
+def coverage(terms: Sequence[str], weights: Sequence[float], title: str, text: str) -> float:
+    """Share of the question's term weight found in a passage and its title (0 to 1)."""
+    total = sum(weights)
+    if not total:
+        return 0.0
+    words = set(qterms.tokens(f"{title}\n{text}"))
+    found = sum(w for term, w in zip(terms, weights, strict=True) if qterms.matches(term, words))
+    return found / total
+
+
+def term_weights(db: sqlite_utils.Database, terms: Sequence[str]) -> list[float]:
+    total = max(store.passage_total(db), 1)
+    dfs = store.document_frequencies(db, [(t, qterms.is_prefix_term(t)) for t in terms])
+    return [idf(df, total) for df in dfs]
+
+
+def retrieve(
+    db: sqlite_utils.Database,
+    scope: Scope,
+    question: str,
+    *,
+    query_vector: Sequence[float] | None = None,
+    vectors: VectorSet | None = None,
+    limit: int = 8,
+) -> Retrieval:
+    """The best ``limit`` passages in scope for ``question``, fused and scored."""
+    terms = qterms.query_terms(question)
+    match = qterms.fts_query(terms)
+    lexical = [pid for pid, _ in store.search_bm25(db, match, scope, POOL)] if match else []
+    semantic: list[tuple[int, float]] = []
+    if query_vector is not None and vectors is not None:
+        semantic = vectors.search(query_vector, POOL)
+    fused = rrf([lexical, [pid for pid, _ in semantic]])[:limit]
+    if not fused:
+        return Retrieval(tuple(terms), ())
+    rows = store.passages_by_id(db, [pid for pid, _ in fused])
+    weights = term_weights(db, terms) if terms else []
+    similarity = dict(semantic)
+    hits = tuple(
+        Hit(
+            passage=rows[pid],
+            score=score,
+            coverage=coverage(terms, weights, rows[pid].title, rows[pid].text),
+            similarity=similarity.get(pid),
+        )
+        for pid, score in fused
+        if pid in rows
+    )
+    return Retrieval(tuple(terms), hits)
