@@ -118,6 +118,7 @@ def m005_qa(db: sqlite_utils.Database) -> None:
     )
     db.table("passages").create_index(["article_id", "seq"], unique=True)
     db.table("passages").create_index(["topic", "published"])
+    db.table("passages").create_index(["topic", "article_id"])
     # BM25 over title and text; triggers keep the index in step with the table.
     db.table("passages").enable_fts(
         ["title", "text"],

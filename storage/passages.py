@@ -29,10 +29,10 @@ class Scope:
         params: list[Any] = [self.topic]
         if self.start is not None:
             clauses.append(f"{alias}.published >= ?")
-            params.append(_iso(self.start))
+            params.append(iso(self.start))
         if self.end is not None:
             clauses.append(f"{alias}.published < ?")
-            params.append(_iso(self.end))
+            params.append(iso(self.end))
         if self.article_ids is not None:
             marks = ",".join("?" for _ in self.article_ids) or "null"
             clauses.append(f"{alias}.article_id in ({marks})")
@@ -51,18 +51,20 @@ class PassageRow:
     published: str
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
 def articles_without_passages(
     db: sqlite_utils.Database, topic: str
 ) -> list[tuple[int, str, str, str]]:
-    """(id, title, text, published) of the topic's articles that have no passages yet."""
+    """(id, title, text, published) of the topic's articles stored after the last one that
+    was chunked. Article ids only grow, so this is an index lookup when nothing is new."""
     rows = db.execute(
-        "select a.id, a.title, a.text, a.published from articles a where a.topic = ? "
-        "and not exists (select 1 from passages p where p.article_id = a.id) order by a.id",
-        [topic],
+        # "+a.topic": walk the primary key from the last chunked id, not the topic index.
+        "select a.id, a.title, a.text, a.published from articles a where +a.topic = ? and a.id > "
+        "(select coalesce(max(p.article_id), 0) from passages p where p.topic = ?) order by a.id",
+        [topic, topic],
     ).fetchall()
     return [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
 
@@ -146,14 +148,23 @@ def store_vectors(
         )
 
 
-def load_vectors(db: sqlite_utils.Database, model: str, scope: Scope) -> list[tuple[int, bytes]]:
-    where, params = scope.where("p")
+def vectors_after(
+    db: sqlite_utils.Database, model: str, topic: str, after_id: int
+) -> list[tuple[int, int, str, bytes]]:
+    """(passage id, article id, published, vector) of the topic's passages with an id above
+    ``after_id`` that have a vector from ``model``, by id."""
     rows = db.execute(
-        "select p.id, v.vector from passages p join passage_vectors v on v.passage_id = p.id "
-        f"where {where} and v.model = ? order by p.id",
-        [*params, model],
+        "select p.id, p.article_id, p.published, v.vector from passage_vectors v "
+        "join passages p on p.id = v.passage_id "
+        "where v.passage_id > ? and v.model = ? and p.topic = ? order by p.id",
+        [after_id, model, topic],
     ).fetchall()
-    return [(int(r[0]), bytes(r[1])) for r in rows]
+    return [(int(r[0]), int(r[1]), str(r[2]), bytes(r[3])) for r in rows]
+
+
+def last_vector_id(db: sqlite_utils.Database) -> int:
+    row = db.execute("select coalesce(max(passage_id), 0) from passage_vectors").fetchone()
+    return int(row[0])
 
 
 def digest_articles(db: sqlite_utils.Database, digest_id: int) -> tuple[str, tuple[int, ...]]:
@@ -173,14 +184,14 @@ def questions_since(db: sqlite_utils.Database, chat_key: str, since: datetime) -
     """When ``chat_key`` asked questions at or after ``since``, oldest first."""
     rows = db.execute(
         "select asked from qa_questions where chat_key = ? and asked >= ? order by asked",
-        [chat_key, _iso(since)],
+        [chat_key, iso(since)],
     ).fetchall()
     return [datetime.fromisoformat(r[0]) for r in rows]
 
 
 def log_question(db: sqlite_utils.Database, chat_key: str, topic: str, asked: datetime) -> int:
     table = db.table("qa_questions").insert(
-        {"chat_key": chat_key, "topic": topic, "asked": _iso(asked)}
+        {"chat_key": chat_key, "topic": topic, "asked": iso(asked)}
     )
     return int(table.last_pk or 0)
 

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-import numpy as np
 import sqlite_utils
 
 from bot.qa import terms as qterms
+from bot.qa.vectors import VectorSet
 from storage import passages as store
 from storage.passages import PassageRow, Scope
 
+_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-vectors")
 RRF_K = 60
 POOL = 40
 MIN_COVERAGE = 0.5
@@ -55,39 +57,6 @@ class Retrieval:
     @property
     def relevant(self) -> tuple[Hit, ...]:
         return tuple(hit for hit in self.hits if hit.relevant)
-
-
-class VectorSet:
-    """Unit vectors of passages, searched by brute force."""
-
-    def __init__(self, ids: np.ndarray, matrix: np.ndarray) -> None:
-        self.ids = ids
-        self.matrix = matrix
-
-    @classmethod
-    def from_rows(cls, rows: Sequence[tuple[int, bytes]]) -> VectorSet:
-        if not rows:
-            return cls(np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32))
-        ids = np.fromiter((pid for pid, _ in rows), dtype=np.int64, count=len(rows))
-        matrix = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float32)
-        return cls(ids, matrix.reshape(len(rows), -1))
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def search(self, query: Sequence[float] | np.ndarray, k: int) -> list[tuple[int, float]]:
-        """(passage id, cosine) of the ``k`` nearest vectors, nearest first."""
-        if not len(self) or k <= 0:
-            return []
-        q = np.asarray(query, dtype=np.float32)
-        if q.shape[0] != self.matrix.shape[1]:
-            return []
-        norm = float(np.linalg.norm(q))
-        sims = self.matrix @ (q / norm if norm else q)
-        k = min(k, len(sims))
-        top = np.argpartition(-sims, k - 1)[:k]
-        top = top[np.argsort(-sims[top])]
-        return [(int(self.ids[i]), float(sims[i])) for i in top]
 
 
 def rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> list[tuple[int, float]]:
@@ -130,12 +99,14 @@ def retrieve(
     limit: int = 8,
 ) -> Retrieval:
     """The best ``limit`` passages in scope for ``question``, fused and scored."""
+    pending: Future[list[tuple[int, float]]] | None = None
+    if query_vector is not None and vectors is not None and len(vectors):
+        # NumPy releases the GIL: the vector scan runs while SQLite ranks by BM25.
+        pending = _pool.submit(vectors.search, query_vector, POOL)
     terms = qterms.query_terms(question)
     match = qterms.fts_query(terms)
     lexical = [pid for pid, _ in store.search_bm25(db, match, scope, POOL)] if match else []
-    semantic: list[tuple[int, float]] = []
-    if query_vector is not None and vectors is not None:
-        semantic = vectors.search(query_vector, POOL)
+    semantic = pending.result() if pending is not None else []
     fused = rrf([lexical, [pid for pid, _ in semantic]])[:limit]
     if not fused:
         return Retrieval(tuple(terms), ())

@@ -17,7 +17,8 @@ from bot.llm import LanguageModel, parse_reply
 from bot.qa import compose, safety
 from bot.qa.compose import Answer, ModelAnswer, Source
 from bot.qa.index import embed_missing, index_new_articles
-from bot.qa.retrieve import Retrieval, VectorSet, retrieve
+from bot.qa.retrieve import Retrieval, retrieve
+from bot.qa.vectors import VectorSet, index_for
 from storage import passages as store
 from storage.passages import Scope
 
@@ -79,7 +80,7 @@ async def _vectors(
     except ModelError as exc:
         log.warning("embeddings unavailable (%s); keyword search only", exc.kind)
         return None, None
-    return query, VectorSet.from_rows(store.load_vectors(db, embed_model, scope))
+    return query, index_for(db, scope.topic, embed_model).select(scope)
 
 
 async def _model_answer(
