@@ -262,6 +262,8 @@ async def _ask(
     finally:
         if model is not None:
             await model.aclose()
+    if not answer.grounded and not repo.count_rows(db, "articles", "topic = ?", [topic.slug]):
+        err.print(f"no stored articles for topic {topic.slug}: run 'digestbot collect' first")
     if args.format == "json":
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         return EXIT_OK

@@ -125,15 +125,16 @@ def passages_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, P
 
 
 def passages_without_vector(
-    db: sqlite_utils.Database, model: str, scope: Scope
+    db: sqlite_utils.Database, model: str, scope: Scope, limit: int = -1
 ) -> list[tuple[int, str, str]]:
-    """(id, title, text) of passages in scope that have no vector from ``model``."""
+    """(id, title, text) of passages in scope that have no vector from ``model``, newest
+    first (at most ``limit``; -1: all)."""
     where, params = scope.where("p")
     rows = db.execute(
         f"select p.id, p.title, p.text from passages p where {where} and not exists "
         "(select 1 from passage_vectors v where v.passage_id = p.id and v.model = ?) "
-        "order by p.id",
-        [*params, model],
+        "order by p.published desc, p.id limit ?",
+        [*params, model, limit],
     ).fetchall()
     return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
@@ -149,21 +150,21 @@ def store_vectors(
 
 
 def vectors_after(
-    db: sqlite_utils.Database, model: str, topic: str, after_id: int
-) -> list[tuple[int, int, str, bytes]]:
-    """(passage id, article id, published, vector) of the topic's passages with an id above
-    ``after_id`` that have a vector from ``model``, by id."""
+    db: sqlite_utils.Database, model: str, topic: str, after: int
+) -> list[tuple[int, int, int, str, bytes]]:
+    """(row, passage id, article id, published, vector) of the topic's vectors from
+    ``model`` stored after row ``after`` (vectors are stored in any passage order)."""
     rows = db.execute(
-        "select p.id, p.article_id, p.published, v.vector from passage_vectors v "
+        "select v.rowid, p.id, p.article_id, p.published, v.vector from passage_vectors v "
         "join passages p on p.id = v.passage_id "
-        "where v.passage_id > ? and v.model = ? and p.topic = ? order by p.id",
-        [after_id, model, topic],
+        "where v.rowid > ? and v.model = ? and p.topic = ? order by v.rowid",
+        [after, model, topic],
     ).fetchall()
-    return [(int(r[0]), int(r[1]), str(r[2]), bytes(r[3])) for r in rows]
+    return [(int(r[0]), int(r[1]), int(r[2]), str(r[3]), bytes(r[4])) for r in rows]
 
 
-def last_vector_id(db: sqlite_utils.Database) -> int:
-    row = db.execute("select coalesce(max(passage_id), 0) from passage_vectors").fetchone()
+def last_vector_row(db: sqlite_utils.Database) -> int:
+    row = db.execute("select coalesce(max(rowid), 0) from passage_vectors").fetchone()
     return int(row[0])
 
 

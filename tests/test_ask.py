@@ -21,10 +21,12 @@ from bot.digest import build_digest
 from bot.fetch import Fetcher
 from bot.llm import MistralModel, RetryPolicy
 from bot.models import Article
-from bot.qa import answer_question
+from bot.qa import answer_question, index_new_articles
 from bot.qa.compose import Answer
+from bot.qa.index import embed_missing
 from storage import open_database
 from storage import repository as repo
+from storage.passages import Scope
 from tests.conftest import SAMPLE_DATE, example_data
 from tests.fakes.mistral import FakeMistral
 
@@ -104,12 +106,12 @@ def passages_of(request: dict[str, Any]) -> list[tuple[int, str]]:
 
 
 def honest(request: dict[str, Any]) -> str:
-    """A well-behaved model: the first sentence of the passage sharing most words with the
-    question, cited."""
+    """A well-behaved model: the first sentence of the top-ranked source's passage that
+    shares most words with the question, cited."""
     user = request["messages"][1]["content"]
     question = set(re.findall(r"\w+", user.split("</question>")[0].lower()))
-    passages = passages_of(request)
-    n, text = max(passages, key=lambda p: len(question & set(re.findall(r"\w+", p[1].lower()))))
+    top = [p for p in passages_of(request) if p[0] == 1]
+    n, text = max(top, key=lambda p: len(question & set(re.findall(r"\w+", p[1].lower()))))
     first = re.split(r"(?<=\.)\s", text)[0]
     return json.dumps({"covered": True, "sentences": [{"text": first, "sources": [n]}]})
 
@@ -344,22 +346,44 @@ def test_a_new_article_is_indexed_before_the_next_question(
     assert answer.grounded and answer.citations[0].url == url
 
 
+@pytest.mark.parametrize("with_model", [False, True])
 def test_reply_to_a_digest_searches_only_its_sources(
-    db: sqlite_utils.Database, topic: TopicConfig
+    db: sqlite_utils.Database, topic: TopicConfig, fake: FakeMistral, with_model: bool
 ) -> None:
+    fake.reply_with(honest)
+
+    def model() -> MistralModel | None:
+        return _model(fake) if with_model else None
+
     built = build_digest(db, topic, DAY, "en")
     cited = {s.url for s in built.digest.sources}
-    answer = ask(
-        db, topic, "What is the context window of Mistral Large 4?", digest_id=built.digest_id
-    )
+    question = "What is the context window of Mistral Large 4?"
+    answer = ask(db, topic, question, digest_id=built.digest_id, model=model())
     assert answer.grounded and {c.url for c in answer.citations} <= cited
     # Pixtral 2 Small came out a week earlier: stored, but not in this digest.
-    outside = ask(
-        db, topic, "What did Mistral release about Pixtral 2 Small?", digest_id=built.digest_id
-    )
+    question = "What did Mistral release about Pixtral 2 Small?"
+    outside = ask(db, topic, question, digest_id=built.digest_id, model=model())
     assert outside.grounded is False
-    inside = ask(db, topic, "What did Mistral release about Pixtral 2 Small?")
+    inside = ask(db, topic, question, model=model())
     assert inside.grounded and "pixtral" in inside.citations[0].url
+
+
+def test_an_embedding_backlog_is_spread_over_questions_newest_first(
+    db: sqlite_utils.Database, topic: TopicConfig, fake: FakeMistral
+) -> None:
+    index_new_articles(db, "mistral")
+    scope = Scope("mistral")
+
+    async def run() -> int:
+        async with _model(fake) as model:
+            return await embed_missing(db, model, "mistral-embed", scope, limit=5)
+
+    assert asyncio.run(run()) == 5
+    newest = [
+        row["id"] for row in db.query("select id from passages order by published desc, id limit 5")
+    ]
+    stored = [row["passage_id"] for row in db.query("select passage_id from passage_vectors")]
+    assert sorted(stored) == sorted(newest)
 
 
 def test_scope_is_the_days_ending_with_the_date(
@@ -464,6 +488,15 @@ def test_cli_ask_with_a_key_uses_the_model(
     payload = json.loads(capsys.readouterr().out)
     assert payload["grounded"] and not payload["answer"].startswith(EXTRACTIVE_LABEL)
     assert "outage" in payload["citations"][0]["url"]
+
+
+def test_cli_ask_before_any_collection_says_what_to_do(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "What did Mistral release?", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["grounded"] is False
+    assert "run 'digestbot collect' first" in captured.err
 
 
 def test_cli_empty_question_is_a_usage_error(

@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 EMBED_BATCH = 32
 EMBED_BATCH_CHARS = 24_000  # well under the API's tokens-per-request limit
 EMBED_INPUT_CHARS = 6_000
+EMBED_PER_CALL = 512
+"""A backlog (a new key over a full database) is embedded over several questions, newest
+passages first, so no single question waits minutes; keyword search covers the rest."""
 
 
 def index_new_articles(db: sqlite_utils.Database, topic: str) -> int:
@@ -68,15 +71,20 @@ def _batches(items: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
 
 
 async def embed_missing(
-    db: sqlite_utils.Database, model: LanguageModel, model_name: str, scope: store.Scope
+    db: sqlite_utils.Database,
+    model: LanguageModel,
+    model_name: str,
+    scope: store.Scope,
+    limit: int = EMBED_PER_CALL,
 ) -> int:
-    """Embed the passages in scope that have no vector yet; the number embedded.
+    """Embed up to ``limit`` passages in scope that have no vector yet, newest first; the
+    number embedded.
 
     Raises :class:`~bot.errors.ModelError`; what was stored before the failure stays.
     """
     missing = [
         (pid, f"{title}\n{text}"[:EMBED_INPUT_CHARS])
-        for pid, title, text in store.passages_without_vector(db, model_name, scope)
+        for pid, title, text in store.passages_without_vector(db, model_name, scope, limit)
     ]
     done = 0
     for batch in _batches(missing):

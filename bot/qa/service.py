@@ -61,9 +61,14 @@ def limit_reached(
 
 
 def context_sources(retrieval: Retrieval) -> list[Source]:
-    """The relevant passages, minus those that speak to an AI, grouped into sources."""
+    """The relevant passages, minus those that speak to an AI, grouped into sources.
+
+    Passages holding more of the question's distinctive words come first; the fused rank
+    orders the rest (and brings in passages only the vectors found).
+    """
     passages = []
-    for hit in retrieval.relevant:
+    ranked = sorted(retrieval.relevant, key=lambda hit: (-round(hit.coverage, 2), -hit.score))
+    for hit in ranked:
         if safety.looks_like_instructions(hit.passage.text):
             log.warning("quarantined passage %d: it addresses an AI system", hit.passage.id)
             continue

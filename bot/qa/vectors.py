@@ -66,7 +66,7 @@ class VectorIndex:
         self._reset()
 
     def _reset(self) -> None:
-        self.last_id = 0
+        self.last_row = 0
         self._ids = np.zeros(0, dtype=np.int64)
         self._articles = np.zeros(0, dtype=np.int64)
         self._published = np.zeros(0, dtype="<U40")
@@ -78,15 +78,15 @@ class VectorIndex:
     def refresh(self, db: sqlite_utils.Database) -> int:
         """Load the vectors stored since the last refresh; how many were added."""
         with self._lock:
-            if store.last_vector_id(db) < self.last_id:  # a different database file now
+            if store.last_vector_row(db) < self.last_row:  # a different database file now
                 self._reset()
-            rows = store.vectors_after(db, self.model, self.topic, self.last_id)
+            rows = store.vectors_after(db, self.model, self.topic, self.last_row)
             if not rows:
                 return 0
-            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-            articles = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-            published = np.array([r[2] for r in rows], dtype="<U40")
-            matrix = np.frombuffer(b"".join(r[3] for r in rows), dtype=np.float32)
+            ids = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+            articles = np.fromiter((r[2] for r in rows), dtype=np.int64, count=len(rows))
+            published = np.array([r[3] for r in rows], dtype="<U40")
+            matrix = np.frombuffer(b"".join(r[4] for r in rows), dtype=np.float32)
             matrix = matrix.reshape(len(rows), -1)
             if len(self._ids) and matrix.shape[1] != self._matrix.shape[1]:
                 raise ValueError("embedding dimensions changed; use a new index")
@@ -98,7 +98,7 @@ class VectorIndex:
             order = np.argsort(published, kind="stable")
             self._ids, self._articles = ids[order], articles[order]
             self._published, self._matrix = published[order], matrix[order]
-            self.last_id = int(ids.max())
+            self.last_row = rows[-1][0]
             return len(rows)
 
     def select(self, scope: Scope) -> VectorSet:
