@@ -284,8 +284,7 @@ def test_subtle_injection_is_neutralised_by_validation(
     assert EVIL not in answer.answer and "acquired" not in answer.answer
     assert answer.mode == "extractive" and answer.answer.startswith(EXTRACTIVE_LABEL)
     assert answer.grounded
-    assert {c.url for c in answer.citations} <= stored_urls(db)
-    assert url in stored_urls(db)
+    assert {c.url for c in answer.citations} <= stored_urls(db) - {url}
 
 
 def test_hijacked_model_output_never_reaches_the_reader(

@@ -199,6 +199,12 @@ class Checked:
     sentences: tuple[tuple[str, tuple[int, ...]], ...]
     dropped: tuple[str, ...]
     """Why each rejected sentence was dropped."""
+    foreign: tuple[str, ...] = ()
+    """URLs the reply carried that are not sources (a sign that a page steered it)."""
+
+    def tainted(self, sources: Sequence[Source]) -> set[int]:
+        """Numbers of the sources whose text holds one of the reply's foreign URLs."""
+        return {s.n for s in sources if any(url in s.text for url in self.foreign)}
 
 
 def check_reply(reply: ModelAnswer, sources: Sequence[Source]) -> Checked:
@@ -208,6 +214,7 @@ def check_reply(reply: ModelAnswer, sources: Sequence[Source]) -> Checked:
     urls = [s.url for s in sources]
     kept: list[tuple[str, tuple[int, ...]]] = []
     dropped: list[str] = []
+    foreign: list[str] = []
     for item in reply.sentences:
         inline = [int(n) for n in _MARKER.findall(item.text)]
         text = _MARKER.sub("", item.text).strip()
@@ -216,13 +223,14 @@ def check_reply(reply: ModelAnswer, sources: Sequence[Source]) -> Checked:
             continue
         if not cited or any(n not in by_n for n in cited):
             dropped.append(f"cites no provided source: {cited}")
-        elif safety.foreign_urls(text, urls):
+        elif found := safety.foreign_urls(text, urls):
             dropped.append("contains a URL that is not a source")
+            foreign.extend(url.rstrip(".,;:!?") for url in found)
         elif not supported(text, "\n".join(f"{by_n[n].title}\n{by_n[n].text}" for n in cited)):
             dropped.append("names or numbers not in the cited passages")
         else:
             kept.append((text, cited))
-    return Checked(tuple(kept), tuple(dropped))
+    return Checked(tuple(kept), tuple(dropped), tuple(foreign))
 
 
 def assemble(

@@ -90,8 +90,9 @@ async def _vectors(
 
 async def _model_answer(
     model: LanguageModel, topic_name: str, question: str, sources: list[Source]
-) -> Answer | None:
-    """The model's validated answer; None when it is unusable (the caller quotes instead)."""
+) -> tuple[Answer | None, set[int]]:
+    """The model's validated answer, or None when it is unusable (the caller quotes
+    instead); and the sources that planted a foreign URL in it, never to be quoted."""
     try:
         reply = await model.chat_json(
             compose.system_prompt(topic_name),
@@ -101,15 +102,19 @@ async def _model_answer(
         parsed = parse_reply(reply, ModelAnswer)
     except ModelError as exc:
         log.warning("model answer failed (%s); quoting the sources", exc.kind)
-        return None
+        return None, set()
     if not parsed.covered:
-        return compose.not_covered(question)
+        return compose.not_covered(question), set()
     checked = compose.check_reply(parsed, sources)
     for reason in checked.dropped:
         log.warning("dropped a sentence of the model's answer: %s", reason)
-    if not checked.sentences:
-        return None
-    return compose.assemble(question, checked.sentences, sources, mode="model")
+    tainted = checked.tainted(sources)
+    if tainted:
+        log.warning("sources %s steered the model's answer to foreign URLs", sorted(tainted))
+    kept = [(text, cited) for text, cited in checked.sentences if not tainted & set(cited)]
+    if not kept:
+        return None, tainted
+    return compose.assemble(question, kept, sources, mode="model"), tainted
 
 
 async def answer_question(
@@ -146,13 +151,15 @@ async def answer_question(
     moment = now or datetime.now(UTC)
     question_id = None
     if chat_key is not None:
-        wait = limit_reached(db, chat_key, settings.questions_per_hour, moment)
+        with db.atomic():  # check and count in one transaction
+            wait = limit_reached(db, chat_key, settings.questions_per_hour, moment)
+            if wait is None:
+                question_id = store.log_question(db, chat_key, topic.slug, moment)
         if wait is not None:
             text = compose.message(
                 question, "limited", limit=settings.questions_per_hour, minutes=wait
             )
             return Answer(question, text, (), grounded=False, mode="none", limited=True)
-        question_id = store.log_question(db, chat_key, topic.slug, moment)
 
     index_new_articles(db, topic.slug)
     scope = question_scope(db, topic, day, settings.scope_days, digest_id)
@@ -168,7 +175,8 @@ async def answer_question(
     if not sources:
         answer = compose.not_covered(question)
     elif model is not None:
-        answer = await _model_answer(model, topic.name, question, sources)
+        answer, tainted = await _model_answer(model, topic.name, question, sources)
+        sources = [s for s in sources if s.n not in tainted]
     if answer is None:
         answer = compose.extractive(question, sources, retrieval.terms)
     if question_id is not None:
