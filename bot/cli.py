@@ -270,11 +270,7 @@ async def _ask(
     if answer.mode == "extractive":
         reason = "no MISTRAL_API_KEY" if model is None else "the model's answer was unusable"
         err.print(f"mode: extractive ({reason}): text quoted from the sources")
-    print(answer.answer)
-    if answer.citations:
-        print()
-        for citation in answer.citations:
-            print(f"[{citation.n}] {citation.title}\n    {citation.url}")
+    print(answer.to_text())
     return EXIT_OK
 
 

@@ -180,3 +180,14 @@ def test_a_source_that_planted_a_foreign_url_is_tainted() -> None:
     checked = check_reply(reply, sources)
     assert checked.tainted(sources) == {2}
     assert [cited for _, cited in checked.sentences] == [(1,)]
+
+
+def test_names_must_appear_in_the_cited_passages() -> None:
+    evidence = "Mistral AI released Large 4 on Friday with a 256,000-token context window."
+    assert supported("Mistral released Large 4 on Friday.", evidence)
+    assert supported("The release came on Friday.", evidence)
+    assert not supported("Large 4 beats GPT on every benchmark.", evidence)
+    assert not supported("Mistral was acquired by Hooli.", evidence)
+    assert not supported(
+        "Analysts expect strong enterprise adoption across banking and insurance.", evidence
+    )

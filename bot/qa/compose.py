@@ -26,6 +26,8 @@ QUOTE_CHARS = 320
 QUOTE_COVERAGE_MARGIN = 0.15
 _MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"\b[A-Z][\w'’-]*")
+MIN_SHARED_WORDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,14 @@ class Answer:
     mode: AnswerMode
     limited: bool = False
     """True when the asker hit the per-chat question limit (``answer`` says so)."""
+
+    def to_text(self) -> str:
+        """The answer, then its numbered sources, as plain text (the CLI's output)."""
+        lines = [self.answer]
+        if self.citations:
+            lines.append("")
+            lines.extend(f"[{c.n}] {c.title}\n    {c.url}" for c in self.citations)
+        return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -177,21 +187,35 @@ def _content_words(text: str) -> set[str]:
     }
 
 
+def _names(sentence: str) -> set[str]:
+    """Capitalised words after the first: names of products, companies, people, places."""
+    found = _NAME.findall(sentence)
+    first = _NAME.match(sentence.lstrip("“\"'([ "))
+    if first is not None and found and found[0] == first.group(0):
+        found = found[1:]
+    return {fold for name in found for fold in qterms.tokens(name) if not fold.isdigit()}
+
+
+def _present(word: str, evidence: set[str]) -> bool:
+    return word in evidence or any(e.startswith(qterms.stem(word)) for e in evidence)
+
+
 def supported(sentence: str, evidence: str) -> bool:
     """Whether a sentence shares names and numbers with the passages it cites: every number
-    in it appears there, and so does at least one of its words (a sentence with no Latin
-    words or digits, e.g. all Chinese, is judged by its citations alone)."""
+    and every name in it appears there, and so does a fair share of its other words (one
+    at least). A sentence with no Latin words or digits, e.g. all Chinese, is judged by its
+    citations alone."""
     evidence_numbers = _numbers(evidence) | {t for t in qterms.tokens(evidence) if t.isdigit()}
     if not _numbers(sentence) <= evidence_numbers:
+        return False
+    evidence_words = _content_words(evidence) | set(qterms.tokens(evidence))
+    if not all(_present(name, evidence_words) for name in _names(sentence)):
         return False
     words = _content_words(sentence)
     if not words:
         return True
-    evidence_words = _content_words(evidence)
-    return any(
-        w in evidence_words or any(e.startswith(qterms.stem(w)) for e in evidence_words)
-        for w in words
-    )
+    shared = sum(1 for w in words if _present(w, evidence_words))
+    return shared >= max(1, MIN_SHARED_WORDS * len(words))
 
 
 @dataclass(frozen=True)
