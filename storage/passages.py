@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -191,6 +191,12 @@ def questions_since(db: sqlite_utils.Database, chat_key: str, since: datetime) -
 
 
 def log_question(db: sqlite_utils.Database, chat_key: str, topic: str, asked: datetime) -> int:
+    """Record a question; this chat's records older than a week go (only the last hour
+    counts towards the limit)."""
+    db.execute(
+        "delete from qa_questions where chat_key = ? and asked < ?",
+        [chat_key, iso(asked - timedelta(days=7))],
+    )
     table = db.table("qa_questions").insert(
         {"chat_key": chat_key, "topic": topic, "asked": iso(asked)}
     )

@@ -421,6 +421,8 @@ def test_per_chat_question_limit(db: sqlite_utils.Database, topic: TopicConfig) 
     assert not again.limited and again.grounded
     unlimited = ask(db, topic, question, qa=qa, now=now + timedelta(minutes=62))
     assert not unlimited.limited, "the command line has no chat and no limit"
+    ask(db, topic, question, chat_key="tg:1", qa=qa, now=now + timedelta(days=8))
+    assert repo.count_rows(db, "qa_questions", "chat_key = ?", ["tg:1"]) == 1, "old rows go"
 
 
 def test_chinese_question_gets_a_chinese_label(
