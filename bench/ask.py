@@ -22,6 +22,7 @@ mistral-embed); their values do not change the cost of a brute-force search.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -226,6 +227,8 @@ def main() -> int:
             print(f"retrieval latency, scope {label} (one question at a time, warm):")
             p95 = time_scope(db, index, scope, Questions(asked, query_vectors), args)
             verdicts.append(f"{label}: {'met' if p95 <= TARGET_P95_MS else 'MISSED'}")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"machine: {os.cpu_count()} CPUs, load average {load} (other work shares them)")
         print(f"target hybrid p95 <= {TARGET_P95_MS:.0f} ms: " + ", ".join(verdicts))
         db.conn.close()
     return 0

@@ -6,6 +6,7 @@ The public API, for the CLI and the chat commands::
                                    digest_id=None, model=model, chat_key="telegram:42",
                                    qa=config.qa, embed_model=config.mistral.embed_model)
     answer.answer, answer.citations, answer.grounded, answer.mode, answer.limited
+    answer.to_text()   # the answer then "[n] title / url" lines (the CLI's text output)
     answer.to_json()   # the ``ask --format json`` object
 """
 
