@@ -70,8 +70,9 @@ def articles_without_passages(
 
 
 def insert_passages(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> None:
+    """Store passages; ones another process stored first (same article and seq) are kept."""
     with db.atomic():
-        db.table("passages").insert_all(rows, batch_size=500)
+        db.table("passages").insert_all(rows, batch_size=500, ignore=True)
 
 
 def search_bm25(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlite_utils
 
@@ -16,7 +17,7 @@ from bot.qa.terms import fts_query, query_terms
 from bot.qa.vectors import VectorSet
 from storage import open_database
 from storage import repository as repo
-from storage.passages import PassageRow, Scope, search_bm25
+from storage.passages import PassageRow, Scope, insert_passages, search_bm25
 
 TITLE = "Mistral AI opens Singapore office, its first in Asia"
 LARGE4 = "https://techwire.example/large-4"
@@ -191,3 +192,38 @@ def test_names_must_appear_in_the_cited_passages() -> None:
     assert not supported(
         "Analysts expect strong enterprise adoption across banking and insurance.", evidence
     )
+
+
+def test_indexing_twice_from_two_processes_keeps_one_copy(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    first, second = open_database(path), open_database(path)
+    moment = datetime(2026, 11, 20, tzinfo=UTC)
+    text = "Mistral AI opened an office in Singapore, its first in Asia, with 40 staff planned."
+    article = Article(
+        "https://a.example/2",
+        "https://a.example/2",
+        TITLE,
+        text,
+        moment,
+        moment,
+        "en",
+        "h2",
+        "https://a.example/feed",
+    )
+    repo.insert_article(first, "mistral", article)
+    pending = first.execute("select id from articles").fetchall()
+    assert pending and index_new_articles(first, "mistral") == 1
+    rows = [
+        {
+            "article_id": pending[0][0],
+            "topic": "mistral",
+            "published": moment.isoformat(),
+            "seq": 0,
+            "title": TITLE,
+            "text": text,
+        }
+    ]
+    insert_passages(second, rows)  # a second process that saw the same new article
+    assert repo.count_rows(second, "passages") == 1
+    match = fts_query(query_terms("Singapore office"))
+    assert match is not None and len(search_bm25(second, match, Scope("mistral"), 5)) == 1
