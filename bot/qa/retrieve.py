@@ -30,7 +30,7 @@ _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-vectors")
 RRF_K = 60
 POOL = 40
 MIN_COVERAGE = 0.5
-MIN_SIMILARITY = 0.8  # mistral-embed cosine; unrelated texts typically score 0.6-0.7
+MIN_SIMILARITY = 0.8  # mistral-embed cosine; not tuned on real data (the model still decides)
 
 
 @dataclass(frozen=True)
