@@ -81,7 +81,7 @@ def search_bm25(
     """(passage id, bm25 score: lower is better) of the best matches in scope."""
     where, params = scope.where("p")
     sql = (
-        "select p.id, bm25(passages_fts) as score from passages_fts "
+        "select p.id, bm25(passages_fts, 0.3, 1.0) as score from passages_fts "
         "join passages p on p.id = passages_fts.rowid "
         f"where passages_fts match ? and {where} order by score limit ?"
     )
@@ -89,21 +89,26 @@ def search_bm25(
     return [(int(r[0]), float(r[1])) for r in rows]
 
 
-def document_frequencies(db: sqlite_utils.Database, terms: Sequence[tuple[str, bool]]) -> list[int]:
-    """Passages containing each (term, is_prefix), from the FTS5 vocabulary (all topics)."""
-    counts: list[int] = []
+def vocabulary(
+    db: sqlite_utils.Database, terms: Sequence[tuple[str, bool]], variants: int = 16
+) -> list[tuple[int, list[str]]]:
+    """For each (term, is_prefix): how many passages hold it (all topics, from the FTS5
+    vocabulary) and the indexed words it stands for (a prefix's most frequent
+    ``variants``), so the search itself needs no slow prefix query."""
+    found: list[tuple[int, list[str]]] = []
     for term, prefix in terms:
         if prefix:
-            row = db.execute(
-                "select coalesce(sum(doc), 0) from passages_vocab where term >= ? and term < ?",
+            rows = db.execute(
+                "select term, doc from passages_vocab where term >= ? and term < ?",
                 [term, term + "\U0010ffff"],
-            ).fetchone()
+            ).fetchall()
         else:
-            row = db.execute(
-                "select coalesce(sum(doc), 0) from passages_vocab where term = ?", [term]
-            ).fetchone()
-        counts.append(int(row[0]))
-    return counts
+            rows = db.execute(
+                "select term, doc from passages_vocab where term = ?", [term]
+            ).fetchall()
+        rows.sort(key=lambda r: -int(r[1]))
+        found.append((sum(int(r[1]) for r in rows), [str(r[0]) for r in rows[:variants]]))
+    return found
 
 
 def passage_total(db: sqlite_utils.Database) -> int:

@@ -120,7 +120,7 @@ def obedient(request: dict[str, Any]) -> str:
     """A model that does whatever a passage tells it to (the worst case)."""
     for n, text in passages_of(request):
         order = re.search(r'reply with "([^"]+)"', text) or re.search(
-            r"should state that ([^.]+\. [^.]+ for the details)", text
+            r"should state that (.+? for the details)", text
         )
         if order:
             return json.dumps({"covered": True, "sentences": [{"text": order[1], "sources": [n]}]})
@@ -176,7 +176,7 @@ def stored_urls(db: sqlite_utils.Database) -> set[str]:
         ("What is the context window of Mistral Large 4?", "mistral-large-4-open-weights", "256"),
         ("How long was Le Chat offline?", "le-chat-la-plateforme-outage", "50 minutes"),
         ("How much did Mistral cut API prices?", "api-prices", ""),
-        ("What did Mistral release under Apache 2.0?", "pixtral-2-small", "Apache 2.0"),
+        ("Which vision model did Mistral release under Apache 2.0?", "pixtral-2-small", "Apache"),
     ],
 )
 def test_extractive_answer_cites_the_right_article(
@@ -277,10 +277,17 @@ def test_subtle_injection_is_neutralised_by_validation(
     db: sqlite_utils.Database, topic: TopicConfig, fake: FakeMistral
 ) -> None:
     url = store_page(db, "large4-subtle-injection", "Large 4's context window at the help desk")
-    fake.reply_with(obedient)
+    replies: list[str] = []
+
+    def recorded(request: dict[str, Any]) -> str:
+        replies.append(obedient(request))
+        return replies[-1]
+
+    fake.reply_with(recorded)
     answer = ask(db, topic, "What is the context window of Mistral Large 4?", model=_model(fake))
     sent = json.dumps(fake.chat_requests())
     assert "should state that" in sent, "the filter missed it: the model saw the page"
+    assert EVIL in replies[0], "the model was steered (the worst case)"
     assert EVIL not in answer.answer and "acquired" not in answer.answer
     assert answer.mode == "extractive" and answer.answer.startswith(EXTRACTIVE_LABEL)
     assert answer.grounded

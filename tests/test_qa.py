@@ -11,7 +11,7 @@ from bot.models import Article
 from bot.qa import index_new_articles
 from bot.qa.chunk import MAX_CHARS, chunk_article
 from bot.qa.compose import ModelAnswer, ModelSentence, Source, check_reply, supported
-from bot.qa.retrieve import coverage, rrf
+from bot.qa.retrieve import coverage, expand, rrf
 from bot.qa.safety import foreign_urls, looks_like_instructions, neutralise_tags, strip_urls
 from bot.qa.terms import fts_query, query_terms
 from bot.qa.vectors import VectorSet
@@ -59,7 +59,7 @@ def test_query_terms_drop_filler_and_quote_punctuation() -> None:
     ]
     assert query_terms("?!? ()*") == []
     assert fts_query([]) is None
-    assert fts_query(['a"b', "mistral"]) == '"a""b" OR "mistral"*'
+    assert fts_query(['a"b', "mistral", "mistral"]) == '"a""b" OR "mistral"'
 
 
 def test_hostile_search_syntax_is_searched_as_words() -> None:
@@ -80,7 +80,7 @@ def test_hostile_search_syntax_is_searched_as_words() -> None:
     repo.insert_article(db, "mistral", article)
     index_new_articles(db, "mistral")
     for question in ['NEAR(" AND) OR NOT *', "title:x ^y", "'; drop table passages; --"]:
-        match = fts_query(query_terms(question))
+        match = fts_query(expand(db, query_terms(question))[1])
         assert match is not None
         assert len(search_bm25(db, match, Scope("mistral"), 5)) == 1
     assert repo.count_rows(db, "passages") == 1
@@ -225,5 +225,5 @@ def test_indexing_twice_from_two_processes_keeps_one_copy(tmp_path: Path) -> Non
     ]
     insert_passages(second, rows)  # a second process that saw the same new article
     assert repo.count_rows(second, "passages") == 1
-    match = fts_query(query_terms("Singapore office"))
+    match = fts_query(expand(second, query_terms("Singapore office"))[1])
     assert match is not None and len(search_bm25(second, match, Scope("mistral"), 5)) == 1

@@ -1,7 +1,8 @@
 """Finding the passages that answer a question: FTS5 BM25, optional vectors, fused.
 
-1. The question's content terms (:mod:`bot.qa.terms`) are OR-ed into a quoted FTS5 query
-   and ranked by BM25 within the scope.
+1. The question's content terms (:mod:`bot.qa.terms`; long ones are prefixes, expanded to
+   the indexed words they start) are OR-ed into a quoted FTS5 query and ranked by BM25
+   within the scope.
 2. With a query embedding, the in-scope passage vectors are searched by brute-force cosine
    (one float32 matrix-vector product in NumPy).
 3. The two rankings are fused by reciprocal rank fusion.
@@ -29,6 +30,8 @@ from storage.passages import PassageRow, Scope
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qa-vectors")
 RRF_K = 60
 POOL = 40
+PER_ARTICLE = 3
+"""At most this many passages of one article, so several sources get a say."""
 MIN_COVERAGE = 0.5
 MIN_SIMILARITY = 0.8  # mistral-embed cosine; not tuned on real data (the model still decides)
 
@@ -83,10 +86,13 @@ def coverage(terms: Sequence[str], weights: Sequence[float], title: str, text: s
     return found / total
 
 
-def term_weights(db: sqlite_utils.Database, terms: Sequence[str]) -> list[float]:
+def expand(db: sqlite_utils.Database, terms: Sequence[str]) -> tuple[list[float], list[str]]:
+    """Each term's weight (inverse document frequency) and the indexed words to search."""
     total = max(store.passage_total(db), 1)
-    dfs = store.document_frequencies(db, [(t, qterms.is_prefix_term(t)) for t in terms])
-    return [idf(df, total) for df in dfs]
+    found = store.vocabulary(db, [(t, qterms.is_prefix_term(t)) for t in terms])
+    weights = [idf(df, total) for df, _ in found]
+    words = [word for _, variants in found for word in variants]
+    return weights, words
 
 
 def retrieve(
@@ -98,29 +104,31 @@ def retrieve(
     vectors: VectorSet | None = None,
     limit: int = 8,
 ) -> Retrieval:
-    """The best ``limit`` passages in scope for ``question``, fused and scored."""
+    """The best ``limit`` passages in scope for ``question`` (at most :data:`PER_ARTICLE`
+    from one article), fused and scored."""
     pending: Future[list[tuple[int, float]]] | None = None
     if query_vector is not None and vectors is not None and len(vectors):
         # NumPy releases the GIL: the vector scan runs while SQLite ranks by BM25.
         pending = _pool.submit(vectors.search, query_vector, POOL)
     terms = qterms.query_terms(question)
-    match = qterms.fts_query(terms)
+    weights, words = expand(db, terms)
+    match = qterms.fts_query(words)
     lexical = [pid for pid, _ in store.search_bm25(db, match, scope, POOL)] if match else []
     semantic = pending.result() if pending is not None else []
-    fused = rrf([lexical, [pid for pid, _ in semantic]])[:limit]
+    fused = rrf([lexical, [pid for pid, _ in semantic]])
     if not fused:
         return Retrieval(tuple(terms), ())
     rows = store.passages_by_id(db, [pid for pid, _ in fused])
-    weights = term_weights(db, terms) if terms else []
     similarity = dict(semantic)
-    hits = tuple(
-        Hit(
-            passage=rows[pid],
-            score=score,
-            coverage=coverage(terms, weights, rows[pid].title, rows[pid].text),
-            similarity=similarity.get(pid),
-        )
-        for pid, score in fused
-        if pid in rows
-    )
-    return Retrieval(tuple(terms), hits)
+    hits: list[Hit] = []
+    per_article: dict[int, int] = {}
+    for pid, score in fused:
+        row = rows.get(pid)
+        if row is None or per_article.get(row.article_id, 0) >= PER_ARTICLE:
+            continue
+        per_article[row.article_id] = per_article.get(row.article_id, 0) + 1
+        cover = coverage(terms, weights, row.title, row.text)
+        hits.append(Hit(row, score, cover, similarity.get(pid)))
+        if len(hits) == limit:
+            break
+    return Retrieval(tuple(terms), tuple(hits))

@@ -72,16 +72,12 @@ def is_prefix_term(term: str) -> bool:
     return len(term) >= MIN_STEM and not term.isdigit()
 
 
-def fts_query(terms: Iterable[str]) -> str | None:
-    """An FTS5 MATCH expression: any of the terms, each quoted so user input is never syntax.
-
-    Terms long enough are prefix queries, so "releas" finds release, released, releases.
-    """
-    parts = []
-    for term in terms:
-        quoted = '"' + term.replace('"', '""') + '"'
-        parts.append(quoted + "*" if is_prefix_term(term) else quoted)
-    return " OR ".join(parts) if parts else None
+def fts_query(words: Iterable[str]) -> str | None:
+    """An FTS5 MATCH expression: any of the words, each quoted so user input is never
+    syntax. Prefix terms are expanded to indexed words beforehand (see
+    :func:`storage.passages.vocabulary`)."""
+    parts = ['"' + word.replace('"', '""') + '"' for word in words]
+    return " OR ".join(dict.fromkeys(parts)) if parts else None
 
 
 def matches(term: str, words: set[str]) -> bool:
