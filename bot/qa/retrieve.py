@@ -118,11 +118,13 @@ def retrieve(
     fused = rrf([lexical, [pid for pid, _ in semantic]])
     if not fused:
         return Retrieval(tuple(terms), ())
-    rows = store.passages_by_id(db, [pid for pid, _ in fused])
     similarity = dict(semantic)
     hits: list[Hit] = []
     per_article: dict[int, int] = {}
-    for pid, score in fused:
+    rows: dict[int, PassageRow] = {}
+    for i, (pid, score) in enumerate(fused):
+        if pid not in rows:  # fetched a few at a time: most questions need the first ones
+            rows.update(store.passages_by_id(db, [p for p, _ in fused[i : i + 2 * limit]]))
         row = rows.get(pid)
         if row is None or per_article.get(row.article_id, 0) >= PER_ARTICLE:
             continue
