@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from bot.commands import ChatContext, Commands
@@ -39,5 +40,14 @@ async def chat_loop(commands: Commands, stdin: TextIO, stdout: TextIO) -> None:
         commands.remember(chat, reply, Sent((str(time.time_ns()),)))
 
 
-def run_chat(commands: Commands) -> None:
-    asyncio.run(chat_loop(commands, sys.stdin, sys.stdout))
+def run_chat(commands: Commands, *, on_exit: Callable[[], Awaitable[None]] | None = None) -> None:
+    """The REPL on stdin/stdout; ``on_exit`` runs in the same event loop when it ends."""
+
+    async def session() -> None:
+        try:
+            await chat_loop(commands, sys.stdin, sys.stdout)
+        finally:
+            if on_exit is not None:
+                await on_exit()
+
+    asyncio.run(session())

@@ -26,6 +26,7 @@ from bot.errors import ConfigError, DigestbotError, UsageError
 from bot.fetch import Fetcher
 from bot.llm import make_model
 from bot.models import host
+from bot.qa import answer_question
 from bot.window import digest_window, today_in
 from storage import open_database
 from storage import repository as repo
@@ -120,9 +121,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command in ("ask",):
-        print(f"digestbot: '{args.command}' is not implemented yet", file=sys.stderr)
-        return EXIT_USAGE
     config_path = resolve_config_path(args.config)
     config = load_config(config_path)
     if args.command == "doctor":
@@ -144,6 +142,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _digest(args, config, topic, day, db)
     if args.command == "sources":
         return _sources(args, topic, day, db)
+    if args.command == "ask":
+        return asyncio.run(_ask(args, config, topic, day, db))
     raise UsageError(f"unknown command {args.command}")  # argparse prevents this
 
 
@@ -308,7 +308,12 @@ def _chat(config: Config) -> int:
     secrets = Secrets.from_env()
     install_redaction([secrets.mistral_api_key, secrets.telegram_bot_token])
     db = open_database(config.storage.path)
-    run_chat(make_commands(db, config, source=CollectingDigestSource(db, config.fetch)))
+    model = make_model(config.mistral, secrets)
+    source = CollectingDigestSource(db, config.fetch, model=model)
+    run_chat(
+        make_commands(db, config, source=source, model=model),
+        on_exit=model.aclose if model is not None else None,
+    )
     return EXIT_OK
 
 
@@ -322,6 +327,35 @@ def _run(config: Config) -> int:
         [secrets.mistral_api_key, secrets.telegram_bot_token, secrets.discord_bot_token]
     )
     asyncio.run(serve(config, secrets))
+    return EXIT_OK
+
+
+async def _ask(
+    args: argparse.Namespace, config: Config, topic: TopicConfig, day: date, db: Any
+) -> int:
+    model = make_model(config.mistral, Secrets.from_env())
+    try:
+        answer = await answer_question(
+            db,
+            topic,
+            args.question,
+            day=day,
+            model=model,
+            qa=config.qa,
+            embed_model=config.mistral.embed_model,
+        )
+    finally:
+        if model is not None:
+            await model.aclose()
+    if not answer.grounded and not repo.count_rows(db, "articles", "topic = ?", [topic.slug]):
+        err.print(f"no stored articles for topic {topic.slug}: run 'digestbot collect' first")
+    if args.format == "json":
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if answer.mode == "extractive":
+        reason = "no MISTRAL_API_KEY" if model is None else "the model's answer was unusable"
+        err.print(f"mode: extractive ({reason}): text quoted from the sources")
+    print(answer.to_text())
     return EXIT_OK
 
 

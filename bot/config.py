@@ -63,6 +63,11 @@ class MistralConfig(_Section):
     server_url: str = ""
 
 
+class QAConfig(_Section):
+    questions_per_hour: Annotated[int, Field(ge=0, le=10_000)] = 20
+    scope_days: Annotated[int, Field(ge=1, le=365)] = 30
+
+
 class TelegramConfig(_Section):
     api_base_url: str = ""
     messages_per_second: Annotated[float, Field(gt=0, le=10_000)] = 30
@@ -132,6 +137,7 @@ class Config(_Section):
     storage: StorageConfig = StorageConfig()
     fetch: FetchConfig = FetchConfig()
     mistral: MistralConfig = MistralConfig()
+    qa: QAConfig = QAConfig()
     telegram: TelegramConfig = TelegramConfig()
     delivery: DeliveryConfig = DeliveryConfig()
     discord: DiscordConfig = DiscordConfig()

@@ -14,10 +14,12 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.commands import Commands, RetrievalAnswerer
+from bot.commands import Commands
 from bot.config import Config, Secrets
 from bot.delivery.fanout import Fanout
 from bot.delivery.prepare import CollectingDigestSource, DigestSource
+from bot.llm import LanguageModel, make_model
+from bot.qa.chat import SourcesAnswerer
 from bot.scheduler import DeliveryScheduler
 from storage import open_database
 
@@ -29,10 +31,16 @@ def make_commands(
     config: Config,
     *,
     source: DigestSource | None = None,
+    model: LanguageModel | None = None,
     on_change: Callable[[], None] = lambda: None,
 ) -> Commands:
+    """The command layer over the Q&A engine; ``model`` None means extractive answers."""
     return Commands(
-        db, config, RetrievalAnswerer(db), source or DigestSource(db), on_change=on_change
+        db,
+        config,
+        SourcesAnswerer(db, config, model),
+        source or DigestSource(db, model=model),
+        on_change=on_change,
     )
 
 
@@ -44,14 +52,17 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     db = open_database(config.storage.path)
-    source = CollectingDigestSource(db, config.fetch)
+    model = make_model(config.mistral, secrets)
+    if model is None:
+        log.warning("MISTRAL_API_KEY is not set: digests and answers are extractive")
+    source = CollectingDigestSource(db, config.fetch, model=model)
     scheduler: DeliveryScheduler | None = None
 
     def changed() -> None:
         if scheduler is not None:
             scheduler.refresh()
 
-    commands = make_commands(db, config, source=source, on_change=changed)
+    commands = make_commands(db, config, source=source, model=model, on_change=changed)
     adapters: list[Any] = []
     if secrets.telegram_bot_token:
         from adapters.telegram.app import telegram_adapter
@@ -86,5 +97,7 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
             scheduler.shutdown()
         for adapter in reversed(started):
             await adapter.stop()
+        if model is not None:
+            await model.aclose()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)

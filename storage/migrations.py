@@ -172,4 +172,46 @@ def m004_delivery(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m005_qa(db: sqlite_utils.Database) -> None:
+    """Question answering: article passages with FTS5, their embeddings, and a question log."""
+    db.table("passages").create(
+        {
+            "id": int,
+            "article_id": int,
+            "topic": str,
+            "published": str,
+            "seq": int,
+            "title": str,
+            "text": str,
+        },
+        pk="id",
+        not_null={"article_id", "topic", "published", "seq", "title", "text"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("passages").create_index(["article_id", "seq"], unique=True)
+    db.table("passages").create_index(["topic", "published"])
+    db.table("passages").create_index(["topic", "article_id"])
+    # BM25 over title and text; triggers keep the index in step with the table.
+    db.table("passages").enable_fts(
+        ["title", "text"],
+        fts_version="FTS5",
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+    # Document frequency per term, for the relevance check of a question's words.
+    db.execute("create virtual table passages_vocab using fts5vocab(passages_fts, 'row')")
+    db.table("passage_vectors").create(
+        {"passage_id": int, "model": str, "vector": bytes},
+        pk=("passage_id", "model"),
+        foreign_keys=[("passage_id", "passages", "id")],
+    )
+    db.table("qa_questions").create(
+        {"id": int, "chat_key": str, "topic": str, "asked": str, "mode": str, "grounded": int},
+        pk="id",
+        not_null={"chat_key", "topic", "asked"},
+    )
+    db.table("qa_questions").create_index(["chat_key", "asked"])
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -165,8 +165,20 @@ async def test_ask_quotes_sources_with_citations_or_says_it_cannot(commands: Com
     assert reply.sources and reply.sources[0].url.startswith("https://")
     assert "Nordavia" in reply.plain()
     reply = await commands.handle_text("ask Who won the football cup final?", chat)
-    assert reply.plain() == "The stored sources do not cover that."
+    assert "sources don't cover this question" in reply.plain()
+    assert "[1]" not in reply.plain()
     assert reply.sources == ()
+
+
+async def test_ask_is_limited_per_chat(commands: Commands) -> None:
+    limit = commands.config.qa.questions_per_hour
+    asker, other = private(), private("7007")
+    for _ in range(limit):
+        await commands.handle_text("ask Which airline deployed Le Chat Enterprise?", asker)
+    refused = await commands.handle_text("ask What did Mistral release?", asker)
+    assert "Try again" in refused.plain()
+    answered = await commands.handle_text("ask Which airline deployed Le Chat Enterprise?", other)
+    assert "Nordavia" in answered.plain()
 
 
 async def test_replying_to_a_digest_asks_about_that_digest(commands: Commands) -> None:

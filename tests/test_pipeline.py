@@ -176,15 +176,6 @@ def test_cli_sources_text_lists_rejections_with_reasons(
     assert "homonym" in out and "spam" in out and "kept" in out
 
 
-@pytest.mark.parametrize("command", ["ask"])
-def test_unbuilt_commands_exist_and_say_so(
-    command: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    argv = {"ask": ["ask", "what?"]}.get(command, [command])
-    assert main(argv) == 2
-    assert "not implemented yet" in capsys.readouterr().err
-
-
 def test_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["digest", "--date", "21/11/2026"])

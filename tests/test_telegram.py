@@ -82,7 +82,7 @@ async def test_digest_then_reply_to_it_asks_about_that_digest(stack: TelegramSta
     assert '<a href="https://' in sources.raw
     stack.fake.push_text(USER_CHAT, "where is the first office in Asia?", reply_to=body.message_id)
     replies = await _until(stack.fake, USER_CHAT, 4)
-    assert replies[2].startswith("From the sources:")
+    assert replies[2].startswith("Quoted from the sources")
     assert "Singapore" in replies[2] and "[1]" in replies[2]
     assert replies[3].startswith("Sources\n[1] ")
 

@@ -1,6 +1,6 @@
 """The platform-neutral chat command layer: ``parse`` (pure) and ``Commands.handle``."""
 
-from bot.commands.answer import Answerer, AnswerReply, RetrievalAnswerer
+from bot.commands.answer import Answerer, AnswerReply
 from bot.commands.handle import ChatContext, Commands, DigestBuilder
 from bot.commands.parse import USAGE, Command, UsageProblem, parse
 
@@ -12,7 +12,6 @@ __all__ = [
     "Command",
     "Commands",
     "DigestBuilder",
-    "RetrievalAnswerer",
     "UsageProblem",
     "parse",
 ]

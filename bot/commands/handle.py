@@ -256,7 +256,13 @@ class Commands:
         else:
             topic = self._chat_topic(None, chat)
             day = self.clock().astimezone(topic.tz).date()
-        result = await self.answerer.answer(command.question, topic, day, command.digest_id)
+        result = await self.answerer.answer(
+            command.question,
+            topic,
+            day,
+            command.digest_id,
+            chat_key=f"{chat.platform}:{chat.chat_id}",
+        )
         return Reply(
             paragraphs=(Paragraph(result.answer),),
             sources=result.citations,

@@ -10,8 +10,9 @@ import sqlite_utils
 
 from bot.collect import collect
 from bot.config import FetchConfig, TopicConfig
-from bot.digest import build_digest
+from bot.digest import build_digest_async
 from bot.fetch import Fetcher
+from bot.llm import LanguageModel
 from bot.window import digest_window
 from storage import delivery as store
 
@@ -25,8 +26,9 @@ class DigestSource:
     otherwise it is built again. Concurrent callers for the same key wait for one build.
     """
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, *, model: LanguageModel | None = None) -> None:
         self.db = db
+        self.model = model
         self._locks: dict[tuple[str, date, str], asyncio.Lock] = {}
 
     async def __call__(self, topic: TopicConfig, day: date, language: str) -> int:
@@ -37,7 +39,7 @@ class DigestSource:
             if row is not None and self._complete(row, topic, day):
                 return int(row["id"])
             await self.before_build(topic, day)
-            built = build_digest(db=self.db, topic=topic, day=day, language=language)
+            built = await build_digest_async(self.db, topic, day, language, model=self.model)
             log.info("built digest %s for %s %s %s", built.digest_id, topic.slug, day, language)
             return built.digest_id
 
@@ -55,8 +57,14 @@ class DigestSource:
 class CollectingDigestSource(DigestSource):
     """Collects (fetch, extract, filter, store) once per (topic, date) before building."""
 
-    def __init__(self, db: sqlite_utils.Database, fetch: FetchConfig) -> None:
-        super().__init__(db)
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        fetch: FetchConfig,
+        *,
+        model: LanguageModel | None = None,
+    ) -> None:
+        super().__init__(db, model=model)
         self.fetch = fetch
         self._collected: set[tuple[str, date]] = set()
 

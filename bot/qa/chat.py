@@ -1,0 +1,51 @@
+"""The Q&A engine as the chat command layer's :class:`~bot.commands.Answerer`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlite_utils
+
+from bot.commands.answer import AnswerReply
+from bot.config import Config, TopicConfig
+from bot.delivery.types import SourceLink
+from bot.errors import UsageError
+from bot.llm import LanguageModel
+from bot.qa.service import answer_question
+
+
+class SourcesAnswerer:
+    """Answers ``ask`` (and replies to a digest) from the stored sources, per-chat limited."""
+
+    def __init__(
+        self, db: sqlite_utils.Database, config: Config, model: LanguageModel | None = None
+    ) -> None:
+        self.db = db
+        self.config = config
+        self.model = model
+
+    async def answer(
+        self,
+        question: str,
+        topic: TopicConfig,
+        day: date,
+        digest_id: int | None,
+        *,
+        chat_key: str | None = None,
+    ) -> AnswerReply:
+        try:
+            result = await answer_question(
+                self.db,
+                topic,
+                question,
+                day=day,
+                digest_id=digest_id,
+                model=self.model,
+                chat_key=chat_key,
+                qa=self.config.qa,
+                embed_model=self.config.mistral.embed_model,
+            )
+        except UsageError as exc:
+            return AnswerReply(str(exc), (), grounded=False)
+        links = tuple(SourceLink(c.n, c.title, c.url) for c in result.citations)
+        return AnswerReply(result.answer, links, result.grounded)

@@ -1,0 +1,184 @@
+"""Answering one question: limits, indexing, retrieval, the model or quotes, the log.
+
+This is the entry point the CLI and the chat commands call (:func:`answer_question`).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlite_utils
+
+from bot.config import QAConfig, TopicConfig
+from bot.errors import ModelError, UsageError
+from bot.llm import LanguageModel, parse_reply
+from bot.qa import compose, safety
+from bot.qa.compose import Answer, ModelAnswer, Source
+from bot.qa.index import embed_missing, index_new_articles
+from bot.qa.retrieve import Retrieval, retrieve
+from bot.qa.vectors import VectorSet, index_for
+from storage import passages as store
+from storage.passages import Scope
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+ANSWER_MAX_TOKENS = 800
+
+
+def question_scope(
+    db: sqlite_utils.Database,
+    topic: TopicConfig,
+    day: date,
+    scope_days: int,
+    digest_id: int | None = None,
+) -> Scope:
+    """The sources of digest ``digest_id``, else the topic's ``scope_days`` ending with
+    ``day`` (its end, in the topic's timezone)."""
+    if digest_id is not None:
+        try:
+            digest_topic, article_ids = store.digest_articles(db, digest_id)
+        except KeyError:
+            raise UsageError(f"no digest with id {digest_id}") from None
+        return Scope(digest_topic, article_ids=article_ids)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=topic.tz).astimezone(UTC)
+    return Scope(topic.slug, start=end - timedelta(days=scope_days), end=end)
+
+
+def limit_reached(
+    db: sqlite_utils.Database, chat_key: str, per_hour: int, now: datetime
+) -> int | None:
+    """Minutes until ``chat_key`` may ask again, or None when it may ask now."""
+    if per_hour <= 0:
+        return None
+    asked = store.questions_since(db, chat_key, now - timedelta(hours=1))
+    if len(asked) < per_hour:
+        return None
+    free_at = asked[len(asked) - per_hour] + timedelta(hours=1)
+    return max(1, math.ceil((free_at - now).total_seconds() / 60))
+
+
+def context_sources(retrieval: Retrieval) -> list[Source]:
+    """The relevant passages, minus those that speak to an AI, grouped into sources.
+
+    Passages holding more of the question's distinctive words come first; the fused rank
+    orders the rest (and brings in passages only the vectors found).
+    """
+    passages = []
+    ranked = sorted(retrieval.relevant, key=lambda hit: (-round(hit.coverage, 2), -hit.score))
+    for hit in ranked:
+        if safety.looks_like_instructions(hit.passage.text):
+            log.warning("quarantined passage %d: it addresses an AI system", hit.passage.id)
+            continue
+        passages.append((hit.passage, hit.coverage))
+    return compose.group_sources(passages)
+
+
+async def _vectors(
+    db: sqlite_utils.Database, model: LanguageModel, embed_model: str, scope: Scope, question: str
+) -> tuple[list[float] | None, VectorSet | None]:
+    try:
+        await embed_missing(db, model, embed_model, scope)
+        query = (await model.embed([question]))[0]
+    except ModelError as exc:
+        log.warning("embeddings unavailable (%s); keyword search only", exc.kind)
+        return None, None
+    return query, index_for(db, scope.topic, embed_model).select(scope)
+
+
+async def _model_answer(
+    model: LanguageModel, topic_name: str, question: str, sources: list[Source]
+) -> tuple[Answer | None, set[int]]:
+    """The model's validated answer, or None when it is unusable (the caller quotes
+    instead); and the sources that planted a foreign URL in it, never to be quoted."""
+    try:
+        reply = await model.chat_json(
+            compose.system_prompt(topic_name),
+            compose.user_prompt(question, sources),
+            max_tokens=ANSWER_MAX_TOKENS,
+        )
+        parsed = parse_reply(reply, ModelAnswer)
+    except ModelError as exc:
+        log.warning("model answer failed (%s); quoting the sources", exc.kind)
+        return None, set()
+    if not parsed.covered:
+        return compose.not_covered(question), set()
+    checked = compose.check_reply(parsed, sources)
+    for reason in checked.dropped:
+        log.warning("dropped a sentence of the model's answer: %s", reason)
+    tainted = checked.tainted(sources)
+    if tainted:
+        log.warning("sources %s steered the model's answer to foreign URLs", sorted(tainted))
+    kept = [(text, cited) for text, cited in checked.sentences if not tainted & set(cited)]
+    if not kept:
+        return None, tainted
+    return compose.assemble(question, kept, sources, mode="model"), tainted
+
+
+async def answer_question(
+    db: sqlite_utils.Database,
+    topic: TopicConfig,
+    question: str,
+    *,
+    day: date,
+    digest_id: int | None = None,
+    model: LanguageModel | None = None,
+    chat_key: str | None = None,
+    qa: QAConfig | None = None,
+    embed_model: str = "mistral-embed",
+    now: datetime | None = None,
+) -> Answer:
+    """Answer ``question`` from the stored sources of ``topic``, with citations.
+
+    Scope: the sources of digest ``digest_id`` when given (a reply to a digest), else the
+    topic's ``qa.scope_days`` ending with ``day``. With ``model``, it writes the answer from
+    the retrieved passages and its sentences are validated; without one, or when it fails,
+    the best passages are quoted (``mode == "extractive"``, labelled in the text). When
+    nothing relevant is found, or the model says so, ``grounded`` is False and the answer
+    says the sources do not cover it. ``chat_key`` (e.g. "telegram:12345") enables the
+    per-chat limit of ``qa.questions_per_hour``; past it, the answer says when to retry and
+    ``limited`` is True. Raises :class:`UsageError` for an empty or oversized question or
+    an unknown digest; the model's failures never escape.
+    """
+    settings = qa or QAConfig()
+    question = question.strip()
+    if not question:
+        raise UsageError("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise UsageError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+    moment = now or datetime.now(UTC)
+    question_id = None
+    if chat_key is not None:
+        with db.atomic():  # check and count in one transaction
+            wait = limit_reached(db, chat_key, settings.questions_per_hour, moment)
+            if wait is None:
+                question_id = store.log_question(db, chat_key, topic.slug, moment)
+        if wait is not None:
+            text = compose.message(
+                question, "limited", limit=settings.questions_per_hour, minutes=wait
+            )
+            return Answer(question, text, (), grounded=False, mode="none", limited=True)
+
+    index_new_articles(db, topic.slug)
+    scope = question_scope(db, topic, day, settings.scope_days, digest_id)
+    if scope.topic != topic.slug:
+        index_new_articles(db, scope.topic)
+    query_vector, vectors = None, None
+    if model is not None:
+        query_vector, vectors = await _vectors(db, model, embed_model, scope, question)
+    retrieval = retrieve(db, scope, question, query_vector=query_vector, vectors=vectors)
+    sources = context_sources(retrieval)
+
+    answer: Answer | None = None
+    if not sources:
+        answer = compose.not_covered(question)
+    elif model is not None:
+        answer, tainted = await _model_answer(model, topic.name, question, sources)
+        sources = [s for s in sources if s.n not in tainted]
+    if answer is None:
+        answer = compose.extractive(question, sources, retrieval.terms)
+    if question_id is not None:
+        store.finish_question(db, question_id, answer.mode, answer.grounded)
+    return answer
