@@ -47,6 +47,11 @@ class FetchConfig(_Section):
     max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
     per_host_concurrency: Annotated[int, Field(ge=1, le=32)] = 2
     concurrency: Annotated[int, Field(ge=1, le=256)] = 16
+    retries: Annotated[int, Field(ge=0, le=10)] = 2
+    retry_backoff_s: Annotated[float, Field(ge=0, le=60)] = 1.0
+    retry_max_wait_s: Annotated[float, Field(ge=0, le=600)] = 30
+    pause_after_failures: Annotated[int, Field(ge=1, le=100)] = 5
+    paused_retry_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 24
     replay_dir: str = ""
 
     def replay_path(self) -> Path | None:
@@ -90,6 +95,7 @@ class TopicConfig(_Section):
     aliases: list[str] = []
     context: list[str] = []
     exclude: list[str] = []
+    languages: list[str] = []
     max_stories: Annotated[int, Field(ge=1, le=30)] = 6
     sources: list[SourceConfig] = []
 

@@ -55,6 +55,16 @@ def screen_page(
     if stale is not None:
         return stale
 
+    language = page.language or guess_language(page.text)
+    if topic.languages and language and _base(language) not in {_base(x) for x in topic.languages}:
+        return Rejection(
+            candidate.url,
+            Reason.OFF_TOPIC,
+            f"written in '{language}'; topic.languages is {', '.join(topic.languages)}",
+            title,
+            published,
+        )
+
     relevance = assess(
         title,
         page.text,
@@ -79,9 +89,14 @@ def screen_page(
         text=page.text,
         published=published,
         fetched=fetched,
-        language=page.language or guess_language(page.text),
+        language=language,
         content_hash=content_hash(page.text),
         source_url=candidate.source_url,
         author=page.author,
         relevance=relevance.score,
     )
+
+
+def _base(language: str) -> str:
+    """ "en-GB" and "en" are one language for this purpose."""
+    return language.lower().split("-")[0].split("_")[0]

@@ -99,4 +99,18 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_collection(db: sqlite_utils.Database) -> None:
+    """Source health (pausing), OPML-imported sources, and story clusters of duplicates."""
+    sources = db.table("sources")
+    sources.add_column("paused_until", str)
+    sources.add_column("paused_reason", str)
+    # "config" for sources in config.toml, "opml" for ones imported with `sources import`.
+    sources.add_column("origin", str)
+    db.execute("update sources set origin = 'config' where origin is null")
+    rejections = db.table("rejections")
+    rejections.add_column("cluster", int)
+    rejections.create_index(["topic", "cluster"])
+
+
 SCHEMA_VERSION = len(migrations._migrations)
