@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from bot.config import TopicConfig
 from bot.filters.dedup import content_hash
 from bot.filters.language import guess_language
-from bot.filters.relevance import assess
+from bot.filters.relevance import RELEVANT_SCORE, Relevance, assess
 from bot.filters.spam import assess_spam
 from bot.filters.urls import canonical_url
 from bot.models import Article, Candidate, Page, Reason, Rejection
@@ -65,14 +65,18 @@ def screen_page(
             published,
         )
 
-    relevance = assess(
-        title,
-        page.text,
-        keywords=topic.keywords,
-        aliases=topic.aliases,
-        context=topic.context,
-        exclude=topic.exclude,
-    )
+    if getattr(candidate, "own_channel", False):
+        # A project's own release channel: the operator chose it for the topic.
+        relevance = Relevance(RELEVANT_SCORE, None, "the topic's own release channel")
+    else:
+        relevance = assess(
+            title,
+            page.text,
+            keywords=topic.keywords,
+            aliases=topic.aliases,
+            context=topic.context,
+            exclude=topic.exclude,
+        )
     if relevance.reason is not None:
         return Rejection(candidate.url, relevance.reason, relevance.detail, title, published)
 

@@ -24,10 +24,14 @@ class Item(Candidate):
     ``publisher`` is the outlet a news-search result names (its link is a redirect, so the
     URL does not show it). ``text`` is the full text when the source itself carries it (a
     GitHub release note, an Ask HN post): no page needs to be fetched then.
+    ``own_channel`` marks an item from a source that is about one project by construction
+    (the releases of a repository the operator chose): relevance is not scored again,
+    spam and staleness still are.
     """
 
     publisher: str = ""
     text: str = ""
+    own_channel: bool = False
 
 
 class SourceKind(Protocol):

@@ -33,7 +33,9 @@ def entries(content: bytes, url: str, content_type: str = "") -> list[feedparser
         },
     )
     found: list[feedparser.FeedParserDict] = parsed.get("entries", [])
-    if parsed.get("bozo") and not found:
+    if parsed.get("bozo") and not any(_entry_link(entry) for entry in found):
+        # feedparser is lenient: a broken document may still give entries, but without
+        # one usable link it is a broken feed, not an empty one.
         problem = parsed.get("bozo_exception")
         raise FeedError(f"not a readable feed: {problem}")
     if not found and not parsed.get("version"):

@@ -112,6 +112,7 @@ class GitHubReleases:
                     source_url=url,
                     publisher="GitHub",
                     text=f"{title}\n{body}",
+                    own_channel=True,
                 )
             )
         return found
