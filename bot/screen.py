@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from bot.config import TopicConfig
 from bot.filters.dedup import content_hash
 from bot.filters.language import guess_language
+from bot.filters.pagetype import classify
 from bot.filters.relevance import RELEVANT_SCORE, Relevance, assess
 from bot.filters.spam import assess_spam
 from bot.filters.urls import canonical_url
@@ -55,7 +56,8 @@ def screen_page(
     if stale is not None:
         return stale
 
-    language = page.language or guess_language(page.text)
+    # The text says more than a site template's <html lang>, which is often left as is.
+    language = guess_language(page.text) or page.language
     if topic.languages and language and _base(language) not in {_base(x) for x in topic.languages}:
         return Rejection(
             candidate.url,
@@ -64,6 +66,10 @@ def screen_page(
             title,
             published,
         )
+
+    kind = classify(title, page.text)
+    if kind.kind is not None:
+        return Rejection(candidate.url, Reason.OFF_TOPIC, kind.detail, title, published)
 
     if getattr(candidate, "own_channel", False):
         # A project's own release channel: the operator chose it for the topic.

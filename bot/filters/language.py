@@ -150,10 +150,38 @@ def cjk_share(text: str) -> float:
     return cjk / len(letters)
 
 
+# Scripts that name a language (or a family close enough for keeping or dropping a page).
+_SCRIPTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("ja", (("\u3040", "\u30ff"),)),  # kana first: Japanese text also uses kanji
+    ("ko", (("\uac00", "\ud7af"), ("\u1100", "\u11ff"))),
+    ("zh", (("\u4e00", "\u9fff"), ("\u3400", "\u4dbf"))),
+    ("ru", (("\u0400", "\u04ff"),)),  # Cyrillic: Russian is the likeliest
+    ("ar", (("\u0600", "\u06ff"),)),
+    ("he", (("\u0590", "\u05ff"),)),
+    ("el", (("\u0370", "\u03ff"),)),
+    ("hi", (("\u0900", "\u097f"),)),
+    ("th", (("\u0e00", "\u0e7f"),)),
+)
+
+
+def script_language(text: str) -> str | None:
+    """The language a non-Latin script gives away, when it is most of the letters."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return None
+    for language, ranges in _SCRIPTS:
+        share = sum(1 for ch in letters if any(lo <= ch <= hi for lo, hi in ranges))
+        # Japanese needs only some kana; the others need a clear share of the letters.
+        if share / len(letters) > (0.05 if language == "ja" else 0.3):
+            return language
+    return None
+
+
 def guess_language(text: str) -> str | None:
     sample = text[:4000]
-    if cjk_share(sample) > 0.3:
-        return "zh"
+    by_script = script_language(sample)
+    if by_script is not None:
+        return by_script
     words = [w.lower() for w in _WORD.findall(sample)]
     if len(words) < 8:
         return None
