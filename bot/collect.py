@@ -83,7 +83,7 @@ async def collect(
         repo.upsert_rejection(db, topic.slug, day, rejection)
         report.rejected[str(rejection.reason)] += 1
 
-    candidates = await _read_sources(db, topic, sources, fetcher, report, reject, progress)
+    candidates = await poll_sources(db, topic, sources, fetcher, report, reject, progress)
     report.candidates = len(candidates)
 
     known = repo.known_canonical_urls(db, topic.slug)
@@ -153,15 +153,17 @@ def _duplicates_on(db: sqlite_utils.Database, topic: str, day: date) -> list[tup
     ]
 
 
-async def _read_sources(
+async def poll_sources(
     db: sqlite_utils.Database,
     topic: TopicConfig,
     sources: list[SourceConfig],
     fetcher: Fetcher,
     report: CollectReport,
     reject: Callable[[Rejection], None],
-    progress: Progress,
+    progress: Progress = _noop,
 ) -> list[Candidate]:
+    """One poll cycle: fetch every due source (conditionally), record its health, and
+    return the candidates it announced. Failures go to ``reject`` and the report."""
     config = fetcher.config
     now = datetime.now(UTC)
     due: list[tuple[int, SourceConfig, dict[str, str]]] = []

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from datasketch import MinHash, MinHashLSH
 
@@ -67,8 +68,20 @@ def _identity(value: int) -> int:
     return value & 0xFFFFFFFF
 
 
+@lru_cache(maxsize=1)
+def _template() -> MinHash:
+    # Generating the permutations is most of the cost of a small MinHash; share them.
+    return MinHash(num_perm=NUM_PERM)
+
+
 def _minhash(items: frozenset[int]) -> MinHash:
-    signature = MinHash(num_perm=NUM_PERM, hashfunc=_identity)
+    template = _template()
+    signature = MinHash(
+        num_perm=NUM_PERM,
+        hashfunc=_identity,
+        permutations=template.permutations,
+        scheme=template.scheme,
+    )
     signature.update_batch(list(items))
     return signature
 
@@ -87,9 +100,11 @@ def candidate_pairs(sets: Sequence[frozenset[int]]) -> set[tuple[int, int]]:
     return pairs
 
 
-def all_pairs(sets: Sequence[frozenset[int]]) -> set[tuple[int, int]]:
-    """Every pair: the quadratic baseline the benchmark compares against."""
-    return {(i, j) for i in range(len(sets)) for j in range(i + 1, len(sets))}
+def all_pairs(count: int) -> Iterator[tuple[int, int]]:
+    """Every pair, in order: the quadratic baseline the benchmark compares against."""
+    for i in range(count):
+        for j in range(i + 1, count):
+            yield i, j
 
 
 def cluster_texts(texts: Sequence[str], exhaustive: bool = False) -> list[Cluster]:
@@ -109,8 +124,8 @@ def cluster_texts(texts: Sequence[str], exhaustive: bool = False) -> list[Cluste
             i = parent[i]
         return i
 
-    pairs = all_pairs(sets) if exhaustive else candidate_pairs(sets)
-    for i, j in sorted(pairs):
+    pairs = all_pairs(len(sets)) if exhaustive else iter(sorted(candidate_pairs(sets)))
+    for i, j in pairs:
         score = similarity(sets[i], sets[j])
         if score >= JACCARD_SAME:
             best[j] = max(best.get(j, 0.0), score)

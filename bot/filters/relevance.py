@@ -9,7 +9,9 @@ and an alias surrounded by another sense's vocabulary is a homonym.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.filters.text import count_loose, count_term, term_pattern
 from bot.models import Reason
@@ -384,10 +386,32 @@ def _without(terms: list[str], text: str) -> str:
     return text
 
 
-def _homonym_senses(text: str) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[re.Pattern[str], dict[str, list[tuple[str, str]]]]:
+    """One pattern for every sense's vocabulary (one pass over a page instead of one per
+    term), and for each lower-cased term the (sense, term) pairs it stands for."""
+    owners: dict[str, list[tuple[str, str]]] = {}
     for sense, vocabulary in HOMONYM_SENSES.items():
-        hits = [term for term in vocabulary if count_term(term, text)]
-        if hits:
-            found[sense] = hits
-    return found
+        for term in vocabulary:
+            owners.setdefault(" ".join(term.lower().split()), []).append((sense, term))
+    alternatives = sorted(owners, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(part) for part in t.split()) for t in alternatives)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w]|-[^\W\d])", re.IGNORECASE), owners
+
+
+def _homonym_senses(text: str) -> dict[str, list[str]]:
+    pattern, owners = _vocabulary()
+    found: dict[str, list[str]] = {}
+    for match in pattern.findall(text):
+        for sense, term in owners.get(" ".join(match.lower().split()), []):
+            # A term written with capitals is a name and needs them (as count_term does).
+            if _capitals(match) >= _capitals(term) and term not in found.get(sense, []):
+                found.setdefault(sense, []).append(term)
+    # Vocabulary order, so details read the same on every run.
+    return {
+        sense: [t for t in HOMONYM_SENSES[sense] if t in terms] for sense, terms in found.items()
+    }
+
+
+def _capitals(text: str) -> int:
+    return sum(1 for ch in text if ch.isupper())
