@@ -53,9 +53,10 @@ class PageKind:
 
 
 def _index_entries(text: str) -> tuple[str, int]:
-    """The most repeated paragraph opening ("Episode N:", a date) and how often it recurs."""
+    """The most repeated paragraph opening ("episode #:", a date; list bullets ignored) and
+    how often it recurs."""
     openings = Counter(
-        re.sub(r"\d+", "N", " ".join(paragraph.split()[:2])).lower()
+        re.sub(r"\d+", "#", " ".join(paragraph.lstrip("-*•· ").split()[:2]).lower())
         for paragraph in text.splitlines()
         if paragraph.strip()
     )
@@ -71,7 +72,7 @@ def classify(title: str, text: str) -> PageKind:
             return PageKind(kind, f"{kind}, not an article ({', '.join(found)})")
     paragraphs = [p for p in text.splitlines() if p.strip()]
     opening, repeats = _index_entries(text)
-    if repeats >= INDEX_MIN_ENTRIES and repeats * 2 >= len(paragraphs) and "n" in opening:
+    if repeats >= INDEX_MIN_ENTRIES and repeats * 2 >= len(paragraphs) and "#" in opening:
         return PageKind(
             "an index page",
             f"an index page, not an article ({repeats} entries starting '{opening}')",
