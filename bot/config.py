@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.errors import ConfigError
 
@@ -81,6 +88,18 @@ class SourceConfig(_Section):
     kind: Literal["rss", "atom", "search", "json"]
     url: Annotated[str, Field(pattern=r"^https?://\S+$")]
     name: str = ""
+
+    @model_validator(mode="after")
+    def _readable_json_api(self) -> SourceConfig:
+        # Imported here: bot.sources does not depend on the config, and this keeps it so.
+        from bot.sources.jsonapi import json_kind
+
+        if self.kind == "json" and json_kind(self.url) is None:
+            raise ValueError(
+                "kind 'json' reads https://hn.algolia.com/api/v1/search?query=... and "
+                "https://api.github.com/repos/OWNER/REPO/releases; this URL is neither"
+            )
+        return self
 
 
 class TopicConfig(_Section):

@@ -19,10 +19,11 @@ MIN_TEXT_CHARS = 40
 
 
 def extract_page(content: bytes, url: str) -> Page:
-    html = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else content
     try:
+        # Bytes, not text: trafilatura reads the page's declared charset (a windows-1252
+        # page decoded as UTF-8 would turn every accent into a replacement character).
         document = trafilatura.bare_extraction(
-            html,
+            content,
             url=url,
             with_metadata=True,
             include_comments=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import date
 from pathlib import Path
 
@@ -139,3 +140,38 @@ async def test_feed_declared_in_windows_1252_is_decoded(db) -> None:  # type: ig
     assert report.candidates == 2 and not report.failed_sources
     assert title in titles
     assert title.replace("–", "-") in titles
+
+
+async def test_page_in_windows_1252_keeps_its_accents(db) -> None:  # type: ignore[no-untyped-def]
+    fresh = hours_ago(1)
+    title = "Mistral AI ouvre un bureau à Singapour – « Le Chat » arrive en Asie"
+    page = article(title, MISTRAL_STORY, fresh).replace(
+        b"<head>", b"<head><meta charset='windows-1252'>"
+    )
+    page = page.decode("utf-8").encode("windows-1252")
+    routes: dict[str, Handler] = {}
+    with serve(routes) as root:
+        routes["/feed.rss"] = reply(
+            200, rss([(title, root + "/story", fresh)]), "application/rss+xml"
+        )
+        # The server says nothing about the charset: only the page's <meta> does.
+        routes["/story"] = reply(200, page, "text/html")
+        async with Fetcher(FETCH) as fetcher:
+            report = await collect(db, topic(root, ["/feed.rss"]), date.today(), fetcher)
+    assert report.kept == 1
+    (stored,) = repo.articles_between(db, "mistral", hours_ago(24), hours_ago(-1))
+    assert stored.title == title and "\ufffd" not in stored.text
+
+
+async def test_compressed_bomb_stops_at_the_limit(db) -> None:  # type: ignore[no-untyped-def]
+    # 50 MB of zeros compress to about 50 KB: the cap applies to what is decompressed.
+    bomb = gzip.compress(b"\0" * 50_000_000, compresslevel=9)
+    assert len(bomb) < FETCH.max_bytes
+    routes: dict[str, Handler] = {
+        "/bomb.rss": reply(200, bomb, "application/rss+xml", {"content-encoding": "gzip"})
+    }
+    with serve(routes) as root:
+        async with Fetcher(FETCH) as fetcher:
+            report = await collect(db, topic(root, ["/bomb.rss"]), date.today(), fetcher)
+    (rejection,) = repo.rejections_on(db, "mistral", date.today())
+    assert rejection.reason == "too_large" and report.failed_sources

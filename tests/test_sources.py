@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.collect import collect
-from bot.config import FetchConfig, SourceConfig, TopicConfig
+from bot.config import FetchConfig, SourceConfig, TopicConfig, parse_config
+from bot.errors import ConfigError
 from bot.fetch import Fetcher
 from bot.replay import ReplayTransport
 from bot.sources import (
@@ -198,14 +199,19 @@ async def test_json_sources_through_the_replay_transport(tmp_path: Path) -> None
     assert kept == {releases[0]["html_url"], "https://blog.example/mistral-model"}
 
 
-async def test_unsupported_json_api_says_why_without_fetching(tmp_path: Path) -> None:
-    topic = TopicConfig(
-        slug="t",
-        name="Mistral AI",
-        keywords=["Mistral AI"],
-        sources=[SourceConfig(kind="json", url="https://api.example.com/news")],
-    )
-    db = open_database(tmp_path / "t.db")
-    async with Fetcher(FETCH) as fetcher:  # no network: the conftest guard would fail us
-        report = await collect(db, topic, date.today(), fetcher)
-    assert report.failed_sources and "unsupported JSON API" in report.failed_sources[0][1]
+def test_unsupported_json_api_is_a_config_error() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(
+            {
+                "topics": [
+                    {
+                        "slug": "t",
+                        "name": "Mistral AI",
+                        "keywords": ["Mistral AI"],
+                        "sources": [{"kind": "json", "url": "https://api.example.com/news"}],
+                    }
+                ]
+            }
+        )
+    assert "topics[0].sources[0]" in str(caught.value)
+    assert "api.github.com/repos/OWNER/REPO/releases" in str(caught.value)
