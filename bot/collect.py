@@ -24,7 +24,7 @@ from bot.extract import extract_page
 from bot.fetch import Fetched, Fetcher
 from bot.filters.dedup import cluster_texts
 from bot.filters.urls import canonical_url
-from bot.models import Article, Candidate, Page, Reason, Rejection
+from bot.models import Article, Candidate, Page, Reason, Rejection, Window
 from bot.screen import screen_page, stale_rejection
 from bot.sources import FeedError, Item, kind_for
 from bot.window import digest_window, history_start
@@ -86,7 +86,29 @@ async def collect(
     candidates = await poll_sources(db, topic, sources, fetcher, report, reject, progress)
     report.candidates = len(candidates)
 
-    known = repo.known_canonical_urls(db, topic.slug)
+    to_screen = _first_sight(db, topic.slug, candidates, not_before, report, reject)
+
+    screened = await asyncio.gather(
+        *(_fetch_and_screen(fetcher, c, topic, not_before, progress) for c in to_screen)
+    )
+    # Each synchronous stretch of writes is one transaction: one commit instead of one per
+    # row, and a crash leaves the run's writes all in or all out, never half.
+    with db.atomic():
+        _store(db, topic, day, not_before, window, screened, report, reject)
+    return report
+
+
+def _first_sight(
+    db: sqlite_utils.Database,
+    slug: str,
+    candidates: list[Candidate],
+    not_before: datetime,
+    report: CollectReport,
+    reject: Callable[[Rejection], None],
+) -> list[Candidate]:
+    """Candidates worth fetching: not stored yet, not another URL of one already seen,
+    not announced with a stale date."""
+    known = repo.known_canonical_urls(db, slug)
     seen: dict[str, str] = {}
     to_screen: list[Candidate] = []
     # Of several URLs for one page, the one closest to its canonical form is kept.
@@ -116,10 +138,19 @@ async def collect(
                 reject(stale)
                 continue
         to_screen.append(candidate)
+    return to_screen
 
-    screened = await asyncio.gather(
-        *(_fetch_and_screen(fetcher, c, topic, not_before, progress) for c in to_screen)
-    )
+
+def _store(
+    db: sqlite_utils.Database,
+    topic: TopicConfig,
+    day: date,
+    not_before: datetime,
+    window: Window,
+    screened: list[Article | Rejection],
+    report: CollectReport,
+    reject: Callable[[Rejection], None],
+) -> None:
     accepted = [o for o in screened if isinstance(o, Article)]
     for verdict in screened:
         if isinstance(verdict, Rejection):
@@ -142,7 +173,6 @@ async def collect(
         cluster = repo.cluster_of(db, topic.slug, lead)
         if cluster is not None:
             repo.set_rejection_cluster(db, topic.slug, day, url, cluster)
-    return report
 
 
 def _duplicates_on(db: sqlite_utils.Database, topic: str, day: date) -> list[tuple[str, str]]:
@@ -164,11 +194,47 @@ async def poll_sources(
 ) -> list[Candidate]:
     """One poll cycle: fetch every due source (conditionally), record its health, and
     return the candidates it announced. Failures go to ``reject`` and the report."""
+    with db.atomic():
+        due = _due_sources(db, topic.slug, sources, report, progress)
+    outcomes = await asyncio.gather(
+        *(_read_source(fetcher, source, validators) for _, source, validators in due)
+    )
     config = fetcher.config
+    candidates: list[Candidate] = []
+    with db.atomic():
+        for (source_id, source, _), outcome in zip(due, outcomes, strict=True):
+            if isinstance(outcome, Rejection):
+                repo.record_source_failure(
+                    db,
+                    source_id,
+                    f"{outcome.reason}: {outcome.detail}",
+                    config.pause_after_failures,
+                    timedelta(hours=config.paused_retry_hours),
+                )
+                report.failed_sources.append((source.url, outcome.detail))
+                reject(outcome)
+            else:
+                fetched, found = outcome
+                repo.record_source_success(db, source_id, fetched.etag, fetched.last_modified)
+                if fetched.not_modified:
+                    report.not_modified += 1
+                candidates.extend(found)
+            progress("sources", 1)
+    return candidates
+
+
+def _due_sources(
+    db: sqlite_utils.Database,
+    slug: str,
+    sources: list[SourceConfig],
+    report: CollectReport,
+    progress: Progress,
+) -> list[tuple[int, SourceConfig, dict[str, str]]]:
+    """(source id, source, conditional-GET validators) of the sources not paused now."""
     now = datetime.now(UTC)
     due: list[tuple[int, SourceConfig, dict[str, str]]] = []
     for source in sources:
-        source_id = repo.upsert_source(db, topic.slug, source.kind, source.url, source.name)
+        source_id = repo.upsert_source(db, slug, source.kind, source.url, source.name)
         row = repo.source_row(db, source_id)
         paused_until = row.get("paused_until")
         if paused_until and datetime.fromisoformat(paused_until) > now:
@@ -183,30 +249,7 @@ async def poll_sources(
             "last_modified": row.get("last_modified") or "",
         }
         due.append((source_id, source, validators))
-
-    outcomes = await asyncio.gather(
-        *(_read_source(fetcher, source, validators) for _, source, validators in due)
-    )
-    candidates: list[Candidate] = []
-    for (source_id, source, _), outcome in zip(due, outcomes, strict=True):
-        if isinstance(outcome, Rejection):
-            repo.record_source_failure(
-                db,
-                source_id,
-                f"{outcome.reason}: {outcome.detail}",
-                config.pause_after_failures,
-                timedelta(hours=config.paused_retry_hours),
-            )
-            report.failed_sources.append((source.url, outcome.detail))
-            reject(outcome)
-        else:
-            fetched, found = outcome
-            repo.record_source_success(db, source_id, fetched.etag, fetched.last_modified)
-            if fetched.not_modified:
-                report.not_modified += 1
-            candidates.extend(found)
-        progress("sources", 1)
-    return candidates
+    return due
 
 
 async def _read_source(
