@@ -111,6 +111,8 @@ def m002_collection(db: sqlite_utils.Database) -> None:
     rejections = db.table("rejections")
     rejections.add_column("cluster", int)
     rejections.create_index(["topic", "cluster"])
+    # Copies find their story's cluster by the lead's URL or by the link that led to it.
+    db.table("articles").create_index(["topic", "link"])
 
 
 SCHEMA_VERSION = len(migrations._migrations)

@@ -357,9 +357,11 @@ def set_rejection_cluster(
 
 def cluster_of(db: sqlite_utils.Database, topic: str, url: str) -> int | None:
     """The story cluster of the stored article at ``url`` (its own URL or its link)."""
+    # Two indexed lookups; an OR across the two columns would scan the topic's rows.
     row = db.execute(
-        "select cluster from articles where topic = ? and (canonical_url = ? or link = ?)",
-        [topic, canonical_url(url), url],
+        "select cluster from articles where topic = ? and canonical_url = ? union all "
+        "select cluster from articles where topic = ? and link = ? limit 1",
+        [topic, canonical_url(url), topic, url],
     ).fetchone()
     return int(row[0]) if row and row[0] is not None else None
 
