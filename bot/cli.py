@@ -236,13 +236,14 @@ def _sources(args: argparse.Namespace, topic: TopicConfig, day: date, db: Any) -
     table = Table(title=f"{topic.slug} {day}: kept ({len(kept)}) by story", title_justify="left")
     for column in ("story", "published (UTC)", "title", "site", "copies"):
         table.add_column(column, overflow="fold")
+    publishers = repo.publishers_of(db, [a.id for a in kept if a.id is not None])
     for article in sorted(kept, key=lambda a: (a.cluster or 0, a.published)):
         others = copies.get(article.cluster or -1, [])
         table.add_row(
             f"#{article.cluster}",
             f"{article.published:%m-%d %H:%M}",
             article.title,
-            host(article.url),
+            publishers.get(article.id or -1) or host(article.url),
             ", ".join(sorted({host(u) for u in others})) if others else "",
         )
     out.print(table)

@@ -87,6 +87,8 @@ async def collect(
     report.candidates = len(candidates)
 
     to_screen = _first_sight(db, topic.slug, candidates, not_before, report, reject)
+    # The outlet a news-search result names; its link is a redirect that hides it.
+    publishers = {c.url: c.publisher for c in to_screen if isinstance(c, Item) and c.publisher}
 
     screened = await asyncio.gather(
         *(_fetch_and_screen(fetcher, c, topic, not_before, progress) for c in to_screen)
@@ -94,7 +96,7 @@ async def collect(
     # Each synchronous stretch of writes is one transaction: one commit instead of one per
     # row, and a crash leaves the run's writes all in or all out, never half.
     with db.atomic():
-        _store(db, topic, day, not_before, window, screened, report, reject)
+        _store(db, topic, day, not_before, window, screened, report, reject, publishers)
     return report
 
 
@@ -150,6 +152,7 @@ def _store(
     screened: list[Article | Rejection],
     report: CollectReport,
     reject: Callable[[Rejection], None],
+    publishers: dict[str, str],
 ) -> None:
     accepted = [o for o in screened if isinstance(o, Article)]
     for verdict in screened:
@@ -161,7 +164,9 @@ def _store(
         if rejection is not None:
             duplicates.append(rejection)
             continue
-        repo.insert_article(db, topic.slug, article)
+        article_id = repo.insert_article(db, topic.slug, article)
+        if article.link in publishers:
+            repo.set_article_publisher(db, article_id, publishers[article.link])
         report.kept += 1
         if article.published in window:
             report.kept_in_window += 1

@@ -113,6 +113,8 @@ def m002_collection(db: sqlite_utils.Database) -> None:
     rejections.create_index(["topic", "cluster"])
     # Copies find their story's cluster by the lead's URL or by the link that led to it.
     db.table("articles").create_index(["topic", "link"])
+    # The outlet a news-search result names (its link is a redirect through the service).
+    db.table("articles").add_column("publisher", str)
 
 
 SCHEMA_VERSION = len(migrations._migrations)

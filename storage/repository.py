@@ -373,3 +373,20 @@ def rejection_clusters(db: sqlite_utils.Database, topic: str, day: date) -> dict
         [topic, day.isoformat()],
     )
     return {row["url"]: int(row["cluster"]) for row in rows}
+
+
+def set_article_publisher(db: sqlite_utils.Database, article_id: int, publisher: str) -> None:
+    db.table("articles").update(article_id, {"publisher": publisher})
+
+
+def publishers_of(db: sqlite_utils.Database, article_ids: Iterable[int]) -> dict[int, str]:
+    """Article id -> the publisher its source named, for the articles that have one."""
+    wanted = list(article_ids)
+    if not wanted:
+        return {}
+    marks = ",".join("?" for _ in wanted)
+    rows = db.query(
+        f"select id, publisher from articles where publisher is not null and id in ({marks})",
+        wanted,
+    )
+    return {int(row["id"]): str(row["publisher"]) for row in rows}

@@ -154,6 +154,8 @@ async def test_search_links_are_resolved_to_the_publisher(tmp_path: Path) -> Non
     assert report.kept == 1
     assert stored.url == root + "/dailybyte/mistral-ai-ships"
     assert stored.link.startswith(root + "/rss/articles/")
+    assert stored.id is not None
+    assert repo.publishers_of(db, [stored.id]) == {stored.id: "The Daily Byte"}
 
 
 def _record(folder: Path, responses: dict[str, tuple[str, bytes]]) -> ReplayTransport:
