@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import sqlite_utils
+from pydantic import ValidationError
 
 from bot.config import SourceConfig, TopicConfig
 from bot.errors import ExtractError, FetchError
@@ -58,11 +59,15 @@ def _noop(stage: str, count: int) -> None:
 def topic_sources(db: sqlite_utils.Database, topic: TopicConfig) -> list[SourceConfig]:
     """The configured sources, then the OPML-imported ones not also configured."""
     configured = {source.url for source in topic.sources}
-    imported = [
-        SourceConfig(kind=kind, url=url, name=name)  # type: ignore[arg-type]
-        for kind, url, name in repo.imported_sources(db, topic.slug)
-        if url not in configured and kind in ("rss", "atom", "search", "json")
-    ]
+    imported: list[SourceConfig] = []
+    for kind, url, name in repo.imported_sources(db, topic.slug):
+        if url in configured:
+            continue
+        try:
+            imported.append(SourceConfig.model_validate({"kind": kind, "url": url, "name": name}))
+        except ValidationError:
+            # Checked at import; a row edited by hand since is skipped, not fatal.
+            log.warning("imported source %s (%s) is not usable; skipped", url, kind)
     return [*topic.sources, *imported]
 
 
@@ -86,7 +91,8 @@ async def collect(
     candidates = await poll_sources(db, topic, sources, fetcher, report, reject, progress)
     report.candidates = len(candidates)
 
-    to_screen = _first_sight(db, topic.slug, candidates, not_before, report, reject)
+    with db.atomic():
+        to_screen = _first_sight(db, topic.slug, candidates, not_before, report, reject)
     # The outlet a news-search result names; its link is a redirect that hides it.
     publishers = {c.url: c.publisher for c in to_screen if isinstance(c, Item) and c.publisher}
 

@@ -15,6 +15,7 @@ from bot.filters.relevance import RELEVANT_SCORE, Relevance, assess
 from bot.filters.spam import assess_spam
 from bot.filters.urls import canonical_url
 from bot.models import Article, Candidate, Page, Reason, Rejection
+from bot.sources.base import Item
 
 
 def publication_time(candidate: Candidate, page: Page | None, fetched: datetime) -> datetime:
@@ -71,7 +72,7 @@ def screen_page(
     if kind.kind is not None:
         return Rejection(candidate.url, Reason.OFF_TOPIC, kind.detail, title, published)
 
-    if getattr(candidate, "own_channel", False):
+    if isinstance(candidate, Item) and candidate.own_channel:
         # A project's own release channel: the operator chose it for the topic.
         relevance = Relevance(RELEVANT_SCORE, None, "the topic's own release channel")
     else:
@@ -108,5 +109,5 @@ def screen_page(
 
 
 def _base(language: str) -> str:
-    """ "en-GB" and "en" are one language for this purpose."""
+    """The base language of a tag: en-GB and en_US are both en here."""
     return language.lower().split("-")[0].split("_")[0]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime
 
 import httpx
@@ -173,3 +174,15 @@ async def test_redirect_to_a_private_address_is_refused_at_that_hop() -> None:
             await fetcher.get("http://public.example/start")
     assert caught.value.reason == "blocked_address"
     assert seen == ["http://public.example/start"]
+
+
+async def test_a_server_that_never_answers_times_out() -> None:
+    def stall(request):  # type: ignore[no-untyped-def]
+        time.sleep(3)
+        reply(200, b"too late")(request)
+
+    config = ALLOW_LOCAL.model_copy(update={"timeout_s": 0.3, "retries": 0})
+    with serve({"/slow": stall}) as root, pytest.raises(FetchError) as caught:
+        await _get(config, root + "/slow")
+    assert caught.value.reason == "fetch_error"
+    assert "timed out" in caught.value.detail
