@@ -20,10 +20,11 @@ from bot.sources import (
     Item,
     SearchFeed,
     kind_for,
+    parse_feed,
 )
 from storage import open_database
 from storage import repository as repo
-from tests.fakes.news import MISTRAL_STORY, OTHER_MISTRAL_STORY, article, hours_ago
+from tests.fakes.news import MISTRAL_STORY, OTHER_MISTRAL_STORY, article, hours_ago, rss
 from tests.fakes.web import Handler, reply, serve
 
 FETCH = FetchConfig(allow_private_networks=True, timeout_s=5, retries=0, replay_dir="")
@@ -217,3 +218,25 @@ def test_unsupported_json_api_is_a_config_error() -> None:
         )
     assert "topics[0].sources[0]" in str(caught.value)
     assert "api.github.com/repos/OWNER/REPO/releases" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("declared", "content_type"),
+    [
+        ("windows-1252", "application/rss+xml; charset=utf-8"),  # the server's header lies
+        ("windows-1252", "text/xml"),  # text/xml used to mean us-ascii by default
+        ("utf-8", "application/rss+xml"),  # the XML declaration lies
+        ("iso-8859-1", ""),
+    ],
+)
+def test_feeds_in_legacy_encodings_keep_their_accents(declared: str, content_type: str) -> None:
+    title = "Mistral AI: café, déjà vu, « Le Chat » grows"
+    content = rss([(title, "https://x.example/a", hours_ago(1))], encoding="windows-1252")
+    content = content.replace(b'encoding="windows-1252"', f'encoding="{declared}"'.encode())
+    (item,) = parse_feed(content, "https://x.example/feed", content_type)
+    assert item.title == title
+
+
+def test_feedparser_is_never_given_a_url_or_a_path() -> None:
+    with pytest.raises(TypeError, match="bytes"):
+        parse_feed("https://example.org/feed.xml", "https://example.org/feed.xml")  # type: ignore[arg-type]
