@@ -26,6 +26,7 @@ from bot.errors import ConfigError, DigestbotError, UsageError
 from bot.fetch import Fetcher
 from bot.llm import make_model
 from bot.models import host
+from bot.opml import parse_opml
 from bot.qa import answer_question
 from bot.window import digest_window, today_in
 from storage import open_database
@@ -75,10 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--out", metavar="PATH", help="write to this file and print its path")
     sub.add_argument("--no-collect", action="store_true", help="use stored articles only")
 
-    sub = commands.add_parser("sources", help="what was kept and rejected, with the reason")
+    sub = commands.add_parser(
+        "sources",
+        help="what was kept and rejected, with the reason; or import FILE.opml",
+        usage="digestbot sources [--topic SLUG] [--date D] [--rejected] [--format text|json]\n"
+        "       digestbot sources import FILE.opml --topic SLUG",
+    )
     topic_and_date(sub)
     sub.add_argument("--rejected", action="store_true", help="also list rejected candidates")
     sub.add_argument("--format", choices=("text", "json"), default="text")
+    sub.add_argument(
+        "action", nargs="*", metavar="import FILE.opml", help="add the feeds of an OPML file"
+    )
 
     sub = commands.add_parser("ask", help="a follow-up question over the stored sources")
     sub.add_argument("question", metavar="QUESTION")
@@ -255,6 +264,8 @@ def _export(args: argparse.Namespace, config: Config) -> int:
 
 
 def _sources(args: argparse.Namespace, topic: TopicConfig, day: date, db: Any) -> int:
+    if args.action:
+        return _import_opml(args, topic, db)
     window = digest_window(topic, day)
     kept = repo.articles_in(db, topic.slug, window)
     rejected = repo.rejections_on(db, topic.slug, day)
@@ -276,26 +287,44 @@ def _sources(args: argparse.Namespace, topic: TopicConfig, day: date, db: Any) -
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return EXIT_OK
     out = Console(highlight=False, soft_wrap=True)
-    table = Table(title=f"{topic.slug} {day}: kept ({len(kept)})", title_justify="left")
-    for column in ("cluster", "published (UTC)", "title", "site"):
-        table.add_column(column)
-    for article in kept:
+    clusters = repo.rejection_clusters(db, topic.slug, day)
+    copies: dict[int, list[str]] = {}
+    for url, cluster in clusters.items():
+        copies.setdefault(cluster, []).append(url)
+    table = Table(title=f"{topic.slug} {day}: kept ({len(kept)}) by story", title_justify="left")
+    for column in ("story", "published (UTC)", "title", "site", "copies"):
+        table.add_column(column, overflow="fold")
+    publishers = repo.publishers_of(db, [a.id for a in kept if a.id is not None])
+    for article in sorted(kept, key=lambda a: (a.cluster or 0, a.published)):
+        others = copies.get(article.cluster or -1, [])
         table.add_row(
-            str(article.cluster),
+            f"#{article.cluster}",
             f"{article.published:%m-%d %H:%M}",
             article.title,
-            host(article.url),
+            publishers.get(article.id or -1) or host(article.url),
+            ", ".join(sorted({host(u) for u in others})) if others else "",
         )
     out.print(table)
     if args.rejected:
-        table = Table(title=f"rejected ({len(rejected)})", title_justify="left")
+        by_reason: dict[str, int] = {}
+        for rejection in rejected:
+            by_reason[str(rejection.reason)] = by_reason.get(str(rejection.reason), 0) + 1
+        summary = ", ".join(f"{reason} {n}" for reason, n in sorted(by_reason.items()))
+        table = Table(title=f"rejected ({len(rejected)}): {summary}", title_justify="left")
         for column in ("reason", "title / url", "detail"):
             table.add_column(column, overflow="fold")
         for rejection in rejected:
-            table.add_row(str(rejection.reason), rejection.title or rejection.url, rejection.detail)
+            story = clusters.get(rejection.url)
+            table.add_row(
+                str(rejection.reason) + (f" of #{story}" if story is not None else ""),
+                rejection.title or rejection.url,
+                rejection.detail,
+            )
         out.print(table)
     elif rejected:
         out.print(f"{len(rejected)} rejected: see --rejected")
+    for line in _source_health_lines(db, topic.slug):
+        out.print(line, markup=False)
     return EXIT_OK
 
 
@@ -359,6 +388,46 @@ async def _ask(
     return EXIT_OK
 
 
+def _import_opml(args: argparse.Namespace, topic: TopicConfig, db: Any) -> int:
+    if len(args.action) != 2 or args.action[0] != "import":
+        raise UsageError("expected: digestbot sources import FILE.opml --topic SLUG")
+    if not args.topic:
+        raise UsageError("sources import needs --topic SLUG (the topic the feeds are for)")
+    path = Path(args.action[1])
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    result = parse_opml(content)
+    repo.upsert_topic(db, topic.slug, topic.name, topic.language, topic.timezone)
+    added, known = repo.import_sources(
+        db, topic.slug, [(f.kind, f.url, f.name) for f in result.feeds]
+    )
+    print(f"{topic.slug}: imported {added} feeds from {path} ({known} already known)")
+    for problem in result.skipped:
+        print(f"  skipped {problem}")
+    return EXIT_OK
+
+
+def _source_health_lines(db: Any, topic: str) -> list[str]:
+    """One line per paused or failing source, so a silent source is never invisible."""
+    lines: list[str] = []
+    for row in repo.source_health(db, topic):
+        failures = int(row["consecutive_failures"] or 0)
+        if row["paused_until"]:
+            lines.append(
+                f"source PAUSED until {row['paused_until'][:16]} UTC: {row['url']}: "
+                f"{row['paused_reason']}"
+            )
+        elif failures:
+            last_ok = (row["last_success"] or "never")[:16]
+            lines.append(
+                f"source failing ({failures} run(s), last success {last_ok}): {row['url']}: "
+                f"{row['last_error']}"
+            )
+    return lines
+
+
 def _doctor(config: Config, config_path: Path) -> int:
     out = Console(highlight=False, soft_wrap=True)
     problems = 0
@@ -386,4 +455,7 @@ def _doctor(config: Config, config_path: Path) -> int:
             f"topic {topic.slug}: {len(topic.sources)} sources, {topic.language}, "
             f"{topic.delivery_time} {topic.timezone}"
         )
+        if not problems:
+            for line in _source_health_lines(db, topic.slug):
+                out.print(f"  {line}", markup=False)
     return EXIT_FAILURE if problems else EXIT_OK

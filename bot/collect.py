@@ -1,5 +1,11 @@
 """Collection: fetch every source of a topic, fetch and extract each item, screen it,
-and store articles and rejections. One bad source or page never stops the run."""
+and store articles and rejections. One bad source or page never stops the run.
+
+Sources are the topic's configured ones plus those imported from OPML. Each source's
+health is stored: a conditional GET uses its ETag/Last-Modified, a 304 is a success with
+nothing new, and a source failing ``fetch.pause_after_failures`` runs in a row is paused
+and tried again only every ``fetch.paused_retry_hours`` (shown by ``sources``/``doctor``).
+"""
 
 from __future__ import annotations
 
@@ -8,19 +14,20 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import sqlite_utils
+from pydantic import ValidationError
 
 from bot.config import SourceConfig, TopicConfig
 from bot.errors import ExtractError, FetchError
 from bot.extract import extract_page
-from bot.fetch import Fetcher
+from bot.fetch import Fetched, Fetcher
 from bot.filters.dedup import cluster_texts
 from bot.filters.urls import canonical_url
-from bot.models import Article, Candidate, Reason, Rejection
+from bot.models import Article, Candidate, Page, Reason, Rejection, Window
 from bot.screen import screen_page, stale_rejection
-from bot.sources import FeedError, parse_feed
+from bot.sources import FeedError, Item, kind_for
 from bot.window import digest_window, history_start
 from storage import repository as repo
 
@@ -36,6 +43,8 @@ class CollectReport:
     day: date
     sources: int = 0
     failed_sources: list[tuple[str, str]] = field(default_factory=list)
+    paused_sources: list[tuple[str, str]] = field(default_factory=list)
+    not_modified: int = 0
     candidates: int = 0
     already_known: int = 0
     kept: int = 0
@@ -47,6 +56,21 @@ def _noop(stage: str, count: int) -> None:
     return None
 
 
+def topic_sources(db: sqlite_utils.Database, topic: TopicConfig) -> list[SourceConfig]:
+    """The configured sources, then the OPML-imported ones not also configured."""
+    configured = {source.url for source in topic.sources}
+    imported: list[SourceConfig] = []
+    for kind, url, name in repo.imported_sources(db, topic.slug):
+        if url in configured:
+            continue
+        try:
+            imported.append(SourceConfig.model_validate({"kind": kind, "url": url, "name": name}))
+        except ValidationError:
+            # Checked at import; a row edited by hand since is skipped, not fatal.
+            log.warning("imported source %s (%s) is not usable; skipped", url, kind)
+    return [*topic.sources, *imported]
+
+
 async def collect(
     db: sqlite_utils.Database,
     topic: TopicConfig,
@@ -56,30 +80,45 @@ async def collect(
 ) -> CollectReport:
     window = digest_window(topic, day)
     not_before = history_start(topic, window)
-    report = CollectReport(topic=topic.slug, day=day, sources=len(topic.sources))
     repo.upsert_topic(db, topic.slug, topic.name, topic.language, topic.timezone)
+    sources = topic_sources(db, topic)
+    report = CollectReport(topic=topic.slug, day=day, sources=len(sources))
 
     def reject(rejection: Rejection) -> None:
         repo.upsert_rejection(db, topic.slug, day, rejection)
         report.rejected[str(rejection.reason)] += 1
 
-    feeds = await asyncio.gather(*(_read_source(fetcher, source) for source in topic.sources))
-    candidates: list[Candidate] = []
-    for source, outcome in zip(topic.sources, feeds, strict=True):
-        source_id = repo.upsert_source(db, topic.slug, source.kind, source.url, source.name)
-        if isinstance(outcome, Rejection):
-            repo.record_source_result(db, source_id, f"{outcome.reason}: {outcome.detail}")
-            report.failed_sources.append((source.url, outcome.detail))
-            reject(outcome)
-        else:
-            repo.record_source_result(db, source_id, None)
-            candidates.extend(outcome)
-        progress("sources", 1)
+    candidates = await poll_sources(db, topic, sources, fetcher, report, reject, progress)
     report.candidates = len(candidates)
 
-    known = repo.known_canonical_urls(db, topic.slug)
+    with db.atomic():
+        to_screen = _first_sight(db, topic.slug, candidates, not_before, report, reject)
+    # The outlet a news-search result names; its link is a redirect that hides it.
+    publishers = {c.url: c.publisher for c in to_screen if isinstance(c, Item) and c.publisher}
+
+    screened = await asyncio.gather(
+        *(_fetch_and_screen(fetcher, c, topic, not_before, progress) for c in to_screen)
+    )
+    # Each synchronous stretch of writes is one transaction: one commit instead of one per
+    # row, and a crash leaves the run's writes all in or all out, never half.
+    with db.atomic():
+        _store(db, topic, day, not_before, window, screened, report, reject, publishers)
+    return report
+
+
+def _first_sight(
+    db: sqlite_utils.Database,
+    slug: str,
+    candidates: list[Candidate],
+    not_before: datetime,
+    report: CollectReport,
+    reject: Callable[[Rejection], None],
+) -> list[Candidate]:
+    """Candidates worth fetching: not stored yet, not another URL of one already seen,
+    not announced with a stale date."""
+    known = repo.known_canonical_urls(db, slug)
     seen: dict[str, str] = {}
-    to_fetch: list[Candidate] = []
+    to_screen: list[Candidate] = []
     # Of several URLs for one page, the one closest to its canonical form is kept.
     candidates.sort(key=lambda c: len(c.url) - len(canonical_url(c.url)))
     for candidate in candidates:
@@ -106,40 +145,141 @@ async def collect(
             if stale is not None:
                 reject(stale)
                 continue
-        to_fetch.append(candidate)
+        to_screen.append(candidate)
+    return to_screen
 
-    screened = await asyncio.gather(
-        *(_fetch_and_screen(fetcher, c, topic, not_before, progress) for c in to_fetch)
-    )
+
+def _store(
+    db: sqlite_utils.Database,
+    topic: TopicConfig,
+    day: date,
+    not_before: datetime,
+    window: Window,
+    screened: list[Article | Rejection],
+    report: CollectReport,
+    reject: Callable[[Rejection], None],
+    publishers: dict[str, str],
+) -> None:
     accepted = [o for o in screened if isinstance(o, Article)]
     for verdict in screened:
         if isinstance(verdict, Rejection):
             reject(verdict)
 
+    duplicates: list[Rejection] = []
     for article, rejection in _deduplicate(db, topic, not_before, accepted):
         if rejection is not None:
-            reject(rejection)
+            duplicates.append(rejection)
             continue
-        repo.insert_article(db, topic.slug, article)
+        article_id = repo.insert_article(db, topic.slug, article)
+        if article.link in publishers:
+            repo.set_article_publisher(db, article_id, publishers[article.link])
         report.kept += 1
         if article.published in window:
             report.kept_in_window += 1
-    return report
+    # Duplicates are recorded after their leads are stored, so each carries its story's
+    # cluster id (the lead's), which `sources` groups by.
+    for rejection in duplicates:
+        reject(rejection)
+    for url, lead in _duplicates_on(db, topic.slug, day):
+        cluster = repo.cluster_of(db, topic.slug, lead)
+        if cluster is not None:
+            repo.set_rejection_cluster(db, topic.slug, day, url, cluster)
 
 
-async def _read_source(fetcher: Fetcher, source: SourceConfig) -> list[Candidate] | Rejection:
-    if source.kind == "json":
-        return Rejection(
-            source.url, Reason.FETCH_ERROR, "source kind 'json' is not supported yet; skipped"
-        )
+def _duplicates_on(db: sqlite_utils.Database, topic: str, day: date) -> list[tuple[str, str]]:
+    return [
+        (r.url, r.duplicate_of)
+        for r in repo.rejections_on(db, topic, day)
+        if r.reason is Reason.DUPLICATE and r.duplicate_of
+    ]
+
+
+async def poll_sources(
+    db: sqlite_utils.Database,
+    topic: TopicConfig,
+    sources: list[SourceConfig],
+    fetcher: Fetcher,
+    report: CollectReport,
+    reject: Callable[[Rejection], None],
+    progress: Progress = _noop,
+) -> list[Candidate]:
+    """One poll cycle: fetch every due source (conditionally), record its health, and
+    return the candidates it announced. Failures go to ``reject`` and the report."""
+    with db.atomic():
+        due = _due_sources(db, topic.slug, sources, report, progress)
+    outcomes = await asyncio.gather(
+        *(_read_source(fetcher, source, validators) for _, source, validators in due)
+    )
+    config = fetcher.config
+    candidates: list[Candidate] = []
+    with db.atomic():
+        for (source_id, source, _), outcome in zip(due, outcomes, strict=True):
+            if isinstance(outcome, Rejection):
+                repo.record_source_failure(
+                    db,
+                    source_id,
+                    f"{outcome.reason}: {outcome.detail}",
+                    config.pause_after_failures,
+                    timedelta(hours=config.paused_retry_hours),
+                )
+                report.failed_sources.append((source.url, outcome.detail))
+                reject(outcome)
+            else:
+                fetched, found = outcome
+                repo.record_source_success(db, source_id, fetched.etag, fetched.last_modified)
+                if fetched.not_modified:
+                    report.not_modified += 1
+                candidates.extend(found)
+            progress("sources", 1)
+    return candidates
+
+
+def _due_sources(
+    db: sqlite_utils.Database,
+    slug: str,
+    sources: list[SourceConfig],
+    report: CollectReport,
+    progress: Progress,
+) -> list[tuple[int, SourceConfig, dict[str, str]]]:
+    """(source id, source, conditional-GET validators) of the sources not paused now."""
+    now = datetime.now(UTC)
+    due: list[tuple[int, SourceConfig, dict[str, str]]] = []
+    for source in sources:
+        source_id = repo.upsert_source(db, slug, source.kind, source.url, source.name)
+        row = repo.source_row(db, source_id)
+        paused_until = row.get("paused_until")
+        if paused_until and datetime.fromisoformat(paused_until) > now:
+            # Not dropped: reported every run and retried when the pause ends.
+            report.paused_sources.append(
+                (source.url, f"paused until {paused_until[:16]} UTC: {row.get('paused_reason')}")
+            )
+            progress("sources", 1)
+            continue
+        validators = {
+            "etag": row.get("etag") or "",
+            "last_modified": row.get("last_modified") or "",
+        }
+        due.append((source_id, source, validators))
+    return due
+
+
+async def _read_source(
+    fetcher: Fetcher, source: SourceConfig, validators: dict[str, str]
+) -> tuple[Fetched, list[Candidate]] | Rejection:
     try:
-        fetched = await fetcher.get(source.url)
-        return parse_feed(fetched.content, fetched.url, fetched.content_type)
+        reader = kind_for(source.kind, source.url)
+        fetched = await fetcher.get(source.url, **validators)
+        if fetched.not_modified:
+            return fetched, []
+        found = await asyncio.to_thread(
+            reader.parse, fetched.content, fetched.url, fetched.content_type
+        )
+        return fetched, found
     except FetchError as exc:
         log.info("source %s failed: %s", source.url, exc.detail)
         return Rejection(source.url, Reason(exc.reason), f"source: {exc.detail}")
     except FeedError as exc:
-        log.info("source %s is not a feed: %s", source.url, exc)
+        log.info("source %s is unreadable: %s", source.url, exc)
         return Rejection(source.url, Reason.EXTRACT_ERROR, f"source: {exc}")
 
 
@@ -151,6 +291,10 @@ async def _fetch_and_screen(
     progress: Progress,
 ) -> Article | Rejection:
     try:
+        if isinstance(candidate, Item) and candidate.text:
+            # The source carried the full text (release notes, a self post): no page fetch.
+            page = Page(candidate.title, candidate.text, None, None, None)
+            return screen_page(candidate, page, topic, datetime.now(UTC), not_before)
         fetched = await fetcher.get(candidate.url)
         page = await asyncio.to_thread(extract_page, fetched.content, fetched.url)
         return screen_page(candidate, page, topic, datetime.now(UTC), not_before, fetched.url)
@@ -173,7 +317,7 @@ def _deduplicate(
     accepted: list[Article],
 ) -> list[tuple[Article, Rejection | None]]:
     """Cluster new articles with each other and with stored recent ones; stored articles
-    and, among new ones, the earliest published lead their cluster."""
+    and, among new ones, the earliest published (then the longest) lead their cluster."""
     stored = repo.articles_between(db, topic.slug, not_before, datetime.max.replace(tzinfo=UTC))
     fresh = sorted(accepted, key=lambda a: (a.published, -len(a.text)))
     pool: list[Article] = stored + fresh

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.errors import ConfigError
 
@@ -47,6 +54,11 @@ class FetchConfig(_Section):
     max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
     per_host_concurrency: Annotated[int, Field(ge=1, le=32)] = 2
     concurrency: Annotated[int, Field(ge=1, le=256)] = 16
+    retries: Annotated[int, Field(ge=0, le=10)] = 2
+    retry_backoff_s: Annotated[float, Field(ge=0, le=60)] = 1.0
+    retry_max_wait_s: Annotated[float, Field(ge=0, le=600)] = 30
+    pause_after_failures: Annotated[int, Field(ge=1, le=100)] = 5
+    paused_retry_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 24
     replay_dir: str = ""
 
     def replay_path(self) -> Path | None:
@@ -91,6 +103,18 @@ class SourceConfig(_Section):
     url: Annotated[str, Field(pattern=r"^https?://\S+$")]
     name: str = ""
 
+    @model_validator(mode="after")
+    def _readable_json_api(self) -> SourceConfig:
+        # Imported here: bot.sources does not depend on the config, and this keeps it so.
+        from bot.sources.jsonapi import json_kind
+
+        if self.kind == "json" and json_kind(self.url) is None:
+            raise ValueError(
+                "kind 'json' reads https://hn.algolia.com/api/v1/search?query=... and "
+                "https://api.github.com/repos/OWNER/REPO/releases; this URL is neither"
+            )
+        return self
+
 
 class TopicConfig(_Section):
     slug: Annotated[str, Field(pattern=SLUG_PATTERN)]
@@ -104,6 +128,7 @@ class TopicConfig(_Section):
     aliases: list[str] = []
     context: list[str] = []
     exclude: list[str] = []
+    languages: list[str] = []
     max_stories: Annotated[int, Field(ge=1, le=30)] = 6
     sources: list[SourceConfig] = []
 

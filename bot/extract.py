@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 import trafilatura
+from trafilatura.settings import set_date_params
 
 from bot.errors import ExtractError
 from bot.models import Page
@@ -18,10 +19,18 @@ MIN_TEXT_CHARS = 40
 
 
 def extract_page(content: bytes, url: str) -> Page:
-    html = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else content
     try:
+        # Bytes, not text: trafilatura reads the page's declared charset (a windows-1252
+        # page decoded as UTF-8 would turn every accent into a replacement character).
         document = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, favor_precision=True
+            content,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            favor_precision=True,
+            # No guessing from free text: "© 2026" in a footer is not a publication date,
+            # and a wrong page date would override the feed's. Markup and URL dates only.
+            date_extraction_params=set_date_params(extensive=False),
         )
     except Exception as exc:  # trafilatura raises a zoo of lxml/parser errors
         raise ExtractError(f"unreadable HTML: {type(exc).__name__}") from exc

@@ -10,10 +10,12 @@ from datetime import datetime, timedelta
 from bot.config import TopicConfig
 from bot.filters.dedup import content_hash
 from bot.filters.language import guess_language
-from bot.filters.relevance import assess
+from bot.filters.pagetype import classify
+from bot.filters.relevance import RELEVANT_SCORE, Relevance, assess
 from bot.filters.spam import assess_spam
 from bot.filters.urls import canonical_url
 from bot.models import Article, Candidate, Page, Reason, Rejection
+from bot.sources.base import Item
 
 
 def publication_time(candidate: Candidate, page: Page | None, fetched: datetime) -> datetime:
@@ -55,14 +57,33 @@ def screen_page(
     if stale is not None:
         return stale
 
-    relevance = assess(
-        title,
-        page.text,
-        keywords=topic.keywords,
-        aliases=topic.aliases,
-        context=topic.context,
-        exclude=topic.exclude,
-    )
+    # The text says more than a site template's <html lang>, which is often left as is.
+    language = guess_language(page.text) or page.language
+    if topic.languages and language and _base(language) not in {_base(x) for x in topic.languages}:
+        return Rejection(
+            candidate.url,
+            Reason.OFF_TOPIC,
+            f"written in '{language}'; topic.languages is {', '.join(topic.languages)}",
+            title,
+            published,
+        )
+
+    kind = classify(title, page.text)
+    if kind.kind is not None:
+        return Rejection(candidate.url, Reason.OFF_TOPIC, kind.detail, title, published)
+
+    if isinstance(candidate, Item) and candidate.own_channel:
+        # A project's own release channel: the operator chose it for the topic.
+        relevance = Relevance(RELEVANT_SCORE, None, "the topic's own release channel")
+    else:
+        relevance = assess(
+            title,
+            page.text,
+            keywords=topic.keywords,
+            aliases=topic.aliases,
+            context=topic.context,
+            exclude=topic.exclude,
+        )
     if relevance.reason is not None:
         return Rejection(candidate.url, relevance.reason, relevance.detail, title, published)
 
@@ -79,9 +100,14 @@ def screen_page(
         text=page.text,
         published=published,
         fetched=fetched,
-        language=page.language or guess_language(page.text),
+        language=language,
         content_hash=content_hash(page.text),
         source_url=candidate.source_url,
         author=page.author,
         relevance=relevance.score,
     )
+
+
+def _base(language: str) -> str:
+    """The base language of a tag: en-GB and en_US are both en here."""
+    return language.lower().split("-")[0].split("_")[0]

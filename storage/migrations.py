@@ -100,6 +100,24 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m002_collection(db: sqlite_utils.Database) -> None:
+    """Source health (pausing), OPML-imported sources, and story clusters of duplicates."""
+    sources = db.table("sources")
+    sources.add_column("paused_until", str)
+    sources.add_column("paused_reason", str)
+    # "config" for sources in config.toml, "opml" for ones imported with `sources import`.
+    sources.add_column("origin", str)
+    db.execute("update sources set origin = 'config' where origin is null")
+    rejections = db.table("rejections")
+    rejections.add_column("cluster", int)
+    rejections.create_index(["topic", "cluster"])
+    # Copies find their story's cluster by the lead's URL or by the link that led to it.
+    db.table("articles").create_index(["topic", "link"])
+    # The outlet a news-search result names (its link is a redirect through the service).
+    db.table("articles").add_column("publisher", str)
+
+
+@migrations()
 def m003_writer(db: sqlite_utils.Database) -> None:
     """The digest writer: which model wrote a digest and the tokens it spent, and each story
     cluster's stage-1 summary, so rebuilding a digest does not pay for them twice."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -251,3 +251,142 @@ def copies_by_lead(
     for row in rows:
         found.setdefault(row["duplicate_of"], []).append(row["url"])
     return found
+
+
+# --- collection: source health, conditional GET validators, OPML imports, clusters ------
+
+
+def source_row(db: sqlite_utils.Database, source_id: int) -> dict[str, Any]:
+    return dict(db.table("sources").get(source_id))
+
+
+def record_source_success(
+    db: sqlite_utils.Database, source_id: int, etag: str, last_modified: str
+) -> None:
+    """A fetch that worked (a 304 included): failures reset, pause lifted, validators kept."""
+    values: dict[str, Any] = {
+        "last_success": _iso(now_utc()),
+        "consecutive_failures": 0,
+        "last_error": None,
+        "paused_until": None,
+        "paused_reason": None,
+    }
+    if etag or last_modified:
+        values.update({"etag": etag or None, "last_modified": last_modified or None})
+    db.table("sources").update(source_id, values)
+
+
+def record_source_failure(
+    db: sqlite_utils.Database,
+    source_id: int,
+    error: str,
+    pause_after: int,
+    retry_after: timedelta,
+) -> datetime | None:
+    """Count a failed run; from ``pause_after`` failures in a row the source is paused
+    until one ``retry_after`` from now. Returns the pause's end, if paused."""
+    row = db.table("sources").get(source_id)
+    failures = int(row.get("consecutive_failures") or 0) + 1
+    values: dict[str, Any] = {"last_error": error, "consecutive_failures": failures}
+    until: datetime | None = None
+    if failures >= pause_after:
+        until = now_utc() + retry_after
+        values["paused_until"] = _iso(until)
+        values["paused_reason"] = f"{failures} failed runs in a row; last: {error}"
+    db.table("sources").update(source_id, values)
+    return until
+
+
+def source_health(db: sqlite_utils.Database, topic: str) -> list[dict[str, Any]]:
+    """Every stored source of a topic with its health, paused ones first."""
+    return [
+        dict(row)
+        for row in db.query(
+            "select id, kind, url, name, origin, last_success, last_error, "
+            "consecutive_failures, paused_until, paused_reason from sources where topic = ? "
+            "order by paused_until is null, consecutive_failures desc, url",
+            [topic],
+        )
+    ]
+
+
+def import_sources(
+    db: sqlite_utils.Database, topic: str, feeds: Iterable[tuple[str, str, str]]
+) -> tuple[int, int]:
+    """Store (kind, url, name) sources from an OPML file; returns (added, already known)."""
+    added = known = 0
+    with db.atomic():
+        for kind, url, name in feeds:
+            exists = list(
+                db.table("sources").rows_where("topic = ? and url = ?", [topic, url], limit=1)
+            )
+            if exists:
+                known += 1
+                continue
+            db.table("sources").insert(
+                {
+                    "topic": topic,
+                    "kind": kind,
+                    "url": url,
+                    "name": name,
+                    "origin": "opml",
+                    "consecutive_failures": 0,
+                }
+            )
+            added += 1
+    return added, known
+
+
+def imported_sources(db: sqlite_utils.Database, topic: str) -> list[tuple[str, str, str]]:
+    """(kind, url, name) of the sources imported from OPML for a topic."""
+    rows = db.query(
+        "select kind, url, name from sources where topic = ? and origin = 'opml' order by id",
+        [topic],
+    )
+    return [(row["kind"], row["url"], row["name"] or "") for row in rows]
+
+
+def set_rejection_cluster(
+    db: sqlite_utils.Database, topic: str, day: date, url: str, cluster: int
+) -> None:
+    db.execute(
+        "update rejections set cluster = ? where topic = ? and date = ? and url = ?",
+        [cluster, topic, day.isoformat(), url],
+    )
+
+
+def cluster_of(db: sqlite_utils.Database, topic: str, url: str) -> int | None:
+    """The story cluster of the stored article at ``url`` (its own URL or its link)."""
+    # Two indexed lookups; an OR across the two columns would scan the topic's rows.
+    row = db.execute(
+        "select cluster from articles where topic = ? and canonical_url = ? union all "
+        "select cluster from articles where topic = ? and link = ? limit 1",
+        [topic, canonical_url(url), topic, url],
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def rejection_clusters(db: sqlite_utils.Database, topic: str, day: date) -> dict[str, int]:
+    """URL -> story cluster of the duplicates rejected on ``day``."""
+    rows = db.query(
+        "select url, cluster from rejections where topic = ? and date = ? and cluster is not null",
+        [topic, day.isoformat()],
+    )
+    return {row["url"]: int(row["cluster"]) for row in rows}
+
+
+def set_article_publisher(db: sqlite_utils.Database, article_id: int, publisher: str) -> None:
+    db.table("articles").update(article_id, {"publisher": publisher})
+
+
+def publishers_of(db: sqlite_utils.Database, article_ids: Iterable[int]) -> dict[int, str]:
+    """Article id -> the publisher its source named, for the articles that have one."""
+    wanted = list(article_ids)
+    if not wanted:
+        return {}
+    marks = ",".join("?" for _ in wanted)
+    rows = db.query(
+        f"select id, publisher from articles where publisher is not null and id in ({marks})",
+        wanted,
+    )
+    return {int(row["id"]): str(row["publisher"]) for row in rows}

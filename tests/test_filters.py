@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.filters.dedup import cluster_texts, content_hash
 from bot.filters.language import guess_language
+from bot.filters.pagetype import classify
 from bot.filters.relevance import assess
 from bot.filters.spam import assess_spam
 from bot.filters.text import count_term
@@ -162,3 +163,85 @@ def test_language_guess() -> None:
         == "en"
     )
     assert guess_language("法國人工智慧公司發布了新的模型，並表示將在歐洲建立資料中心。") == "zh"
+
+
+def test_lsh_clusters_like_the_exhaustive_comparison() -> None:
+    story = (
+        "The regional government approved a plan to rebuild the old harbour bridge, "
+        "which has been closed to lorries since cracks were found in its supports last "
+        "winter. Work will start in the spring and take two years, officials said, and "
+        "a ferry will carry cyclists and pedestrians across the river in the meantime. "
+    )
+    other = (
+        "A local football club unveiled its new stadium design on Monday, with seats for "
+        "twenty thousand fans, a roof of solar panels and a public park along the river "
+        "that will stay open on days without matches, the club's chairman told reporters. "
+    )
+    texts = [
+        story + FILLER,
+        other + FILLER,
+        "Reprinted with permission. " + story + "Subscribe for more local news.",
+        story[: len(story) * 3 // 4],  # a trimmed copy
+        other.replace("Monday", "Tuesday") + FILLER,
+        "An unrelated note about a bakery opening in the old town, selling sourdough "
+        "bread and pastries every morning from seven o'clock, with a small café upstairs.",
+    ]
+    fast = {c.members for c in cluster_texts(texts)}
+    slow = {c.members for c in cluster_texts(texts, exhaustive=True)}
+    assert fast == slow
+    assert (0, 2, 3) in fast and (1, 4) in fast and (5,) in fast
+
+
+def test_non_latin_scripts_name_their_language() -> None:
+    assert guess_language("Французская компания представила новую модель сегодня") == "ru"
+    assert guess_language("ミストラルは新しいモデルを発表しました") == "ja"
+    assert guess_language("미스트랄이 새로운 모델을 발표했습니다") == "ko"
+
+
+def test_name_only_as_an_ordinary_word_or_compound_is_a_homonym() -> None:
+    warship = _assess(
+        "Mistral-class ship leaves port",
+        "The amphibious ship sailed with 450 sailors; the navy said the vessel will lead a "
+        "fleet exercise. " + FILLER,
+    )
+    assert warship.reason is Reason.HOMONYM and "compound" in warship.detail
+    cat = assess(
+        "Mon chat dort beaucoup",
+        "Le chat dort quinze heures par jour, rappelle le vétérinaire. " + FILLER,
+        ["Le Chat"],
+        [],
+        [],
+        [],
+    )
+    assert cat.reason is Reason.HOMONYM
+
+
+def test_profiles_job_ads_threads_and_indexes_are_not_articles() -> None:
+    profile = classify(
+        "Ann Lee – Engineer at Mistral AI",
+        "Ann Lee. 1,204 followers. 500+ connections.\nExperience: Engineer, 2024.\n"
+        "Education: MSc.\nJoin to connect.",
+    )
+    assert profile.kind == "a personal profile page"
+    job = classify(
+        "Data Engineer – Mistral AI",
+        "Full-time.\nResponsibilities: build pipelines.\nRequirements: SQL.\nApply now. "
+        "Posted 3 days ago. 88 applicants.",
+    )
+    assert job.kind == "a job listing"
+    index = classify(
+        "All episodes",
+        "\n".join(f"Episode {n}: a talk about models. 40 min." for n in range(10, 16)),
+    )
+    assert index.kind == "an index page"
+    article = classify("Mistral AI ships a model", "Mistral AI released a model. " + FILLER)
+    assert article.kind is None
+
+
+def test_price_prediction_pages_are_spam() -> None:
+    text = (
+        "Mistral AI stock price prediction 2030: our forecast says it could reach $500. "
+        "We may earn a commission from affiliate links on this page. " + FILLER * 3
+    )
+    verdict = assess_spam("Mistral AI Stock Price Prediction 2030", text, KEYWORDS)
+    assert verdict.is_spam and "price-prediction" in verdict.detail

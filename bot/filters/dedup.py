@@ -1,22 +1,33 @@
 """Near-duplicate detection: syndicated copies of one story become one cluster.
 
-Each text becomes a set of word shingles; two texts whose shingle sets overlap enough
+Each text becomes a set of word shingles. Two texts whose shingle sets overlap enough
 (Jaccard, or containment for a copy that trimmed or padded the original) are the same
-story. Clusters are connected components of that relation, and each keeps one lead.
+story; clusters are connected components of that relation, and each keeps one lead.
+
+Comparing every pair is quadratic (10,000 texts are 50 million comparisons), so pairs are
+first proposed by MinHash locality-sensitive hashing (datasketch): each text is looked up
+once in an index that returns only texts likely to be similar, and only those pairs are
+measured exactly. The index threshold sits well below the decision threshold so that a
+trimmed copy (lower Jaccard, high containment) is still proposed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+from datasketch import MinHash, MinHashLSH
 
 from bot.filters.text import words
 
 SHINGLE_WORDS = 4
 JACCARD_SAME = 0.45
 CONTAINMENT_SAME = 0.7
+NUM_PERM = 64
+LSH_THRESHOLD = 0.25
 
 
 def content_hash(text: str) -> str:
@@ -35,7 +46,8 @@ def shingles(text: str) -> frozenset[int]:
 
 
 def similarity(a: frozenset[int], b: frozenset[int]) -> float:
-    """The larger of Jaccard and containment of the smaller set in the larger."""
+    """The larger of Jaccard and containment of the smaller set in the larger (scaled so
+    that CONTAINMENT_SAME maps onto JACCARD_SAME)."""
     if not a or not b:
         return 0.0
     common = len(a & b)
@@ -51,11 +63,56 @@ class Cluster:
     scores: dict[int, float]
 
 
-def cluster_texts(texts: Sequence[str]) -> list[Cluster]:
+def _identity(value: int) -> int:
+    # Shingles are already hashed; MinHash wants 32-bit values.
+    return value & 0xFFFFFFFF
+
+
+@lru_cache(maxsize=1)
+def _template() -> MinHash:
+    # Generating the permutations is most of the cost of a small MinHash; share them.
+    return MinHash(num_perm=NUM_PERM)
+
+
+def _minhash(items: frozenset[int]) -> MinHash:
+    template = _template()
+    signature = MinHash(
+        num_perm=NUM_PERM,
+        hashfunc=_identity,
+        permutations=template.permutations,
+        scheme=template.scheme,
+    )
+    signature.update_batch(list(items))
+    return signature
+
+
+def candidate_pairs(sets: Sequence[frozenset[int]]) -> set[tuple[int, int]]:
+    """Pairs (i < j) that MinHash LSH says may be near-duplicates."""
+    index = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    pairs: set[tuple[int, int]] = set()
+    for j, items in enumerate(sets):
+        if not items:
+            continue
+        signature = _minhash(items)
+        for i in index.query(signature):
+            pairs.add((int(i), j))
+        index.insert(j, signature)
+    return pairs
+
+
+def all_pairs(count: int) -> Iterator[tuple[int, int]]:
+    """Every pair, in order: the quadratic baseline the benchmark compares against."""
+    for i in range(count):
+        for j in range(i + 1, count):
+            yield i, j
+
+
+def cluster_texts(texts: Sequence[str], exhaustive: bool = False) -> list[Cluster]:
     """Group indexes of ``texts`` into clusters of near-duplicates.
 
     The lead of a cluster is its lowest index: callers order texts by preference
     (already stored first, then earliest published), so the original wins.
+    ``exhaustive`` measures every pair instead of the LSH candidates (for benchmarks).
     """
     sets = [shingles(t) for t in texts]
     parent = list(range(len(texts)))
@@ -67,14 +124,14 @@ def cluster_texts(texts: Sequence[str]) -> list[Cluster]:
             i = parent[i]
         return i
 
-    for i in range(len(sets)):
-        for j in range(i + 1, len(sets)):
-            score = similarity(sets[i], sets[j])
-            if score >= JACCARD_SAME:
-                best[j] = max(best.get(j, 0.0), score)
-                root_i, root_j = find(i), find(j)
-                if root_i != root_j:
-                    parent[max(root_i, root_j)] = min(root_i, root_j)
+    pairs = all_pairs(len(sets)) if exhaustive else iter(sorted(candidate_pairs(sets)))
+    for i, j in pairs:
+        score = similarity(sets[i], sets[j])
+        if score >= JACCARD_SAME:
+            best[j] = max(best.get(j, 0.0), score)
+            root_i, root_j = find(i), find(j)
+            if root_i != root_j:
+                parent[max(root_i, root_j)] = min(root_i, root_j)
     groups: dict[int, list[int]] = {}
     for i in range(len(texts)):
         groups.setdefault(find(i), []).append(i)

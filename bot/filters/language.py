@@ -150,10 +150,38 @@ def cjk_share(text: str) -> float:
     return cjk / len(letters)
 
 
+# Scripts that name a language (or a family close enough for keeping or dropping a page).
+# Kana come first: Japanese text also uses the CJK ideographs Chinese is written in.
+_SCRIPTS: tuple[tuple[str, re.Pattern[str], float], ...] = (
+    ("ja", re.compile(r"[\u3040-\u30ff]"), 0.05),
+    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"), 0.3),
+    ("zh", re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]"), 0.3),
+    ("ru", re.compile(r"[\u0400-\u04ff]"), 0.3),  # Cyrillic: Russian is the likeliest
+    ("ar", re.compile(r"[\u0600-\u06ff]"), 0.3),
+    ("he", re.compile(r"[\u0590-\u05ff]"), 0.3),
+    ("el", re.compile(r"[\u0370-\u03ff]"), 0.3),
+    ("hi", re.compile(r"[\u0900-\u097f]"), 0.3),
+    ("th", re.compile(r"[\u0e00-\u0e7f]"), 0.3),
+)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def script_language(text: str) -> str | None:
+    """The language a non-Latin script gives away, when it is enough of the letters."""
+    letters = len(_LETTER.findall(text))
+    if not letters:
+        return None
+    for language, pattern, share in _SCRIPTS:
+        if len(pattern.findall(text)) / letters > share:
+            return language
+    return None
+
+
 def guess_language(text: str) -> str | None:
     sample = text[:4000]
-    if cjk_share(sample) > 0.3:
-        return "zh"
+    by_script = script_language(sample)
+    if by_script is not None:
+        return by_script
     words = [w.lower() for w in _WORD.findall(sample)]
     if len(words) < 8:
         return None

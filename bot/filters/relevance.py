@@ -9,9 +9,11 @@ and an alias surrounded by another sense's vocabulary is a homonym.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from bot.filters.text import count_common_noun, count_term, term_pattern
+from bot.filters.text import count_loose, count_term, term_pattern
 from bot.models import Reason
 
 LEAD_CHARS = 600
@@ -74,6 +76,12 @@ HOMONYM_SENSES: dict[str, tuple[str, ...]] = {
         "stay",
         "restaurant",
         "menu",
+        "cabaret",
+        "theatre",
+        "theater",
+        "tickets",
+        "matinee",
+        "stage",
     ),
     "a ship or weapon": (
         "navy",
@@ -153,6 +161,102 @@ HOMONYM_SENSES: dict[str, tuple[str, ...]] = {
         "Félibrige",
         "statue",
     ),
+    "a fragrance or consumer product": (
+        "perfume",
+        "fragrance",
+        "eau de parfum",
+        "eau de toilette",
+        "scent",
+        "bergamot",
+        "musk",
+        "bottle",
+        "cosmetics",
+        "skincare",
+        "candle",
+        "lipstick",
+    ),
+    "a horse or a race": (
+        "colt",
+        "filly",
+        "mare",
+        "stallion",
+        "jockey",
+        "furlong",
+        "furlongs",
+        "racecourse",
+        "odds",
+        "lengths",
+        "favourite",
+        "Prix",
+        "stakes",
+        "trainer",
+    ),
+    "a band or music": (
+        "band",
+        "album",
+        "song",
+        "songs",
+        "tour",
+        "concert",
+        "gig",
+        "guitars",
+        "drummer",
+        "vocals",
+        "record label",
+        "dream pop",
+    ),
+    "a place or street": (
+        "avenue",
+        "street",
+        "rue",
+        "boulevard",
+        "roadworks",
+        "town hall",
+        "residents",
+        "village",
+        "square",
+        "neighbourhood",
+        "town council",
+        "mayor",
+        "commune",
+    ),
+    "another software project": (
+        "OpenStack",
+        "workflow",
+        "workflows",
+        "YAML",
+        "executor",
+        "plugin",
+        "plugins",
+        "daemon",
+        "cron",
+        "Ansible",
+    ),
+    "an animal": (
+        "cat",
+        "cats",
+        "chat",
+        "chats",
+        "kitten",
+        "chien",
+        "dog",
+        "dogs",
+        "vétérinaire",
+        "vétérinaires",
+        "veterinarian",
+        "vet",
+        "pet",
+        "pets",
+    ),
+    "a lecture or a class": (
+        "lecture",
+        "masterclass",
+        "students",
+        "professor",
+        "faculty",
+        "laureate",
+        "university",
+    ),
 }
 
 
@@ -208,7 +312,8 @@ def assess(
     alias_body = sum(_count_all(aliases, bare_body).values())
     context_hits = _count_all(context, f"{bare_title}\n{bare_body}")
 
-    senses = _homonym_senses(f"{title}\n{body}")
+    # Senses are read around the topic's own names ("Le Chat" is not a cat).
+    senses = _homonym_senses(f"{bare_title}\n{bare_body}")
     best_sense, sense_terms = max(senses.items(), key=lambda kv: len(kv[1]), default=("", []))
     other_evidence = len(sense_terms)
     topic_evidence = len(context_hits)
@@ -223,13 +328,22 @@ def assess(
 
     mentioned = strong_title + strong_body + alias_title + alias_body
     if not mentioned:
-        common = sum(count_common_noun(alias, f"{title}\n{body}") for alias in aliases)
-        if common and sense_terms:
+        # The name is there, but only as an ordinary word ("the mistral", "le chat",
+        # "clase magistral") or inside a compound ("Mistral-class"): another sense of it.
+        loose = [term for term in (*aliases, *keywords) if count_loose(term, f"{title}\n{body}")]
+        if loose and sense_terms:
             shown = ", ".join(sense_terms[:5])
             return Relevance(
                 score,
                 Reason.HOMONYM,
-                f"the name appears only as a common noun, {best_sense} ({shown})",
+                f"'{loose[0]}' appears only as a common word or in a compound, "
+                f"{best_sense} ({shown})",
+            )
+        if loose:
+            return Relevance(
+                score,
+                Reason.HOMONYM,
+                f"'{loose[0]}' appears only as an ordinary word, not as the name",
             )
         return Relevance(score, Reason.OFF_TOPIC, "does not mention the topic at all")
 
@@ -241,6 +355,18 @@ def assess(
     ):
         shown = ", ".join(sense_terms[:5])
         return Relevance(score, Reason.HOMONYM, f"the name refers to {best_sense} here ({shown})")
+    strong = strong_body  # the body holds the lead, and often the headline again
+    all_other = sum(len(terms) for terms in senses.values())
+    if topic_evidence == 0 and all_other >= 3 and strong <= 2:
+        # A name match with none of the topic's vocabulary around it and plenty of another
+        # sense's is another thing with the same name ("Le Chat Noir", the cabaret).
+        shown = ", ".join(sense_terms[:5])
+        return Relevance(
+            score,
+            Reason.HOMONYM,
+            f"the name matches but nothing about the topic surrounds it; reads as "
+            f"{best_sense} ({shown})",
+        )
     if score < RELEVANT_SCORE:
         passing = strong_body + alias_body <= 1 and not (strong_title or strong_lead)
         if passing and not alias_title:
@@ -260,10 +386,32 @@ def _without(terms: list[str], text: str) -> str:
     return text
 
 
-def _homonym_senses(text: str) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[re.Pattern[str], dict[str, list[tuple[str, str]]]]:
+    """One pattern for every sense's vocabulary (one pass over a page instead of one per
+    term), and for each lower-cased term the (sense, term) pairs it stands for."""
+    owners: dict[str, list[tuple[str, str]]] = {}
     for sense, vocabulary in HOMONYM_SENSES.items():
-        hits = [term for term in vocabulary if count_term(term, text)]
-        if hits:
-            found[sense] = hits
-    return found
+        for term in vocabulary:
+            owners.setdefault(" ".join(term.lower().split()), []).append((sense, term))
+    alternatives = sorted(owners, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(part) for part in t.split()) for t in alternatives)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w]|-[^\W\d])", re.IGNORECASE), owners
+
+
+def _homonym_senses(text: str) -> dict[str, list[str]]:
+    pattern, owners = _vocabulary()
+    found: dict[str, list[str]] = {}
+    for match in pattern.findall(text):
+        for sense, term in owners.get(" ".join(match.lower().split()), []):
+            # A term written with capitals is a name and needs them (as count_term does).
+            if _capitals(match) >= _capitals(term) and term not in found.get(sense, []):
+                found.setdefault(sense, []).append(term)
+    # Vocabulary order, so details read the same on every run.
+    return {
+        sense: [t for t in HOMONYM_SENSES[sense] if t in terms] for sense, terms in found.items()
+    }
+
+
+def _capitals(text: str) -> int:
+    return sum(1 for ch in text if ch.isupper())

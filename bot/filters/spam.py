@@ -25,6 +25,10 @@ _PROMO_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\bclick\s+here\b|\bact\s+fast\b|\bdon['’]?t\s+miss\s+(out|the\s+next)\b",
         "affiliate disclosure": r"\baffiliate\s+(links?|commission|partner)\b"
         r"|\bwe\s+may\s+earn\s+a\s+commission\b",
+        "price-prediction SEO": r"\bprice\s+predictions?\b|\b(stock|price|token)\s+forecast\b"
+        r"|\bhow\s+to\s+buy\s+[\w\s]{0,30}?\b(stocks?|shares|tokens?|coins?)\b"
+        r"|\bpre-?IPO\s+shares\b",
+        "mod or unlocked app": r"\bmod\s+apk\b|\bpremium\s+unlocked\b",
         "gambling or easy money": r"\bcasino\b|\bbetting\s+odds\b|\bearn\s+\$?\d+\s+(a|per)\s+day\b"
         r"|\bguaranteed\s+(profit|returns?)\b",
     }.items()
@@ -32,7 +36,7 @@ _PROMO_PATTERNS: dict[str, re.Pattern[str]] = {
 
 
 # Signals no news article about a company carries about itself.
-_DECISIVE = frozenset({"presale or token pump", "cracked software"})
+_DECISIVE = frozenset({"presale or token pump", "cracked software", "mod or unlocked app"})
 
 
 @dataclass(frozen=True)

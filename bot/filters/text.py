@@ -46,3 +46,14 @@ def count_common_noun(term: str, text: str) -> int:
     if not any(ch.isupper() for ch in term):
         return 0
     return sum(1 for match in term_pattern(term).findall(text) if match == match.lower())
+
+
+@lru_cache(maxsize=1024)
+def _loose_pattern(term: str) -> re.Pattern[str]:
+    body = r"\s+".join(re.escape(part) for part in term.split())
+    return re.compile(rf"(?<![\w-]){body}(?!\w)", re.IGNORECASE)
+
+
+def count_loose(term: str, text: str) -> int:
+    """Matches in any case, including the head of a hyphenated compound ("Mistral-class")."""
+    return len(_loose_pattern(term).findall(text))

@@ -1,7 +1,8 @@
-"""RSS and Atom feeds (and news-search feeds, which are RSS) parsed with feedparser.
+"""RSS and Atom feeds parsed with feedparser.
 
 feedparser is only ever given bytes our guarded client fetched: given a URL or a path it
-would fetch or read it itself, outside every limit we enforce.
+would fetch or read it itself, outside every limit we enforce. It also drops DOCTYPE
+entity declarations, so a billion-laughs feed is an error, not an explosion.
 """
 
 from __future__ import annotations
@@ -14,18 +15,16 @@ from datetime import UTC, datetime
 
 import feedparser
 
-from bot.errors import DigestbotError
 from bot.models import Candidate
+from bot.sources.base import FeedError
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 
-class FeedError(DigestbotError):
-    """The bytes are not a feed feedparser can read."""
-
-
-def parse_feed(content: bytes, url: str, content_type: str = "") -> list[Candidate]:
+def entries(content: bytes, url: str, content_type: str = "") -> list[feedparser.FeedParserDict]:
+    if not isinstance(content, bytes):  # a str would be taken for a URL or a path
+        raise TypeError("feedparser must be given bytes")
     parsed = feedparser.parse(
         content,
         response_headers={
@@ -33,25 +32,43 @@ def parse_feed(content: bytes, url: str, content_type: str = "") -> list[Candida
             "content-location": url,
         },
     )
-    entries = parsed.get("entries", [])
-    if parsed.get("bozo") and not entries:
+    found: list[feedparser.FeedParserDict] = parsed.get("entries", [])
+    if parsed.get("bozo") and not any(_entry_link(entry) for entry in found):
+        # feedparser is lenient: a broken document may still give entries, but without
+        # one usable link it is a broken feed, not an empty one.
         problem = parsed.get("bozo_exception")
         raise FeedError(f"not a readable feed: {problem}")
-    candidates: list[Candidate] = []
-    for entry in entries:
-        link = _entry_link(entry)
-        if not link:
-            continue
-        candidates.append(
-            Candidate(
-                url=link,
-                title=_plain(entry.get("title", "")),
-                summary=_plain(entry.get("summary", "")),
-                published=_entry_time(entry),
-                source_url=url,
-            )
-        )
-    return candidates
+    if not found and not parsed.get("version"):
+        raise FeedError("not a feed: no RSS or Atom root element")
+    return found
+
+
+def to_candidate(entry: feedparser.FeedParserDict, source_url: str) -> Candidate | None:
+    link = _entry_link(entry)
+    if not link:
+        return None
+    return Candidate(
+        url=link,
+        title=plain(entry.get("title", "")),
+        summary=plain(entry.get("summary", "")),
+        published=_entry_time(entry),
+        source_url=source_url,
+    )
+
+
+def parse_feed(content: bytes, url: str, content_type: str = "") -> list[Candidate]:
+    found = (to_candidate(entry, url) for entry in entries(content, url, content_type))
+    return [candidate for candidate in found if candidate is not None]
+
+
+class Feed:
+    """``rss`` and ``atom`` sources: feedparser reads both."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def parse(self, content: bytes, url: str, content_type: str) -> list[Candidate]:
+        return parse_feed(content, url, content_type)
 
 
 def _entry_link(entry: feedparser.FeedParserDict) -> str:
@@ -73,5 +90,5 @@ def _entry_time(entry: feedparser.FeedParserDict) -> datetime | None:
     return None
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()

@@ -68,3 +68,41 @@ def serve(routes: dict[str, Handler]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def sequence(*handlers: Handler) -> Handler:
+    """Answer with each handler in turn, then keep answering with the last one."""
+    calls = {"n": 0}
+
+    def handle(request: BaseHTTPRequestHandler) -> None:
+        index = min(calls["n"], len(handlers) - 1)
+        calls["n"] += 1
+        handlers[index](request)
+
+    return handle
+
+
+def conditional(body: bytes, etag: str, content_type: str = "application/rss+xml") -> Handler:
+    """A resource with an ETag that answers 304 to a matching If-None-Match."""
+
+    def handle(request: BaseHTTPRequestHandler) -> None:
+        if request.headers.get("if-none-match") == etag:
+            request.send_response(304)
+            request.send_header("etag", etag)
+            request.end_headers()
+            return
+        reply(200, body, content_type, {"etag": etag})(request)
+
+    return handle
+
+
+class Recorder:
+    """Wraps a handler and keeps the headers of every request it answered."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.requests: list[dict[str, str]] = []
+
+    def __call__(self, request: BaseHTTPRequestHandler) -> None:
+        self.requests.append({k.lower(): v for k, v in request.headers.items()})
+        self.handler(request)

@@ -1,0 +1,347 @@
+"""Collection benchmarks. Everything runs on this machine: no request leaves 127.0.0.1.
+
+    python bench/collect.py                 # all parts, each in a fresh process
+    python bench/collect.py --part ingest   # 10,000 synthetic candidates, replay transport
+    python bench/collect.py --part dedup    # MinHash LSH vs naive pairwise, 1k and 10k
+    python bench/collect.py --part poll     # one poll cycle of 6,000 feeds on 127.0.0.1
+
+Figures are printed, never asserted: ratios are against a baseline measured in the same
+run. Each part runs in its own process so its peak memory is its own, and is bounded in
+time (the naive pairwise baseline at 10k is timed on a budget and extrapolated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing import Process, Queue
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import bot.collect  # noqa: E402
+from bot.collect import CollectReport, collect, poll_sources  # noqa: E402
+from bot.config import FetchConfig, SourceConfig, TopicConfig  # noqa: E402
+from bot.fetch import Fetcher  # noqa: E402
+from bot.filters.dedup import all_pairs, cluster_texts, shingles, similarity  # noqa: E402
+from storage import open_database  # noqa: E402
+
+SEED = 20261122
+PART_TIMEOUT_S = 600
+NAIVE_BUDGET_S = 20.0
+
+# A paragraph of words reads better than 110 quoted strings.
+WORDS = (  # noqa: SIM905
+    "market model company launch report customer product price growth energy city council "
+    "school research team policy data service network security cloud software hardware "
+    "contract deal partner investor round capital plan region government agency court law "
+    "union worker factory supply chain demand revenue profit loss quarter forecast analyst "
+    "share board director engineer scientist study result test trial patient hospital drug "
+    "vaccine climate weather river bridge road railway airport port ship truck car bicycle "
+    "museum artist music film festival stadium club player coach match season league title "
+    "village harbour island forest farm harvest wine bread coffee restaurant hotel tourist "
+    "summer winter spring autumn morning evening week month year decade history future"
+).split()
+TOPIC_WORDS = ["model", "AI", "startup", "API", "inference", "GPU", "developers", "open-weight"]
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def _story(rng: random.Random, on_topic: bool) -> tuple[str, list[str]]:
+    subject = "Mistral AI" if on_topic else rng.choice(["The council", "A museum", "The club"])
+    title = f"{subject} {_sentence(rng, 6)[:-1].lower()}"
+    lead = f"{subject} {rng.choice(TOPIC_WORDS) if on_topic else 'said'} " + _sentence(rng, 25)
+    body = [lead] + [_sentence(rng, rng.randint(18, 30)) for _ in range(8)]
+    if on_topic:
+        body.append(f"The {' and '.join(rng.sample(TOPIC_WORDS, 3))} news follows Mistral AI.")
+    return title, body
+
+
+def _copy(rng: random.Random, body: list[str]) -> list[str]:
+    """A syndicated copy: a new first line, maybe trimmed, a new last line."""
+    kept = body[: rng.randint(len(body) * 2 // 3, len(body))]
+    return ["Reprinted from the wire.", *kept, _sentence(rng, 10)]
+
+
+def synthetic(count: int, rng: random.Random) -> list[tuple[str, list[str], bool]]:
+    """(title, paragraphs, on_topic) for ``count`` candidates: original stories, their
+    syndicated copies (about half of all items) and unrelated pages."""
+    items: list[tuple[str, list[str], bool]] = []
+    while len(items) < count:
+        on_topic = rng.random() < 0.8
+        title, body = _story(rng, on_topic)
+        items.append((title, body, on_topic))
+        for _ in range(rng.choice([0, 0, 1, 2, 3]) if on_topic else 0):
+            if len(items) < count:
+                items.append((title, _copy(rng, body), on_topic))
+    return items
+
+
+def _html(title: str, paragraphs: list[str], published: datetime) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html lang='en'><head><title>{title}</title><meta property='article:published_time'"
+        f" content='{published.isoformat()}'></head><body><nav>Home | News</nav><article>"
+        f"<h1>{title}</h1>{body}</article><footer>About us</footer></body></html>"
+    ).encode()
+
+
+def _rss(entries: list[tuple[str, str, datetime]]) -> bytes:
+    items = "".join(
+        f"<item><title>{t}</title><link>{u}</link><pubDate>{format_datetime(d)}</pubDate></item>"
+        for t, u, d in entries
+    )
+    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
+    return f"{head}{items}</channel></rss>".encode()
+
+
+def _topic(sources: Sequence[SourceConfig]) -> TopicConfig:
+    return TopicConfig(
+        slug="bench",
+        name="Mistral AI",
+        keywords=["Mistral AI"],
+        context=TOPIC_WORDS,
+        timezone="UTC",
+        delivery_time="23:59",
+        sources=list(sources),
+    )
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- ingest ---------------------------------------------------------------------------
+
+
+def part_ingest(count: int) -> None:
+    rng = random.Random(SEED)
+    items = synthetic(count, rng)
+    now = datetime.now(UTC).replace(microsecond=0)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "p").mkdir()
+        responses: list[dict[str, Any]] = []
+        feeds: dict[int, list[tuple[str, str, datetime]]] = {}
+        for n, (title, body, _) in enumerate(items):
+            url = f"https://site{n % 400}.example/news/{n}"
+            published = now - timedelta(minutes=rng.randint(10, 20 * 60))
+            (folder / "p" / f"{n}.html").write_bytes(_html(title, body, published))
+            responses.append(
+                {"url": url, "headers": {"content-type": "text/html"}, "body": f"p/{n}.html"}
+            )
+            feeds.setdefault(n % 100, []).append((title, url, published))
+        sources = []
+        for number, entries in feeds.items():
+            url = f"https://feeds{number}.example/rss"
+            (folder / f"f{number}.xml").write_bytes(_rss(entries))
+            responses.append(
+                {
+                    "url": url,
+                    "headers": {"content-type": "application/rss+xml"},
+                    "body": f"f{number}.xml",
+                }
+            )
+            sources.append(SourceConfig(kind="rss", url=url))
+        (folder / "responses.json").write_text(json.dumps({"responses": responses}))
+
+        timings: dict[str, float] = {}
+        real_cluster = bot.collect.cluster_texts
+
+        def timed_cluster(texts: Sequence[str], exhaustive: bool = False) -> Any:
+            started = time.perf_counter()
+            try:
+                return real_cluster(texts, exhaustive)
+            finally:
+                timings["dedup"] = time.perf_counter() - started
+                timings["dedup_n"] = len(texts)
+
+        bot.collect.cluster_texts = timed_cluster  # type: ignore[assignment]
+        config = FetchConfig(replay_dir=str(folder), concurrency=64, per_host_concurrency=8)
+        db = open_database(folder / "bench.db")
+
+        async def run() -> CollectReport:
+            async with Fetcher(config) as fetcher:
+                return await collect(db, _topic(sources), now.date(), fetcher)
+
+        started = time.perf_counter()
+        report = asyncio.run(run())
+        elapsed = time.perf_counter() - started
+    print(f"ingest: {count} candidates from {len(sources)} feeds via the replay transport")
+    print(
+        f"  wall {elapsed:.1f} s, {count / elapsed:.0f} items/s; kept {report.kept}, "
+        f"rejected {dict(report.rejected)}"
+    )
+    print(
+        f"  dedup stage (MinHash LSH) over {timings.get('dedup_n', 0):.0f} accepted "
+        f"articles: {timings.get('dedup', 0):.2f} s; peak RSS {_peak_mb():.0f} MB"
+    )
+
+
+# --- dedup ----------------------------------------------------------------------------
+
+
+def _naive(texts: Sequence[str], budget_s: float) -> tuple[float, bool]:
+    """Seconds for every pairwise comparison; extrapolated when over ``budget_s``."""
+    started = time.perf_counter()
+    sets = [shingles(t) for t in texts]
+    total = len(sets) * (len(sets) - 1) // 2
+    for done, (i, j) in enumerate(all_pairs(len(sets)), 1):
+        similarity(sets[i], sets[j])
+        if done % 50_000 == 0 and time.perf_counter() - started > budget_s:
+            elapsed = time.perf_counter() - started
+            return elapsed * total / done, True
+    return time.perf_counter() - started, False
+
+
+def part_dedup() -> None:
+    rng = random.Random(SEED)
+    print("dedup: near-duplicate detection, MinHash LSH vs naive pairwise (same texts)")
+    measured: dict[int, tuple[float, float]] = {}
+    for count in (1000, 10_000):
+        texts = ["\n".join(body) for _, body, _ in synthetic(count, rng)]
+        started = time.perf_counter()
+        clusters = cluster_texts(texts)
+        lsh = time.perf_counter() - started
+        naive, extrapolated = _naive(texts, NAIVE_BUDGET_S)
+        measured[count] = (lsh, naive)
+        note = f" (extrapolated from a {NAIVE_BUDGET_S:.0f} s sample)" if extrapolated else ""
+        print(
+            f"  n={count:>6}: LSH {lsh:6.2f} s ({len(clusters)} clusters); naive pairwise "
+            f"{naive:8.1f} s{note}; naive/LSH = {naive / lsh:.0f}x"
+        )
+    (lsh_1k, naive_1k), (lsh_10k, naive_10k) = measured[1000], measured[10_000]
+    print(
+        f"  growth 1k -> 10k (10x the texts): LSH x{lsh_10k / lsh_1k:.1f}, "
+        f"naive x{naive_10k / naive_1k:.0f} (quadratic would be x100)"
+    )
+
+
+# --- poll -----------------------------------------------------------------------------
+
+
+def _serve_feeds(port_queue: Queue[int], items_per_feed: int) -> None:
+    stamp = format_datetime(datetime.now(UTC) - timedelta(hours=1))
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            number = self.path.rsplit("/", 1)[-1].split(".")[0]
+            etag = f'"{number}-v1"'
+            if self.headers.get("if-none-match") == etag:
+                self.send_response(304)
+                self.send_header("etag", etag)
+                self.send_header("content-length", "0")
+                self.end_headers()
+                return
+            items = "".join(
+                f"<item><title>Story {k} of feed {number}</title>"
+                f"<link>https://site{number}.example/{k}</link><pubDate>{stamp}</pubDate></item>"
+                for k in range(items_per_feed)
+            )
+            body = (
+                f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {number}</title>'
+                f"{items}</channel></rss>"
+            ).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/rss+xml")
+            self.send_header("content-length", str(len(body)))
+            self.send_header("etag", etag)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.request_queue_size = 256
+    port_queue.put(server.server_address[1])
+    server.serve_forever()
+
+
+def part_poll(feeds: int) -> None:
+    ports: Queue[int] = Queue()
+    server = Process(target=_serve_feeds, args=(ports, 10), daemon=True)
+    server.start()
+    try:
+        port = ports.get(timeout=30)
+        sources = [
+            SourceConfig(kind="rss", url=f"http://127.0.0.1:{port}/feeds/{n}.xml")
+            for n in range(feeds)
+        ]
+        topic = _topic(sources)
+        # One host stands in for 6,000: the per-host limit is raised to the overall one
+        # (fetch.per_host_concurrency allows at most 32).
+        config = FetchConfig(
+            allow_private_networks=True, concurrency=32, per_host_concurrency=32, retries=1
+        )
+        with tempfile.TemporaryDirectory() as tmp:
+            db = open_database(Path(tmp) / "poll.db")
+            base = _peak_mb()
+
+            async def cycle() -> tuple[float, CollectReport, int]:
+                report = CollectReport(topic="bench", day=date.today())
+                started = time.perf_counter()
+                async with Fetcher(config) as fetcher:
+                    found = await poll_sources(db, topic, sources, fetcher, report, _ignore)
+                return time.perf_counter() - started, report, len(found)
+
+            for label in ("first poll (200s)", "second poll (304s)"):
+                elapsed, report, found = asyncio.run(cycle())
+                print(
+                    f"poll: {feeds} feeds on 127.0.0.1, {label}: wall {elapsed:.1f} s "
+                    f"({feeds / elapsed:.0f} feeds/s), {found} candidates, "
+                    f"{report.not_modified} not modified, {len(report.failed_sources)} failed; "
+                    f"peak RSS {_peak_mb():.0f} MB (after imports: {base:.0f} MB)"
+                )
+    finally:
+        server.terminate()
+        server.join(5)
+
+
+def _ignore(_: object) -> None:
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("all", "ingest", "dedup", "poll"), default="all")
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--feeds", type=int, default=6000)
+    args = parser.parse_args(argv)
+    parts: dict[str, Callable[[], None]] = {
+        "ingest": lambda: part_ingest(args.items),
+        "dedup": part_dedup,
+        "poll": lambda: part_poll(args.feeds),
+    }
+    if args.part != "all":
+        parts[args.part]()
+        return 0
+    for name in parts:
+        command = [sys.executable, __file__, "--part", name, "--items", str(args.items)]
+        command += ["--feeds", str(args.feeds)]
+        subprocess.run(command, check=False, timeout=PART_TIMEOUT_S)  # noqa: S603
+    return 0
+
+
+if __name__ == "__main__":
+    threading.stack_size(512 * 1024)
+    raise SystemExit(main())
