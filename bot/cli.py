@@ -177,6 +177,7 @@ def _print_report(report: CollectReport) -> None:
         f"[bold]{report.topic}[/] {report.day}: {report.candidates} candidates from "
         f"{report.sources} sources"
         + (f" ({len(report.failed_sources)} failed)" if report.failed_sources else "")
+        + (f" ({report.not_modified} unchanged since last poll)" if report.not_modified else "")
         + f"; kept {report.kept} new articles ({report.kept_in_window} in the digest window)"
         + (f", {report.already_known} already stored" if report.already_known else "")
         + f"; rejected {rejected}"
@@ -188,6 +189,8 @@ def _print_report(report: CollectReport) -> None:
         err.print(table)
     for url, detail in report.failed_sources:
         err.print(f"  source failed: {url}: {detail}", markup=False)
+    for url, reason in report.paused_sources:
+        err.print(f"  source paused: {url}: {reason}", markup=False)
 
 
 def _digest(

@@ -174,6 +174,8 @@ def test_cli_imports_opml_and_shows_paused_sources(
     assert "PAUSED" in out and "dev.example/feed.atom" in out and "5 failed runs" in out
     assert main(["doctor"]) == 0
     assert "PAUSED" in capsys.readouterr().out
+    assert main(["collect", "--date", "2026-11-21"]) == 0
+    assert "source paused: https://dev.example/feed.atom" in capsys.readouterr().err
 
 
 def test_cli_import_without_topic_is_a_usage_error(
