@@ -17,7 +17,7 @@ from bot.commands import Commands
 from bot.config import Config, Secrets, parse_config
 from bot.delivery.compose import digest_reply
 from bot.delivery.fanout import Fanout
-from bot.delivery.types import Subscription
+from bot.delivery.types import Paragraph, Reply, SourceLink, Subscription
 from bot.errors import DeliveryError
 from bot.service import make_commands, serve
 from storage import delivery as store
@@ -30,6 +30,7 @@ from tests.fakes.discord import (
     DM_CHANNEL,
     HIDDEN_CHANNEL,
     MAX_CONTENT,
+    MESSAGE_CONTENT,
     TOKEN,
     FakeDiscord,
 )
@@ -89,6 +90,16 @@ def _subscribe(stack: DiscordStack, channel_id: int) -> Subscription:
     )
 
 
+async def _remembered(stack: DiscordStack, message_id: int) -> None:
+    """Wait until the bot has recorded ``message_id`` as a digest's (after its last part)."""
+    db = stack.commands.db
+    for _ in range(600):
+        if store.digest_of_message(db, "discord", str(CHANNEL_ID), str(message_id)) is not None:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"message {message_id} was never remembered as a digest's")
+
+
 async def _deliver_digest(stack: DiscordStack) -> tuple[int, dict[str, int]]:
     db = stack.commands.db
     digest_id = await stack.commands.build(stack.commands.config.topics[0], DAY, "en")
@@ -106,7 +117,7 @@ async def _deliver_digest(stack: DiscordStack) -> tuple[int, dict[str, int]]:
 async def test_help_by_prefix_and_by_mention_gets_a_reply(stack: DiscordStack) -> None:
     fake = stack.fake
     assert fake.calls[:2] == ["GET /users/@me", "GET /oauth2/applications/@me"]
-    assert fake.identify["intents"] & (1 << 15)  # message content
+    assert fake.identify["intents"] & MESSAGE_CONTENT
     await fake.push_message("!start")
     (hello,) = await fake.until(CHANNEL_ID, 1)
     assert hello.content.startswith("Hello!")
@@ -142,6 +153,7 @@ async def test_digest_is_split_under_the_limit_then_a_reply_asks_about_it(
     fake = stack.fake
     await fake.push_message("!digest mistral 2026-11-21")
     await fake.wait_for(lambda: any("Sources" in m.content for m in fake.to(CHANNEL_ID)))
+    await _remembered(stack, fake.to(CHANNEL_ID)[0].id)  # every part is out
     sent = fake.to(CHANNEL_ID)
     body = [m for m in sent if not m.content.startswith("**Sources**")]
     assert body[0].content.startswith("**MISTRAL")
@@ -244,3 +256,52 @@ async def test_digestbot_run_starts_the_discord_adapter(fake: FakeDiscord, db_pa
     finally:
         stop.set()
         await service
+
+
+async def test_mentions_in_web_text_never_ping(stack: DiscordStack) -> None:
+    fake = stack.fake
+    title = f"@everyone free nitro <@{ADMIN}> <@&2001> @here"
+    reply = Reply(
+        title=title,
+        paragraphs=(Paragraph(f"{title} [1]"),),
+        sources=(SourceLink(1, title, "https://e.example/spam"),),
+    )
+    outcome = await stack.adapter.sender.deliver(str(CHANNEL_ID), reply, chat_kind="group")
+    assert outcome.status == "sent"
+    messages = await fake.until(CHANNEL_ID, 2)
+    assert "@everyone free nitro" in messages[0].content
+    assert all(message.pings == [] for message in messages)
+
+
+async def test_a_missing_message_content_intent_is_one_clear_error(
+    fake: FakeDiscord, db_path: Path
+) -> None:
+    fake.privileged_off = True
+    config = discord_config(db_path, fake)
+    adapter = discord_adapter(config.discord, TOKEN, make_commands(open_database(db_path), config))
+    with pytest.raises(DeliveryError, match="switch it on for the bot in the developer portal"):
+        await adapter.start()
+
+
+async def test_slash_commands_are_registered_and_answered(stack: DiscordStack) -> None:
+    fake = stack.fake
+    assert set(fake.slash_commands) >= {"subscribe", "digest", "ask", "sources", "help"}
+    assert fake.slash_commands["digest"]["options"][0]["name"] == "args"
+    await fake.push_interaction("subscribe", "07:30", user_id=11)
+    (refused,) = await fake.until(CHANNEL_ID, 1)
+    assert refused.content == "Only the chat's admins can subscribe a group."
+    assert fake.callbacks[0]["type"] == 5  # deferred first: a digest can take longer than 3 s
+    fake.admins.add(ADMIN)
+    await fake.push_interaction("subscribe", "07:30", user_id=ADMIN)
+    replies = await fake.until(CHANNEL_ID, 2)
+    assert replies[1].content.startswith("Subscribed: Mistral AI (mistral): daily at 07:30")
+    await fake.push_interaction("digest", "mistral 2026-11-21")
+    await fake.wait_for(lambda: any("Sources" in m.content for m in fake.to(CHANNEL_ID)))
+    digest = fake.to(CHANNEL_ID)[2]
+    assert digest.content.startswith("**MISTRAL")
+    assert digest.payload["allowed_mentions"]["parse"] == [] and digest.pings == []
+    await _remembered(stack, digest.id)  # every part is out
+    await fake.push_message("where is the first office in Asia?", reply_to=digest.id)
+    count = len(fake.to(CHANNEL_ID))
+    replies = await fake.until(CHANNEL_ID, count + 1)
+    assert replies[count].content.startswith("Quoted from the sources")

@@ -1,6 +1,6 @@
 """The Discord bot: a discord.py ``Client`` whose text commands (``!digest``, or a mention of
-the bot, or anything in a direct message) go to the core command layer, with every reply sent
-through the platform's paced sender."""
+the bot, or anything in a direct message) and slash commands (``slash.py``) go to the core
+command layer, with every reply sent through the platform's paced sender."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import logging
 import discord
 
 from adapters.discord.platform import NAME, DiscordPlatform, convert_errors, use_endpoints
+from adapters.discord.slash import command_tree
 from bot.commands import ChatContext, Commands
 from bot.config import DiscordConfig
 from bot.delivery.limiter import RateLimiter
@@ -55,6 +56,15 @@ class DiscordBot(discord.Client):
         self._token = ""
         self._connection_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self.tree = command_tree(self)
+
+    async def setup_hook(self) -> None:
+        # Registers the slash commands (a bulk overwrite: unchanged commands cost nothing).
+        # Without them the text commands still work, so a refusal is only logged.
+        try:
+            await self.tree.sync()
+        except discord.HTTPException as exc:
+            log.warning("discord: slash commands not registered: %s", exc)
 
     def use_token(self, token: str) -> None:
         self._token = token
@@ -76,8 +86,15 @@ class DiscordBot(discord.Client):
         )
         if not ready.done():
             ready.cancel()
+            connection = self._connection_task
+            failure = connection.exception() if connection.done() else None
             await self.stop_bot()
-            raise DeliveryError("Discord: the gateway did not become ready")
+            if isinstance(failure, discord.PrivilegedIntentsRequired):
+                raise DeliveryError(
+                    "Discord refused the Message Content intent: switch it on for the bot "
+                    "in the developer portal (Bot > Privileged Gateway Intents)"
+                ) from None
+            raise DeliveryError(f"Discord: the gateway did not become ready ({failure!r})")
         log.info("discord: connected as %s", await self.platform.identity())
 
     async def stop_bot(self) -> None:
@@ -92,7 +109,7 @@ class DiscordBot(discord.Client):
         if self.user is None or message.author.bot:
             return  # never answer a bot, ourselves included
         # Handled in its own task: a slow digest never holds up the gateway's other events.
-        task = asyncio.create_task(self._handle(message))
+        task = asyncio.create_task(self._handle_safely(message))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -106,6 +123,12 @@ class DiscordBot(discord.Client):
         if text.startswith(PREFIX) and len(text) > 1:
             return "/" + text[1:]
         return None
+
+    async def _handle_safely(self, message: discord.Message) -> None:
+        try:
+            await self._handle(message)
+        except Exception:  # e.g. the database: logged here, the bot goes on
+            log.exception("discord: message in channel %s failed", message.channel.id)
 
     async def _handle(self, message: discord.Message) -> None:
         group = message.guild is not None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from collections import deque
 from collections.abc import Callable
@@ -41,6 +42,8 @@ PER_CHANNEL = 5
 """Messages per channel in any 5 s window."""
 CHANNEL_WINDOW_S = 5.0
 MANAGE_GUILD = 1 << 5
+MESSAGE_CONTENT = 1 << 15
+"""The privileged intent the bot needs to read commands."""
 _JSON = "application/json"  # exactly: discord.py reads "application/json; charset=..." as text
 
 
@@ -51,6 +54,22 @@ class Message:
     content: str
     payload: dict[str, Any]
     """The request body as sent (nonce, allowed_mentions, flags...)."""
+
+    @property
+    def pings(self) -> list[str]:
+        """Who Discord would notify: what ``content`` mentions, filtered by the request's
+        ``allowed_mentions`` (absent: everything is parsed)."""
+        allowed = self.payload.get("allowed_mentions")
+        parse = {"everyone", "users", "roles"} if allowed is None else set(allowed["parse"])
+        users = set() if allowed is None else set(allowed.get("users", []))
+        roles = set() if allowed is None else set(allowed.get("roles", []))
+        found = [f"@{m}" for m in re.findall(r"@(everyone|here)", self.content)]
+        pings = [m for m in found if "everyone" in parse]
+        for kind, ident in re.findall(r"<@([&!]?)(\d+)>", self.content):
+            group, explicit = ("roles", roles) if kind == "&" else ("users", users)
+            if group in parse or ident in explicit:
+                pings.append(f"{group}:{ident}")
+        return pings
 
 
 @dataclass
@@ -111,9 +130,17 @@ class FakeDiscord:
         arrived although the bot was told it failed)."""
         self.slow: dict[int, float] = {}
         """channel id -> seconds to wait *after* storing the message, before replying."""
+        self.privileged_off = False
+        """The application has not enabled the Message Content intent: IDENTIFY asking for
+        it is refused with close code 4014."""
         self.admins: set[int] = set()
         """User ids that have the guild's "Admin" role (Manage Server)."""
         self.port = 0
+        self.slash_commands: dict[str, dict[str, Any]] = {}
+        """What the bot registered (``PUT /applications/{id}/commands``), by name."""
+        self.callbacks: list[dict[str, Any]] = []
+        """Interaction responses (type 5: deferred, "thinking")."""
+        self._interactions: dict[str, int] = {}
         self._ids = itertools.count(900_000)
         self._seq = itertools.count(1)
         self._channels: dict[int, _Channel] = {}
@@ -267,6 +294,9 @@ class FakeDiscord:
                 if payload["d"].get("token") != TOKEN:
                     await ws.close(code=4004, message=b"Authentication failed.")
                     break
+                if self.privileged_off and payload["d"]["intents"] & MESSAGE_CONTENT:
+                    await ws.close(code=4014, message=b"Disallowed intent(s).")
+                    break
                 ready = {
                     "v": 10,
                     "user": _user(BOT_ID, "digestbot", bot=True),
@@ -289,6 +319,9 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = request.match_info["path"]
         self.calls.append(f"{request.method} /{path}")
+        parts = path.split("/")
+        if parts[0] in ("interactions", "webhooks"):  # authorised by the interaction's token
+            return await self._interaction_rest(request, parts)
         if request.headers.get("Authorization") != f"Bot {TOKEN}":
             return _error(401, 0, "401: Unauthorized")
         if request.method == "GET" and path == "users/@me":
@@ -310,7 +343,8 @@ class FakeDiscord:
             )
         if request.method == "GET" and path == "gateway":
             return _json({"url": self.gateway_url})
-        parts = path.split("/")
+        if request.method == "PUT" and path == f"applications/{APP_ID}/commands":
+            return await self._sync(await request.json())
         if len(parts) >= 3 and parts[0] == "channels" and parts[2] == "messages":
             channel_id = int(parts[1])
             if channel_id == HIDDEN_CHANNEL:
@@ -322,6 +356,81 @@ class FakeDiscord:
                 return await self._send(channel_id, body)
             if request.method == "PATCH" and len(parts) == 4:
                 return await self._edit(channel_id, int(parts[3]), body)
+        return _error(404, 0, "404: Not Found")
+
+    async def _sync(self, commands: list[dict[str, Any]]) -> web.StreamResponse:
+        self.slash_commands = {c["name"]: c for c in commands}
+        registered = [
+            {
+                "id": str(4000 + n),
+                "application_id": str(APP_ID),
+                "version": "1",
+                "type": 1,
+                "options": [],
+                "default_member_permissions": None,
+                "nsfw": False,
+                **command,
+            }
+            for n, command in enumerate(commands)
+        ]
+        return _json(registered)
+
+    async def push_interaction(
+        self, name: str, args: str = "", *, channel_id: int = CHANNEL_ID, user_id: int = 501
+    ) -> None:
+        """A member runs ``/name args``: every connected bot gets ``INTERACTION_CREATE``."""
+        interaction_id = next(self._ids)
+        token = f"interaction-token-{interaction_id}"
+        self._interactions[token] = channel_id
+        admin = user_id in self.admins
+        data = {
+            "id": str(interaction_id),
+            "application_id": str(APP_ID),
+            "type": 2,
+            "token": token,
+            "version": 1,
+            "data": {
+                "id": str(4000 + list(self.slash_commands).index(name)),
+                "name": name,
+                "type": 1,
+                "options": [{"name": "args", "type": 3, "value": args}] if args else [],
+            },
+            "guild_id": str(GUILD_ID),
+            "channel_id": str(channel_id),
+            "channel": self._guild()["channels"][0],
+            "member": {
+                "user": _user(user_id, f"user{user_id}"),
+                "roles": [str(ADMIN_ROLE)] if admin else [],
+                "permissions": str(MANAGE_GUILD if admin else 0),
+                "joined_at": "2026-01-01T00:00:00.000000+00:00",
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            },
+            "app_permissions": str((1 << 11) | (1 << 10)),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "context": 0,
+            "attachment_size_limit": 10_485_760,
+        }
+        for ws in list(self._sockets):
+            await self._dispatch(ws, "INTERACTION_CREATE", data)
+
+    async def _interaction_rest(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
+        if request.method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
+            body = await request.json()
+            if parts[2] not in self._interactions:
+                return _error(401, 50027, "Invalid Webhook Token")
+            self.callbacks.append(body)
+            interaction = {"id": parts[1], "type": 2, "response_message_loading": True}
+            return _json({"interaction": interaction, "resource": {"type": body["type"]}})
+        if request.method == "POST" and parts[0] == "webhooks" and len(parts) == 3:
+            channel_id = self._interactions.get(parts[2])
+            if channel_id is None:
+                return _error(401, 50027, "Invalid Webhook Token")
+            return await self._send(channel_id, await request.json())
         return _error(404, 0, "404: Not Found")
 
     def _rate_check(self, channel_id: int, now: float) -> float | None:
