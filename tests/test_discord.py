@@ -17,8 +17,9 @@ from bot.commands import Commands
 from bot.config import Config, Secrets, parse_config
 from bot.delivery.compose import digest_reply
 from bot.delivery.fanout import Fanout
+from bot.delivery.platform import Part
 from bot.delivery.types import Paragraph, Reply, SourceLink, Subscription
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, MessageRejected
 from bot.service import make_commands, serve
 from storage import delivery as store
 from storage import open_database
@@ -305,3 +306,11 @@ async def test_slash_commands_are_registered_and_answered(stack: DiscordStack) -
     count = len(fake.to(CHANNEL_ID))
     replies = await fake.until(CHANNEL_ID, count + 1)
     assert replies[count].content.startswith("Quoted from the sources")
+
+
+async def test_an_over_long_message_is_refused_and_not_retried(stack: DiscordStack) -> None:
+    too_long = Part("x" * (MAX_CONTENT + 1), "x" * (MAX_CONTENT + 1))
+    with pytest.raises(MessageRejected, match="50035"):
+        await stack.adapter.platform.send_part(str(CHANNEL_ID), too_long)
+    assert stack.fake.to(CHANNEL_ID) == []
+    assert stack.fake.calls.count(f"POST /channels/{CHANNEL_ID}/messages") == 1

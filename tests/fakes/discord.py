@@ -103,6 +103,47 @@ def _role(role_id: int, name: str, permissions: int, position: int) -> dict[str,
     }
 
 
+_APPLICATION = {
+    "id": str(APP_ID),
+    "name": "digestbot",
+    "icon": None,
+    "description": "",
+    "bot_public": True,
+    "bot_require_code_grant": False,
+    "verify_key": "0" * 64,
+    "flags": 0,
+    "owner": _user(1, "owner"),
+    "team": None,
+}
+
+
+def _member(roles: list[str], **extra: Any) -> dict[str, Any]:
+    joined = "2026-01-01T00:00:00.000000+00:00"
+    return {"roles": roles, "joined_at": joined, "deaf": False, "mute": False, "flags": 0, **extra}
+
+
+def _message(message_id: int, channel_id: int, author: Any, content: str) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "id": str(message_id),
+        "channel_id": str(channel_id),
+        "author": author,
+        "content": content,
+        "timestamp": "2026-11-21T12:00:00.000000+00:00",
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": False,
+        "type": 0,
+    }
+    if channel_id != DM_CHANNEL:
+        message["guild_id"] = str(GUILD_ID)
+    return message
+
+
 def _error(status: int, code: int, message: str, **extra: Any) -> web.Response:
     body = {"message": message, "code": code, **extra}
     return _json(body, status)
@@ -204,38 +245,13 @@ class FakeDiscord:
         reply_to: int | None = None,
     ) -> None:
         """A user posts ``content``: every connected bot gets ``MESSAGE_CREATE``."""
-        message: dict[str, Any] = {
-            "id": str(next(self._ids)),
-            "channel_id": str(channel_id),
-            "author": _user(user_id, f"user{user_id}"),
-            "content": content,
-            "timestamp": "2026-11-21T12:00:00.000000+00:00",
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": [],
-            "pinned": False,
-            "type": 19 if reply_to else 0,
-        }
+        message = _message(next(self._ids), channel_id, _user(user_id, f"user{user_id}"), content)
+        message["type"] = 19 if reply_to else 0
         if channel_id != DM_CHANNEL:
-            message["guild_id"] = str(GUILD_ID)
-            roles = [str(ADMIN_ROLE)] if user_id in self.admins else []
-            message["member"] = {
-                "roles": roles,
-                "joined_at": "2026-01-01T00:00:00.000000+00:00",
-                "deaf": False,
-                "mute": False,
-                "flags": 0,
-            }
+            message["member"] = _member([str(ADMIN_ROLE)] if user_id in self.admins else [])
         if reply_to is not None:
-            message["message_reference"] = {
-                "type": 0,
-                "message_id": str(reply_to),
-                "channel_id": str(channel_id),
-            }
+            reference = {"type": 0, "message_id": str(reply_to), "channel_id": str(channel_id)}
+            message["message_reference"] = reference
             message["referenced_message"] = None
         for ws in list(self._sockets):
             await self._dispatch(ws, "MESSAGE_CREATE", message)
@@ -327,20 +343,7 @@ class FakeDiscord:
         if request.method == "GET" and path == "users/@me":
             return _json(_user(BOT_ID, "digestbot", bot=True))
         if request.method == "GET" and path == "oauth2/applications/@me":
-            return _json(
-                {
-                    "id": str(APP_ID),
-                    "name": "digestbot",
-                    "icon": None,
-                    "description": "",
-                    "bot_public": True,
-                    "bot_require_code_grant": False,
-                    "verify_key": "0" * 64,
-                    "flags": 0,
-                    "owner": _user(1, "owner"),
-                    "team": None,
-                }
-            )
+            return _json(_APPLICATION)
         if request.method == "GET" and path == "gateway":
             return _json({"url": self.gateway_url})
         if request.method == "PUT" and path == f"applications/{APP_ID}/commands":
@@ -398,15 +401,11 @@ class FakeDiscord:
             "guild_id": str(GUILD_ID),
             "channel_id": str(channel_id),
             "channel": self._guild()["channels"][0],
-            "member": {
-                "user": _user(user_id, f"user{user_id}"),
-                "roles": [str(ADMIN_ROLE)] if admin else [],
-                "permissions": str(MANAGE_GUILD if admin else 0),
-                "joined_at": "2026-01-01T00:00:00.000000+00:00",
-                "deaf": False,
-                "mute": False,
-                "flags": 0,
-            },
+            "member": _member(
+                [str(ADMIN_ROLE)] if admin else [],
+                user=_user(user_id, f"user{user_id}"),
+                permissions=str(MANAGE_GUILD if admin else 0),
+            ),
             "app_permissions": str((1 << 11) | (1 << 10)),
             "locale": "en-US",
             "guild_locale": "en-US",
@@ -503,23 +502,8 @@ class FakeDiscord:
         return _error(404, 10008, "Unknown Message")
 
     def _message_json(self, message: Message) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": str(message.id),
-            "channel_id": str(message.channel_id),
-            "author": _user(BOT_ID, "digestbot", bot=True),
-            "content": message.content,
-            "timestamp": "2026-11-21T12:00:00.000000+00:00",
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": [],
-            "pinned": False,
-            "type": 0,
+        bot = _user(BOT_ID, "digestbot", bot=True)
+        return {
+            **_message(message.id, message.channel_id, bot, message.content),
             "nonce": message.payload.get("nonce"),
         }
-        if message.channel_id != DM_CHANNEL:
-            data["guild_id"] = str(GUILD_ID)
-        return data
