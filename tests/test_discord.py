@@ -314,3 +314,13 @@ async def test_an_over_long_message_is_refused_and_not_retried(stack: DiscordSta
         await stack.adapter.platform.send_part(str(CHANNEL_ID), too_long)
     assert stack.fake.to(CHANNEL_ID) == []
     assert stack.fake.calls.count(f"POST /channels/{CHANNEL_ID}/messages") == 1
+
+
+async def test_a_429_discord_py_does_not_wait_out_pauses_our_sender(stack: DiscordStack) -> None:
+    fake = stack.fake
+    fake.via = False  # discord.py raises this 429 at once: our sender must wait instead
+    fake.rate_limit_next[CHANNEL_ID] = 0.3
+    outcome = await stack.adapter.sender.deliver(str(CHANNEL_ID), Reply.text("hello [1]"))
+    assert outcome.status == "sent"
+    assert stack.adapter.sender.rate_limited == 1 and fake.early == 0
+    assert [m.content for m in fake.to(CHANNEL_ID)] == ["hello [1]"]

@@ -164,6 +164,8 @@ class FakeDiscord:
         """Sends that came before a 429's ``retry_after`` had passed."""
         self.rate_limit_next: dict[int, float] = {}
         """channel id -> answer the next send with a 429 of this ``retry_after``."""
+        self.via = True
+        """Send the ``Via`` header with a 429 (Discord's own 429s have it; a proxy's may not)."""
         self.fail_5xx: dict[int, int] = {}
         """channel id -> how many sends to fail with 503 before accepting."""
         self.fail_after_storing: dict[int, int] = {}
@@ -471,7 +473,8 @@ class FakeDiscord:
                 retry_after=retry_after,
                 **{"global": False},
             )
-            response.headers["Via"] = "1.1 google"
+            if self.via:  # without it, discord.py takes the 429 for a Cloudflare ban
+                response.headers["Via"] = "1.1 google"
             response.headers["Retry-After"] = f"{retry_after:.3f}"
             return response
         if self.fail_5xx.get(channel_id, 0) > 0:
