@@ -77,6 +77,12 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
         )
     else:
         log.warning("TELEGRAM_BOT_TOKEN is not set: the Telegram adapter is off")
+    if secrets.discord_bot_token:
+        from adapters.discord.app import discord_adapter
+
+        adapters.append(discord_adapter(config.discord, secrets.discord_bot_token, commands))
+    else:
+        log.warning("DISCORD_BOT_TOKEN is not set: the Discord adapter is off")
     fanout = Fanout(db, [a.sender for a in adapters], workers=config.delivery.workers)
     recovered = fanout.recover()
     if recovered:

@@ -1,0 +1,1 @@
+"""The Discord adapter (discord.py): platform I/O only; the work is in ``bot/``."""

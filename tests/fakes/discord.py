@@ -1,0 +1,512 @@
+"""A fake Discord (REST API v10 and gateway) on 127.0.0.1 that the real discord.py talks to.
+
+One ``aiohttp.web`` server on the test's own event loop. It enforces what Discord enforces
+where it matters: the bot token, content of 1-2000 characters (400, code 50035), 403 Missing
+Access (code 50001) for a channel the bot cannot see, 404 Unknown Channel (code 10003), 429
+with ``retry_after`` and a ``Via`` header (a send before the wait is over is refused again and
+counted as ``early``), about 5 messages per 5 s per channel, 5xx, slow replies, and
+``nonce`` + ``enforce_nonce`` (the same nonce returns the first message instead of a second).
+
+REST: ``GET /api/v10/users/@me``, ``/oauth2/applications/@me``, ``/gateway``;
+``POST /api/v10/channels/{id}/messages``; ``PATCH .../messages/{message_id}``.
+Gateway (``/gateway``): HELLO, heartbeat ACK, IDENTIFY -> READY then GUILD_CREATE (one guild,
+one text channel), then ``MESSAGE_CREATE`` events that tests push with :meth:`push_message`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GfakeX.discord-test-token-abcdefghijklmnop"
+BOT_ID = 1100
+APP_ID = 1101
+GUILD_ID = 2000
+ADMIN_ROLE = 2001
+CHANNEL_ID = 3000
+"""The guild's text channel."""
+HIDDEN_CHANNEL = 3001
+"""A channel the bot cannot see: 403 Missing Access."""
+DM_CHANNEL = 3100
+MAX_CONTENT = 2000
+PER_CHANNEL = 5
+"""Messages per channel in any 5 s window."""
+CHANNEL_WINDOW_S = 5.0
+MANAGE_GUILD = 1 << 5
+MESSAGE_CONTENT = 1 << 15
+"""The privileged intent the bot needs to read commands."""
+_JSON = "application/json"  # exactly: discord.py reads "application/json; charset=..." as text
+
+
+@dataclass
+class Message:
+    channel_id: int
+    id: int
+    content: str
+    payload: dict[str, Any]
+    """The request body as sent (nonce, allowed_mentions, flags...)."""
+
+    @property
+    def pings(self) -> list[str]:
+        """Who Discord would notify: what ``content`` mentions, filtered by the request's
+        ``allowed_mentions`` (absent: everything is parsed)."""
+        allowed = self.payload.get("allowed_mentions")
+        parse = {"everyone", "users", "roles"} if allowed is None else set(allowed["parse"])
+        users = set() if allowed is None else set(allowed.get("users", []))
+        roles = set() if allowed is None else set(allowed.get("roles", []))
+        found = [f"@{m}" for m in re.findall(r"@(everyone|here)", self.content)]
+        pings = [m for m in found if "everyone" in parse]
+        for kind, ident in re.findall(r"<@([&!]?)(\d+)>", self.content):
+            group, explicit = ("roles", roles) if kind == "&" else ("users", users)
+            if group in parse or ident in explicit:
+                pings.append(f"{group}:{ident}")
+        return pings
+
+
+@dataclass
+class _Channel:
+    sent: deque[float] = field(default_factory=deque)
+    blocked_until: float = 0.0
+
+
+def _user(user_id: int, name: str, *, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": str(user_id),
+        "username": name,
+        "global_name": None,
+        "discriminator": "0",
+        "avatar": None,
+        "bot": bot,
+    }
+
+
+def _role(role_id: int, name: str, permissions: int, position: int) -> dict[str, Any]:
+    return {
+        "id": str(role_id),
+        "name": name,
+        "permissions": str(permissions),
+        "position": position,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
+
+
+_APPLICATION = {
+    "id": str(APP_ID),
+    "name": "digestbot",
+    "icon": None,
+    "description": "",
+    "bot_public": True,
+    "bot_require_code_grant": False,
+    "verify_key": "0" * 64,
+    "flags": 0,
+    "owner": _user(1, "owner"),
+    "team": None,
+}
+
+
+def _member(roles: list[str], **extra: Any) -> dict[str, Any]:
+    joined = "2026-01-01T00:00:00.000000+00:00"
+    return {"roles": roles, "joined_at": joined, "deaf": False, "mute": False, "flags": 0, **extra}
+
+
+def _message(message_id: int, channel_id: int, author: Any, content: str) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "id": str(message_id),
+        "channel_id": str(channel_id),
+        "author": author,
+        "content": content,
+        "timestamp": "2026-11-21T12:00:00.000000+00:00",
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": False,
+        "type": 0,
+    }
+    if channel_id != DM_CHANNEL:
+        message["guild_id"] = str(GUILD_ID)
+    return message
+
+
+def _error(status: int, code: int, message: str, **extra: Any) -> web.Response:
+    body = {"message": message, "code": code, **extra}
+    return _json(body, status)
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    # Set as a header: aiohttp's content_type= would add a charset suffix.
+    return web.Response(status=status, body=json.dumps(data), headers={"Content-Type": _JSON})
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.calls: list[str] = []
+        self.identify: dict[str, Any] = {}
+        self.rate_limited = 0
+        self.early = 0
+        """Sends that came before a 429's ``retry_after`` had passed."""
+        self.rate_limit_next: dict[int, float] = {}
+        """channel id -> answer the next send with a 429 of this ``retry_after``."""
+        self.via = True
+        """Send the ``Via`` header with a 429 (Discord's own 429s have it; a proxy's may not)."""
+        self.fail_5xx: dict[int, int] = {}
+        """channel id -> how many sends to fail with 503 before accepting."""
+        self.fail_after_storing: dict[int, int] = {}
+        """channel id -> how many sends to store and *then* answer with 503 (a send that
+        arrived although the bot was told it failed)."""
+        self.slow: dict[int, float] = {}
+        """channel id -> seconds to wait *after* storing the message, before replying."""
+        self.privileged_off = False
+        """The application has not enabled the Message Content intent: IDENTIFY asking for
+        it is refused with close code 4014."""
+        self.admins: set[int] = set()
+        """User ids that have the guild's "Admin" role (Manage Server)."""
+        self.port = 0
+        self.slash_commands: dict[str, dict[str, Any]] = {}
+        """What the bot registered (``PUT /applications/{id}/commands``), by name."""
+        self.callbacks: list[dict[str, Any]] = []
+        """Interaction responses (type 5: deferred, "thinking")."""
+        self._interactions: dict[str, int] = {}
+        self._ids = itertools.count(900_000)
+        self._seq = itertools.count(1)
+        self._channels: dict[int, _Channel] = {}
+        self._nonces: dict[tuple[int, str], Message] = {}
+        self._sockets: set[web.WebSocketResponse] = set()
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    @property
+    def connected(self) -> int:
+        """Bots connected to the gateway (identified)."""
+        return len(self._sockets)
+
+    def to(self, channel_id: int) -> list[Message]:
+        return [m for m in self.messages if m.channel_id == channel_id]
+
+    async def wait_for(self, predicate: Callable[[], bool], within_s: float = 30.0) -> None:
+        async with asyncio.timeout(within_s), self._changed:
+            await self._changed.wait_for(predicate)
+
+    async def until(self, channel_id: int, count: int) -> list[Message]:
+        await self.wait_for(lambda: len(self.to(channel_id)) >= count)
+        return self.to(channel_id)
+
+    # -- running ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def close(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- gateway ---------------------------------------------------------------------------
+
+    async def push_message(
+        self,
+        content: str,
+        *,
+        channel_id: int = CHANNEL_ID,
+        user_id: int = 501,
+        reply_to: int | None = None,
+    ) -> None:
+        """A user posts ``content``: every connected bot gets ``MESSAGE_CREATE``."""
+        message = _message(next(self._ids), channel_id, _user(user_id, f"user{user_id}"), content)
+        message["type"] = 19 if reply_to else 0
+        if channel_id != DM_CHANNEL:
+            message["member"] = _member([str(ADMIN_ROLE)] if user_id in self.admins else [])
+        if reply_to is not None:
+            reference = {"type": 0, "message_id": str(reply_to), "channel_id": str(channel_id)}
+            message["message_reference"] = reference
+            message["referenced_message"] = None
+        for ws in list(self._sockets):
+            await self._dispatch(ws, "MESSAGE_CREATE", message)
+
+    async def _dispatch(self, ws: web.WebSocketResponse, event: str, data: Any) -> None:
+        await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
+
+    def _guild(self) -> dict[str, Any]:
+        return {
+            "id": str(GUILD_ID),
+            "name": "Digest testers",
+            "owner_id": "1",
+            "unavailable": False,
+            "large": False,
+            "member_count": 3,
+            "joined_at": "2026-01-01T00:00:00.000000+00:00",
+            "roles": [
+                _role(GUILD_ID, "@everyone", 0, 0),
+                _role(ADMIN_ROLE, "Admin", MANAGE_GUILD, 1),
+            ],
+            "channels": [
+                {
+                    "id": str(CHANNEL_ID),
+                    "type": 0,
+                    "name": "digests",
+                    "position": 0,
+                    "guild_id": str(GUILD_ID),
+                    "permission_overwrites": [],
+                    "nsfw": False,
+                }
+            ],
+            "members": [],
+            "threads": [],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "voice_states": [],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+        }
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45_000}}))
+        async for frame in ws:
+            if frame.type != WSMsgType.TEXT:
+                continue
+            payload = json.loads(frame.data)
+            if payload["op"] == 1:
+                await ws.send_str(json.dumps({"op": 11}))
+            elif payload["op"] == 2:
+                self.identify = payload["d"]
+                if payload["d"].get("token") != TOKEN:
+                    await ws.close(code=4004, message=b"Authentication failed.")
+                    break
+                if self.privileged_off and payload["d"]["intents"] & MESSAGE_CONTENT:
+                    await ws.close(code=4014, message=b"Disallowed intent(s).")
+                    break
+                ready = {
+                    "v": 10,
+                    "user": _user(BOT_ID, "digestbot", bot=True),
+                    "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+                    "session_id": "fake-session",
+                    "resume_gateway_url": self.gateway_url,
+                    "application": {"id": str(APP_ID), "flags": 0},
+                    "private_channels": [],
+                }
+                await self._dispatch(ws, "READY", ready)
+                await self._dispatch(ws, "GUILD_CREATE", self._guild())
+                async with self._changed:
+                    self._sockets.add(ws)
+                    self._changed.notify_all()
+        self._sockets.discard(ws)
+        return ws
+
+    # -- REST ------------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = request.match_info["path"]
+        self.calls.append(f"{request.method} /{path}")
+        parts = path.split("/")
+        if parts[0] in ("interactions", "webhooks"):  # authorised by the interaction's token
+            return await self._interaction_rest(request, parts)
+        if request.headers.get("Authorization") != f"Bot {TOKEN}":
+            return _error(401, 0, "401: Unauthorized")
+        if request.method == "GET" and path == "users/@me":
+            return _json(_user(BOT_ID, "digestbot", bot=True))
+        if request.method == "GET" and path == "oauth2/applications/@me":
+            return _json(_APPLICATION)
+        if request.method == "GET" and path == "gateway":
+            return _json({"url": self.gateway_url})
+        if request.method == "PUT" and path == f"applications/{APP_ID}/commands":
+            return await self._sync(await request.json())
+        if len(parts) >= 3 and parts[0] == "channels" and parts[2] == "messages":
+            channel_id = int(parts[1])
+            if channel_id == HIDDEN_CHANNEL:
+                return _error(403, 50001, "Missing Access")
+            if channel_id not in (CHANNEL_ID, DM_CHANNEL):
+                return _error(404, 10003, "Unknown Channel")
+            body = await request.json()
+            if request.method == "POST" and len(parts) == 3:
+                return await self._send(channel_id, body)
+            if request.method == "PATCH" and len(parts) == 4:
+                return await self._edit(channel_id, int(parts[3]), body)
+        return _error(404, 0, "404: Not Found")
+
+    async def _sync(self, commands: list[dict[str, Any]]) -> web.StreamResponse:
+        self.slash_commands = {c["name"]: c for c in commands}
+        registered = [
+            {
+                "id": str(4000 + n),
+                "application_id": str(APP_ID),
+                "version": "1",
+                "type": 1,
+                "options": [],
+                "default_member_permissions": None,
+                "nsfw": False,
+                **command,
+            }
+            for n, command in enumerate(commands)
+        ]
+        return _json(registered)
+
+    async def push_interaction(
+        self, name: str, args: str = "", *, channel_id: int = CHANNEL_ID, user_id: int = 501
+    ) -> None:
+        """A member runs ``/name args``: every connected bot gets ``INTERACTION_CREATE``."""
+        interaction_id = next(self._ids)
+        token = f"interaction-token-{interaction_id}"
+        self._interactions[token] = channel_id
+        admin = user_id in self.admins
+        data = {
+            "id": str(interaction_id),
+            "application_id": str(APP_ID),
+            "type": 2,
+            "token": token,
+            "version": 1,
+            "data": {
+                "id": str(4000 + list(self.slash_commands).index(name)),
+                "name": name,
+                "type": 1,
+                "options": [{"name": "args", "type": 3, "value": args}] if args else [],
+            },
+            "guild_id": str(GUILD_ID),
+            "channel_id": str(channel_id),
+            "channel": self._guild()["channels"][0],
+            "member": _member(
+                [str(ADMIN_ROLE)] if admin else [],
+                user=_user(user_id, f"user{user_id}"),
+                permissions=str(MANAGE_GUILD if admin else 0),
+            ),
+            "app_permissions": str((1 << 11) | (1 << 10)),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "context": 0,
+            "attachment_size_limit": 10_485_760,
+        }
+        for ws in list(self._sockets):
+            await self._dispatch(ws, "INTERACTION_CREATE", data)
+
+    async def _interaction_rest(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
+        if request.method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
+            body = await request.json()
+            if parts[2] not in self._interactions:
+                return _error(401, 50027, "Invalid Webhook Token")
+            self.callbacks.append(body)
+            interaction = {"id": parts[1], "type": 2, "response_message_loading": True}
+            return _json({"interaction": interaction, "resource": {"type": body["type"]}})
+        if request.method == "POST" and parts[0] == "webhooks" and len(parts) == 3:
+            channel_id = self._interactions.get(parts[2])
+            if channel_id is None:
+                return _error(401, 50027, "Invalid Webhook Token")
+            return await self._send(channel_id, await request.json())
+        return _error(404, 0, "404: Not Found")
+
+    def _rate_check(self, channel_id: int, now: float) -> float | None:
+        state = self._channels.setdefault(channel_id, _Channel())
+        scripted = self.rate_limit_next.pop(channel_id, None)
+        if scripted is not None:
+            state.blocked_until = now + scripted
+            return scripted
+        if now < state.blocked_until:
+            self.early += 1
+            return state.blocked_until - now
+        while state.sent and state.sent[0] <= now - CHANNEL_WINDOW_S:
+            state.sent.popleft()
+        if len(state.sent) >= PER_CHANNEL:
+            state.blocked_until = state.sent[0] + CHANNEL_WINDOW_S
+            return state.blocked_until - now
+        state.sent.append(now)
+        return None
+
+    async def _send(self, channel_id: int, body: dict[str, Any]) -> web.StreamResponse:
+        nonce = body.get("nonce")
+        if nonce and body.get("enforce_nonce") and (channel_id, nonce) in self._nonces:
+            return _json(self._message_json(self._nonces[(channel_id, nonce)]))
+        content = body.get("content") or ""
+        if not content or len(content) > MAX_CONTENT:
+            return _error(
+                400,
+                50035,
+                "Invalid Form Body",
+                errors={"content": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH"}]}},
+            )
+        retry_after = self._rate_check(channel_id, time.monotonic())
+        if retry_after is not None:
+            self.rate_limited += 1
+            response = _error(
+                429,
+                20028,
+                "You are being rate limited.",
+                retry_after=retry_after,
+                **{"global": False},
+            )
+            if self.via:  # without it, discord.py takes the 429 for a Cloudflare ban
+                response.headers["Via"] = "1.1 google"
+            response.headers["Retry-After"] = f"{retry_after:.3f}"
+            return response
+        if self.fail_5xx.get(channel_id, 0) > 0:
+            self.fail_5xx[channel_id] -= 1
+            return _error(503, 0, "Service Unavailable")
+        message = Message(channel_id, next(self._ids), content, body)
+        async with self._changed:
+            self.messages.append(message)
+            if nonce and body.get("enforce_nonce"):
+                self._nonces[(channel_id, nonce)] = message
+            self._changed.notify_all()
+        for ws in list(self._sockets):  # Discord echoes the bot's own messages to it too
+            await self._dispatch(ws, "MESSAGE_CREATE", self._message_json(message))
+        if channel_id in self.slow:
+            await asyncio.sleep(self.slow[channel_id])
+        if self.fail_after_storing.get(channel_id, 0) > 0:
+            self.fail_after_storing[channel_id] -= 1
+            return _error(503, 0, "Service Unavailable")
+        return _json(self._message_json(message))
+
+    async def _edit(
+        self, channel_id: int, message_id: int, body: dict[str, Any]
+    ) -> web.StreamResponse:
+        for message in self.messages:
+            if message.channel_id == channel_id and message.id == message_id:
+                message.content = body.get("content") or message.content
+                return _json(self._message_json(message))
+        return _error(404, 10008, "Unknown Message")
+
+    def _message_json(self, message: Message) -> dict[str, Any]:
+        bot = _user(BOT_ID, "digestbot", bot=True)
+        return {
+            **_message(message.id, message.channel_id, bot, message.content),
+            "nonce": message.payload.get("nonce"),
+        }
