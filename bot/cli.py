@@ -354,6 +354,12 @@ def _run(config: Config) -> int:
     from bot.service import serve
 
     secrets = Secrets.from_env()
+    if not (secrets.telegram_bot_token or secrets.discord_bot_token):
+        # Without an adapter nothing could be delivered or asked: say so instead of idling.
+        raise UsageError(
+            "no chat adapter to run: set TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN "
+            "(try the commands without a token in 'digestbot chat')"
+        )
     logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
     install_redaction(
         [secrets.mistral_api_key, secrets.telegram_bot_token, secrets.discord_bot_token]
