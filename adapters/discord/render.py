@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 from bot.delivery.platform import Part
+from bot.delivery.split import pack, sentence_pieces, utf16_length
 from bot.delivery.types import Paragraph, Reply
 
 MAX_LENGTH = 2000
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])((?:\s*\[\d+\])*)\s+")
 # Discord Markdown: emphasis, code, spoilers and strikes anywhere; quotes, headings and lists
 # only at the start of a line. Brackets are left alone so "[3]" reads as a citation.
 _INLINE = re.compile(r"([\\*_~`|])")
@@ -21,9 +21,7 @@ _LINE_START = re.compile(r"^(\s*)([>#-])", re.MULTILINE)
 _LINK_TEXT = re.compile(r"([\[\]])")
 
 
-def length(text: str) -> int:
-    """Counted in UTF-16 code units: never more than Discord's own count."""
-    return len(text.encode("utf-16-le")) // 2
+length = utf16_length  # never more than Discord's own count
 
 
 def escape(text: str) -> str:
@@ -40,36 +38,6 @@ def _block(paragraph: Paragraph) -> tuple[str, str]:
     return escape(paragraph.text), paragraph.text
 
 
-def _pieces(text: str, limit: int) -> list[str]:
-    """``text`` cut into pieces of at most ``limit`` at sentence ends (a sentence keeps its
-    trailing ``[n]`` citations), else at spaces, else hard."""
-    sentences: list[str] = []
-    last = 0
-    for match in _SENTENCE_END.finditer(text):
-        sentences.append(text[last : match.start()] + match.group(1))
-        last = match.end()
-    sentences.append(text[last:])
-    pieces: list[str] = []
-    current = ""
-    for sentence in sentences:
-        units = [sentence] if length(sentence) <= limit else sentence.split(" ")
-        for unit in units:
-            while length(unit) > limit:  # one enormous word: cut it
-                pieces.extend([current] if current else [])
-                current = ""
-                pieces.append(unit[: limit // 2])
-                unit = unit[limit // 2 :]
-            joiner = " " if current else ""
-            if length(current + joiner + unit) <= limit:
-                current += joiner + unit
-            else:
-                pieces.append(current)
-                current = unit
-    if current:
-        pieces.append(current)
-    return [p for p in pieces if p.strip()]
-
-
 def _blocks(reply: Reply, limit: int) -> list[tuple[str, str]]:
     blocks: list[tuple[str, str]] = []
     if reply.title:
@@ -82,23 +50,9 @@ def _blocks(reply: Reply, limit: int) -> list[tuple[str, str]]:
         # Too long for one message: sentence pieces, escaped per piece. Escaping at most
         # doubles a piece, hence half the room.
         room = limit - length(escape(paragraph.heading)) - 8
-        for index, piece in enumerate(_pieces(paragraph.text, room // 2)):
+        for index, piece in enumerate(sentence_pieces(paragraph.text, room // 2)):
             blocks.append(_block(Paragraph(piece, paragraph.heading if index == 0 else "")))
     return blocks
-
-
-def _pack(blocks: list[tuple[str, str]], limit: int, joiner: str) -> list[Part]:
-    parts: list[Part] = []
-    text, plain = "", ""
-    for block_text, block_plain in blocks:
-        if text and length(text + joiner + block_text) > limit:
-            parts.append(Part(text, plain))
-            text, plain = "", ""
-        text = f"{text}{joiner}{block_text}" if text else block_text
-        plain = f"{plain}{joiner}{block_plain}" if plain else block_plain
-    if text:
-        parts.append(Part(text, plain))
-    return parts
 
 
 def _source_line(n: int, title: str, url: str, limit: int) -> tuple[str, str]:
@@ -114,9 +68,9 @@ def _source_line(n: int, title: str, url: str, limit: int) -> tuple[str, str]:
 
 def render(reply: Reply, limit: int = MAX_LENGTH) -> list[Part]:
     """The body in as few messages as fit, then the sources list as its own message(s)."""
-    parts = _pack(_blocks(reply, limit), limit, "\n\n") if (reply.title or reply.paragraphs) else []
+    parts = pack(_blocks(reply, limit), limit, "\n\n") if (reply.title or reply.paragraphs) else []
     if reply.sources:
         lines = [("**Sources**", "Sources")]
         lines += [_source_line(s.n, s.title, s.url, limit) for s in reply.sources]
-        parts.extend(_pack(lines, limit, "\n"))
+        parts.extend(pack(lines, limit, "\n"))
     return parts
