@@ -57,7 +57,6 @@ def load_recording(folder: Path) -> dict[str, RecordedResponse]:
 
 class ReplayTransport(httpx.AsyncBaseTransport):
     def __init__(self, folder: Path) -> None:
-        self._folder = folder
         self._recording = load_recording(folder)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

@@ -344,38 +344,3 @@ def find_digest(
         )
     )
     return rows[0] if rows else None
-
-
-def recent_articles(
-    db: sqlite_utils.Database, topic: str, since: str, until: str
-) -> list[dict[str, Any]]:
-    """Stored articles of a topic published in [since, until) (ISO UTC), newest first."""
-    return list(
-        db.query(
-            "select id, url, title, text, published from articles where topic = ? "
-            "and published >= ? and published < ? order by published desc",
-            [topic, since, until],
-        )
-    )
-
-
-def digest_article_ids(db: sqlite_utils.Database, digest_id: int) -> list[int]:
-    rows = db.query(
-        "select article_id from digest_sources where digest_id = ? and article_id is not null "
-        "order by n",
-        [digest_id],
-    )
-    return [int(row["article_id"]) for row in rows]
-
-
-def articles_by_id(db: sqlite_utils.Database, ids: Iterable[int]) -> list[dict[str, Any]]:
-    wanted = list(ids)
-    if not wanted:
-        return []
-    marks = ",".join("?" for _ in wanted)
-    return list(
-        db.query(
-            f"select id, url, title, text, published from articles where id in ({marks})",
-            wanted,
-        )
-    )

@@ -41,13 +41,6 @@ def count_term(term: str, text: str) -> int:
     return sum(1 for match in term_pattern(term).findall(text) if _capitals(match) >= needed)
 
 
-def count_common_noun(term: str, text: str) -> int:
-    """Matches of a capitalised name written all in lower case ("le mistral", the wind)."""
-    if not any(ch.isupper() for ch in term):
-        return 0
-    return sum(1 for match in term_pattern(term).findall(text) if match == match.lower())
-
-
 @lru_cache(maxsize=1024)
 def _loose_pattern(term: str) -> re.Pattern[str]:
     body = r"\s+".join(re.escape(part) for part in term.split())
