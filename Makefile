@@ -27,9 +27,10 @@ demo: $(VENV)/.installed
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy bot adapters storage
+	$(BIN)/mypy app bot adapters storage
 
 pytest: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest

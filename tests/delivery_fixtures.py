@@ -14,6 +14,7 @@ import pytest
 
 from adapters.telegram.app import TelegramBot, build_application, limits_of
 from adapters.telegram.platform import TelegramPlatform
+from app.service import make_commands
 from bot.collect import collect
 from bot.commands import Commands
 from bot.config import Config
@@ -21,7 +22,6 @@ from bot.delivery.fanout import Fanout
 from bot.delivery.limiter import RateLimiter
 from bot.delivery.sender import Sender
 from bot.fetch import Fetcher
-from bot.service import make_commands
 from storage import open_database
 from tests.delivery_support import DAY, NOON, config_at
 from tests.fakes.telegram import TOKEN, FakeBotAPI, running

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from bot.cli import main
+from app.cli import main
 from bot.collect import collect
 from bot.config import Config, MistralConfig, QAConfig, TopicConfig, parse_config
 from bot.digest import build_digest

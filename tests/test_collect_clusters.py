@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from app.cli import main
 from bot.collect import collect
 from bot.config import FetchConfig, SourceConfig, TopicConfig
 from bot.fetch import Fetcher

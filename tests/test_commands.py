@@ -224,7 +224,7 @@ def test_the_core_never_imports_a_chat_platform_library() -> None:
     from tests.conftest import ROOT
 
     code = (
-        "import sys, bot.commands, bot.delivery.fanout, bot.scheduler, bot.service, bot.cli;"
+        "import sys, bot.commands, bot.delivery.fanout, bot.scheduler, app.service, app.cli;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('telegram', 'discord')))"
     )
     result = subprocess.run(

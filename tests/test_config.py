@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from app.cli import main
 from bot.config import BUNDLED_CONFIG, load_config, parse_config, resolve_config_path
 from bot.errors import ConfigError
 from tests.conftest import EXAMPLE_CONFIG, example_data

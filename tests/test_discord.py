@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from adapters.discord.app import DiscordAdapter, discord_adapter
+from app.service import make_commands, serve
 from bot.commands import Commands
 from bot.config import Config, Secrets, parse_config
 from bot.delivery.compose import digest_reply
@@ -20,7 +21,6 @@ from bot.delivery.fanout import Fanout
 from bot.delivery.platform import Part
 from bot.delivery.types import Paragraph, Reply, SourceLink, Subscription
 from bot.errors import DeliveryError, MessageRejected
-from bot.service import make_commands, serve
 from storage import delivery as store
 from storage import open_database
 from tests.conftest import example_data

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.cli import build_parser
+from app.cli import build_parser
 from bot.config import Config
 from tests.conftest import EXAMPLE_CONFIG, ROOT
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from adapters.jekyll import FRONT_MATTER_KEYS, infographic_data, split_front_matter
-from bot.cli import main
+from app.cli import main
 from bot.config import load_config
 from bot.window import digest_window
 from storage import open_database

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from bot.cli import main
+from app.cli import main
 from bot.collect import collect
 from bot.config import BUNDLED_CORPUS, Config
 from bot.digest import build_digest

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from adapters.telegram.app import telegram_adapter
+from app.service import make_commands
 from bot.errors import DeliveryError
-from bot.service import make_commands
 from storage import delivery as store
 from storage import open_database
 from tests.delivery_support import config_at

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from app.cli import main
 from bot.config import Config, MistralConfig, TopicConfig
 from bot.digest import BuiltDigest, build_digest, build_digest_async
 from bot.llm import MistralModel, RetryPolicy

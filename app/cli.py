@@ -333,9 +333,9 @@ def _sources(args: argparse.Namespace, topic: TopicConfig, day: date, db: Any) -
 
 def _chat(config: Config) -> int:
     from adapters.terminal import run_chat
+    from app.service import make_commands
     from bot.delivery.prepare import CollectingDigestSource
     from bot.logging_setup import install_redaction
-    from bot.service import make_commands
 
     secrets = Secrets.from_env()
     install_redaction([secrets.mistral_api_key, secrets.telegram_bot_token])
@@ -350,8 +350,8 @@ def _chat(config: Config) -> int:
 
 
 def _run(config: Config) -> int:
+    from app.service import serve
     from bot.logging_setup import install_redaction
-    from bot.service import serve
 
     secrets = Secrets.from_env()
     if not (secrets.telegram_bot_token or secrets.discord_bot_token):
