@@ -217,3 +217,19 @@ async def test_a_day_with_one_story_is_short_and_says_so(
     system = fake.chat_requests()[-1]["messages"][0]["content"]
     assert "quiet day with only 1 story" in system
     assert len(built.digest.highlights) == 1 and len(built.digest.sources) == 1
+
+
+async def test_a_stored_digest_comes_back_as_the_one_built_in_either_mode(
+    two_days: tuple[Any, TopicConfig], fake: FakeMistral
+) -> None:
+    db, topic = two_days
+    extractive = build_digest(db, topic, NEXT, "zh-TW")
+    fake.reply_with(Script("en"))
+    async with MistralModel(MistralConfig(server_url=fake.url), fake.api_key) as model:
+        written = await build_digest_async(db, topic, NEXT, "en", model=model)
+    assert written.digest.mode == "model" and extractive.digest.mode == "extractive"
+    for built in (extractive, written):
+        stored = digest_store.stored_digest(db, built.digest_id)
+        assert stored is not None
+        assert stored.digest == built.digest and stored.markdown == built.markdown
+        assert stored.model == built.model
