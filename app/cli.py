@@ -29,9 +29,10 @@ from bot.models import host
 from bot.opml import parse_opml
 from bot.qa import answer_question
 from bot.window import digest_window, today_in
-from storage import open_database
-from storage import repository as repo
-from storage.db import schema_version
+from storage import articles as article_store
+from storage import open_database, schema_status
+from storage import sources as source_store
+from storage.db import count_rows
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -249,17 +250,14 @@ def _mode_line(built: BuiltDigest) -> str:
 
 def _export(args: argparse.Namespace, config: Config) -> int:
     from adapters.jekyll import export_jekyll  # Pillow is only needed here
+    from bot.posts import load_posts
 
     if args.topic:
         config.topic(args.topic)  # an unknown slug is a usage error, as for other commands
     db = open_database(config.storage.path)
-    posts = export_jekyll(
-        db,
-        Path(args.out),
-        {t.slug: t for t in config.topics},
-        topic=args.topic,
-        since=args.since,
-    )
+    topics = {t.slug: t for t in config.topics}
+    stored = load_posts(db, topics, topic=args.topic, since=args.since)
+    posts = export_jekyll(stored, Path(args.out))
     for post in posts:
         print(post.post)
     err.print(f"exported {len(posts)} post(s) with infographics to {args.out}")
@@ -270,8 +268,8 @@ def _sources(args: argparse.Namespace, topic: TopicConfig, day: date, db: Any) -
     if args.action:
         return _import_opml(args, topic, db)
     window = digest_window(topic, day)
-    kept = repo.articles_in(db, topic.slug, window)
-    rejected = repo.rejections_on(db, topic.slug, day)
+    kept = article_store.articles_in(db, topic.slug, window)
+    rejected = article_store.rejections_on(db, topic.slug, day)
     if args.format == "json":
         payload = {
             "kept": [
@@ -290,14 +288,14 @@ def _sources(args: argparse.Namespace, topic: TopicConfig, day: date, db: Any) -
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return EXIT_OK
     out = Console(highlight=False, soft_wrap=True)
-    clusters = repo.rejection_clusters(db, topic.slug, day)
+    clusters = article_store.rejection_clusters(db, topic.slug, day)
     copies: dict[int, list[str]] = {}
     for url, cluster in clusters.items():
         copies.setdefault(cluster, []).append(url)
     table = Table(title=f"{topic.slug} {day}: kept ({len(kept)}) by story", title_justify="left")
     for column in ("story", "published (UTC)", "title", "site", "copies"):
         table.add_column(column, overflow="fold")
-    publishers = repo.publishers_of(db, [a.id for a in kept if a.id is not None])
+    publishers = article_store.publishers_of(db, [a.id for a in kept if a.id is not None])
     for article in sorted(kept, key=lambda a: (a.cluster or 0, a.published)):
         others = copies.get(article.cluster or -1, [])
         table.add_row(
@@ -385,7 +383,7 @@ async def _ask(
     finally:
         if model is not None:
             await model.aclose()
-    if not answer.grounded and not repo.count_rows(db, "articles", "topic = ?", [topic.slug]):
+    if not answer.grounded and not count_rows(db, "articles", "topic = ?", [topic.slug]):
         err.print(f"no stored articles for topic {topic.slug}: run 'digestbot collect' first")
     if args.format == "json":
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
@@ -408,8 +406,8 @@ def _import_opml(args: argparse.Namespace, topic: TopicConfig, db: Any) -> int:
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
     result = parse_opml(content)
-    repo.upsert_topic(db, topic.slug, topic.name, topic.language, topic.timezone)
-    added, known = repo.import_sources(
+    source_store.upsert_topic(db, topic.slug, topic.name, topic.language, topic.timezone)
+    added, known = source_store.import_sources(
         db, topic.slug, [(f.kind, f.url, f.name) for f in result.feeds]
     )
     print(f"{topic.slug}: imported {added} feeds from {path} ({known} already known)")
@@ -421,18 +419,18 @@ def _import_opml(args: argparse.Namespace, topic: TopicConfig, db: Any) -> int:
 def _source_health_lines(db: Any, topic: str) -> list[str]:
     """One line per paused or failing source, so a silent source is never invisible."""
     lines: list[str] = []
-    for row in repo.source_health(db, topic):
-        failures = int(row["consecutive_failures"] or 0)
-        if row["paused_until"]:
+    for source in source_store.source_health(db, topic):
+        failures = source.consecutive_failures
+        if source.paused_until:
             lines.append(
-                f"source PAUSED until {row['paused_until'][:16]} UTC: {row['url']}: "
-                f"{row['paused_reason']}"
+                f"source PAUSED until {source.paused_until:%Y-%m-%dT%H:%M} UTC: {source.url}: "
+                f"{source.paused_reason}"
             )
         elif failures:
-            last_ok = (row["last_success"] or "never")[:16]
+            last_ok = f"{source.last_success:%Y-%m-%dT%H:%M}" if source.last_success else "never"
             lines.append(
-                f"source failing ({failures} run(s), last success {last_ok}): {row['url']}: "
-                f"{row['last_error']}"
+                f"source failing ({failures} run(s), last success {last_ok}): {source.url}: "
+                f"{source.last_error}"
             )
     return lines
 
@@ -443,7 +441,8 @@ def _doctor(config: Config, config_path: Path) -> int:
     out.print(f"config: {config_path} ({len(config.topics)} topic(s))")
     try:
         db = open_database(config.storage.path)
-        out.print(f"database: {config.storage.path} (schema version {schema_version(db)})")
+        schema = schema_status(db)
+        out.print(f"database: {config.storage.path} (schema version {schema.version})")
     except DigestbotError as exc:
         out.print(f"database: FAILED: {exc}", markup=False)
         problems += 1

@@ -31,9 +31,10 @@ from bot.delivery.limiter import NoLimit, RateLimiter
 from bot.delivery.platform import Limits
 from bot.delivery.sender import Sender
 from bot.delivery.types import Reply
+from bot.models import Digest
 from storage import delivery as store
+from storage import digests as digest_store
 from storage import open_database
-from storage import repository as repo
 from tests.fakes.telegram import TOKEN
 
 TELEGRAM_RATE = 30.0
@@ -41,17 +42,21 @@ TELEGRAM_RATE = 30.0
 
 def _database(path: Path, chats: int) -> tuple[object, int]:
     db = open_database(path)
-    digest_id = repo.save_digest(
-        db,
+    digest = Digest(
         topic="bench",
-        day=date(2026, 11, 21),
+        topic_name="bench",
+        date=date(2026, 11, 21),
         language="en",
         mode="extractive",
-        title="bench",
-        markdown="",
-        payload={},
-        cited_article_ids=[],
+        trend=None,
+        highlights=(),
+        analysis=(),
+        key_points=(),
+        thoughts=(),
+        sources=(),
+        summary="",
     )
+    digest_id = digest_store.save_digest(db, digest, title="bench", markdown="", public_json={})
     with db.atomic():
         db.table("subscriptions").insert_all(
             {

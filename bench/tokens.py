@@ -33,8 +33,8 @@ from bot.llm import MistralModel  # noqa: E402
 from bot.select import rank_stories  # noqa: E402
 from bot.window import digest_window  # noqa: E402
 from bot.writer import prompts  # noqa: E402
+from storage import articles as article_store  # noqa: E402
 from storage import open_database  # noqa: E402
-from storage import repository as repo  # noqa: E402
 from tests.fakes.mistral import FakeMistral  # noqa: E402
 from tests.writer_support import Script  # noqa: E402
 
@@ -50,7 +50,7 @@ async def main() -> None:
         db = open_database(config.storage.path)
         async with Fetcher(config.fetch) as fetcher:
             await collect(db, topic, DAY, fetcher)
-        articles = repo.articles_in(db, topic.slug, digest_window(topic, DAY))
+        articles = article_store.articles_in(db, topic.slug, digest_window(topic, DAY))
         everything = rank_stories(articles, {}, len(articles))
         print(
             f"sample corpus, {DAY}: {len(articles)} articles in the window, "

@@ -14,7 +14,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import sqlite_utils
 from pydantic import ValidationError
@@ -28,8 +28,10 @@ from bot.filters.urls import canonical_url
 from bot.models import Article, Candidate, Page, Reason, Rejection, Window
 from bot.screen import screen_page, stale_rejection
 from bot.sources import FeedError, Item, kind_for
+from bot.sources.health import pause_for
 from bot.window import digest_window, history_start
-from storage import repository as repo
+from storage import articles as article_store
+from storage import sources as source_store
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ def topic_sources(db: sqlite_utils.Database, topic: TopicConfig) -> list[SourceC
     """The configured sources, then the OPML-imported ones not also configured."""
     configured = {source.url for source in topic.sources}
     imported: list[SourceConfig] = []
-    for kind, url, name in repo.imported_sources(db, topic.slug):
+    for kind, url, name in source_store.imported_sources(db, topic.slug):
         if url in configured:
             continue
         try:
@@ -80,12 +82,12 @@ async def collect(
 ) -> CollectReport:
     window = digest_window(topic, day)
     not_before = history_start(topic, window)
-    repo.upsert_topic(db, topic.slug, topic.name, topic.language, topic.timezone)
+    source_store.upsert_topic(db, topic.slug, topic.name, topic.language, topic.timezone)
     sources = topic_sources(db, topic)
     report = CollectReport(topic=topic.slug, day=day, sources=len(sources))
 
     def reject(rejection: Rejection) -> None:
-        repo.upsert_rejection(db, topic.slug, day, rejection)
+        article_store.upsert_rejection(db, topic.slug, day, rejection)
         report.rejected[str(rejection.reason)] += 1
 
     candidates = await poll_sources(db, topic, sources, fetcher, report, reject, progress)
@@ -116,7 +118,7 @@ def _first_sight(
 ) -> list[Candidate]:
     """Candidates worth fetching: not stored yet, not another URL of one already seen,
     not announced with a stale date."""
-    known = repo.known_canonical_urls(db, slug)
+    known = _known_urls(db, slug)
     seen: dict[str, str] = {}
     to_screen: list[Candidate] = []
     # Of several URLs for one page, the one closest to its canonical form is kept.
@@ -149,6 +151,16 @@ def _first_sight(
     return to_screen
 
 
+def _known_urls(db: sqlite_utils.Database, slug: str) -> set[str]:
+    """Canonical URLs of the stored articles, and of the links that led to them."""
+    known: set[str] = set()
+    for stored, link in article_store.stored_urls(db, slug):
+        known.add(stored)
+        if link:
+            known.add(canonical_url(link))
+    return known
+
+
 def _store(
     db: sqlite_utils.Database,
     topic: TopicConfig,
@@ -170,9 +182,9 @@ def _store(
         if rejection is not None:
             duplicates.append(rejection)
             continue
-        article_id = repo.insert_article(db, topic.slug, article)
+        article_id = article_store.insert_article(db, topic.slug, article)
         if article.link in publishers:
-            repo.set_article_publisher(db, article_id, publishers[article.link])
+            article_store.set_article_publisher(db, article_id, publishers[article.link])
         report.kept += 1
         if article.published in window:
             report.kept_in_window += 1
@@ -181,15 +193,15 @@ def _store(
     for rejection in duplicates:
         reject(rejection)
     for url, lead in _duplicates_on(db, topic.slug, day):
-        cluster = repo.cluster_of(db, topic.slug, lead)
+        cluster = article_store.cluster_of(db, topic.slug, canonical_url(lead), lead)
         if cluster is not None:
-            repo.set_rejection_cluster(db, topic.slug, day, url, cluster)
+            article_store.set_rejection_cluster(db, topic.slug, day, url, cluster)
 
 
 def _duplicates_on(db: sqlite_utils.Database, topic: str, day: date) -> list[tuple[str, str]]:
     return [
         (r.url, r.duplicate_of)
-        for r in repo.rejections_on(db, topic, day)
+        for r in article_store.rejections_on(db, topic, day)
         if r.reason is Reason.DUPLICATE and r.duplicate_of
     ]
 
@@ -215,18 +227,24 @@ async def poll_sources(
     with db.atomic():
         for (source_id, source, _), outcome in zip(due, outcomes, strict=True):
             if isinstance(outcome, Rejection):
-                repo.record_source_failure(
-                    db,
-                    source_id,
-                    f"{outcome.reason}: {outcome.detail}",
-                    config.pause_after_failures,
-                    timedelta(hours=config.paused_retry_hours),
+                error = f"{outcome.reason}: {outcome.detail}"
+                failures = source_store.record_source_failure(db, source_id, error)
+                pause = pause_for(
+                    failures,
+                    error,
+                    pause_after=config.pause_after_failures,
+                    retry_hours=config.paused_retry_hours,
+                    now=datetime.now(UTC),
                 )
+                if pause is not None:
+                    source_store.pause_source(db, source_id, pause.until, pause.reason)
                 report.failed_sources.append((source.url, outcome.detail))
                 reject(outcome)
             else:
                 fetched, found = outcome
-                repo.record_source_success(db, source_id, fetched.etag, fetched.last_modified)
+                source_store.record_source_success(
+                    db, source_id, fetched.etag, fetched.last_modified
+                )
                 if fetched.not_modified:
                     report.not_modified += 1
                 candidates.extend(found)
@@ -245,20 +263,17 @@ def _due_sources(
     now = datetime.now(UTC)
     due: list[tuple[int, SourceConfig, dict[str, str]]] = []
     for source in sources:
-        source_id = repo.upsert_source(db, slug, source.kind, source.url, source.name)
-        row = repo.source_row(db, source_id)
-        paused_until = row.get("paused_until")
-        if paused_until and datetime.fromisoformat(paused_until) > now:
+        source_id = source_store.upsert_source(db, slug, source.kind, source.url, source.name)
+        health = source_store.source(db, source_id)
+        if health.paused_until is not None and health.paused_at(now):
             # Not dropped: reported every run and retried when the pause ends.
+            until = f"{health.paused_until:%Y-%m-%dT%H:%M}"
             report.paused_sources.append(
-                (source.url, f"paused until {paused_until[:16]} UTC: {row.get('paused_reason')}")
+                (source.url, f"paused until {until} UTC: {health.paused_reason}")
             )
             progress("sources", 1)
             continue
-        validators = {
-            "etag": row.get("etag") or "",
-            "last_modified": row.get("last_modified") or "",
-        }
+        validators = {"etag": health.etag, "last_modified": health.last_modified}
         due.append((source_id, source, validators))
     return due
 
@@ -318,7 +333,9 @@ def _deduplicate(
 ) -> list[tuple[Article, Rejection | None]]:
     """Cluster new articles with each other and with stored recent ones; stored articles
     and, among new ones, the earliest published (then the longest) lead their cluster."""
-    stored = repo.articles_between(db, topic.slug, not_before, datetime.max.replace(tzinfo=UTC))
+    stored = article_store.articles_between(
+        db, topic.slug, not_before, datetime.max.replace(tzinfo=UTC)
+    )
     fresh = sorted(accepted, key=lambda a: (a.published, -len(a.text)))
     pool: list[Article] = stored + fresh
     by_hash: dict[str, Article] = {}

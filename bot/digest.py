@@ -26,8 +26,8 @@ from bot.writer.assemble import mark_updates
 from bot.writer.citations import topic_stopwords
 from bot.writer.memory import Memory, StoryStatus, triage
 from bot.writer.schemas import ClusterSummary
+from storage import articles as article_store
 from storage import digests as digest_store
-from storage import repository as repo
 
 
 @dataclass(frozen=True)
@@ -108,15 +108,15 @@ class _Prepared:
 def _prepare(db: sqlite_utils.Database, topic: TopicConfig, day: date, language: str) -> _Prepared:
     """Everything before the writer: stories in the window, memory, the extractive digest."""
     window = digest_window(topic, day)
-    articles = repo.articles_in(db, topic.slug, window)
-    copies = repo.copies_by_lead(db, topic.slug, (a.url for a in articles))
+    articles = article_store.articles_in(db, topic.slug, window)
+    copies = article_store.copies_by_lead(db, topic.slug, (a.url for a in articles))
     ranked = rank_stories(articles, copies, len(articles))
     memory = digest_store.memory_before(db, topic.slug, day, language)
     # Stories already told on an earlier day, with nothing new, are left out in both modes.
     kept = triage(ranked, memory, topic_stopwords(topic.name, topic.slug))[: topic.max_stories]
     stories = [story for story, _ in kept]
     statuses = [status for _, status in kept]
-    rejected = repo.rejections_on(db, topic.slug, day)
+    rejected = article_store.rejections_on(db, topic.slug, day)
     extractive = mark_updates(
         compose_extractive(
             topic, day, language, window, stories, rejected, total_stories=len(articles)
@@ -132,20 +132,12 @@ def _store(
     digest = written.digest
     markdown = render_markdown(digest, written.model)
     payload = to_json(digest, markdown)
-    digest_id = repo.save_digest(
+    digest_id = digest_store.save_digest(
         db,
-        topic=topic.slug,
-        day=day,
-        language=language,
-        mode=digest.mode,
+        digest,
         title=title_of(digest),
         markdown=markdown,
-        payload=payload,
-        cited_article_ids=[(s.n, s.article_id) for s in digest.sources],
-    )
-    digest_store.record_usage(
-        db,
-        digest_id,
+        public_json=payload,
         model=written.model,
         prompt_tokens=written.usage.prompt_tokens,
         completion_tokens=written.usage.completion_tokens,

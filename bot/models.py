@@ -150,3 +150,71 @@ class Digest:
 
 def host(url: str) -> str:
     return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+# --- what storage hands back -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredDigest:
+    """A digest as stored: the core's :class:`Digest`, its rendered post, and who wrote it."""
+
+    id: int
+    digest: Digest
+    markdown: str
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    created: datetime
+    updated: datetime
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """One stored source of a topic: its conditional-GET validators and how it has fared."""
+
+    id: int
+    topic: str
+    kind: str
+    url: str
+    name: str
+    origin: str
+    etag: str
+    last_modified: str
+    last_success: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+    paused_until: datetime | None
+    paused_reason: str | None
+
+    def paused_at(self, moment: datetime) -> bool:
+        return self.paused_until is not None and self.paused_until > moment
+
+
+HISTORY_DAYS = 7
+"""How many days before a digest its writer remembers."""
+
+
+@dataclass(frozen=True)
+class PastCoverage:
+    """One source an earlier digest cited."""
+
+    day: date
+    title: str
+    text: str
+    cluster: int | None = None
+
+
+@dataclass(frozen=True)
+class Memory:
+    """What the digests of the ``HISTORY_DAYS`` before one day told."""
+
+    past: tuple[PastCoverage, ...] = ()
+    digest_days: int = 0
+    """Days, among the ``HISTORY_DAYS`` before this one, that have a stored digest."""
+    earlier_headlines: tuple[tuple[date, str], ...] = ()
+
+    @property
+    def has_week(self) -> bool:
+        """ "This week" is honest only when the six days before today were all covered."""
+        return self.digest_days >= HISTORY_DAYS - 1

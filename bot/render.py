@@ -61,23 +61,27 @@ def _yaml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def render_markdown(digest: Digest, model_name: str = "") -> str:
-    lang = digest.language
+def front_matter(digest: Digest) -> dict[str, str]:
+    """The post's front matter, each value as written in YAML: the seeds' keys, then ``mode``."""
     topic_tag = digest.topic.upper()
     tags = [*digest.tags, topic_tag, "AI", "Digest"]
-    lines = [
-        "---",
-        "layout: post",
-        f"title: {_yaml_string(title_of(digest))}",
-        f"tagline: {_yaml_string(text(lang, 'tagline', n=len(digest.sources), TOPIC=topic_tag))}",
-        f"date: {digest.date.isoformat()}",
-        f"model: {digest.topic}",
-        f"categories: [{digest.topic}, daily]",
-        "tags: [" + ", ".join(_yaml_string(t) for t in dict.fromkeys(tags)) + "]",
-        f"ai_summary: {_yaml_string(digest.summary)}",
-        f"mode: {digest.mode}",
-        "---",
-    ]
+    tagline = text(digest.language, "tagline", n=len(digest.sources), TOPIC=topic_tag)
+    return {
+        "layout": "post",
+        "title": _yaml_string(title_of(digest)),
+        "tagline": _yaml_string(tagline),
+        "date": digest.date.isoformat(),
+        "model": digest.topic,
+        "categories": f"[{digest.topic}, daily]",
+        "tags": "[" + ", ".join(_yaml_string(t) for t in dict.fromkeys(tags)) + "]",
+        "ai_summary": _yaml_string(digest.summary),
+        "mode": digest.mode,
+    }
+
+
+def render_markdown(digest: Digest, model_name: str = "") -> str:
+    lang = digest.language
+    lines = ["---", *(f"{key}: {value}" for key, value in front_matter(digest).items()), "---"]
     if digest.mode == "extractive" and not digest.quiet:
         lines += ["", _mode_notice(digest)]
     fallback = set(digest.fallback_sections)

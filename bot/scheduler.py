@@ -9,13 +9,11 @@ makes a second run of a slot harmless (nobody gets a digest twice).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any
 
 import sqlite_utils
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -29,7 +27,9 @@ from bot.delivery.prepare import DigestSource
 from bot.delivery.timing import last_fire, latest_day
 from bot.delivery.types import Reply, Subscription
 from bot.errors import ConfigError
+from bot.models import Digest
 from storage import delivery as store
+from storage import digests as digest_store
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +37,8 @@ Slot = tuple[str, str, str]
 """(topic slug, ``HH:MM``, IANA timezone)."""
 
 
-def _reply(payload: dict[str, Any], digest_id: int, sub: Subscription) -> Reply:
-    return digest_reply(payload, digest_id, sub.include, sub.exclude)
+def _reply(digest: Digest, digest_id: int, sub: Subscription) -> Reply:
+    return digest_reply(digest, digest_id, sub.include, sub.exclude)
 
 
 RETRY_JOB = "retry-pending"
@@ -126,8 +126,8 @@ class DeliveryScheduler:
         counts: Counter[str] = Counter()
         try:
             for digest_id in store.digests_with_pending(self.db, self.clock() - self.grace):
-                row = store.digest_row(self.db, digest_id)
-                if row is None:
+                stored = digest_store.stored_digest(self.db, digest_id)
+                if stored is None:
                     continue
                 waiting = {
                     d.subscription_id
@@ -138,10 +138,8 @@ class DeliveryScheduler:
                     for s in store.active_subscriptions(self.db, platforms=self.fanout.senders)
                     if s.id in waiting  # only those this digest was meant for
                 ]
-                payload = json.loads(row["json"])
-                counts.update(
-                    await self.fanout.deliver(digest_id, subs, partial(_reply, payload, digest_id))
-                )
+                reply = partial(_reply, stored.digest, digest_id)
+                counts.update(await self.fanout.deliver(digest_id, subs, reply))
         except Exception:
             log.exception("retrying pending deliveries failed")
         return counts
@@ -180,17 +178,11 @@ class DeliveryScheduler:
         counts: Counter[str] = Counter()
         for language in sorted({s.language for s in subs}):
             digest_id = await self.source(topic, day, language)
-            row = store.digest_row(self.db, digest_id)
-            if row is None:
+            stored = digest_store.stored_digest(self.db, digest_id)
+            if stored is None:
                 continue
-            payload = json.loads(row["json"])
             chosen = [s for s in subs if s.language == language]
-            counts.update(
-                await self.fanout.deliver(
-                    digest_id,
-                    chosen,
-                    partial(_reply, payload, digest_id),
-                )
-            )
+            reply = partial(_reply, stored.digest, digest_id)
+            counts.update(await self.fanout.deliver(digest_id, chosen, reply))
         log.info("slot %s (%s): %s", slot, day, dict(counts) or "nothing to send")
         return counts

@@ -1,6 +1,9 @@
-"""SQLite storage through sqlite-utils: schema, migrations and queries."""
+"""SQLite storage through sqlite-utils: schema, migrations and queries.
 
-from storage.db import Database, open_database
-from storage.migrations import SCHEMA_VERSION
+One module per job: ``sources`` (topics and sources), ``articles`` (articles, rejections,
+clusters), ``digests``, ``delivery`` (subscriptions, outbox), ``passages`` (Q&A).
+"""
 
-__all__ = ["SCHEMA_VERSION", "Database", "open_database"]
+from storage.db import Database, open_database, schema_status
+
+__all__ = ["Database", "open_database", "schema_status"]

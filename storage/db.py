@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,37 @@ import sqlite_utils
 from bot.errors import StorageError
 from storage.migrations import migrations
 
+log = logging.getLogger(__name__)
+
 Database = sqlite_utils.Database
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    """Which migrations a database has had, and which it still lacks."""
+
+    applied: tuple[str, ...]
+    pending: tuple[str, ...]
+
+    @property
+    def version(self) -> int:
+        return len(self.applied)
+
+
+def schema_status(db: sqlite_utils.Database) -> SchemaStatus:
+    return SchemaStatus(
+        applied=tuple(m.name for m in migrations.applied(db)),
+        pending=tuple(m.name for m in migrations.pending(db)),
+    )
+
+
+def migrate(db: sqlite_utils.Database) -> tuple[str, ...]:
+    """Apply the pending migrations, each in its own transaction; returns their names."""
+    pending = schema_status(db).pending
+    migrations.apply(db)
+    if pending:
+        log.info("database migrated: %s", ", ".join(pending))
+    return pending
 
 
 def open_database(
@@ -31,11 +63,14 @@ def open_database(
             db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
-        migrations.apply(db)
+        migrate(db)
     except (sqlite3.Error, OSError) as exc:
         raise StorageError(f"cannot open database {path}: {exc}") from exc
     return db
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
-    return len(migrations.applied(db))
+def count_rows(
+    db: sqlite_utils.Database, table: str, where: str = "", params: list[Any] | None = None
+) -> int:
+    sql = f"select count(*) from [{table}]" + (f" where {where}" if where else "")
+    return int(db.execute(sql, params or []).fetchone()[0])

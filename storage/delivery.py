@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
 from bot.delivery.types import ChatKind, Delivery, Status, Subscription
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
+from storage.sql import in_list, now_iso, to_iso
 
 
 def _subscription(row: dict[str, Any]) -> Subscription:
@@ -64,7 +61,7 @@ def subscribe(
     language: str,
 ) -> Subscription:
     """Create or reactivate the subscription of a chat to a topic (keeping its keywords)."""
-    stamp = _now()
+    stamp = now_iso()
     values = {
         "chat_kind": chat_kind,
         "time": time,
@@ -130,7 +127,7 @@ def active_subscriptions(
         params.append(topic)
     wanted = list(platforms)
     if wanted:
-        sql += f" and platform in ({','.join('?' for _ in wanted)})"
+        sql += f" and platform in {in_list(wanted)}"
         params.extend(wanted)
     return [_subscription(row) for row in db.query(sql + " order by id", params)]
 
@@ -147,13 +144,13 @@ def update_subscription(
         key: json.dumps(list(value), ensure_ascii=False) if isinstance(value, tuple) else value
         for key, value in changes.items()
     }
-    db.table("subscriptions").update(subscription_id, {**values, "updated": _now()})
+    db.table("subscriptions").update(subscription_id, {**values, "updated": now_iso()})
     return get_subscription(db, subscription_id)
 
 
 def deactivate(db: sqlite_utils.Database, subscription_id: int, reason: str) -> None:
     db.table("subscriptions").update(
-        subscription_id, {"active": 0, "deactivated_reason": reason, "updated": _now()}
+        subscription_id, {"active": 0, "deactivated_reason": reason, "updated": now_iso()}
     )
 
 
@@ -163,7 +160,7 @@ def deactivate_chat(db: sqlite_utils.Database, platform: str, chat_id: str, reas
         cursor = db.execute(
             "update subscriptions set active = 0, deactivated_reason = ?, updated = ? "
             "where platform = ? and chat_id = ? and active = 1",
-            [reason, _now(), platform, chat_id],
+            [reason, now_iso(), platform, chat_id],
         )
     return int(cursor.rowcount)
 
@@ -173,7 +170,7 @@ def move_chat(db: sqlite_utils.Database, platform: str, old_chat_id: str, new_ch
     with db.atomic():
         db.execute(
             "update subscriptions set chat_id = ?, updated = ? where platform = ? and chat_id = ?",
-            [new_chat_id, _now(), platform, old_chat_id],
+            [new_chat_id, now_iso(), platform, old_chat_id],
         )
         db.execute(
             "update deliveries set chat_id = ? where platform = ? and chat_id = ?",
@@ -191,7 +188,7 @@ def enqueue(
 
     Returns how many rows were created; existing rows, whatever their status, are kept.
     """
-    stamp = _now()
+    stamp = now_iso()
     created = 0
     with db.atomic():
         for sub in subscriptions:
@@ -237,7 +234,7 @@ def mark(
     attempt: bool = False,
 ) -> None:
     """Move a delivery to ``status``; committed before this returns (the outbox's promise)."""
-    values: dict[str, Any] = {"status": status, "updated": _now(), "error": error}
+    values: dict[str, Any] = {"status": status, "updated": now_iso(), "error": error}
     if message_ids is not None:
         values["message_ids"] = json.dumps(list(message_ids))
     sets = ", ".join(f"{key} = ?" for key in values)
@@ -250,7 +247,7 @@ def mark(
 def digests_with_pending(db: sqlite_utils.Database, since: datetime) -> list[int]:
     rows = db.query(
         "select distinct digest_id from deliveries where status = 'pending' and created >= ?",
-        [since.astimezone(UTC).isoformat()],
+        [to_iso(since)],
     )
     return [int(row["digest_id"]) for row in rows]
 
@@ -268,7 +265,7 @@ def recover_in_flight(db: sqlite_utils.Database, platform: str | None = None) ->
         "update deliveries set status = 'uncertain', updated = ?, "
         "error = 'interrupted while sending' where status = 'sending'"
     )
-    params: list[Any] = [_now()]
+    params: list[Any] = [now_iso()]
     if platform is not None:
         sql += " and platform = ?"
         params.append(platform)
@@ -327,20 +324,3 @@ def latest_digest_for_chat(db: sqlite_utils.Database, platform: str, chat_id: st
     for row in rows:
         return int(row["digest_id"])
     return None
-
-
-def digest_row(db: sqlite_utils.Database, digest_id: int) -> dict[str, Any] | None:
-    rows = list(db.query("select * from digests where id = ?", [digest_id]))
-    return rows[0] if rows else None
-
-
-def find_digest(
-    db: sqlite_utils.Database, topic: str, day: str, language: str
-) -> dict[str, Any] | None:
-    rows = list(
-        db.query(
-            "select * from digests where topic = ? and date = ? and language = ?",
-            [topic, day, language],
-        )
-    )
-    return rows[0] if rows else None

@@ -232,4 +232,9 @@ def m005_qa(db: sqlite_utils.Database) -> None:
     db.table("qa_questions").create_index(["chat_key", "asked"])
 
 
-SCHEMA_VERSION = len(migrations._migrations)
+@migrations()
+def m006_digest_record(db: sqlite_utils.Database) -> None:
+    """The whole core Digest of each digest (``storage/digest_record.py``), so that chat
+    replies and exports are built from it rather than from the public JSON. Rows stored
+    before stay null and are read back best-effort from that JSON."""
+    db.table("digests").add_column("digest", str)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
+
+from storage.sql import from_iso, in_list, to_iso
 
 
 @dataclass(frozen=True)
@@ -29,13 +31,12 @@ class Scope:
         params: list[Any] = [self.topic]
         if self.start is not None:
             clauses.append(f"{alias}.published >= ?")
-            params.append(iso(self.start))
+            params.append(to_iso(self.start))
         if self.end is not None:
             clauses.append(f"{alias}.published < ?")
-            params.append(iso(self.end))
+            params.append(to_iso(self.end))
         if self.article_ids is not None:
-            marks = ",".join("?" for _ in self.article_ids) or "null"
-            clauses.append(f"{alias}.article_id in ({marks})")
+            clauses.append(f"{alias}.article_id in {in_list(self.article_ids)}")
             params.extend(self.article_ids)
         return " and ".join(clauses), params
 
@@ -49,10 +50,6 @@ class PassageRow:
     text: str
     url: str
     published: str
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
 
 
 def articles_without_passages(
@@ -119,10 +116,9 @@ def passage_total(db: sqlite_utils.Database) -> int:
 def passages_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, PassageRow]:
     if not ids:
         return {}
-    marks = ",".join("?" for _ in ids)
     rows = db.execute(
         "select p.id, p.article_id, p.seq, p.title, p.text, a.url, p.published "
-        f"from passages p join articles a on a.id = p.article_id where p.id in ({marks})",
+        f"from passages p join articles a on a.id = p.article_id where p.id in {in_list(ids)}",
         list(ids),
     ).fetchall()
     return {
@@ -191,9 +187,9 @@ def questions_since(db: sqlite_utils.Database, chat_key: str, since: datetime) -
     """When ``chat_key`` asked questions at or after ``since``, oldest first."""
     rows = db.execute(
         "select asked from qa_questions where chat_key = ? and asked >= ? order by asked",
-        [chat_key, iso(since)],
+        [chat_key, to_iso(since)],
     ).fetchall()
-    return [datetime.fromisoformat(r[0]) for r in rows]
+    return [from_iso(r[0]) for r in rows]
 
 
 def log_question(db: sqlite_utils.Database, chat_key: str, topic: str, asked: datetime) -> int:
@@ -201,10 +197,10 @@ def log_question(db: sqlite_utils.Database, chat_key: str, topic: str, asked: da
     counts towards the limit)."""
     db.execute(
         "delete from qa_questions where chat_key = ? and asked < ?",
-        [chat_key, iso(asked - timedelta(days=7))],
+        [chat_key, to_iso(asked - timedelta(days=7))],
     )
     table = db.table("qa_questions").insert(
-        {"chat_key": chat_key, "topic": topic, "asked": iso(asked)}
+        {"chat_key": chat_key, "topic": topic, "asked": to_iso(asked)}
     )
     return int(table.last_pk or 0)
 

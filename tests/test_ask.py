@@ -24,8 +24,9 @@ from bot.models import Article
 from bot.qa import answer_question, index_new_articles
 from bot.qa.compose import Answer
 from bot.qa.index import embed_missing
+from storage import articles as article_store
 from storage import open_database
-from storage import repository as repo
+from storage.db import count_rows
 from storage.passages import Scope
 from tests.conftest import SAMPLE_DATE, example_data
 from tests.fakes.mistral import FakeMistral
@@ -145,7 +146,7 @@ def store_page(db: sqlite_utils.Database, name: str, title: str) -> str:
     url = f"https://explainers.example/{name}"
     text = (CORPUS_QA / f"{name}.txt").read_text(encoding="utf-8")
     moment = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
-    repo.insert_article(
+    article_store.insert_article(
         db,
         "mistral",
         Article(
@@ -335,8 +336,8 @@ def test_embeddings_are_computed_once_and_stored(
 ) -> None:
     fake.reply_with(honest)
     ask(db, topic, "How long was Le Chat offline?", model=_model(fake))
-    passages = repo.count_rows(db, "passages")
-    assert repo.count_rows(db, "passage_vectors") == passages > 0
+    passages = count_rows(db, "passages")
+    assert count_rows(db, "passage_vectors") == passages > 0
     first = len(fake.requests)
     ask(db, topic, "What is the context window of Mistral Large 4?", model=_model(fake))
     embed_calls = [p for p, _ in fake.requests[first:] if p.endswith("/embeddings")]
@@ -429,7 +430,7 @@ def test_per_chat_question_limit(db: sqlite_utils.Database, topic: TopicConfig) 
     unlimited = ask(db, topic, question, qa=qa, now=now + timedelta(minutes=62))
     assert not unlimited.limited, "the command line has no chat and no limit"
     ask(db, topic, question, chat_key="tg:1", qa=qa, now=now + timedelta(days=8))
-    assert repo.count_rows(db, "qa_questions", "chat_key = ?", ["tg:1"]) == 1, "old rows go"
+    assert count_rows(db, "qa_questions", "chat_key = ?", ["tg:1"]) == 1, "old rows go"
 
 
 def test_chinese_question_gets_a_chinese_label(

@@ -11,8 +11,8 @@ from app.cli import main
 from bot.collect import collect
 from bot.config import FetchConfig, SourceConfig, TopicConfig
 from bot.fetch import Fetcher
+from storage import articles as article_store
 from storage import open_database
-from storage import repository as repo
 from tests.fakes.news import MISTRAL_STORY, OTHER_MISTRAL_STORY, article, hours_ago, rss
 from tests.fakes.web import Handler, reply, serve
 
@@ -84,11 +84,11 @@ async def test_copies_share_the_lead_cluster_across_runs(
 
     stored = {
         a.url.removeprefix(root): a
-        for a in repo.articles_between(db, "mistral", hours_ago(48), hours_ago(-1))
+        for a in article_store.articles_between(db, "mistral", hours_ago(48), hours_ago(-1))
     }
     lead = stored["/wire/story"]
     assert lead.cluster is not None and stored["/wire/memory"].cluster != lead.cluster
-    clusters = repo.rejection_clusters(db, "mistral", day)
+    clusters = article_store.rejection_clusters(db, "mistral", day)
     assert {url.removeprefix(root): c for url, c in clusters.items()} == {
         "/paper/copy": lead.cluster,
         "/wire/story?utm_source=x&utm_medium=y": lead.cluster,

@@ -14,7 +14,7 @@ from bot.errors import UsageError
 from bot.fetch import Fetcher
 from bot.opml import parse_opml
 from storage import open_database
-from storage import repository as repo
+from storage import sources as source_store
 from tests.fakes.news import MISTRAL_STORY, article, hours_ago, rss
 from tests.fakes.web import Handler, Recorder, conditional, reply, serve
 
@@ -57,8 +57,8 @@ async def test_unchanged_feed_is_a_304_success_with_no_new_candidates(tmp_path: 
     assert first.kept == 1 and first.not_modified == 0
     assert second.not_modified == 1 and second.candidates == 0 and not second.failed_sources
     assert feed.requests[1]["if-none-match"] == '"abc"'
-    (source,) = repo.source_health(db, "t")
-    assert source["consecutive_failures"] == 0 and source["last_success"]
+    (source,) = source_store.source_health(db, "t")
+    assert source.consecutive_failures == 0 and source.last_success
 
 
 async def test_failing_source_is_paused_then_retried_later(tmp_path: Path) -> None:
@@ -67,13 +67,13 @@ async def test_failing_source_is_paused_then_retried_later(tmp_path: Path) -> No
     with serve({"/feed": broken}) as root:
         topic = _topic(root + "/feed")
         await _run(db, topic)
-        (source,) = repo.source_health(db, "t")
-        assert source["consecutive_failures"] == 1 and "HTTP 500" in source["last_error"]
-        assert source["paused_until"] is None
+        (source,) = source_store.source_health(db, "t")
+        assert source.consecutive_failures == 1 and "HTTP 500" in source.last_error
+        assert source.paused_until is None
         await _run(db, topic)
-        (source,) = repo.source_health(db, "t")
-        assert source["paused_until"], "paused after pause_after_failures runs"
-        assert "2 failed runs in a row" in source["paused_reason"]
+        (source,) = source_store.source_health(db, "t")
+        assert source.paused_until, "paused after pause_after_failures runs"
+        assert "2 failed runs in a row" in source.paused_reason
         third = await _run(db, topic)
         assert len(broken.requests) == 2, "a paused source is not fetched"
         assert third.paused_sources and "HTTP 500" in third.paused_sources[0][1]
@@ -86,8 +86,8 @@ async def test_failing_source_is_paused_then_retried_later(tmp_path: Path) -> No
         broken.handler = routes_feed
         fourth = await _run(db, topic)
     assert len(broken.requests) == 3 and not fourth.failed_sources
-    (source,) = repo.source_health(db, "t")
-    assert source["paused_until"] is None and source["consecutive_failures"] == 0
+    (source,) = source_store.source_health(db, "t")
+    assert source.paused_until is None and source.consecutive_failures == 0
 
 
 OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -141,7 +141,7 @@ async def test_imported_sources_are_collected(tmp_path: Path) -> None:
             f'<opml version="2.0"><body><outline text="Imported" xmlUrl="{root}/imported.rss"/>'
             "</body></opml>"
         ).encode()
-        added, known = repo.import_sources(
+        added, known = source_store.import_sources(
             db, "t", [(f.kind, f.url, f.name) for f in parse_opml(opml).feeds]
         )
         assert (added, known) == (1, 0)

@@ -11,8 +11,9 @@ import pytest
 from bot.collect import collect
 from bot.config import FetchConfig, SourceConfig, TopicConfig
 from bot.fetch import Fetcher
+from storage import articles as article_store
 from storage import open_database
-from storage import repository as repo
+from storage.db import count_rows
 from tests.fakes.news import MISTRAL_STORY, article, hours_ago, rss
 from tests.fakes.web import Handler, endless, reply, serve
 
@@ -82,7 +83,8 @@ async def test_each_hostile_input_has_its_reason_and_the_run_goes_on(db) -> None
         async with Fetcher(FETCH) as fetcher:
             report = await collect(db, subject, date.today(), fetcher)
         reasons = {
-            r.url.removeprefix(root): r for r in repo.rejections_on(db, "mistral", date.today())
+            r.url.removeprefix(root): r
+            for r in article_store.rejections_on(db, "mistral", date.today())
         }
 
     assert report.kept == 1, "the good source still gave its story"
@@ -112,7 +114,7 @@ async def test_nothing_stored_is_lost_when_every_source_fails(db) -> None:  # ty
         routes["/feed.rss"] = reply(200, BILLION_LAUGHS, "application/rss+xml")
         async with Fetcher(FETCH) as fetcher:
             await collect(db, subject, date.today(), fetcher)
-    assert repo.count_rows(db, "articles") == 1
+    assert count_rows(db, "articles") == 1
 
 
 async def test_feed_declared_in_windows_1252_is_decoded(db) -> None:  # type: ignore[no-untyped-def]
@@ -136,7 +138,7 @@ async def test_feed_declared_in_windows_1252_is_decoded(db) -> None:  # type: ig
         subject = topic(root, ["/cp1252.rss", "/latin1.rss"])
         async with Fetcher(FETCH) as fetcher:
             report = await collect(db, subject, date.today(), fetcher)
-        titles = {r.title for r in repo.rejections_on(db, "mistral", date.today())}
+        titles = {r.title for r in article_store.rejections_on(db, "mistral", date.today())}
     assert report.candidates == 2 and not report.failed_sources
     assert title in titles
     assert title.replace("–", "-") in titles
@@ -159,7 +161,7 @@ async def test_page_in_windows_1252_keeps_its_accents(db) -> None:  # type: igno
         async with Fetcher(FETCH) as fetcher:
             report = await collect(db, topic(root, ["/feed.rss"]), date.today(), fetcher)
     assert report.kept == 1
-    (stored,) = repo.articles_between(db, "mistral", hours_ago(24), hours_ago(-1))
+    (stored,) = article_store.articles_between(db, "mistral", hours_ago(24), hours_ago(-1))
     assert stored.title == title and "\ufffd" not in stored.text
 
 
@@ -173,5 +175,5 @@ async def test_compressed_bomb_stops_at_the_limit(db) -> None:  # type: ignore[n
     with serve(routes) as root:
         async with Fetcher(FETCH) as fetcher:
             report = await collect(db, topic(root, ["/bomb.rss"]), date.today(), fetcher)
-    (rejection,) = repo.rejections_on(db, "mistral", date.today())
+    (rejection,) = article_store.rejections_on(db, "mistral", date.today())
     assert rejection.reason == "too_large" and report.failed_sources

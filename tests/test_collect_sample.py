@@ -9,8 +9,8 @@ from datetime import date
 from bot.collect import collect
 from bot.config import BUNDLED_CORPUS, Config
 from bot.fetch import Fetcher
+from storage import articles as article_store
 from storage import open_database
-from storage import repository as repo
 from tests.conftest import SAMPLE_DATE
 
 
@@ -23,7 +23,7 @@ def test_sample_junk_gets_its_labelled_reason(sample_config: Config) -> None:
             await collect(db, sample_config.topics[0], day, fetcher)
 
     asyncio.run(run())
-    rejected = {r.url: r for r in repo.rejections_on(db, "mistral", day)}
+    rejected = {r.url: r for r in article_store.rejections_on(db, "mistral", day)}
     items = json.loads((BUNDLED_CORPUS / "expected.json").read_text(encoding="utf-8"))["items"]
     wrong = [
         f"{item['url']}: expected {item['verdict']}, got "

@@ -16,8 +16,8 @@ from bot.collect import collect
 from bot.config import Config, FetchConfig, SourceConfig
 from bot.fetch import Fetcher
 from bot.window import today_in
+from storage import articles as article_store
 from storage import open_database
-from storage import repository as repo
 from tests.corpus.load import load_items, record
 
 REASONS = ("duplicate", "off_topic", "homonym", "spam", "stale")
@@ -52,17 +52,17 @@ def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, s
     asyncio.run(run())
     kept = {
         a.link or a.url
-        for a in repo.articles_between(
+        for a in article_store.articles_between(
             db, topic.slug, datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
         )
     }
     kept |= {
         a.url
-        for a in repo.articles_between(
+        for a in article_store.articles_between(
             db, topic.slug, datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
         )
     }
-    rejected = {r.url: r for r in repo.rejections_on(db, topic.slug, day)}
+    rejected = {r.url: r for r in article_store.rejections_on(db, topic.slug, day)}
     out: dict[str, tuple[str, str, str]] = {}
     for item in items:
         if item.url in rejected:

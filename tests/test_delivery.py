@@ -3,7 +3,6 @@ subscriber gets one copy; blocked, moved, failing, slow chats are handled as use
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from adapters.telegram.platform import TelegramPlatform
@@ -13,6 +12,7 @@ from bot.delivery.platform import Limits, Part
 from bot.delivery.sender import Sender
 from bot.delivery.types import Paragraph, Reply, SourceLink, Subscription
 from storage import delivery as store
+from storage import digests as digest_store
 from tests.delivery_support import DAY
 from tests.fakes.telegram import Limits as FakeLimits
 
@@ -40,10 +40,9 @@ def _subscribe(stack: TelegramStack, chat_id: int, kind: str = "private") -> Sub
 
 
 def _reply_for(stack: TelegramStack, digest_id: int) -> object:
-    row = store.digest_row(stack.commands.db, digest_id)
-    assert row is not None
-    payload = json.loads(row["json"])
-    return lambda sub: digest_reply(payload, digest_id, sub.include, sub.exclude)
+    stored = digest_store.stored_digest(stack.commands.db, digest_id)
+    assert stored is not None
+    return lambda sub: digest_reply(stored.digest, digest_id, sub.include, sub.exclude)
 
 
 async def test_fan_out_reaches_everyone_once_and_handles_broken_chats(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -22,6 +21,7 @@ from bot.delivery.platform import Part
 from bot.delivery.types import Paragraph, Reply, SourceLink, Subscription
 from bot.errors import DeliveryError, MessageRejected
 from storage import delivery as store
+from storage import digests as digest_store
 from storage import open_database
 from tests.conftest import example_data
 from tests.delivery_support import DAY, NOON
@@ -104,13 +104,12 @@ async def _remembered(stack: DiscordStack, message_id: int) -> None:
 async def _deliver_digest(stack: DiscordStack) -> tuple[int, dict[str, int]]:
     db = stack.commands.db
     digest_id = await stack.commands.build(stack.commands.config.topics[0], DAY, "en")
-    row = store.digest_row(db, digest_id)
-    assert row is not None
-    payload = json.loads(row["json"])
+    stored = digest_store.stored_digest(db, digest_id)
+    assert stored is not None
     counts = await stack.fanout.deliver(
         digest_id,
         store.active_subscriptions(db),
-        lambda sub: digest_reply(payload, digest_id, sub.include, sub.exclude),
+        lambda sub: digest_reply(stored.digest, digest_id, sub.include, sub.exclude),
     )
     return digest_id, counts
 

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from adapters.jekyll import FRONT_MATTER_KEYS, infographic_data, split_front_matter
+from adapters.jekyll import FRONT_MATTER_KEYS, infographic_data
 from app.cli import main
 from bot.config import load_config
+from bot.posts import load_posts
 from bot.window import digest_window
+from storage import articles as article_store
 from storage import open_database
-from storage import repository as repo
 from tests.conftest import SAMPLE_DATE
 
 # Verbatim from a target post (seeds/001): the shape every exported post must have.
@@ -74,10 +75,11 @@ def test_each_post_has_its_own_infographic_png(site: Path) -> None:
     posts = sorted((site / "_posts").glob("*.md"))
     assert [p.name for p in posts] == [f"{SAMPLE_DATE}-mistral-en.md", f"{SAMPLE_DATE}-mistral.md"]
     for post in posts:
-        fields, body = split_front_matter(post.read_text(encoding="utf-8"))
-        image = site / fields["image"].lstrip("/")
+        markdown = post.read_text(encoding="utf-8")
+        image = site / dict(_front(markdown))["image"].lstrip("/")
         with Image.open(image) as png:
             assert png.format == "PNG" and png.size == (1200, 630)
+        body = markdown.split("\n---\n", 1)[1]
         assert body.lstrip().startswith(">")  # the extractive label survives the export
 
 
@@ -98,9 +100,11 @@ def test_infographic_counts_stories_per_source_day_and_cluster(site: Path) -> No
     topic = config.topics[0]
     db = open_database(config.storage.path)
     day = date.fromisoformat(SAMPLE_DATE)
-    data = infographic_data(db, topic, day)
+    posts = load_posts(db, {topic.slug: topic}, since=day)
+    post = next(p for p in posts if p.stored.digest.language == topic.language)
+    data = infographic_data(post)
 
-    in_window = repo.articles_in(db, topic.slug, digest_window(topic, day))
+    in_window = article_store.articles_in(db, topic.slug, digest_window(topic, day))
     assert sum(n for _, n in data.per_source) == len(in_window)
     assert data.per_day[-1] == (SAMPLE_DATE[5:], len(in_window)) and len(data.per_day) == 7
     outlets = [n for _, n in data.top_clusters]

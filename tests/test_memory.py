@@ -13,11 +13,11 @@ import pytest
 from bot.config import Config, MistralConfig, TopicConfig
 from bot.digest import build_digest, build_digest_async
 from bot.llm import MistralModel
-from bot.models import Article
+from bot.models import Article, Digest
 from bot.writer.memory import Memory, PastCoverage, honest_week
+from storage import articles as article_store
 from storage import digests as digest_store
 from storage import open_database
-from storage import repository as repo
 from tests.conftest import SAMPLE_DATE
 from tests.fakes.mistral import FakeMistral
 from tests.writer_support import Script, sample_database
@@ -56,6 +56,23 @@ def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("sample") / "collected.db"
 
 
+def _empty_digest(topic: TopicConfig, day: date) -> Digest:
+    return Digest(
+        topic=topic.slug,
+        topic_name=topic.name,
+        date=day,
+        language="en",
+        mode="extractive",
+        trend=None,
+        highlights=(),
+        analysis=(),
+        key_points=(),
+        thoughts=(),
+        sources=(),
+        summary="",
+    )
+
+
 @pytest.fixture
 def two_days(
     sample_config: Config, sample_template: Path, tmp_path: Path
@@ -81,7 +98,7 @@ def two_days(
             "The assistant runs on Ministral 8B inside the car, with no cloud connection needed.",
         ),
     ):
-        repo.insert_article(db, topic.slug, _article(n, title, text))
+        article_store.insert_article(db, topic.slug, _article(n, title, text))
     return db, topic
 
 
@@ -143,16 +160,12 @@ async def test_this_week_only_with_a_week_of_history(
         assert "trend" not in one_day.digest.fallback_sections
         assert 'do not write "this week"' in fake.chat_requests()[-1]["messages"][0]["content"]
         for back in range(2, 7):  # digests on each of the six days before NEXT
-            repo.save_digest(
+            digest_store.save_digest(
                 db,
-                topic=topic.slug,
-                day=NEXT - timedelta(days=back),
-                language="en",
-                mode="extractive",
+                _empty_digest(topic, NEXT - timedelta(days=back)),
                 title="t",
                 markdown="---\n---\n",
-                payload={"highlights": []},
-                cited_article_ids=[],
+                public_json={"highlights": []},
             )
         week = await build_digest_async(db, topic, NEXT, "en", model=model)
     assert week.digest.trend is not None
@@ -188,7 +201,7 @@ async def test_a_day_with_one_story_is_short_and_says_so(
 ) -> None:
     topic = sample_config.topics[0]
     db = open_database(sample_config.storage.path)
-    repo.insert_article(
+    article_store.insert_article(
         db,
         topic.slug,
         _article(
@@ -204,3 +217,19 @@ async def test_a_day_with_one_story_is_short_and_says_so(
     system = fake.chat_requests()[-1]["messages"][0]["content"]
     assert "quiet day with only 1 story" in system
     assert len(built.digest.highlights) == 1 and len(built.digest.sources) == 1
+
+
+async def test_a_stored_digest_comes_back_as_the_one_built_in_either_mode(
+    two_days: tuple[Any, TopicConfig], fake: FakeMistral
+) -> None:
+    db, topic = two_days
+    extractive = build_digest(db, topic, NEXT, "zh-TW")
+    fake.reply_with(Script("en"))
+    async with MistralModel(MistralConfig(server_url=fake.url), fake.api_key) as model:
+        written = await build_digest_async(db, topic, NEXT, "en", model=model)
+    assert written.digest.mode == "model" and extractive.digest.mode == "extractive"
+    for built in (extractive, written):
+        stored = digest_store.stored_digest(db, built.digest_id)
+        assert stored is not None
+        assert stored.digest == built.digest and stored.markdown == built.markdown
+        assert stored.model == built.model

@@ -17,8 +17,9 @@ from bot.collect import collect
 from bot.config import BUNDLED_CORPUS, Config
 from bot.digest import build_digest
 from bot.fetch import Fetcher
+from storage import articles as article_store
 from storage import open_database
-from storage import repository as repo
+from storage.db import count_rows
 from tests.conftest import SAMPLE_DATE
 
 DAY = date.fromisoformat(SAMPLE_DATE)
@@ -59,7 +60,7 @@ def test_no_junk_item_is_ever_a_source(built: Any) -> None:
 
 def test_junk_is_rejected_with_its_reason_and_a_detail(built: Any) -> None:
     db, _ = built
-    rejected = {r.url: r for r in repo.rejections_on(db, "mistral", DAY)}
+    rejected = {r.url: r for r in article_store.rejections_on(db, "mistral", DAY)}
     for reason in ("homonym", "spam", "stale", "fetch_error", "extract_error", "duplicate"):
         labelled = [u for u, item in EXPECTED.items() if item["verdict"] == reason]
         caught = [u for u in labelled if u in rejected and rejected[u].reason == reason]
@@ -98,14 +99,14 @@ def test_rendered_markdown_parses_cleanly(built: Any) -> None:
 
 def test_rebuilding_the_same_digest_does_not_duplicate_rows(sample_config: Config) -> None:
     db, first = _collect_and_build(sample_config)
-    articles = repo.count_rows(db, "articles")
-    rejections = repo.count_rows(db, "rejections")
+    articles = count_rows(db, "articles")
+    rejections = count_rows(db, "rejections")
     _, second = _collect_and_build(sample_config)
     db = open_database(sample_config.storage.path)
-    assert repo.count_rows(db, "digests") == 1
-    assert repo.count_rows(db, "articles") == articles
-    assert repo.count_rows(db, "rejections") == rejections
-    assert repo.count_rows(db, "digest_sources") == len(second.digest.sources)
+    assert count_rows(db, "digests") == 1
+    assert count_rows(db, "articles") == articles
+    assert count_rows(db, "rejections") == rejections
+    assert count_rows(db, "digest_sources") == len(second.digest.sources)
     assert second.digest_id == first.digest_id
     assert second.markdown == first.markdown
 
@@ -113,7 +114,7 @@ def test_rebuilding_the_same_digest_does_not_duplicate_rows(sample_config: Confi
 def test_each_language_is_its_own_digest(sample_config: Config) -> None:
     db, zh = _collect_and_build(sample_config, "zh-TW")
     en = build_digest(db, sample_config.topics[0], DAY, "en")
-    assert repo.count_rows(db, "digests") == 2
+    assert count_rows(db, "digests") == 2
     assert "## 📰 News highlights" in en.markdown
     assert "cited news sources" in en.markdown
     assert "新聞焦點" in zh.markdown

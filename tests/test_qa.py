@@ -15,8 +15,9 @@ from bot.qa.retrieve import coverage, expand, rrf
 from bot.qa.safety import foreign_urls, looks_like_instructions, neutralise_tags, strip_urls
 from bot.qa.terms import fts_query, query_terms
 from bot.qa.vectors import VectorSet
+from storage import articles as article_store
 from storage import open_database
-from storage import repository as repo
+from storage.db import count_rows
 from storage.passages import PassageRow, Scope, insert_passages, search_bm25
 
 TITLE = "Mistral AI opens Singapore office, its first in Asia"
@@ -77,13 +78,13 @@ def test_hostile_search_syntax_is_searched_as_words() -> None:
         "h",
         "https://a.example/feed",
     )
-    repo.insert_article(db, "mistral", article)
+    article_store.insert_article(db, "mistral", article)
     index_new_articles(db, "mistral")
     for question in ['NEAR(" AND) OR NOT *', "title:x ^y", "'; drop table passages; --"]:
         match = fts_query(expand(db, query_terms(question))[1])
         assert match is not None
         assert len(search_bm25(db, match, Scope("mistral"), 5)) == 1
-    assert repo.count_rows(db, "passages") == 1
+    assert count_rows(db, "passages") == 1
 
 
 def test_reciprocal_rank_fusion_rewards_agreement() -> None:
@@ -210,7 +211,7 @@ def test_indexing_twice_from_two_processes_keeps_one_copy(tmp_path: Path) -> Non
         "h2",
         "https://a.example/feed",
     )
-    repo.insert_article(first, "mistral", article)
+    article_store.insert_article(first, "mistral", article)
     pending = first.execute("select id from articles").fetchall()
     assert pending and index_new_articles(first, "mistral") == 1
     rows = [
@@ -224,6 +225,6 @@ def test_indexing_twice_from_two_processes_keeps_one_copy(tmp_path: Path) -> Non
         }
     ]
     insert_passages(second, rows)  # a second process that saw the same new article
-    assert repo.count_rows(second, "passages") == 1
+    assert count_rows(second, "passages") == 1
     match = fts_query(expand(second, query_terms("Singapore office"))[1])
     assert match is not None and len(search_bm25(second, match, Scope("mistral"), 5)) == 1

@@ -11,7 +11,7 @@ from bot.commands import ChatContext
 from bot.delivery.prepare import DigestSource
 from bot.scheduler import DeliveryScheduler
 from storage import delivery as store
-from storage import repository as repo
+from storage.db import count_rows
 from tests.delivery_support import NOON
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ async def test_catch_up_sends_missed_slots_in_grace_once_and_skips_older(
     assert fake.to(3)[0].text == fake.to(1)[0].text
     assert fake.to(4) == []
     # One digest per (topic, date, language), however many slots asked for it.
-    assert repo.count_rows(db, "digests") == 2
+    assert count_rows(db, "digests") == 2
 
     again = await scheduler.catch_up()  # a restart within the grace period
     assert sum(again.values()) == 0

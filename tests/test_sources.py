@@ -22,8 +22,8 @@ from bot.sources import (
     kind_for,
     parse_feed,
 )
+from storage import articles as article_store
 from storage import open_database
-from storage import repository as repo
 from tests.fakes.news import MISTRAL_STORY, OTHER_MISTRAL_STORY, article, hours_ago, rss
 from tests.fakes.web import Handler, reply, serve
 
@@ -151,12 +151,12 @@ async def test_search_links_are_resolved_to_the_publisher(tmp_path: Path) -> Non
         db = open_database(tmp_path / "t.db")
         async with Fetcher(FETCH) as fetcher:
             report = await collect(db, topic, date.today(), fetcher)
-        (stored,) = repo.articles_between(db, "t", hours_ago(48), hours_ago(-1))
+        (stored,) = article_store.articles_between(db, "t", hours_ago(48), hours_ago(-1))
     assert report.kept == 1
     assert stored.url == root + "/dailybyte/mistral-ai-ships"
     assert stored.link.startswith(root + "/rss/articles/")
     assert stored.id is not None
-    assert repo.publishers_of(db, [stored.id]) == {stored.id: "The Daily Byte"}
+    assert article_store.publishers_of(db, [stored.id]) == {stored.id: "The Daily Byte"}
 
 
 def _record(folder: Path, responses: dict[str, tuple[str, bytes]]) -> ReplayTransport:
@@ -197,7 +197,7 @@ async def test_json_sources_through_the_replay_transport(tmp_path: Path) -> None
     db = open_database(tmp_path / "t.db")
     async with Fetcher(FETCH, transport=transport) as fetcher:
         report = await collect(db, topic, date.today(), fetcher)
-    kept = {a.url for a in repo.articles_between(db, "t", hours_ago(48), hours_ago(-1))}
+    kept = {a.url for a in article_store.articles_between(db, "t", hours_ago(48), hours_ago(-1))}
     assert report.failed_sources == []
     assert kept == {releases[0]["html_url"], "https://blog.example/mistral-model"}
 

@@ -121,10 +121,10 @@ async def test_two_stages_bound_the_prompt_and_usage_is_stored(
     assert longest not in stage1_user
     stage2_user = requests[1]["messages"][1]["content"]
     assert len(stage2_user) < len(stage1_user)
-    stored = digest_store.usage_of(db, built.digest_id)
-    assert stored["model"] == "mistral-small-latest"
-    assert stored["prompt_tokens"] == built.usage.prompt_tokens > 0
-    assert stored["completion_tokens"] == built.usage.completion_tokens > 0
+    stored = digest_store.stored_digest(db, built.digest_id)
+    assert stored is not None and stored.model == "mistral-small-latest"
+    assert stored.prompt_tokens == built.usage.prompt_tokens > 0
+    assert stored.completion_tokens == built.usage.completion_tokens > 0
 
 
 async def test_rebuilding_reuses_the_stored_cluster_summaries(
@@ -150,9 +150,8 @@ async def test_rebuilding_reuses_the_stored_cluster_summaries(
     assert second.digest.mode == "model"
     assert _cited_in_text(second.markdown) == {s.n for s in second.digest.sources}
     db, _ = collected
-    assert digest_store.usage_of(db, second.digest_id)["prompt_tokens"] == (
-        second.usage.prompt_tokens
-    )
+    stored = digest_store.stored_digest(db, second.digest_id)
+    assert stored is not None and stored.prompt_tokens == second.usage.prompt_tokens
     assert second.usage.prompt_tokens < first.usage.prompt_tokens
 
 

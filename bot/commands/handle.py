@@ -6,7 +6,6 @@ Platform-neutral: adapters (Telegram, terminal, ...) give a :class:`ChatContext`
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -35,7 +34,9 @@ from bot.delivery.compose import digest_reply
 from bot.delivery.timing import latest_day
 from bot.delivery.types import ChatKind, Paragraph, Reply, Sent, SourceLink, Subscription
 from bot.errors import ConfigError, DigestbotError
+from bot.render import title_of
 from storage import delivery as store
+from storage import digests as digest_store
 
 log = logging.getLogger(__name__)
 
@@ -239,11 +240,11 @@ class Commands:
             return Reply.text(f"The digest for {day} is not ready yet (latest: {newest}).")
         language = active.language if active else topic.language
         digest_id = await self.build(topic, day, language)
-        row = store.digest_row(self.db, digest_id)
-        if row is None:
+        stored = digest_store.stored_digest(self.db, digest_id)
+        if stored is None:
             return Reply.text(f"No digest for {topic.name} on {day}.")
         return digest_reply(
-            json.loads(row["json"]),
+            stored.digest,
             digest_id,
             include=active.include if active else (),
             exclude=active.exclude if active else (),
@@ -251,8 +252,13 @@ class Commands:
 
     async def _ask(self, command: Ask, chat: ChatContext) -> Reply:
         topic: TopicConfig
-        if command.digest_id is not None and (row := store.digest_row(self.db, command.digest_id)):
-            topic, day = self._topic(row["topic"]), date.fromisoformat(row["date"])
+        asked_about = (
+            digest_store.stored_digest(self.db, command.digest_id)
+            if command.digest_id is not None
+            else None
+        )
+        if asked_about is not None:
+            topic, day = self._topic(asked_about.digest.topic), asked_about.digest.date
         else:
             topic = self._chat_topic(None, chat)
             day = self.clock().astimezone(topic.tz).date()
@@ -271,18 +277,19 @@ class Commands:
 
     def _sources(self, command: Sources, chat: ChatContext) -> Reply:
         digest_id = store.latest_digest_for_chat(self.db, chat.platform, chat.chat_id)
-        row = store.digest_row(self.db, digest_id) if digest_id is not None else None
-        if row is None:
+        stored = digest_store.stored_digest(self.db, digest_id) if digest_id is not None else None
+        if stored is None:
             return Reply.text("No digest in this chat yet. Say 'digest' first.")
-        sources = json.loads(row["json"]).get("sources", [])
+        sources = stored.digest.sources
         if command.n is None:
-            links = tuple(SourceLink(s["n"], s["title"], s["url"]) for s in sources)
+            links = tuple(SourceLink(s.n, s.title, s.url) for s in sources)
             if not links:
                 return Reply.text("The last digest cited no sources.")
-            return Reply(title=f"Sources of {row['title']}", paragraphs=(), sources=links)
+            title = title_of(stored.digest)
+            return Reply(title=f"Sources of {title}", paragraphs=(), sources=links)
         for source in sources:
-            if source["n"] == command.n:
-                detail = f"[{source['n']}] {source['title']}\n{source['url']}\n"
-                detail += f"published {source['published'][:16].replace('T', ' ')} UTC"
+            if source.n == command.n:
+                detail = f"[{source.n}] {source.title}\n{source.url}\n"
+                detail += f"published {source.published.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
                 return Reply.text(detail)
         return Reply.text(f"The last digest has {len(sources)} sources; there is no [{command.n}].")

@@ -1,12 +1,13 @@
-"""A stored digest as a chat :class:`Reply`, filtered by one subscription's keywords. Pure."""
+"""A digest as a chat :class:`Reply`, filtered by one subscription's keywords. Pure."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from bot.delivery.types import Paragraph, Reply, SourceLink
+from bot.models import Digest
+from bot.render import title_of
 
 
 def _matcher(words: Iterable[str]) -> re.Pattern[str] | None:
@@ -30,7 +31,7 @@ def keep_story(text: str, include: Iterable[str], exclude: Iterable[str]) -> boo
 
 
 def digest_reply(
-    payload: dict[str, Any],
+    digest: Digest,
     digest_id: int,
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
@@ -43,25 +44,18 @@ def digest_reply(
     include, exclude = tuple(include), tuple(exclude)
     paragraphs: list[Paragraph] = []
     cited: set[int] = set()
-    for item in payload.get("highlights", []):
-        headline, text = str(item["headline"]), str(item["text"])
-        if not keep_story(f"{headline}\n{text}", include, exclude):
+    for item in digest.highlights:
+        if not keep_story(f"{item.headline}\n{item.text}", include, exclude):
             continue
-        numbers = [int(n) for n in item.get("citations", [])]
-        marks = "".join(f"[{n}]" for n in numbers if f"[{n}]" not in text)
-        paragraphs.append(Paragraph(text=f"{text} {marks}".rstrip(), heading=headline))
-        cited.update(numbers)
+        marks = "".join(f"[{n}]" for n in item.citations if f"[{n}]" not in item.text)
+        paragraphs.append(Paragraph(text=f"{item.text} {marks}".rstrip(), heading=item.headline))
+        cited.update(item.citations)
     if not paragraphs:
         note = "No stories today." if not (include or exclude) else "No stories match your words."
         paragraphs.append(Paragraph(note))
     sources = tuple(
-        SourceLink(n=int(s["n"]), title=str(s["title"]), url=str(s["url"]))
-        for s in payload.get("sources", [])
-        if int(s["n"]) in cited
+        SourceLink(n=s.n, title=s.title, url=s.url) for s in digest.sources if s.n in cited
     )
     return Reply(
-        title=str(payload.get("title", "")),
-        paragraphs=tuple(paragraphs),
-        sources=sources,
-        digest_id=digest_id,
+        title=title_of(digest), paragraphs=tuple(paragraphs), sources=sources, digest_id=digest_id
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date, datetime
+from datetime import date
 
 import sqlite_utils
 
@@ -13,8 +13,9 @@ from bot.config import FetchConfig, TopicConfig
 from bot.digest import build_digest_async
 from bot.fetch import Fetcher
 from bot.llm import LanguageModel
+from bot.models import StoredDigest
 from bot.window import digest_window
-from storage import delivery as store
+from storage import digests as digest_store
 
 log = logging.getLogger(__name__)
 
@@ -35,20 +36,17 @@ class DigestSource:
         key = (topic.slug, day, language)
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
-            row = store.find_digest(self.db, topic.slug, day.isoformat(), language)
-            if row is not None and self._complete(row, topic, day):
-                return int(row["id"])
+            stored = digest_store.find_digest(self.db, topic.slug, day, language)
+            if stored is not None and self._complete(stored, topic, day):
+                return stored.id
             await self.before_build(topic, day)
             built = await build_digest_async(self.db, topic, day, language, model=self.model)
             log.info("built digest %s for %s %s %s", built.digest_id, topic.slug, day, language)
             return built.digest_id
 
     @staticmethod
-    def _complete(row: dict[str, object], topic: TopicConfig, day: date) -> bool:
-        stamp = row.get("updated") or row.get("created")
-        if not isinstance(stamp, str):
-            return False
-        return datetime.fromisoformat(stamp) >= digest_window(topic, day).end
+    def _complete(stored: StoredDigest, topic: TopicConfig, day: date) -> bool:
+        return stored.updated >= digest_window(topic, day).end
 
     async def before_build(self, topic: TopicConfig, day: date) -> None:
         """A hook run before a build; the service collects the day's articles here."""

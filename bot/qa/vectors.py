@@ -21,6 +21,7 @@ from threadpoolctl import ThreadpoolController
 
 from storage import passages as store
 from storage.passages import Scope
+from storage.sql import to_iso
 
 CACHED_INDEXES = 8
 
@@ -117,9 +118,9 @@ class VectorIndex:
         a copy of the few rows of a digest's articles."""
         lo, hi = 0, len(self._ids)
         if scope.start is not None:
-            lo = int(np.searchsorted(self._published, store.iso(scope.start), side="left"))
+            lo = int(np.searchsorted(self._published, to_iso(scope.start), side="left"))
         if scope.end is not None:
-            hi = int(np.searchsorted(self._published, store.iso(scope.end), side="left"))
+            hi = int(np.searchsorted(self._published, to_iso(scope.end), side="left"))
         ids, matrix = self._ids[lo:hi], self._matrix[lo:hi]
         if scope.article_ids is not None:
             wanted = np.isin(self._articles[lo:hi], np.asarray(scope.article_ids, dtype=np.int64))

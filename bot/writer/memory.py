@@ -1,10 +1,11 @@
 """Memory of the last days: what was already told, and whether a story is new. Pure.
 
-The facts come from storage (:mod:`storage.digests`); this module only decides. A story is
-a *repeat* when an earlier digest cited the same cluster, or an article whose title names
-the same things, and today's article adds no name or number the earlier one lacked. A
-repeat is left out. When it does add some, it is an *update*, and the writer is told what
-is new so that it says what changed instead of presenting the story as news.
+The facts come from storage (:mod:`storage.digests`) as a plain :class:`Memory`
+(:mod:`bot.models`); this module only decides. A story is a *repeat* when an earlier
+digest cited the same cluster, or an article whose title names the same things, and
+today's article adds no name or number the earlier one lacked. A repeat is left out. When
+it does add some, it is an *update*, and the writer is told what is new so that it says
+what changed instead of presenting the story as news.
 """
 
 from __future__ import annotations
@@ -12,39 +13,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Literal
 
 from bot.compose import body_sentences
-from bot.models import Story
+from bot.models import HISTORY_DAYS, Memory, PastCoverage, Story
 from bot.writer.citations import names_and_numbers
 
-HISTORY_DAYS = 7
+__all__ = [
+    "HISTORY_DAYS",
+    "Memory",
+    "PastCoverage",
+    "StoryStatus",
+    "honest_week",
+    "status_of",
+    "triage",
+]
+
 TITLE_OVERLAP = 0.6
 MAX_NEW_FACTS = 4
-
-
-@dataclass(frozen=True)
-class PastCoverage:
-    """One source an earlier digest cited."""
-
-    day: date
-    title: str
-    text: str
-    cluster: int | None = None
-
-
-@dataclass(frozen=True)
-class Memory:
-    past: tuple[PastCoverage, ...] = ()
-    digest_days: int = 0
-    """Days, among the ``HISTORY_DAYS`` before this one, that have a stored digest."""
-    earlier_headlines: tuple[tuple[date, str], ...] = ()
-
-    @property
-    def has_week(self) -> bool:
-        """ "This week" is honest only when the six days before today were all covered."""
-        return self.digest_days >= HISTORY_DAYS - 1
 
 
 @dataclass(frozen=True)
