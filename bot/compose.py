@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.config import TopicConfig
-from bot.filters.text import count_term, sentences
+from bot.filters.text import count_term, looks_like_heading, sentences
 from bot.i18n import text
 from bot.models import Digest, Highlight, Point, Rejection, SourceRef, Story, Window
 
@@ -25,13 +25,9 @@ def body_sentences(story: Story) -> list[str]:
     lines = [
         line.strip()
         for line in story.lead.text.splitlines()
-        if line.strip() and line.strip() != title and not _is_heading(line.strip())
+        if line.strip() and line.strip() != title and not looks_like_heading(line.strip())
     ]
     return [s for s in sentences("\n".join(lines)) if len(s) > 25]
-
-
-def _is_heading(line: str) -> bool:
-    return len(line) < 80 and not line.endswith((".", "!", "?", "。", "！", "？", "”", '"'))
 
 
 def _fact_score(sentence: str, keywords: Sequence[str]) -> float:

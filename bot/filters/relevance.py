@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.filters.text import count_loose, count_term, term_pattern
+from bot.filters.text import capitals, count_loose, count_term, term_pattern
 from bot.models import Reason
 
 LEAD_CHARS = 600
@@ -405,13 +405,9 @@ def _homonym_senses(text: str) -> dict[str, list[str]]:
     for match in pattern.findall(text):
         for sense, term in owners.get(" ".join(match.lower().split()), []):
             # A term written with capitals is a name and needs them (as count_term does).
-            if _capitals(match) >= _capitals(term) and term not in found.get(sense, []):
+            if capitals(match) >= capitals(term) and term not in found.get(sense, []):
                 found.setdefault(sense, []).append(term)
     # Vocabulary order, so details read the same on every run.
     return {
         sense: [t for t in HOMONYM_SENSES[sense] if t in terms] for sense, terms in found.items()
     }
-
-
-def _capitals(text: str) -> int:
-    return sum(1 for ch in text if ch.isupper())
