@@ -21,9 +21,9 @@ from bot.digest import build_digest_async
 from bot.fetch import Fetcher
 from bot.llm import MistralModel, RetryPolicy
 from bot.models import Article
-from bot.qa import answer_question, index_new_articles
 from bot.qa.compose import Answer
-from bot.qa.index import embed_missing
+from bot.qa.index import embed_missing, index_new_articles
+from bot.qa.service import answer_question
 from storage import open_database
 from storage import repository as repo
 from storage.passages import Scope
