@@ -20,11 +20,11 @@ from bot.models import Digest, Story
 from bot.render import render_markdown, title_of, to_json
 from bot.select import rank_stories
 from bot.window import digest_window
-from bot.writer import Written, write_digest
 from bot.writer.assemble import mark_updates
 from bot.writer.citations import topic_stopwords
 from bot.writer.memory import Memory, StoryStatus, triage
 from bot.writer.schemas import ClusterSummary
+from bot.writer.write import Written, write_digest
 from storage import digests as digest_store
 from storage import repository as repo
 
