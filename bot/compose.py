@@ -3,12 +3,11 @@ composer, which quotes the sources and invents nothing. Pure."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 
 from bot.config import TopicConfig
-from bot.filters.text import count_term, looks_like_heading, sentences
+from bot.filters.text import count_term, figures, looks_like_heading, sentences
 from bot.i18n import text
 from bot.models import Digest, Highlight, Point, Rejection, SourceRef, Story, Window
 
@@ -16,7 +15,6 @@ HIGHLIGHT_CHARS = 360
 KEY_POINT_CHARS = 180
 MAX_KEY_POINTS = 7
 HIGHLIGHT_SENTENCES = 2
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def body_sentences(story: Story) -> list[str]:
@@ -31,7 +29,7 @@ def body_sentences(story: Story) -> list[str]:
 
 
 def _fact_score(sentence: str, keywords: Sequence[str]) -> float:
-    numbers = len(_NUMBER.findall(sentence))
+    numbers = len(figures(sentence))
     names = sum(count_term(k, sentence) for k in keywords)
     return numbers + 0.5 * names - (0.5 if len(sentence) > KEY_POINT_CHARS else 0.0)
 

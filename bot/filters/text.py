@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+(?=[\"“'(\[A-Z0-9À-ÖØ-Þ\u4e00-\u9fff])")
 # What a line of prose ends with; a short line ending otherwise is a headline or a kicker.
 _PROSE_LINE_END = (".", "!", "?", "。", "！", "？", "”", '"', "»", ":")
@@ -14,6 +15,11 @@ HEADING_CHARS = 80
 
 def words(text: str) -> list[str]:
     return WORD.findall(text)
+
+
+def figures(text: str) -> list[str]:
+    """The numbers written in ``text``, separators kept ("256", "1,200", "2.5")."""
+    return _FIGURE.findall(text)
 
 
 def sentences(text: str) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from bot.filters.text import sentences
+from bot.filters.text import figures, sentences
 from bot.inline_refs import split_inline_refs
 from bot.qa import safety
 from bot.qa import terms as qterms
@@ -25,7 +25,6 @@ MAX_CONTEXT_PASSAGES = 6
 MAX_QUOTES = 3
 QUOTE_CHARS = 320
 QUOTE_COVERAGE_MARGIN = 0.15
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*")
 MIN_SHARED_WORDS = 0.25
 
@@ -176,7 +175,7 @@ class ModelAnswer(BaseModel):
 
 
 def _numbers(text: str) -> set[str]:
-    return {re.sub(r"[.,]", "", n) for n in _NUMBER.findall(text)}
+    return {re.sub(r"[.,]", "", n) for n in figures(text)}
 
 
 def _content_words(text: str) -> set[str]:
