@@ -114,6 +114,28 @@ async def _two_stages(
     language = extractive.language
     ignore = topic_stopwords(topic.name, topic.slug)
     numbered = list(enumerate(stories, start=1))
+    summaries = await _summarise(run, topic, language, numbered)
+    ordered = [summaries[n] for n, _ in numbered]
+    composition = await _compose(run, topic.name, day_iso, language, ordered, statuses, memory)
+    sources: dict[int, Evidence] = {
+        n: evidence(f"{story.lead.title}\n{story.lead.text}", ignore, _summary_text(summaries[n]))
+        for n, story in numbered
+    }
+    return assemble(
+        composition,
+        extractive=extractive,
+        evidence=sources,
+        statuses=statuses,
+        memory=memory,
+        ignore=ignore,
+    )
+
+
+async def _summarise(
+    run: _Run, topic: TopicConfig, language: str, numbered: Sequence[tuple[int, Story]]
+) -> dict[int, ClusterSummary]:
+    """Stage 1: a summary for every story number, cached ones reused, the rest asked for
+    in batches."""
     summaries: dict[int, ClusterSummary] = {}
     for n, story in numbered:
         known = run.cached.get(story.lead.id) if story.lead.id is not None else None
@@ -136,34 +158,32 @@ async def _two_stages(
             summaries[n] = ClusterSummary(
                 n=n, headline=story.lead.title, summary=prompts.story_brief(story, topic.keywords)
             )
-    ordered = [summaries[n] for n, _ in numbered]
+    return summaries
 
+
+async def _compose(
+    run: _Run,
+    topic_name: str,
+    day_iso: str,
+    language: str,
+    summaries: Sequence[ClusterSummary],
+    statuses: dict[int, StoryStatus],
+    memory: Memory,
+) -> Composition:
+    """Stage 2: every section, asked again once, stricter, when the reply is not in
+    ``language``."""
     problem = ""
     for strict in (False, True):
         system, user = prompts.stage2(
-            topic.name, day_iso, language, ordered, statuses, memory, strict=strict
+            topic_name, day_iso, language, summaries, statuses, memory, strict=strict
         )
         reply = await run.ask(system, user, STAGE2_MAX_TOKENS)
         composition = parse_reply(reply, Composition)
         problem = language_problem(composed_texts(composition), language) or ""
         if not problem:
-            break
+            return composition
         log.info("stage 2 reply not in %s (%s); retrying once, stricter", language, problem)
-    else:
-        raise _WrongLanguage(problem)
-
-    sources: dict[int, Evidence] = {
-        n: evidence(f"{story.lead.title}\n{story.lead.text}", ignore, _summary_text(summaries[n]))
-        for n, story in numbered
-    }
-    return assemble(
-        composition,
-        extractive=extractive,
-        evidence=sources,
-        statuses=statuses,
-        memory=memory,
-        ignore=ignore,
-    )
+    raise _WrongLanguage(problem)
 
 
 def _summary_text(summary: ClusterSummary) -> str:
