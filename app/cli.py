@@ -27,7 +27,7 @@ from bot.fetch import Fetcher
 from bot.llm import make_model
 from bot.models import host
 from bot.opml import parse_opml
-from bot.qa import answer_question
+from bot.qa.service import answer_question
 from bot.window import digest_window, today_in
 from storage import articles as article_store
 from storage import open_database, schema_status

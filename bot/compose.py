@@ -3,12 +3,11 @@ composer, which quotes the sources and invents nothing. Pure."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 
 from bot.config import TopicConfig
-from bot.filters.text import count_term, sentences
+from bot.filters.text import count_term, figures, looks_like_heading, sentences
 from bot.i18n import text
 from bot.models import Digest, Highlight, Point, Rejection, SourceRef, Story, Window
 
@@ -16,7 +15,6 @@ HIGHLIGHT_CHARS = 360
 KEY_POINT_CHARS = 180
 MAX_KEY_POINTS = 7
 HIGHLIGHT_SENTENCES = 2
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def body_sentences(story: Story) -> list[str]:
@@ -25,17 +23,13 @@ def body_sentences(story: Story) -> list[str]:
     lines = [
         line.strip()
         for line in story.lead.text.splitlines()
-        if line.strip() and line.strip() != title and not _is_heading(line.strip())
+        if line.strip() and line.strip() != title and not looks_like_heading(line.strip())
     ]
     return [s for s in sentences("\n".join(lines)) if len(s) > 25]
 
 
-def _is_heading(line: str) -> bool:
-    return len(line) < 80 and not line.endswith((".", "!", "?", "。", "！", "？", "”", '"'))
-
-
 def _fact_score(sentence: str, keywords: Sequence[str]) -> float:
-    numbers = len(_NUMBER.findall(sentence))
+    numbers = len(figures(sentence))
     names = sum(count_term(k, sentence) for k in keywords)
     return numbers + 0.5 * names - (0.5 if len(sentence) > KEY_POINT_CHARS else 0.0)
 
@@ -78,21 +72,52 @@ def compose_extractive(
     out, and the rendering says so."""
     if not stories:
         return quiet_digest(topic, day, language, window, rejected)
+    highlights, key_points = _quoted(topic, stories)
+    count = max(total_stories or 0, len(stories))
+    return Digest(
+        topic=topic.slug,
+        topic_name=topic.name,
+        date=day,
+        language=language,
+        mode="extractive",
+        trend=_trend(topic, language, stories, count),
+        highlights=tuple(highlights),
+        analysis=(),
+        key_points=tuple(key_points),
+        thoughts=(),
+        sources=tuple(_sources(stories)),
+        summary=_summary(highlights),
+        tags=_tags(topic, stories),
+        rejected=tuple(rejected),
+    )
 
-    sources: list[SourceRef] = []
+
+def _sources(stories: Sequence[Story]) -> list[SourceRef]:
+    """Each story's lead article, numbered 1..N in the stories' order."""
+    return [
+        SourceRef(n, s.lead.title, s.lead.url, s.lead.published, s.lead.id)
+        for n, s in enumerate(stories, start=1)
+    ]
+
+
+def _quoted(topic: TopicConfig, stories: Sequence[Story]) -> tuple[list[Highlight], list[Point]]:
+    """A highlight for every story, and a key fact for the first MAX_KEY_POINTS that have
+    one, each citing its story's number."""
     highlights: list[Highlight] = []
     key_points: list[Point] = []
     for n, story in enumerate(stories, start=1):
-        lead = story.lead
-        sources.append(SourceRef(n, lead.title, lead.url, lead.published, lead.id))
         body = body_sentences(story)
         quoted = body[:HIGHLIGHT_SENTENCES]
-        highlights.append(Highlight(lead.title, clip(quoted, HIGHLIGHT_CHARS), (n,)))
+        highlights.append(Highlight(story.lead.title, clip(quoted, HIGHLIGHT_CHARS), (n,)))
         fact = key_fact(body, quoted, topic.keywords)
         if len(key_points) < MAX_KEY_POINTS and fact:
             key_points.append(Point(fact, (n,)))
+    return highlights, key_points
 
-    count = max(total_stories or 0, len(stories))
+
+def _trend(topic: TopicConfig, language: str, stories: Sequence[Story], count: int) -> Point:
+    """The day in one count, naming the story most outlets carried (the first story when
+    none was carried by more than one)."""
     top = max(range(len(stories)), key=lambda i: (stories[i].outlets, -i))
     if stories[top].outlets > 1:
         trend_text = text(
@@ -103,34 +128,22 @@ def compose_extractive(
             headline=stories[top].lead.title,
             outlets=stories[top].outlets,
         )
-    else:
-        trend_text = text(
-            language,
-            "trend_extractive_single",
-            count=count,
-            hours=topic.window_hours,
-            headline=stories[0].lead.title,
-        )
-        top = 0
-    summary = " ".join(
+        return Point(trend_text, (top + 1,))
+    trend_text = text(
+        language,
+        "trend_extractive_single",
+        count=count,
+        hours=topic.window_hours,
+        headline=stories[0].lead.title,
+    )
+    return Point(trend_text, (1,))
+
+
+def _summary(highlights: Sequence[Highlight]) -> str:
+    """The first three headlines, as sentences."""
+    return " ".join(
         f"{h.headline}." if not h.headline.endswith((".", "!", "?")) else h.headline
         for h in highlights[:3]
-    )
-    return Digest(
-        topic=topic.slug,
-        topic_name=topic.name,
-        date=day,
-        language=language,
-        mode="extractive",
-        trend=Point(trend_text, (top + 1,)),
-        highlights=tuple(highlights),
-        analysis=(),
-        key_points=tuple(key_points),
-        thoughts=(),
-        sources=tuple(sources),
-        summary=summary,
-        tags=_tags(topic, stories),
-        rejected=tuple(rejected),
     )
 
 

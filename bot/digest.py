@@ -1,13 +1,12 @@
 """Building the one digest for (topic, date, language) from stored articles, and storing it.
 
-:func:`build_digest_async` is the real work; :func:`build_digest` runs it for callers that
-have no event loop (the CLI, scripts, the existing tests). With ``model=None`` (no key) the
-extractive composer writes the digest and no network is touched.
+:func:`build_digest_async` is the one entry point (the CLI, delivery and the benchmarks
+await it). With ``model=None`` (no key) the extractive composer writes the digest and no
+network is touched.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,11 +20,11 @@ from bot.models import Digest, Story
 from bot.render import render_markdown, title_of, to_json
 from bot.select import rank_stories
 from bot.window import digest_window
-from bot.writer import Written, offline, write_digest
 from bot.writer.assemble import mark_updates
 from bot.writer.citations import topic_stopwords
 from bot.writer.memory import Memory, StoryStatus, triage
 from bot.writer.schemas import ClusterSummary
+from bot.writer.write import Written, write_digest
 from storage import articles as article_store
 from storage import digests as digest_store
 
@@ -44,25 +43,6 @@ class BuiltDigest:
         return title_of(self.digest)
 
 
-def build_digest(
-    db: sqlite_utils.Database,
-    topic: TopicConfig,
-    day: date,
-    language: str,
-    *,
-    model: LanguageModel | None = None,
-) -> BuiltDigest:
-    """Compose, render and store the digest; building it again replaces the stored one.
-
-    Without a model this is plain synchronous code, safe anywhere. With one it runs the
-    async writer in its own event loop, so inside a running loop await
-    :func:`build_digest_async` instead."""
-    if model is None:
-        prepared = _prepare(db, topic, day, language)
-        return _store(db, topic, day, language, offline(prepared.extractive))
-    return asyncio.run(build_digest_async(db, topic, day, language, model=model))
-
-
 async def build_digest_async(
     db: sqlite_utils.Database,
     topic: TopicConfig,
@@ -71,6 +51,7 @@ async def build_digest_async(
     *,
     model: LanguageModel | None = None,
 ) -> BuiltDigest:
+    """Compose, render and store the digest; building it again replaces the stored one."""
     prepared = _prepare(db, topic, day, language)
     cached: dict[int, ClusterSummary] = {}
     if model is not None:

@@ -13,11 +13,11 @@ from markdown_it.token import Token
 
 from bot.errors import RenderError
 from bot.i18n import REASONS, text
+from bot.inline_refs import inline_ref_numbers
 from bot.models import Digest, Point
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))")
-_CITATION = re.compile(r"\[(\d+)\]")
 _PARSER = MarkdownIt("commonmark")
 _ESCAPED_MARKERS = {"\\*": "\ue000", "\\_": "\ue001"}
 _URL_UNSAFE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\n": ""}
@@ -150,9 +150,9 @@ def validate_markdown(markdown: str, digest: Digest) -> None:
         if token.type == "text":
             if "*" in token.content or "_" in token.content:
                 raise RenderError(f"stray emphasis marker in: {token.content[:80]!r}")
-            for match in _CITATION.finditer(token.content):
-                if int(match.group(1)) not in numbers:
-                    raise RenderError(f"citation [{match.group(1)}] has no source")
+            for n in inline_ref_numbers(token.content):
+                if n not in numbers:
+                    raise RenderError(f"citation [{n}] has no source")
         elif token.type == "link_open":
             links.append(str(token.attrGet("href")))
     expected = [_PARSER.normalizeLink(safe_url(s.url)) for s in digest.sources]

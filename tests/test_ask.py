@@ -17,13 +17,13 @@ import sqlite_utils
 from app.cli import main
 from bot.collect import collect
 from bot.config import Config, MistralConfig, QAConfig, TopicConfig, parse_config
-from bot.digest import build_digest
+from bot.digest import build_digest_async
 from bot.fetch import Fetcher
 from bot.llm import MistralModel, RetryPolicy
 from bot.models import Article
-from bot.qa import answer_question, index_new_articles
 from bot.qa.compose import Answer
-from bot.qa.index import embed_missing
+from bot.qa.index import embed_missing, index_new_articles
+from bot.qa.service import answer_question
 from storage import articles as article_store
 from storage import open_database
 from storage.db import count_rows
@@ -362,7 +362,7 @@ def test_reply_to_a_digest_searches_only_its_sources(
     def model() -> MistralModel | None:
         return _model(fake) if with_model else None
 
-    built = build_digest(db, topic, DAY, "en")
+    built = asyncio.run(build_digest_async(db, topic, DAY, "en"))
     cited = {s.url for s in built.digest.sources}
     question = "What is the context window of Mistral Large 4?"
     answer = ask(db, topic, question, digest_id=built.digest_id, model=model())

@@ -3,6 +3,7 @@ changed, and "this week" needs a week of history."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.config import Config, MistralConfig, TopicConfig
-from bot.digest import build_digest, build_digest_async
+from bot.digest import build_digest_async
 from bot.llm import MistralModel
 from bot.models import Article, Digest
 from bot.writer.memory import Memory, PastCoverage, honest_week
@@ -81,7 +82,7 @@ def two_days(
     the Large 4 launch with nothing new, a follow-up with new figures, and a new story."""
     topic = sample_config.topics[0]
     db = sample_database(sample_template, tmp_path / "m.db")
-    build_digest(db, topic, DAY, "en")
+    asyncio.run(build_digest_async(db, topic, DAY, "en"))
     for n, title, text in (
         (1, "Mistral Large 4 arrives with open weights and 256k context", LARGE4),
         (
@@ -223,7 +224,7 @@ async def test_a_stored_digest_comes_back_as_the_one_built_in_either_mode(
     two_days: tuple[Any, TopicConfig], fake: FakeMistral
 ) -> None:
     db, topic = two_days
-    extractive = build_digest(db, topic, NEXT, "zh-TW")
+    extractive = await build_digest_async(db, topic, NEXT, "zh-TW")
     fake.reply_with(Script("en"))
     async with MistralModel(MistralConfig(server_url=fake.url), fake.api_key) as model:
         written = await build_digest_async(db, topic, NEXT, "en", model=model)

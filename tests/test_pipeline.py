@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from app.cli import main
 from bot.collect import collect
 from bot.config import BUNDLED_CORPUS, Config
-from bot.digest import build_digest
+from bot.digest import build_digest_async
 from bot.fetch import Fetcher
 from storage import articles as article_store
 from storage import open_database
@@ -39,7 +39,7 @@ def _collect_and_build(config: Config, language: str | None = None) -> Any:
             await collect(db, topic, DAY, fetcher)
 
     asyncio.run(run())
-    return db, build_digest(db, topic, DAY, language or topic.language)
+    return db, asyncio.run(build_digest_async(db, topic, DAY, language or topic.language))
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_rebuilding_the_same_digest_does_not_duplicate_rows(sample_config: Confi
 
 def test_each_language_is_its_own_digest(sample_config: Config) -> None:
     db, zh = _collect_and_build(sample_config, "zh-TW")
-    en = build_digest(db, sample_config.topics[0], DAY, "en")
+    en = asyncio.run(build_digest_async(db, sample_config.topics[0], DAY, "en"))
     assert count_rows(db, "digests") == 2
     assert "## 📰 News highlights" in en.markdown
     assert "cited news sources" in en.markdown

@@ -15,7 +15,7 @@ import pytest
 
 from app.cli import main
 from bot.config import Config, MistralConfig, TopicConfig
-from bot.digest import BuiltDigest, build_digest, build_digest_async
+from bot.digest import BuiltDigest, build_digest_async
 from bot.llm import MistralModel, RetryPolicy
 from bot.writer.language import cjk_share
 from storage import digests as digest_store
@@ -285,6 +285,7 @@ async def test_no_key_means_extractive_and_no_request(
     db, topic = collected
     built = await build_digest_async(db, topic, DAY, "en", model=None)
     assert built.digest.mode == "extractive" and built.digest.mode_reason == "no_key"
+    assert built.digest.highlights
     assert "set `MISTRAL_API_KEY`" in built.markdown
     assert fake.chat_requests() == []
 
@@ -329,11 +330,3 @@ def test_cli_says_why_a_digest_is_extractive(
 ) -> None:
     assert main(["digest", "--date", SAMPLE_DATE]) == 0
     assert "mode: extractive (no MISTRAL_API_KEY)" in capsys.readouterr().err
-
-
-async def test_offline_build_is_plain_sync_code_even_inside_an_event_loop(
-    collected: tuple[Any, TopicConfig],
-) -> None:
-    db, topic = collected
-    built = build_digest(db, topic, DAY, "en")  # no asyncio.run: callable from async code
-    assert built.digest.mode == "extractive" and built.digest.highlights

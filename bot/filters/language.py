@@ -142,14 +142,6 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
 }
 
 
-def cjk_share(text: str) -> float:
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return 0.0
-    cjk = sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
-    return cjk / len(letters)
-
-
 # Scripts that name a language (or a family close enough for keeping or dropping a page).
 # Kana come first: Japanese text also uses the CJK ideographs Chinese is written in.
 _SCRIPTS: tuple[tuple[str, re.Pattern[str], float], ...] = (

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.filters.text import count_loose, count_term, term_pattern
+from bot.filters.text import capitals, count_loose, count_term, term_pattern
 from bot.models import Reason
 
 LEAD_CHARS = 600
@@ -294,90 +294,148 @@ def assess(
 ) -> Relevance:
     """Score a page against a topic and say why it is rejected, if it is."""
     lead = _lead(text, title)
-    body = text
-
     excluded = _count_all(exclude, f"{title}\n{lead}")
     if excluded:
         terms = ", ".join(sorted(excluded))
         return Relevance(0.0, Reason.OFF_TOPIC, f"matches excluded term(s): {terms}")
+    found = _gather(title, lead, text, keywords, aliases, context)
+    score = _score(found)
+    if not found.mentioned:
+        loose = [term for term in (*aliases, *keywords) if count_loose(term, f"{title}\n{text}")]
+        return _not_named(score, found, loose)
+    return _another_sense(score, found) or _by_score(score, found)
 
-    strong_title = sum(_count_all(keywords, title).values())
-    strong_lead = sum(_count_all(keywords, lead).values())
-    strong_body = sum(_count_all(keywords, body).values())
+
+@dataclass(frozen=True)
+class _Evidence:
+    """How often a page names the topic, where, and what surrounds the names."""
+
+    strong_title: int
+    strong_lead: int
+    strong_body: int
+    alias_title: int
+    alias_lead: int
+    alias_body: int
+    topic_evidence: int
+    """Distinct context words of the topic on the page."""
+    senses: dict[str, list[str]]
+    """Vocabulary of each other sense of the topic's names found on the page."""
+    best_sense: str
+    """The sense with the most vocabulary on the page ("" when none)."""
+    sense_terms: list[str]
+
+    @property
+    def other_evidence(self) -> int:
+        return len(self.sense_terms)
+
+    @property
+    def mentioned(self) -> int:
+        return self.strong_title + self.strong_body + self.alias_title + self.alias_body
+
+    def shown(self) -> str:
+        return ", ".join(self.sense_terms[:5])
+
+
+def _gather(
+    title: str, lead: str, body: str, keywords: list[str], aliases: list[str], context: list[str]
+) -> _Evidence:
     # Aliases and context words inside a keyword ("Mistral" in "Mistral AI") are that
     # keyword's evidence, already counted.
     bare_title, bare_lead, bare_body = (_without(keywords, t) for t in (title, lead, body))
-    alias_title = sum(_count_all(aliases, bare_title).values())
-    alias_lead = sum(_count_all(aliases, bare_lead).values())
-    alias_body = sum(_count_all(aliases, bare_body).values())
-    context_hits = _count_all(context, f"{bare_title}\n{bare_body}")
-
     # Senses are read around the topic's own names ("Le Chat" is not a cat).
     senses = _homonym_senses(f"{bare_title}\n{bare_body}")
     best_sense, sense_terms = max(senses.items(), key=lambda kv: len(kv[1]), default=("", []))
-    other_evidence = len(sense_terms)
-    topic_evidence = len(context_hits)
+    return _Evidence(
+        strong_title=sum(_count_all(keywords, title).values()),
+        strong_lead=sum(_count_all(keywords, lead).values()),
+        strong_body=sum(_count_all(keywords, body).values()),
+        alias_title=sum(_count_all(aliases, bare_title).values()),
+        alias_lead=sum(_count_all(aliases, bare_lead).values()),
+        alias_body=sum(_count_all(aliases, bare_body).values()),
+        topic_evidence=len(_count_all(context, f"{bare_title}\n{bare_body}")),
+        senses=senses,
+        best_sense=best_sense,
+        sense_terms=sense_terms,
+    )
 
-    score = 3.0 * strong_title + 2.0 * min(strong_lead, 3) + 0.5 * min(strong_body, 10)
-    if alias_title or alias_body:
+
+def _score(found: _Evidence) -> float:
+    score = (
+        3.0 * found.strong_title
+        + 2.0 * min(found.strong_lead, 3)
+        + 0.5 * min(found.strong_body, 10)
+    )
+    if found.alias_title or found.alias_body:
         # An alias counts only as far as the topic's own vocabulary surrounds it.
-        alias_weight = min(topic_evidence, ALIAS_CONTEXT_WORDS) / ALIAS_CONTEXT_WORDS
+        alias_weight = min(found.topic_evidence, ALIAS_CONTEXT_WORDS) / ALIAS_CONTEXT_WORDS
         score += alias_weight * (
-            3.0 * min(alias_title, 1) + 1.5 * min(alias_lead, 1) + 0.5 * min(alias_body, 6)
+            3.0 * min(found.alias_title, 1)
+            + 1.5 * min(found.alias_lead, 1)
+            + 0.5 * min(found.alias_body, 6)
         )
+    return score
 
-    mentioned = strong_title + strong_body + alias_title + alias_body
-    if not mentioned:
-        # The name is there, but only as an ordinary word ("the mistral", "le chat",
-        # "clase magistral") or inside a compound ("Mistral-class"): another sense of it.
-        loose = [term for term in (*aliases, *keywords) if count_loose(term, f"{title}\n{body}")]
-        if loose and sense_terms:
-            shown = ", ".join(sense_terms[:5])
-            return Relevance(
-                score,
-                Reason.HOMONYM,
-                f"'{loose[0]}' appears only as a common word or in a compound, "
-                f"{best_sense} ({shown})",
-            )
-        if loose:
-            return Relevance(
-                score,
-                Reason.HOMONYM,
-                f"'{loose[0]}' appears only as an ordinary word, not as the name",
-            )
-        return Relevance(score, Reason.OFF_TOPIC, "does not mention the topic at all")
 
+def _not_named(score: float, found: _Evidence, loose: list[str]) -> Relevance:
+    """No keyword or alias as a name. ``loose`` are the terms there only as an ordinary word
+    ("the mistral", "le chat", "clase magistral") or inside a compound ("Mistral-class"):
+    another sense of the name."""
+    if loose and found.sense_terms:
+        return Relevance(
+            score,
+            Reason.HOMONYM,
+            f"'{loose[0]}' appears only as a common word or in a compound, "
+            f"{found.best_sense} ({found.shown()})",
+        )
+    if loose:
+        return Relevance(
+            score,
+            Reason.HOMONYM,
+            f"'{loose[0]}' appears only as an ordinary word, not as the name",
+        )
+    return Relevance(score, Reason.OFF_TOPIC, "does not mention the topic at all")
+
+
+def _another_sense(score: float, found: _Evidence) -> Relevance | None:
+    """A homonym rejection when the page names the topic but is about something else."""
     if (
-        strong_title == 0
-        and strong_lead == 0
-        and other_evidence >= 3
-        and (other_evidence >= 2 * topic_evidence)
+        found.strong_title == 0
+        and found.strong_lead == 0
+        and found.other_evidence >= 3
+        and (found.other_evidence >= 2 * found.topic_evidence)
     ):
-        shown = ", ".join(sense_terms[:5])
-        return Relevance(score, Reason.HOMONYM, f"the name refers to {best_sense} here ({shown})")
-    strong = strong_body  # the body holds the lead, and often the headline again
-    all_other = sum(len(terms) for terms in senses.values())
-    if topic_evidence == 0 and all_other >= 3 and strong <= 2:
+        return Relevance(
+            score, Reason.HOMONYM, f"the name refers to {found.best_sense} here ({found.shown()})"
+        )
+    strong = found.strong_body  # the body holds the lead, and often the headline again
+    all_other = sum(len(terms) for terms in found.senses.values())
+    if found.topic_evidence == 0 and all_other >= 3 and strong <= 2:
         # A name match with none of the topic's vocabulary around it and plenty of another
         # sense's is another thing with the same name ("Le Chat Noir", the cabaret).
-        shown = ", ".join(sense_terms[:5])
         return Relevance(
             score,
             Reason.HOMONYM,
             f"the name matches but nothing about the topic surrounds it; reads as "
-            f"{best_sense} ({shown})",
+            f"{found.best_sense} ({found.shown()})",
         )
-    if score < RELEVANT_SCORE:
-        passing = strong_body + alias_body <= 1 and not (strong_title or strong_lead)
-        if passing and not alias_title:
-            detail = "mentions the topic only in passing"
-        else:
-            detail = f"relevance score {score:.1f} below {RELEVANT_SCORE:.1f}"
-        if other_evidence >= 2 and other_evidence > topic_evidence:
-            shown = ", ".join(sense_terms[:5])
-            return Relevance(score, Reason.HOMONYM, f"{detail}; reads as {best_sense} ({shown})")
-        return Relevance(score, Reason.OFF_TOPIC, detail)
-    return Relevance(score, None, f"relevance score {score:.1f}")
+    return None
+
+
+def _by_score(score: float, found: _Evidence) -> Relevance:
+    if score >= RELEVANT_SCORE:
+        return Relevance(score, None, f"relevance score {score:.1f}")
+    passing = found.strong_body + found.alias_body <= 1 and not (
+        found.strong_title or found.strong_lead
+    )
+    if passing and not found.alias_title:
+        detail = "mentions the topic only in passing"
+    else:
+        detail = f"relevance score {score:.1f} below {RELEVANT_SCORE:.1f}"
+    if found.other_evidence >= 2 and found.other_evidence > found.topic_evidence:
+        return Relevance(
+            score, Reason.HOMONYM, f"{detail}; reads as {found.best_sense} ({found.shown()})"
+        )
+    return Relevance(score, Reason.OFF_TOPIC, detail)
 
 
 def _without(terms: list[str], text: str) -> str:
@@ -405,13 +463,9 @@ def _homonym_senses(text: str) -> dict[str, list[str]]:
     for match in pattern.findall(text):
         for sense, term in owners.get(" ".join(match.lower().split()), []):
             # A term written with capitals is a name and needs them (as count_term does).
-            if _capitals(match) >= _capitals(term) and term not in found.get(sense, []):
+            if capitals(match) >= capitals(term) and term not in found.get(sense, []):
                 found.setdefault(sense, []).append(term)
     # Vocabulary order, so details read the same on every run.
     return {
         sense: [t for t in HOMONYM_SENSES[sense] if t in terms] for sense, terms in found.items()
     }
-
-
-def _capitals(text: str) -> int:
-    return sum(1 for ch in text if ch.isupper())

@@ -1,4 +1,4 @@
-"""Small text helpers shared by the filters."""
+"""Small text helpers shared by the filters, the composer and the Q&A chunker."""
 
 from __future__ import annotations
 
@@ -6,11 +6,20 @@ import re
 from functools import lru_cache
 
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+(?=[\"“'(\[A-Z0-9À-ÖØ-Þ\u4e00-\u9fff])")
+# What a line of prose ends with; a short line ending otherwise is a headline or a kicker.
+_PROSE_LINE_END = (".", "!", "?", "。", "！", "？", "”", '"', "»", ":")
+HEADING_CHARS = 80
 
 
 def words(text: str) -> list[str]:
     return WORD.findall(text)
+
+
+def figures(text: str) -> list[str]:
+    """The numbers written in ``text``, separators kept ("256", "1,200", "2.5")."""
+    return _FIGURE.findall(text)
 
 
 def sentences(text: str) -> list[str]:
@@ -29,7 +38,12 @@ def term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){body}(?![\w]|-[^\W\d])", re.IGNORECASE)
 
 
-def _capitals(text: str) -> int:
+def looks_like_heading(line: str) -> bool:
+    """A headline, kicker or sub-heading line of an extracted article (not prose)."""
+    return len(line) < HEADING_CHARS and not line.endswith(_PROSE_LINE_END)
+
+
+def capitals(text: str) -> int:
     return sum(1 for ch in text if ch.isupper())
 
 
@@ -37,8 +51,8 @@ def count_term(term: str, text: str) -> int:
     """Whole-word matches of a word or phrase. A term written with capitals is a proper
     noun: a match needs at least as many capitals ("Le Chat" or "LE CHAT" the product,
     not "le chat" or "Le chat" the cat)."""
-    needed = _capitals(term)
-    return sum(1 for match in term_pattern(term).findall(text) if _capitals(match) >= needed)
+    needed = capitals(term)
+    return sum(1 for match in term_pattern(term).findall(text) if capitals(match) >= needed)
 
 
 @lru_cache(maxsize=1024)

@@ -9,15 +9,10 @@ every passage anyway).
 
 from __future__ import annotations
 
-from bot.filters.text import sentences
+from bot.filters.text import looks_like_heading, sentences
 
 MIN_CHARS = 160
 MAX_CHARS = 1200
-_SENTENCE_END = (".", "!", "?", "。", "！", "？", "”", '"', "»", ":")
-
-
-def _is_heading(line: str) -> bool:
-    return len(line) < 80 and not line.endswith(_SENTENCE_END)
 
 
 def _split_long(paragraph: str) -> list[str]:
@@ -51,13 +46,13 @@ def chunk_article(title: str, text: str) -> list[str]:
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line and line != title.strip()]
     # Leading kicker lines ("Artificial intelligence") carry no facts.
-    while lines and _is_heading(lines[0]) and len(lines) > 1:
+    while lines and looks_like_heading(lines[0]) and len(lines) > 1:
         lines.pop(0)
     passages: list[str] = []
     pending = ""
     for line in lines:
         pending = f"{pending}\n{line}".strip() if pending else line
-        if len(pending) >= MIN_CHARS and not _is_heading(line):
+        if len(pending) >= MIN_CHARS and not looks_like_heading(line):
             passages.extend(_split_long(pending))
             pending = ""
     if pending:

@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from bot.filters.text import sentences
+from bot.filters.text import figures, sentences
+from bot.inline_refs import split_inline_refs
 from bot.qa import safety
 from bot.qa import terms as qterms
 from storage.passages import PassageRow
@@ -24,8 +25,6 @@ MAX_CONTEXT_PASSAGES = 6
 MAX_QUOTES = 3
 QUOTE_CHARS = 320
 QUOTE_COVERAGE_MARGIN = 0.15
-_MARKER = re.compile(r"\s*\[(\d{1,3})\]")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*")
 MIN_SHARED_WORDS = 0.25
 
@@ -176,7 +175,7 @@ class ModelAnswer(BaseModel):
 
 
 def _numbers(text: str) -> set[str]:
-    return {re.sub(r"[.,]", "", n) for n in _NUMBER.findall(text)}
+    return {re.sub(r"[.,]", "", n) for n in figures(text)}
 
 
 def _content_words(text: str) -> set[str]:
@@ -240,8 +239,7 @@ def check_reply(reply: ModelAnswer, sources: Sequence[Source]) -> Checked:
     dropped: list[str] = []
     foreign: list[str] = []
     for item in reply.sentences:
-        inline = [int(n) for n in _MARKER.findall(item.text)]
-        text = _MARKER.sub("", item.text).strip()
+        text, inline = split_inline_refs(item.text)
         cited = tuple(dict.fromkeys(n for n in [*item.sources, *inline]))
         if not text:
             continue

@@ -143,42 +143,72 @@ async def answer_question(
     an unknown digest; the model's failures never escape.
     """
     settings = qa or QAConfig()
+    question = _checked_question(question)
+    question_id = None
+    if chat_key is not None:
+        per_hour = settings.questions_per_hour
+        wait, question_id = _admit(db, chat_key, topic.slug, per_hour, now or datetime.now(UTC))
+        if wait is not None:
+            text = compose.message(question, "limited", limit=per_hour, minutes=wait)
+            return Answer(question, text, (), grounded=False, mode="none", limited=True)
+    index_new_articles(db, topic.slug)
+    scope = question_scope(db, topic, day, settings.scope_days, digest_id)
+    if scope.topic != topic.slug:  # a reply to a digest of another topic
+        index_new_articles(db, scope.topic)
+    retrieval = await _retrieve(db, scope, question, model, embed_model)
+    answer = await _answer(retrieval, topic, question, model)
+    if question_id is not None:
+        store.finish_question(db, question_id, answer.mode, answer.grounded)
+    return answer
+
+
+def _checked_question(question: str) -> str:
     question = question.strip()
     if not question:
         raise UsageError("the question is empty")
     if len(question) > MAX_QUESTION_CHARS:
         raise UsageError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
-    moment = now or datetime.now(UTC)
-    question_id = None
-    if chat_key is not None:
-        with db.atomic():  # check and count in one transaction
-            wait = limit_reached(db, chat_key, settings.questions_per_hour, moment)
-            if wait is None:
-                question_id = store.log_question(db, chat_key, topic.slug, moment)
-        if wait is not None:
-            text = compose.message(
-                question, "limited", limit=settings.questions_per_hour, minutes=wait
-            )
-            return Answer(question, text, (), grounded=False, mode="none", limited=True)
+    return question
 
-    index_new_articles(db, topic.slug)
-    scope = question_scope(db, topic, day, settings.scope_days, digest_id)
-    if scope.topic != topic.slug:
-        index_new_articles(db, scope.topic)
+
+def _admit(
+    db: sqlite_utils.Database, chat_key: str, topic_slug: str, per_hour: int, now: datetime
+) -> tuple[int | None, int | None]:
+    """(minutes to wait, None) past the per-chat limit, else (None, the id the question is
+    logged under)."""
+    with db.atomic():  # check and count in one transaction
+        wait = limit_reached(db, chat_key, per_hour, now)
+        if wait is not None:
+            return wait, None
+        return None, store.log_question(db, chat_key, topic_slug, now)
+
+
+async def _retrieve(
+    db: sqlite_utils.Database,
+    scope: Scope,
+    question: str,
+    model: LanguageModel | None,
+    embed_model: str,
+) -> Retrieval:
+    """The passages of ``scope`` for ``question``: by keywords, and by vectors too when a
+    model can embed the question."""
     query_vector, vectors = None, None
     if model is not None:
         query_vector, vectors = await _vectors(db, model, embed_model, scope, question)
-    retrieval = retrieve(db, scope, question, query_vector=query_vector, vectors=vectors)
-    sources = context_sources(retrieval)
+    return retrieve(db, scope, question, query_vector=query_vector, vectors=vectors)
 
-    answer: Answer | None = None
+
+async def _answer(
+    retrieval: Retrieval, topic: TopicConfig, question: str, model: LanguageModel | None
+) -> Answer:
+    """The model's answer from the retrieved sources, else quotes of them, else "not
+    covered"."""
+    sources = context_sources(retrieval)
     if not sources:
-        answer = compose.not_covered(question)
-    elif model is not None:
+        return compose.not_covered(question)
+    if model is not None:
         answer, tainted = await _model_answer(model, topic.name, question, sources)
+        if answer is not None:
+            return answer
         sources = [s for s in sources if s.n not in tainted]
-    if answer is None:
-        answer = compose.extractive(question, sources, retrieval.terms)
-    if question_id is not None:
-        store.finish_question(db, question_id, answer.mode, answer.grounded)
-    return answer
+    return compose.extractive(question, sources, retrieval.terms)

@@ -9,11 +9,12 @@ the cited ones, renumbered 1..k in order of first citation.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from bot.compose import clip
 from bot.i18n import text
-from bot.models import Digest, Highlight, Point, SourceRef
+from bot.models import Digest, Highlight, Point
 from bot.writer.citations import Evidence, renumber, valid_refs
 from bot.writer.memory import Memory, StoryStatus, honest_week
 from bot.writer.schemas import CitedText, Composition, HighlightOut
@@ -22,10 +23,20 @@ MAX_HIGHLIGHTS = 6
 MAX_KEY_POINTS = 7
 
 
-def _checked(
-    item: CitedText, claim: str, sources: Mapping[int, Evidence], ignore: frozenset[str]
-) -> tuple[int, ...]:
-    return valid_refs(item.citations, claim, sources, ignore)
+@dataclass(frozen=True)
+class _Checker:
+    """What every claim of one digest is checked and worded against."""
+
+    evidence: Mapping[int, Evidence]
+    ignore: frozenset[str]
+    language: str
+    memory: Memory
+
+    def refs(self, item: CitedText, claim: str) -> tuple[int, ...]:
+        return valid_refs(item.citations, claim, self.evidence, self.ignore)
+
+    def week(self, value: str) -> str:
+        return honest_week(value, self.language, self.memory)
 
 
 def _highlight(
@@ -55,85 +66,98 @@ def assemble(
 ) -> Digest:
     """The model's digest, checked. ``extractive`` is the same day's extractive digest over
     the same numbered stories: its sources give titles and URLs, its sections the fallback."""
-    lang = extractive.language
-
-    def week(value: str) -> str:
-        return honest_week(value, lang, memory)
-
+    check = _Checker(evidence, ignore, extractive.language, memory)
     fallback: list[str] = []
-
-    trend_refs = _checked(composition.trend, composition.trend.text, evidence, ignore)
-    if trend_refs:
-        trend: Point | None = Point(week(composition.trend.text), trend_refs)
-    else:
+    trend = _trend(composition.trend, check)
+    if trend is None:
         trend = extractive.trend
         fallback.append("trend")
-
-    highlights: list[Highlight] = []
-    told: set[int] = set()
-    for item in composition.highlights:
-        claim = f"{item.headline} {item.text} {item.changed}"
-        refs = _checked(item, claim, evidence, ignore)
-        made = _highlight(item, refs, statuses, lang) if refs else None
-        # A highlight about stories already told is padding, however it is worded.
-        if made is not None and not set(refs) <= told and len(highlights) < MAX_HIGHLIGHTS:
-            highlights.append(replace(made, headline=week(made.headline), text=week(made.text)))
-            told |= set(refs)
+    highlights = _highlights(composition.highlights, check, statuses)
     if not highlights:
         highlights = list(extractive.highlights)
         fallback.append("highlights")
-
     analysis = [
-        Point(week(p.text), refs, p.label)
+        Point(check.week(p.text), refs, p.label)
         for p in composition.analysis
-        if (refs := _checked(p, p.text, evidence, ignore))
+        if (refs := check.refs(p, p.text))
     ]
     if not analysis:
         fallback.append("analysis")  # the extractive composer has no analysis to offer
-
     key_points = [
-        Point(week(p.text), refs)
+        Point(check.week(p.text), refs)
         for p in composition.key_points
-        if (refs := _checked(p, p.text, evidence, ignore))
+        if (refs := check.refs(p, p.text))
     ][:MAX_KEY_POINTS]
     if not key_points:
         key_points = list(extractive.key_points)
         fallback.append("key_points")
-
     # Further thoughts are opinion for the reader; refs are optional but must still hold.
     thoughts = [
-        Point(week(p.text), _checked(p, p.text, evidence, ignore), p.label)
-        for p in composition.thoughts
+        Point(check.week(p.text), check.refs(p, p.text), p.label) for p in composition.thoughts
     ]
-
-    order = [
-        *(trend.citations if trend else ()),
-        *(n for h in highlights for n in h.citations),
-        *(n for p in (*analysis, *key_points, *thoughts) for n in p.citations),
-    ]
-    mapping = renumber(order)
-    by_n = {s.n: s for s in extractive.sources}
-
-    def point(p: Point) -> Point:
-        return replace(p, citations=tuple(mapping[n] for n in p.citations))
-
-    sources = tuple(
-        SourceRef(new, by_n[old].title, by_n[old].url, by_n[old].published, by_n[old].article_id)
-        for old, new in mapping.items()
-    )
-    return replace(
+    checked = replace(
         extractive,
         mode="model",
-        trend=point(trend) if trend else None,
-        highlights=tuple(
-            replace(h, citations=tuple(mapping[n] for n in h.citations)) for h in highlights
-        ),
-        analysis=tuple(point(p) for p in analysis),
-        key_points=tuple(point(p) for p in key_points),
-        thoughts=tuple(point(p) for p in thoughts),
-        sources=sources,
-        summary=week(composition.summary) or extractive.summary,
+        trend=trend,
+        highlights=tuple(highlights),
+        analysis=tuple(analysis),
+        key_points=tuple(key_points),
+        thoughts=tuple(thoughts),
+        summary=check.week(composition.summary) or extractive.summary,
         fallback_sections=tuple(fallback),
+    )
+    return _cited_sources_only(checked)
+
+
+def _trend(item: CitedText, check: _Checker) -> Point | None:
+    refs = check.refs(item, item.text)
+    return Point(check.week(item.text), refs) if refs else None
+
+
+def _highlights(
+    items: Sequence[HighlightOut], check: _Checker, statuses: Mapping[int, StoryStatus]
+) -> list[Highlight]:
+    highlights: list[Highlight] = []
+    told: set[int] = set()
+    for item in items:
+        refs = check.refs(item, f"{item.headline} {item.text} {item.changed}")
+        made = _highlight(item, refs, statuses, check.language) if refs else None
+        # A highlight about stories already told is padding, however it is worded.
+        if made is not None and not set(refs) <= told and len(highlights) < MAX_HIGHLIGHTS:
+            highlights.append(
+                replace(made, headline=check.week(made.headline), text=check.week(made.text))
+            )
+            told |= set(refs)
+    return highlights
+
+
+_Cited = TypeVar("_Cited", Point, Highlight)
+
+
+def _cited_sources_only(digest: Digest) -> Digest:
+    """``digest`` with exactly the sources it cites, renumbered 1..k in order of first
+    citation, and every citation following the new numbers."""
+    points = (*digest.analysis, *digest.key_points, *digest.thoughts)
+    mapping = renumber(
+        [
+            *(digest.trend.citations if digest.trend else ()),
+            *(n for h in digest.highlights for n in h.citations),
+            *(n for p in points for n in p.citations),
+        ]
+    )
+    by_n = {s.n: s for s in digest.sources}
+
+    def renumbered(item: _Cited) -> _Cited:
+        return replace(item, citations=tuple(mapping[n] for n in item.citations))
+
+    return replace(
+        digest,
+        trend=renumbered(digest.trend) if digest.trend else None,
+        highlights=tuple(renumbered(h) for h in digest.highlights),
+        analysis=tuple(renumbered(p) for p in digest.analysis),
+        key_points=tuple(renumbered(p) for p in digest.key_points),
+        thoughts=tuple(renumbered(p) for p in digest.thoughts),
+        sources=tuple(replace(by_n[old], n=new) for old, new in mapping.items()),
     )
 
 

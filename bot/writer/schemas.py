@@ -8,8 +8,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from bot.inline_refs import split_inline_refs
+
 _REF = re.compile(r"\d+")
-_INLINE = re.compile(r"\s*\[(\d+)\]")
 
 
 def _refs(value: Any) -> Any:
@@ -22,12 +23,6 @@ def _refs(value: Any) -> Any:
         elif isinstance(item, str):
             found += [int(n) for n in _REF.findall(item)]
     return found
-
-
-def split_inline_refs(text: str) -> tuple[str, list[int]]:
-    """Prose without the ``[n]`` a model may write inline, and those numbers: the renderer
-    places citations itself, after checking and renumbering them."""
-    return _INLINE.sub("", text).strip(), [int(n) for n in _INLINE.findall(text)]
 
 
 def _at_most(limit: int) -> BeforeValidator:
