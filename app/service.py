@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.commands import Commands
+from bot.commands import COMMANDS, Commands
 from bot.config import Config, Secrets
 from bot.delivery.fanout import Fanout
 from bot.delivery.prepare import CollectingDigestSource, DigestSource
@@ -40,6 +40,7 @@ def make_commands(
         config,
         SourcesAnswerer(db, config, model),
         source or DigestSource(db, model=model),
+        registry=COMMANDS,
         on_change=on_change,
     )
 

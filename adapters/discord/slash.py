@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord.platform import NAME, NO_MENTIONS, convert_errors
-from bot.commands import USAGE, ChatContext
+from bot.commands import COMMANDS, ChatContext
 from bot.delivery.types import Reply, Sent
 from bot.errors import DeliveryError
 
@@ -88,9 +88,11 @@ def _callback(bot: DiscordBot, name: str) -> Callback:
 def command_tree(bot: DiscordBot) -> app_commands.CommandTree[discord.Client]:
     """Every core command as a slash command on ``bot``."""
     tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(bot)
-    for name, usage in USAGE.items():
-        description = usage.split(": ", 1)[-1].strip()[:100]
+    for command in COMMANDS:
+        description = command.text().summary[:100]
         tree.add_command(
-            app_commands.Command(name=name, description=description, callback=_callback(bot, name))
+            app_commands.Command(
+                name=command.name, description=description, callback=_callback(bot, command.name)
+            )
         )
     return tree
