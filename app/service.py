@@ -14,7 +14,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from bot.chat import ChatAdapter
-from bot.commands import COMMANDS, Commands
+from bot.commands import COMMANDS, Commands, Registry
 from bot.config import Config, Secrets
 from bot.delivery.fanout import Fanout
 from bot.delivery.prepare import CollectingDigestSource, DigestSource
@@ -34,6 +34,7 @@ def make_commands(
     source: DigestSource | None = None,
     model: LanguageModel | None = None,
     on_change: Callable[[], None] = lambda: None,
+    registry: Registry[Commands] = COMMANDS,
 ) -> Commands:
     """The command layer over the Q&A engine; ``model`` None means extractive answers."""
     return Commands(
@@ -41,7 +42,7 @@ def make_commands(
         config,
         SourcesAnswerer(db, config, model),
         source or DigestSource(db, model=model),
-        registry=COMMANDS,
+        registry=registry,
         on_change=on_change,
     )
 
