@@ -400,7 +400,7 @@ class FakeDiscord:
             },
             "guild_id": str(GUILD_ID),
             "channel_id": str(channel_id),
-            "channel": self._guild()["channels"][0],
+            "channel": {**self._guild()["channels"][0], "id": str(channel_id)},
             "member": _member(
                 [str(ADMIN_ROLE)] if admin else [],
                 user=_user(user_id, f"user{user_id}"),
