@@ -108,7 +108,7 @@ class Registry(Generic[S]):
     def help_lines(self, language: str = DEFAULT_LANGUAGE) -> str:
         return "\n".join(command.text(language).line for command in self._commands)
 
-    def parse(self, text: str) -> Any:
+    def parse(self, text: str) -> object:
         """The command object for ``text``, or a :class:`UsageProblem` (one line, ending
         with the command's usage). Pure."""
         name, rest = split_command(text)
