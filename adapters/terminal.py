@@ -1,6 +1,7 @@
 """``digestbot chat``: the chat commands in a terminal, no token needed.
 
-The same command layer as Telegram and Discord; replies are printed as plain text.
+A :class:`~bot.chat.ChatAdapter` like Telegram and Discord: each line goes through the same
+chat flow, and the reply through a paced sender whose platform prints it as plain text.
 """
 
 from __future__ import annotations
@@ -11,33 +12,84 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
-from bot.commands import ChatContext, Commands
-from bot.delivery.types import Sent
+from bot.chat import ChatFlow, Inbound, Lifecycle
+from bot.commands import Commands
+from bot.delivery.limiter import RateLimiter
+from bot.delivery.platform import Limits, Part
+from bot.delivery.sender import Sender
+from bot.delivery.types import Reply
 
 PLATFORM = "terminal"
+CHAT_ID = "local"
 GREETING = "digestbot chat: the same commands as on Telegram. 'help' lists them; 'quit' ends."
+_QUIT = ("quit", "exit", "/quit", "/exit")
 
 
-async def chat_loop(commands: Commands, stdin: TextIO, stdout: TextIO) -> None:
-    chat = ChatContext(platform=PLATFORM, chat_id="local", chat_kind="private")
-    interactive = stdin.isatty()
-    print(GREETING, file=stdout)
-    loop = asyncio.get_running_loop()
-    while True:
-        if interactive:
-            print("> ", end="", file=stdout, flush=True)
-        line = await loop.run_in_executor(None, stdin.readline)
-        if not line:
-            break
-        text = line.strip()
-        if not text:
-            continue
-        if text.lower() in ("quit", "exit", "/quit", "/exit"):
-            break
-        reply = await commands.handle_text(text, chat)
-        print(reply.plain(), file=stdout)
-        print(file=stdout, flush=True)
-        commands.remember(chat, reply, Sent((str(time.time_ns()),)))
+class TerminalPlatform:
+    """Prints each reply whole, as plain text: a terminal has no markup and no length limit."""
+
+    name = PLATFORM
+    limits = Limits(per_second=0, per_chat_per_second=0, group_per_minute=0)
+
+    def __init__(self, stdout: TextIO) -> None:
+        self.stdout = stdout
+
+    def render(self, reply: Reply) -> list[Part]:
+        text = reply.plain()
+        return [Part(text, text)]
+
+    async def send_part(self, chat_id: str, part: Part, *, markup: bool = True) -> str:
+        print(part.text if markup else part.fallback, file=self.stdout)
+        print(file=self.stdout, flush=True)
+        # Unique across sessions: replying to a remembered message is looked up by its id.
+        return str(time.time_ns())
+
+    async def identity(self) -> str:
+        return PLATFORM
+
+
+class TerminalChat(Lifecycle):
+    """Reads commands from ``stdin`` until it ends or says 'quit' (see :meth:`closed`)."""
+
+    name = PLATFORM
+
+    def __init__(self, commands: Commands, stdin: TextIO, stdout: TextIO) -> None:
+        self.stdin = stdin
+        self.stdout = stdout
+        self.platform = TerminalPlatform(stdout)
+        self.sender = Sender(self.platform, RateLimiter(self.platform.limits))
+        self.flow = ChatFlow(commands, self.sender)
+        self._session: asyncio.Task[None] | None = None
+
+    async def _open(self) -> None:
+        print(GREETING, file=self.stdout)
+        self._session = asyncio.create_task(self._read())
+
+    async def _close(self) -> None:
+        if self._session is not None and not self._session.done():
+            self._session.cancel()
+            await asyncio.wait([self._session])
+
+    async def closed(self) -> None:
+        """Wait until the session ends: end of input, 'quit', or :meth:`stop`."""
+        if self._session is not None:
+            await asyncio.wait([self._session])
+
+    async def _read(self) -> None:
+        interactive = self.stdin.isatty()
+        loop = asyncio.get_running_loop()
+        while True:
+            if interactive:
+                print("> ", end="", file=self.stdout, flush=True)
+            line = await loop.run_in_executor(None, self.stdin.readline)
+            if not line:
+                return
+            text = line.strip()
+            if not text:
+                continue
+            if text.lower() in _QUIT:
+                return
+            await self.flow.answer(Inbound(CHAT_ID, text))
 
 
 def run_chat(commands: Commands, *, on_exit: Callable[[], Awaitable[None]] | None = None) -> None:
@@ -45,7 +97,8 @@ def run_chat(commands: Commands, *, on_exit: Callable[[], Awaitable[None]] | Non
 
     async def session() -> None:
         try:
-            await chat_loop(commands, sys.stdin, sys.stdout)
+            async with TerminalChat(commands, sys.stdin, sys.stdout) as chat:
+                await chat.closed()
         finally:
             if on_exit is not None:
                 await on_exit()

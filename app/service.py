@@ -10,14 +10,15 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable
-from typing import Any
 
 import sqlite_utils
 
-from bot.commands import Commands
+from bot.chat import ChatAdapter
+from bot.commands import COMMANDS, Commands, Registry
 from bot.config import Config, Secrets
 from bot.delivery.fanout import Fanout
 from bot.delivery.prepare import CollectingDigestSource, DigestSource
+from bot.errors import DeliveryError
 from bot.llm import LanguageModel, make_model
 from bot.qa.chat import SourcesAnswerer
 from bot.scheduler import DeliveryScheduler
@@ -33,6 +34,7 @@ def make_commands(
     source: DigestSource | None = None,
     model: LanguageModel | None = None,
     on_change: Callable[[], None] = lambda: None,
+    registry: Registry[Commands] = COMMANDS,
 ) -> Commands:
     """The command layer over the Q&A engine; ``model`` None means extractive answers."""
     return Commands(
@@ -40,6 +42,7 @@ def make_commands(
         config,
         SourcesAnswerer(db, config, model),
         source or DigestSource(db, model=model),
+        registry=registry,
         on_change=on_change,
     )
 
@@ -63,7 +66,7 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
             scheduler.refresh()
 
     commands = make_commands(db, config, source=source, model=model, on_change=changed)
-    adapters: list[Any] = []
+    adapters: list[ChatAdapter] = []
     if secrets.telegram_bot_token:
         from adapters.telegram.app import telegram_adapter
 
@@ -83,15 +86,16 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
         adapters.append(discord_adapter(config.discord, secrets.discord_bot_token, commands))
     else:
         log.warning("DISCORD_BOT_TOKEN is not set: the Discord adapter is off")
-    fanout = Fanout(db, [a.sender for a in adapters], workers=config.delivery.workers)
-    recovered = fanout.recover()
-    if recovered:
-        log.warning("%s delivery(ies) were interrupted by a crash: marked uncertain", recovered)
-    started: list[Any] = []
+    started: list[ChatAdapter] = []
     try:
-        for adapter in adapters:
-            await adapter.start()
-            started.append(adapter)
+        started = await _start_each(adapters)
+        if adapters and not started:
+            raise DeliveryError("no chat adapter could start (see the errors above)")
+        # Only the adapters that run get deliveries; the others' wait for the next start.
+        fanout = Fanout(db, [a.sender for a in started], workers=config.delivery.workers)
+        recovered = fanout.recover()
+        if recovered:
+            log.warning("%s delivery(ies) were interrupted by a crash: marked uncertain", recovered)
         scheduler = DeliveryScheduler(db, config, fanout, source)
         scheduler.start()
         log.info("scheduler: jobs %s", scheduler.job_ids())
@@ -102,8 +106,30 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
         if scheduler is not None:
             scheduler.shutdown()
         for adapter in reversed(started):
-            await adapter.stop()
+            await _stop(adapter)
         if model is not None:
             await model.aclose()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+async def _start_each(adapters: list[ChatAdapter]) -> list[ChatAdapter]:
+    """Start every adapter; one that fails (a refused token, an unreachable server) is
+    logged and left out, and the others go on."""
+    started: list[ChatAdapter] = []
+    for adapter in adapters:
+        try:
+            await adapter.start()
+        except Exception as exc:  # DeliveryError, or a bug: either way, not the others' fault
+            log.error("%s adapter did not start, running without it: %s", adapter.name, exc)
+            await _stop(adapter)
+            continue
+        started.append(adapter)
+    return started
+
+
+async def _stop(adapter: ChatAdapter) -> None:
+    try:
+        await adapter.stop()
+    except Exception:
+        log.exception("%s adapter did not stop cleanly", adapter.name)

@@ -37,6 +37,21 @@ BUNDLED_REPLAY = "bundled"
 Language = Literal["en", "zh-TW"]
 LANGUAGES: tuple[str, ...] = ("en", "zh-TW")
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+def is_slug(value: str) -> bool:
+    """A topic slug: lower-case letters, digits and '-', at most 40, not starting with '-'."""
+    return _SLUG.match(value) is not None
+
+
+def is_timezone(value: str) -> bool:
+    """An IANA timezone name that this machine's zoneinfo knows, e.g. 'Europe/Paris'."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe", a directory
+        return False
+    return True
 
 
 class _Section(BaseModel):
@@ -135,10 +150,8 @@ class TopicConfig(_Section):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("expected an IANA timezone such as 'Europe/Paris'") from exc
+        if not is_timezone(value):
+            raise ValueError("expected an IANA timezone such as 'Europe/Paris'")
         return value
 
     @field_validator("keywords", "aliases", "context", "exclude")

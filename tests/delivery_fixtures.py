@@ -16,7 +16,7 @@ from adapters.telegram.app import TelegramBot, build_application, limits_of
 from adapters.telegram.platform import TelegramPlatform
 from app.service import make_commands
 from bot.collect import collect
-from bot.commands import Commands
+from bot.commands import COMMANDS, Commands, Registry
 from bot.config import Config
 from bot.delivery.fanout import Fanout
 from bot.delivery.limiter import RateLimiter
@@ -88,10 +88,16 @@ def fake() -> Iterator[FakeBotAPI]:
         yield api
 
 
-async def start_stack(fake: FakeBotAPI, db_path: Path, **telegram: object) -> TelegramStack:
+async def start_stack(
+    fake: FakeBotAPI,
+    db_path: Path,
+    *,
+    registry: Registry[Commands] = COMMANDS,
+    **telegram: object,
+) -> TelegramStack:
     config = config_at(db_path, api_base_url=fake.url, **telegram)
     db = open_database(config.storage.path)
-    commands = make_commands(db, config)
+    commands = make_commands(db, config, registry=registry)
     commands.clock = lambda: NOON
     application = build_application(config.telegram, TOKEN)
     platform = TelegramPlatform(application.bot, limits_of(config.telegram))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import ChatContext, Commands, UsageProblem, parse
+from bot.commands import COMMANDS, ChatContext, Commands, UsageProblem
 from bot.commands.parse import (
     Ask,
     DigestNow,
@@ -18,6 +18,7 @@ from storage import delivery as store
 from tests.delivery_support import DAY, private
 
 pytest_plugins = ["tests.delivery_fixtures"]
+parse = COMMANDS.parse
 
 
 # --- parse ---------------------------------------------------------------------------------
@@ -42,7 +43,9 @@ def test_subscribe_arguments_are_recognised_in_any_order() -> None:
         ("digest mistral 2026-02-30", "not a date"),
         ("digest mistral yesterday", "Cannot use"),
         ("ask", "Ask a question"),
-        ("ask " + "x" * 600, "under 500"),
+        ("subscribe Europe", "Cannot use"),
+        ("settings timezone Europe", "Unknown timezone"),
+        ("settings tz Mars/Olympus", "Unknown timezone"),
         ("sources abc", "source number"),
         ("sources 0", "source number"),
         ("settings colour red", "No setting"),
@@ -167,6 +170,14 @@ async def test_ask_quotes_sources_with_citations_or_says_it_cannot(commands: Com
     reply = await commands.handle_text("ask Who won the football cup final?", chat)
     assert "sources don't cover this question" in reply.plain()
     assert "[1]" not in reply.plain()
+    assert reply.sources == ()
+
+
+async def test_an_over_long_question_meets_the_engines_one_limit(commands: Commands) -> None:
+    from bot.qa.service import MAX_QUESTION_CHARS
+
+    reply = await commands.handle_text("ask " + "x" * (MAX_QUESTION_CHARS + 1), private())
+    assert reply.plain() == f"Sorry, the question is longer than {MAX_QUESTION_CHARS} characters."
     assert reply.sources == ()
 
 

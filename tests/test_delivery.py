@@ -186,12 +186,3 @@ async def test_one_broken_delivery_never_stops_the_others(stack: TelegramStack) 
     assert [len(stack.fake.to(chat)) for chat in (9001, 9002, 9003)] == [1, 0, 1]
     statuses = {d.chat_id: d.status for d in store.deliveries_for(stack.commands.db, digest_id)}
     assert statuses == {"9001": "sent", "9002": "failed", "9003": "sent"}
-
-
-async def test_a_sent_message_can_be_edited(stack: TelegramStack) -> None:
-    (part,) = stack.platform.render(Reply.text("draft <1>"))
-    message_id = await stack.platform.send_part("9100", part)
-    (edited,) = stack.platform.render(Reply.text("final & done"))
-    await stack.platform.edit_part("9100", message_id, edited)
-    (message,) = stack.fake.to(9100)
-    assert message.text == "final & done"

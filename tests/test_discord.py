@@ -14,7 +14,7 @@ import pytest
 from adapters.discord.app import DiscordAdapter, discord_adapter
 from app.service import make_commands, serve
 from bot.commands import Commands
-from bot.config import Config, Secrets, parse_config
+from bot.config import Secrets
 from bot.delivery.compose import digest_reply
 from bot.delivery.fanout import Fanout
 from bot.delivery.platform import Part
@@ -23,8 +23,7 @@ from bot.errors import DeliveryError, MessageRejected
 from storage import delivery as store
 from storage import digests as digest_store
 from storage import open_database
-from tests.conftest import example_data
-from tests.delivery_support import DAY, NOON
+from tests.delivery_support import DAY, NOON, discord_config
 from tests.fakes.discord import (
     BOT_ID,
     CHANNEL_ID,
@@ -40,13 +39,6 @@ pytest_plugins = ["tests.delivery_fixtures"]
 
 ADMIN = 77
 UNKNOWN_CHANNEL = 3999
-
-
-def discord_config(db_path: Path, fake: FakeDiscord) -> Config:
-    data = example_data()
-    data["storage"]["path"] = str(db_path)
-    data["discord"].update(api_base_url=fake.url, gateway_url=fake.gateway_url)
-    return parse_config(data)
 
 
 @dataclass

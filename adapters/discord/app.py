@@ -1,24 +1,24 @@
 """The Discord bot: a discord.py ``Client`` whose text commands (``!digest``, or a mention of
-the bot, or anything in a direct message) and slash commands (``slash.py``) go to the core
-command layer, with every reply sent through the platform's paced sender."""
+the bot, or anything in a direct message) and slash commands (``slash.py``) are answered
+through the core's chat flow, and so through the platform's paced sender."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 import discord
 
 from adapters.discord.platform import NAME, DiscordPlatform, convert_errors, use_endpoints
-from adapters.discord.slash import command_tree
-from bot.commands import ChatContext, Commands
+from adapters.discord.slash import command_tree, translate
+from bot.chat import ChatFlow, Inbound, Lifecycle
+from bot.commands import Commands
 from bot.config import DiscordConfig
 from bot.delivery.limiter import RateLimiter
 from bot.delivery.sender import Sender
-from bot.delivery.types import Reply, Sent
 from bot.errors import DeliveryError
-from storage import delivery as store
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +53,17 @@ class DiscordBot(discord.Client):
         self.commands = commands
         self.platform = DiscordPlatform(self, timeout_s=timeout_s)
         self.sender = Sender(self.platform, RateLimiter(self.platform.limits))
+        self.flow = ChatFlow(commands, self.sender)
         self._token = ""
         self._connection_task: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self.tree = command_tree(self)
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.tree = command_tree(self, commands.registry, self.flow, self.platform)
 
     async def setup_hook(self) -> None:
         # Registers the slash commands (a bulk overwrite: unchanged commands cost nothing).
         # Without them the text commands still work, so a refusal is only logged.
         try:
+            await translate(self.tree)
             await self.tree.sync()
         except discord.HTTPException as exc:
             log.warning("discord: slash commands not registered: %s", exc)
@@ -109,7 +111,7 @@ class DiscordBot(discord.Client):
         if self.user is None or message.author.bot:
             return  # never answer a bot, ourselves included
         # Handled in its own task: a slow digest never holds up the gateway's other events.
-        task = asyncio.create_task(self._handle_safely(message))
+        task = asyncio.create_task(self.flow.answer(self._inbound(message)))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -124,62 +126,43 @@ class DiscordBot(discord.Client):
             return "/" + text[1:]
         return None
 
-    async def _handle_safely(self, message: discord.Message) -> None:
-        try:
-            await self._handle(message)
-        except Exception:  # e.g. the database: logged here, the bot goes on
-            log.exception("discord: message in channel %s failed", message.channel.id)
-
-    async def _handle(self, message: discord.Message) -> None:
+    def _inbound(self, message: discord.Message) -> Inbound:
         group = message.guild is not None
-        chat_id = str(message.channel.id)
-        digest_id = None
         reference = message.reference
+        replying_to = None
         if reference is not None and reference.message_id is not None:
-            # Only our own messages are remembered, so a hit is a reply to one of our digests.
-            digest_id = store.digest_of_message(
-                self.commands.db, NAME, chat_id, str(reference.message_id)
-            )
-        text = self._command_text(message)
-        if text is None:
-            if group and digest_id is None:
-                return  # chatter in a guild channel is not for us
-            text = message.content.strip()
+            replying_to = str(reference.message_id)
+        command = self._command_text(message)
         author = message.author
 
         async def is_admin() -> bool:
             return _is_admin(author)
 
-        context = ChatContext(NAME, chat_id, "group" if group else "private", is_admin=is_admin)
-        try:
-            reply = await self.commands.handle_text(text, context, reply_to_digest=digest_id)
-        except Exception:  # one broken command never takes the bot down, nor goes unanswered
-            log.exception("discord: command in channel %s failed", chat_id)
-            reply = Reply.text("Sorry, something went wrong. Please try again later.")
-        outcome = await self.sender.deliver(
-            chat_id, reply, chat_kind="group" if group else "private"
+        return Inbound(
+            str(message.channel.id),
+            command if command is not None else message.content.strip(),
+            "group" if group else "private",
+            addressed=command is not None or not group,
+            replying_to=replying_to,
+            is_admin=is_admin,
         )
-        if outcome.gone is not None:
-            store.deactivate_chat(self.commands.db, NAME, chat_id, outcome.gone)
-        if outcome.status != "sent":
-            log.warning(
-                "discord: reply to channel %s %s: %s", chat_id, outcome.status, outcome.error
-            )
-        self.commands.remember(context, reply, Sent(outcome.message_ids))
 
 
-class DiscordAdapter:
-    """What ``digestbot run`` starts and stops, and the sender it hands to the fan-out."""
+class DiscordAdapter(Lifecycle):
+    """A :class:`~bot.chat.ChatAdapter`: what ``digestbot run`` starts and stops, and the
+    sender it hands to the fan-out."""
+
+    name = NAME
 
     def __init__(self, bot: DiscordBot) -> None:
         self.bot = bot
         self.sender = bot.sender
         self.platform = bot.platform
 
-    async def start(self) -> None:
+    async def _open(self) -> None:
         await self.bot.start_bot()
 
-    async def stop(self) -> None:
+    async def _close(self) -> None:
         await self.bot.stop_bot()
 
 

@@ -129,13 +129,6 @@ class DiscordPlatform:
         self._nonces.pop(key, None)
         return str(message["id"])
 
-    async def edit_part(self, chat_id: str, message_id: str, part: Part) -> None:
-        params = handle_message_parameters(content=part.text, allowed_mentions=NO_MENTIONS)
-        await convert_errors(
-            lambda: self.client.http.edit_message(int(chat_id), int(message_id), params=params),
-            timeout_s=self.timeout_s,
-        )
-
     async def identity(self) -> str:
         user = self.client.user
         return f"@{user.name}" if user is not None else "@(not logged in)"

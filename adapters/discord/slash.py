@@ -1,10 +1,10 @@
-"""Slash commands: one per core command, each with an optional free-text ``args``, so
+"""Slash commands: one per registry command, each with an optional free-text ``args``, so
 ``/digest args:mistral 2026-11-21`` is the same as ``!digest mistral 2026-11-21``.
 
 The interaction is deferred first (Discord wants an answer within 3 s, a digest can take
-longer); the reply's parts then go out as follow-ups, paced by the same limiter as every
-other message in that channel, and are remembered so that replying to them asks about the
-digest.
+longer). The reply then goes through the core's chat flow like any other message: its
+first part is the interaction's response, the rest follow through the platform's paced
+sender, with the same retries, plain-text fallback and gone-channel handling.
 """
 
 from __future__ import annotations
@@ -12,37 +12,57 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Coroutine
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 
-from adapters.discord.platform import NAME, NO_MENTIONS, convert_errors
-from bot.commands import USAGE, ChatContext
-from bot.delivery.types import Reply, Sent
+from adapters.discord.platform import NO_MENTIONS, DiscordPlatform, convert_errors
+from bot.chat import ChatFlow, Inbound
+from bot.commands import Registry
+from bot.commands.spec import DEFAULT_LANGUAGE
+from bot.config import LANGUAGES
+from bot.delivery.platform import Part, PartSender
 from bot.errors import DeliveryError
 
-if TYPE_CHECKING:
-    from adapters.discord.app import DiscordBot
-
 log = logging.getLogger(__name__)
-Callback = Callable[[discord.Interaction[discord.Client], str], Coroutine[Any, Any, None]]
+Interaction = discord.Interaction[discord.Client]
+Callback = Callable[[Interaction, str], Coroutine[Any, Any, None]]
+MAX_DESCRIPTION = 100
 
 
-def _manages(interaction: discord.Interaction[discord.Client]) -> bool:
+def _manages(interaction: Interaction) -> bool:
     # The member's permissions in this channel, as Discord computed them for the interaction.
     permissions = interaction.permissions
     return permissions.administrator or permissions.manage_guild
 
 
+def interaction_response(platform: DiscordPlatform, interaction: Interaction) -> PartSender:
+    """Sends a part as the (deferred) interaction's response."""
+
+    async def send(part: Part, markup: bool) -> str:
+        message = await convert_errors(
+            partial(
+                interaction.followup.send,
+                part.text if markup else part.fallback,
+                allowed_mentions=NO_MENTIONS,
+                suppress_embeds=True,
+                wait=True,
+            ),
+            timeout_s=platform.timeout_s,
+        )
+        return str(message.id)
+
+    return send
+
+
 async def answer(
-    bot: DiscordBot, interaction: discord.Interaction[discord.Client], text: str
+    flow: ChatFlow, platform: DiscordPlatform, interaction: Interaction, text: str
 ) -> None:
-    group = interaction.guild_id is not None
     chat_id = str(interaction.channel_id)
     try:
         await convert_errors(
-            lambda: interaction.response.defer(thinking=True), timeout_s=bot.platform.timeout_s
+            lambda: interaction.response.defer(thinking=True), timeout_s=platform.timeout_s
         )
     except DeliveryError as exc:
         log.warning("discord: cannot answer interaction in %s: %s", chat_id, exc)
@@ -52,45 +72,62 @@ async def answer(
     async def is_admin() -> bool:
         return admin
 
-    context = ChatContext(NAME, chat_id, "group" if group else "private", is_admin=is_admin)
-    try:
-        reply = await bot.commands.handle_text(text, context)
-    except Exception:  # one broken command never takes the bot down, nor goes unanswered
-        log.exception("discord: slash command in channel %s failed", chat_id)
-        reply = Reply.text("Sorry, something went wrong. Please try again later.")
-    sent: list[str] = []
-    try:
-        for part in bot.platform.render(reply):
-            await bot.sender.limiter.acquire(chat_id, group=group)
-            message = await convert_errors(
-                partial(
-                    interaction.followup.send,
-                    part.text,
-                    allowed_mentions=NO_MENTIONS,
-                    suppress_embeds=True,
-                    wait=True,
-                ),
-                timeout_s=bot.platform.timeout_s,
-            )
-            sent.append(str(message.id))
-    except DeliveryError as exc:
-        log.warning("discord: follow-up in %s failed after %s part(s): %s", chat_id, len(sent), exc)
-    bot.commands.remember(context, reply, Sent(tuple(sent)))
+    inbound = Inbound(
+        chat_id,
+        text,
+        "group" if interaction.guild_id is not None else "private",
+        is_admin=is_admin,
+    )
+    await flow.answer(inbound, first=interaction_response(platform, interaction))
 
 
-def _callback(bot: DiscordBot, name: str) -> Callback:
+class _RegistryTexts(app_commands.Translator):
+    """Gives Discord each description in the other languages the registry has it in."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        text: Any = string.extras.get(locale.value)
+        return text if isinstance(text, str) else None
+
+
+def _description(registry: Registry[Any], name: str) -> app_commands.locale_str:
+    command = registry.get(name)
+    assert command is not None
+    others = {
+        language: command.text(language).summary[:MAX_DESCRIPTION]
+        for language in LANGUAGES
+        if language != DEFAULT_LANGUAGE
+    }
+    return app_commands.locale_str(command.text().summary[:MAX_DESCRIPTION], **others)
+
+
+def _callback(flow: ChatFlow, platform: DiscordPlatform, name: str) -> Callback:
     async def callback(interaction: discord.Interaction[discord.Client], args: str = "") -> None:
-        await answer(bot, interaction, f"/{name} {args}")
+        await answer(flow, platform, interaction, f"/{name} {args}")
 
     return callback
 
 
-def command_tree(bot: DiscordBot) -> app_commands.CommandTree[discord.Client]:
-    """Every core command as a slash command on ``bot``."""
-    tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(bot)
-    for name, usage in USAGE.items():
-        description = usage.split(": ", 1)[-1].strip()[:100]
+def command_tree(
+    client: discord.Client, registry: Registry[Any], flow: ChatFlow, platform: DiscordPlatform
+) -> app_commands.CommandTree[discord.Client]:
+    """Every registry command as a slash command on ``client``, answered through ``flow``.
+    Call :func:`translate` before syncing it."""
+    tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
+    for command in registry:
         tree.add_command(
-            app_commands.Command(name=name, description=description, callback=_callback(bot, name))
+            app_commands.Command(
+                name=command.name,
+                description=_description(registry, command.name),
+                callback=_callback(flow, platform, command.name),
+            )
         )
     return tree
+
+
+async def translate(tree: app_commands.CommandTree[discord.Client]) -> None:
+    await tree.set_translator(_RegistryTexts())

@@ -1,23 +1,24 @@
-"""The Telegram bot: python-telegram-bot's Application, with every text message handed to the
-core command layer and every reply sent through the platform's paced sender."""
+"""The Telegram bot: python-telegram-bot's Application, with every text message answered
+through the core's chat flow, and so through the platform's paced sender."""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
-from telegram import Update
+from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from adapters.telegram.platform import NAME, TelegramPlatform, convert_errors
-from bot.commands import ChatContext, Commands
-from bot.config import TelegramConfig
+from bot.chat import ChatFlow, Inbound, Lifecycle
+from bot.commands import Commands
+from bot.commands.spec import DEFAULT_LANGUAGE
+from bot.config import LANGUAGES, TelegramConfig
 from bot.delivery.limiter import RateLimiter
 from bot.delivery.platform import Limits
 from bot.delivery.sender import Sender
-from bot.delivery.types import Reply, Sent
 from bot.errors import DeliveryError
-from storage import delivery as store
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,11 @@ def build_application(config: TelegramConfig, token: str, *, pool_size: int = 24
     return builder.build()
 
 
-class TelegramBot:
-    """Receives updates (long polling) and answers through the core command layer."""
+class TelegramBot(Lifecycle):
+    """A :class:`~bot.chat.ChatAdapter`: receives updates (long polling), answers each
+    through the core's chat flow, and shows the registry's commands as the bot's menu."""
+
+    name = NAME
 
     def __init__(
         self,
@@ -69,28 +73,51 @@ class TelegramBot:
         self.commands = commands
         self.sender = sender
         self.platform = platform
+        self.flow = ChatFlow(commands, sender)
         application.add_handler(MessageHandler(filters.TEXT, self._on_text))
         application.add_error_handler(self._on_error)
 
-    async def start(self) -> None:
+    async def _open(self) -> None:
         """Raises :class:`~bot.errors.DeliveryError` when the Bot API refuses us (bad token)."""
         try:
             await convert_errors(self.application.initialize)
         except DeliveryError:
             await self.application.bot.shutdown()  # close its connections
             raise
-        await self.application.start()
-        assert self.application.updater is not None
-        await self.application.updater.start_polling(timeout=10, drop_pending_updates=False)
+        try:
+            await self._show_menu()
+            await self.application.start()
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(timeout=10, drop_pending_updates=False)
+        except BaseException:
+            await self._close()
+            raise
         log.info("telegram: polling as %s", await self.platform.identity())
 
-    async def stop(self) -> None:
+    async def _close(self) -> None:
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+
+    async def _show_menu(self) -> None:
+        """The command menu, in every language the bot speaks (a user's Telegram language
+        picks one; the default language is everyone else's). Commands work without it, so
+        a refusal is only logged."""
+        for language in LANGUAGES:
+            menu = [
+                BotCommand(command.name, command.text(language).summary)
+                for command in self.commands.registry
+            ]
+            code = None if language == DEFAULT_LANGUAGE else language.split("-")[0].lower()
+            try:
+                await convert_errors(
+                    partial(self.application.bot.set_my_commands, menu, language_code=code)
+                )
+            except DeliveryError as exc:
+                log.warning("telegram: command menu (%s) not set: %s", language, exc)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram: error while handling an update: %r", context.error)
@@ -101,34 +128,26 @@ class TelegramBot:
             return
         group = chat.type in ("group", "supergroup")
         chat_id = str(chat.id)
-        digest_id = None
         original = message.reply_to_message
-        from_bot = original is not None and original.from_user is not None
-        if from_bot and original and original.from_user and original.from_user.id == context.bot.id:
-            digest_id = store.digest_of_message(
-                self.commands.db, NAME, chat_id, str(original.message_id)
-            )
-        if group and not message.text.startswith("/") and digest_id is None:
-            return  # chatter in a group is not for us
+        ours = original is not None and original.from_user is not None
+        replying_to = None
+        if ours and original and original.from_user and original.from_user.id == context.bot.id:
+            replying_to = str(original.message_id)
         user_id = user.id if user is not None else 0
 
         async def is_admin() -> bool:
             return await self.platform.is_admin(chat_id, user_id)
 
-        context_ = ChatContext(NAME, chat_id, "group" if group else "private", is_admin=is_admin)
-        try:
-            reply = await self.commands.handle_text(
-                message.text, context_, reply_to_digest=digest_id
+        await self.flow.answer(
+            Inbound(
+                chat_id,
+                message.text,
+                "group" if group else "private",
+                addressed=not group or message.text.startswith("/"),
+                replying_to=replying_to,
+                is_admin=is_admin,
             )
-        except Exception:  # one broken command never takes the bot down, nor goes unanswered
-            log.exception("telegram: command in chat %s failed", chat_id)
-            reply = Reply.text("Sorry, something went wrong. Please try again later.")
-        outcome = await self.sender.deliver(
-            chat_id, reply, chat_kind="group" if group else "private"
         )
-        if outcome.status != "sent":
-            log.warning("telegram: reply to chat %s %s: %s", chat_id, outcome.status, outcome.error)
-        self.commands.remember(context_, reply, Sent(outcome.message_ids))
 
 
 def telegram_adapter(

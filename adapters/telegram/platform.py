@@ -110,16 +110,6 @@ class TelegramPlatform:
         )
         return str(message.message_id)
 
-    async def edit_part(self, chat_id: str, message_id: str, part: Part) -> None:
-        await convert_errors(
-            lambda: self.bot.edit_message_text(
-                chat_id=_chat_id(chat_id),
-                message_id=int(message_id),
-                text=part.text,
-                parse_mode=ParseMode.HTML,
-            )
-        )
-
     async def identity(self) -> str:
         me = await convert_errors(self.bot.get_me)
         return f"@{me.username}"

@@ -1,23 +1,22 @@
 """Chat commands, handled: a parsed command and the chat it came from in, a Reply out.
 
-Platform-neutral: adapters (Telegram, terminal, ...) give a :class:`ChatContext` and send the
-:class:`Reply` back in their own markup.
+:class:`Commands` holds what every handler needs (the database, the configuration, the
+answerer, the digest builder) and runs text through its :class:`~bot.commands.spec.Registry`.
+Platform-neutral: the chat flow (:mod:`bot.chat.flow`) gives a :class:`ChatContext` and
+sends the :class:`Reply` back through the platform.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import sqlite_utils
 
 from bot.commands.answer import Answerer
 from bot.commands.parse import (
-    USAGE,
     Ask,
-    Command,
     DigestNow,
     Help,
     ListSubscriptions,
@@ -27,12 +26,12 @@ from bot.commands.parse import (
     Subscribe,
     Unsubscribe,
     UsageProblem,
-    parse,
 )
+from bot.commands.spec import ChatContext, Registry
 from bot.config import Config, TopicConfig
 from bot.delivery.compose import digest_reply
 from bot.delivery.timing import latest_day
-from bot.delivery.types import ChatKind, Paragraph, Reply, Sent, SourceLink, Subscription
+from bot.delivery.types import Paragraph, Reply, Sent, SourceLink, Subscription
 from bot.errors import ConfigError, DigestbotError
 from bot.render import title_of
 from storage import delivery as store
@@ -42,19 +41,6 @@ log = logging.getLogger(__name__)
 
 DigestBuilder = Callable[[TopicConfig, date, str], Awaitable[int]]
 """Builds (or finds) the digest for (topic, date, language) and returns its id."""
-
-
-async def _always_admin() -> bool:
-    return True
-
-
-@dataclass(frozen=True)
-class ChatContext:
-    platform: str
-    chat_id: str
-    chat_kind: ChatKind = "private"
-    is_admin: Callable[[], Awaitable[bool]] = _always_admin
-    """Asked only in groups, before subscribing or changing settings."""
 
 
 class Commands:
@@ -67,6 +53,7 @@ class Commands:
         answerer: Answerer,
         build: DigestBuilder,
         *,
+        registry: Registry[Commands],
         on_change: Callable[[], None] = lambda: None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -74,6 +61,7 @@ class Commands:
         self.config = config
         self.answerer = answerer
         self.build = build
+        self.registry = registry
         self.on_change = on_change
         self.clock = clock
 
@@ -81,18 +69,19 @@ class Commands:
         self, text: str, chat: ChatContext, *, reply_to_digest: int | None = None
     ) -> Reply:
         """Parse and handle one message. A reply to a digest message is a question about it."""
-        command = parse(text)
+        command = self.registry.parse(text)
         if reply_to_digest is not None and not text.lstrip().startswith("/") and text.strip():
-            command = parse("ask " + text.strip())
+            command = self.registry.parse("ask " + text.strip())
         if isinstance(command, Ask) and reply_to_digest is not None:
             command = Ask(command.question, digest_id=reply_to_digest)
         return await self.handle(command, chat)
 
-    async def handle(self, command: Command | UsageProblem, chat: ChatContext) -> Reply:
+    async def handle(self, command: object, chat: ChatContext) -> Reply:
+        """Run a parsed command (or answer its usage problem); errors become the reply."""
         if isinstance(command, UsageProblem):
             return Reply.text(command.message)
         try:
-            return await self._dispatch(command, chat)
+            return await self.registry.handle(self, command, chat)
         except ConfigError as exc:
             return Reply.text(str(exc))
         except DigestbotError as exc:
@@ -108,42 +97,21 @@ class Commands:
                 self.db, chat.platform, chat.chat_id, sent.message_ids, reply.digest_id
             )
 
-    async def _dispatch(self, command: Command, chat: ChatContext) -> Reply:
-        if isinstance(command, Start):
-            return self._start()
-        if isinstance(command, Help):
-            return self._help(command)
-        if isinstance(command, Subscribe):
-            return await self._subscribe(command, chat)
-        if isinstance(command, Unsubscribe):
-            return await self._unsubscribe(command, chat)
-        if isinstance(command, ListSubscriptions):
-            return self._list(chat)
-        if isinstance(command, DigestNow):
-            return await self._digest(command, chat)
-        if isinstance(command, Ask):
-            return await self._ask(command, chat)
-        if isinstance(command, Sources):
-            return self._sources(command, chat)
-        return await self._settings(command, chat)
-
     # --- simple ones -----------------------------------------------------------------------
 
-    def _start(self) -> Reply:
+    async def _start(self, command: Start, chat: ChatContext) -> Reply:
         names = ", ".join(t.name for t in self.config.topics)
         greeting = (
             f"Hello! I send a daily news digest with cited sources ({names}). "
             "Say 'subscribe' to get it here every day, or 'digest' to get it now."
         )
-        return Reply(paragraphs=(Paragraph(greeting), Paragraph(self._usage_lines())))
+        return Reply(paragraphs=(Paragraph(greeting), Paragraph(self.registry.help_lines())))
 
-    def _usage_lines(self) -> str:
-        return "\n".join(USAGE[name] for name in USAGE if name != "start")
-
-    def _help(self, command: Help) -> Reply:
-        if command.command:
-            return Reply.text(USAGE[command.command])
-        return Reply(title="Commands", paragraphs=(Paragraph(self._usage_lines()),))
+    async def _help(self, command: Help, chat: ChatContext) -> Reply:
+        wanted = self.registry.get(command.command) if command.command else None
+        if wanted is not None:
+            return Reply.text(wanted.text().line)
+        return Reply(title="Commands", paragraphs=(Paragraph(self.registry.help_lines()),))
 
     def _topic(self, slug: str | None) -> TopicConfig:
         if slug is None:
@@ -162,9 +130,6 @@ class Commands:
                 return self._topic(subs[0].topic)
         return self._topic(slug)
 
-    async def _allowed(self, chat: ChatContext) -> bool:
-        return chat.chat_kind != "group" or await chat.is_admin()
-
     @staticmethod
     def _describe(sub: Subscription, name: str) -> str:
         words = ""
@@ -178,8 +143,6 @@ class Commands:
 
     async def _subscribe(self, command: Subscribe, chat: ChatContext) -> Reply:
         topic = self._topic(command.topic)
-        if not await self._allowed(chat):
-            return Reply.text("Only the chat's admins can subscribe a group.")
         existing = store.find_subscription(self.db, chat.platform, chat.chat_id, topic.slug)
         keep = existing if existing is not None and existing.active else None
         sub = store.subscribe(
@@ -197,8 +160,6 @@ class Commands:
 
     async def _unsubscribe(self, command: Unsubscribe, chat: ChatContext) -> Reply:
         topic = self._chat_topic(command.topic, chat)
-        if not await self._allowed(chat):
-            return Reply.text("Only the chat's admins can unsubscribe a group.")
         sub = store.find_subscription(self.db, chat.platform, chat.chat_id, topic.slug)
         if sub is None or not sub.active:
             return Reply.text(f"This chat is not subscribed to {topic.name}.")
@@ -206,7 +167,7 @@ class Commands:
         self.on_change()
         return Reply.text(f"Unsubscribed from {topic.name}. No more daily digests here.")
 
-    def _list(self, chat: ChatContext) -> Reply:
+    async def _list(self, command: ListSubscriptions, chat: ChatContext) -> Reply:
         subs = store.chat_subscriptions(self.db, chat.platform, chat.chat_id)
         if not subs:
             return Reply.text("This chat has no subscriptions. Say 'subscribe' to start.")
@@ -222,8 +183,6 @@ class Commands:
             )
         if command.field is None or command.value is None:
             return Reply.text(self._describe(sub, topic.name))
-        if not await self._allowed(chat):
-            return Reply.text("Only the chat's admins can change a group's settings.")
         sub = store.update_subscription(self.db, sub.id, **{command.field: command.value})
         self.on_change()
         return Reply.text("Updated: " + self._describe(sub, topic.name))

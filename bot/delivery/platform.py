@@ -7,6 +7,7 @@ raise only errors of :mod:`bot.errors` (``DeliveryError`` and its subclasses).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -32,6 +33,10 @@ class Part:
     fallback: str
 
 
+PartSender = Callable[[Part, bool], Awaitable[str]]
+"""Sends one part (``True``: in markup, ``False``: its plain fallback); returns its id."""
+
+
 class Platform(Protocol):
     name: str
     limits: Limits
@@ -43,8 +48,6 @@ class Platform(Protocol):
     async def send_part(self, chat_id: str, part: Part, *, markup: bool = True) -> str:
         """Send one part; return its message id. ``markup=False`` sends ``part.fallback``."""
         ...
-
-    async def edit_part(self, chat_id: str, message_id: str, part: Part) -> None: ...
 
     async def identity(self) -> str:
         """The bot's own name on the platform."""

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.delivery.limiter import RateLimiter
-from bot.delivery.platform import Platform
+from bot.delivery.platform import Part, PartSender, Platform
 from bot.delivery.types import ChatKind, Reply, Status
 from bot.errors import (
     ChatGone,
@@ -69,12 +69,18 @@ class Sender:
         *,
         chat_kind: ChatKind = "private",
         before_first_send: Callable[[], Awaitable[None] | None] | None = None,
+        first: PartSender | None = None,
     ) -> Outcome:
-        """Send every part of ``reply``; never raises a :class:`DeliveryError`."""
+        """Send every part of ``reply``; never raises a :class:`DeliveryError`.
+
+        ``first`` sends the first part instead of the platform (the answer to a Discord
+        slash command); it is paced and retried like every other part.
+        """
         target, moved_from = chat_id, None
         sent: list[str] = []
         for index, part in enumerate(self.platform.render(reply)):
             markup, not_sent, limited = True, 0, 0
+            send = first if index == 0 and first is not None else self._to(target)
             while True:
                 await self.limiter.acquire(target, group=chat_kind == "group")
                 if index == 0 and not_sent == 0 and limited == 0 and before_first_send:
@@ -82,7 +88,7 @@ class Sender:
                     if result is not None:
                         await result
                 try:
-                    sent.append(await self.platform.send_part(target, part, markup=markup))
+                    sent.append(await send(part, markup))
                     break
                 except RateLimited as exc:
                     self.rate_limited += 1
@@ -94,6 +100,7 @@ class Sender:
                     if moved_from is not None:
                         return self._stopped(sent, target, moved_from, "failed", exc)
                     moved_from, target = target, exc.new_chat_id
+                    send = self._to(target)
                 except MarkupRejected as exc:
                     if not markup:
                         return self._stopped(sent, target, moved_from, "failed", exc)
@@ -114,6 +121,12 @@ class Sender:
                 except DeliveryError as exc:
                     return self._stopped(sent, target, moved_from, "failed", exc)
         return Outcome("sent", tuple(sent), chat_id=target, moved_from=moved_from)
+
+    def _to(self, chat_id: str) -> PartSender:
+        async def send(part: Part, markup: bool) -> str:
+            return await self.platform.send_part(chat_id, part, markup=markup)
+
+        return send
 
     @staticmethod
     def _stopped(

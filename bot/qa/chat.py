@@ -45,7 +45,8 @@ class SourcesAnswerer:
                 qa=self.config.qa,
                 embed_model=self.config.mistral.embed_model,
             )
-        except UsageError as exc:
-            return AnswerReply(str(exc), (), grounded=False)
+        except UsageError as exc:  # the engine's own limits, e.g. the question's length
+            reason = str(exc)
+            return AnswerReply(f"Sorry, {reason}.", (), grounded=False)
         links = tuple(SourceLink(c.n, c.title, c.url) for c in result.citations)
         return AnswerReply(result.answer, links, result.grounded)

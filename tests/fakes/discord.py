@@ -8,7 +8,7 @@ counted as ``early``), about 5 messages per 5 s per channel, 5xx, slow replies, 
 ``nonce`` + ``enforce_nonce`` (the same nonce returns the first message instead of a second).
 
 REST: ``GET /api/v10/users/@me``, ``/oauth2/applications/@me``, ``/gateway``;
-``POST /api/v10/channels/{id}/messages``; ``PATCH .../messages/{message_id}``.
+``POST /api/v10/channels/{id}/messages``.
 Gateway (``/gateway``): HELLO, heartbeat ACK, IDENTIFY -> READY then GUILD_CREATE (one guild,
 one text channel), then ``MESSAGE_CREATE`` events that tests push with :meth:`push_message`.
 """
@@ -359,8 +359,6 @@ class FakeDiscord:
             body = await request.json()
             if request.method == "POST" and len(parts) == 3:
                 return await self._send(channel_id, body)
-            if request.method == "PATCH" and len(parts) == 4:
-                return await self._edit(channel_id, int(parts[3]), body)
         return _error(404, 0, "404: Not Found")
 
     async def _sync(self, commands: list[dict[str, Any]]) -> web.StreamResponse:
@@ -402,7 +400,7 @@ class FakeDiscord:
             },
             "guild_id": str(GUILD_ID),
             "channel_id": str(channel_id),
-            "channel": self._guild()["channels"][0],
+            "channel": {**self._guild()["channels"][0], "id": str(channel_id)},
             "member": _member(
                 [str(ADMIN_ROLE)] if admin else [],
                 user=_user(user_id, f"user{user_id}"),
@@ -494,15 +492,6 @@ class FakeDiscord:
             self.fail_after_storing[channel_id] -= 1
             return _error(503, 0, "Service Unavailable")
         return _json(self._message_json(message))
-
-    async def _edit(
-        self, channel_id: int, message_id: int, body: dict[str, Any]
-    ) -> web.StreamResponse:
-        for message in self.messages:
-            if message.channel_id == channel_id and message.id == message_id:
-                message.content = body.get("content") or message.content
-                return _json(self._message_json(message))
-        return _error(404, 10008, "Unknown Message")
 
     def _message_json(self, message: Message) -> dict[str, Any]:
         bot = _user(BOT_ID, "digestbot", bot=True)

@@ -5,8 +5,9 @@ entity parsing, HTML entity parse errors, 429 with ``retry_after`` when the rate
 exceeded (30/s overall, 1/s per chat, 20/min per group), 403 for a chat that blocked the
 bot, ``migrate_to_chat_id`` for a group that became a supergroup, 5xx, and slow replies.
 
-Methods: getMe, deleteWebhook, getUpdates (long polling), sendMessage, editMessageText,
-answerCallbackQuery, getChatMember. Tests push incoming messages with :meth:`push_text`.
+Methods: getMe, deleteWebhook, getUpdates (long polling), sendMessage, setMyCommands (the
+menus are kept in ``menus``), answerCallbackQuery, getChatMember. Tests push incoming
+messages with :meth:`push_text`.
 """
 
 from __future__ import annotations
@@ -118,6 +119,8 @@ class FakeBotAPI:
         self.slow: dict[int, float] = {}
         """chat id -> seconds to wait *after* storing the message, before replying."""
         self.admins: set[tuple[int, int]] = set()
+        self.menus: dict[str, list[dict[str, str]]] = {}
+        """language_code ("" for the default menu) -> the commands setMyCommands set."""
         self.hold_after: int | None = None
         """Hold the reply to the n-th accepted message until ``release`` is set."""
         self.held = threading.Event()
@@ -191,8 +194,10 @@ class FakeBotAPI:
             return 200, _ok(
                 {"id": BOT_ID, "is_bot": True, "first_name": "Digest", "username": BOT_USERNAME}
             )
-        if method in ("deleteWebhook", "answerCallbackQuery", "setMyCommands"):
+        if method in ("deleteWebhook", "answerCallbackQuery"):
             return 200, _ok(True)
+        if method == "setMyCommands":
+            return self._set_menu(params)
         if method == "getUpdates":
             return 200, _ok(self._get_updates(params))
         if method == "getChatMember":
@@ -210,8 +215,6 @@ class FakeBotAPI:
             return 200, _ok(member)
         if method == "sendMessage":
             return self._send(params)
-        if method == "editMessageText":
-            return self._edit(params)
         return 404, _error(404, "Not Found: method not found")
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -295,18 +298,17 @@ class FakeBotAPI:
             time.sleep(slow)
         return 200, _ok(_message_json(message))
 
-    def _edit(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+    def _set_menu(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        commands = params.get("commands", "[]")
+        menu = json.loads(commands) if isinstance(commands, str) else commands
+        for entry in menu:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", entry.get("command", "")):
+                return 400, _error(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(entry.get("description", "")) <= 256:
+                return 400, _error(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
         with self.lock:
-            for message in self.messages:
-                if message.chat_id == chat_id and message.message_id == message_id:
-                    try:
-                        message.text = visible_text(str(params["text"]), params.get("parse_mode"))
-                    except EntityError as exc:
-                        return 400, _error(400, f"Bad Request: can't parse entities: {exc}")
-                    message.raw = str(params["text"])
-                    return 200, _ok(_message_json(message))
-        return 400, _error(400, "Bad Request: message to edit not found")
+            self.menus[str(params.get("language_code") or "")] = menu
+        return 200, _ok(True)
 
 
 def _ok(result: Any) -> dict[str, Any]:

@@ -1,0 +1,228 @@
+"""Every adapter answers through the one inbound flow (``bot.chat.ChatFlow``), end to end
+against its fake: Telegram messages, Discord messages, Discord slash commands, the terminal.
+What the flow does shows the same everywhere: a gone chat is deactivated, replies go through
+the paced sender (429s waited out), a digest's messages are remembered so that replying to
+them asks about it. Adapters start and stop idempotently, and ``digestbot run`` survives an
+adapter that cannot start."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from adapters.discord.app import DiscordAdapter, discord_adapter
+from adapters.terminal import TerminalChat
+from app.service import make_commands, serve
+from bot.commands import Commands
+from bot.config import Secrets, parse_config
+from storage import delivery as store
+from storage import open_database
+from tests.conftest import example_data
+from tests.delivery_support import NOON, discord_config
+from tests.fakes.discord import CHANNEL_ID, HIDDEN_CHANNEL, FakeDiscord
+from tests.fakes.discord import TOKEN as DISCORD_TOKEN
+from tests.fakes.telegram import TOKEN as TELEGRAM_TOKEN
+from tests.fakes.telegram import FakeBotAPI
+
+if TYPE_CHECKING:
+    from tests.delivery_fixtures import TelegramStack
+
+pytest_plugins = ["tests.delivery_fixtures"]
+
+BLOCKED_USER = 601
+
+
+def _subscribe(commands: Commands, platform: str, chat_id: str, kind: str = "private") -> None:
+    store.subscribe(
+        commands.db,
+        platform=platform,
+        chat_id=chat_id,
+        chat_kind="group" if kind == "group" else "private",
+        topic="mistral",
+        time="08:00",
+        timezone="Asia/Taipei",
+        language="en",
+    )
+
+
+async def _deactivated(commands: Commands, platform: str, chat_id: str) -> str | None:
+    for _ in range(400):
+        subs = store.chat_subscriptions(commands.db, platform, chat_id, active_only=False)
+        if subs and not subs[0].active:
+            return subs[0].deactivated_reason
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{platform} chat {chat_id} was never deactivated")
+
+
+# --- Telegram ------------------------------------------------------------------------------
+
+
+async def test_telegram_a_reply_to_a_user_who_blocked_the_bot_deactivates_the_chat(
+    stack: TelegramStack,
+) -> None:
+    _subscribe(stack.commands, "telegram", str(BLOCKED_USER))
+    stack.fake.blocked[BLOCKED_USER] = "bot was blocked by the user"
+    stack.fake.push_text(BLOCKED_USER, "/list")
+    reason = await _deactivated(stack.commands, "telegram", str(BLOCKED_USER))
+    assert reason == "Forbidden: bot was blocked by the user"
+    assert stack.fake.to(BLOCKED_USER) == []
+
+
+async def test_telegram_lifecycle_is_idempotent(stack: TelegramStack) -> None:
+    def start_up_calls() -> list[str]:  # polling goes on meanwhile: count the rest only
+        return [c for c in stack.fake.calls if c != "getUpdates"]
+
+    before = start_up_calls()
+    await stack.bot.start()  # already running: nothing happens
+    assert start_up_calls() == before
+    await stack.bot.stop()
+    await stack.bot.stop()
+    assert not stack.bot.running
+
+
+# --- Discord -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def discord_fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def discord(discord_fake: FakeDiscord, db_path: Path) -> AsyncIterator[DiscordAdapter]:
+    config = discord_config(db_path, discord_fake)
+    commands = make_commands(open_database(db_path), config)
+    commands.clock = lambda: NOON
+    adapter = discord_adapter(config.discord, DISCORD_TOKEN, commands, timeout_s=2)
+    adapter.sender.backoff_s = 0.05
+    async with adapter:
+        yield adapter
+
+
+async def test_discord_a_message_in_a_channel_the_bot_cannot_post_in_deactivates_it(
+    discord: DiscordAdapter, discord_fake: FakeDiscord
+) -> None:
+    commands = discord.bot.commands
+    _subscribe(commands, "discord", str(HIDDEN_CHANNEL), "group")
+    await discord_fake.push_message("!list", channel_id=HIDDEN_CHANNEL)
+    reason = await _deactivated(commands, "discord", str(HIDDEN_CHANNEL))
+    assert reason == "Forbidden: Missing Access (code 50001)"
+
+
+async def test_discord_slash_replies_go_through_the_sender(
+    discord: DiscordAdapter, discord_fake: FakeDiscord
+) -> None:
+    fake = discord_fake
+    fake.via = False  # discord.py gives this 429 up at once: only our sender waits it out
+    fake.rate_limit_next[CHANNEL_ID] = 0.3
+    await fake.push_interaction("digest", "mistral 2026-11-21")
+    await fake.wait_for(lambda: any("Sources" in m.content for m in fake.to(CHANNEL_ID)))
+    parts = fake.to(CHANNEL_ID)
+    assert discord.sender.rate_limited == 1 and fake.early == 0
+    assert len({m.content for m in parts}) == len(parts) >= 2  # each part once
+    # The first part answers the interaction; the rest are the sender's own messages.
+    assert "nonce" not in parts[0].payload and parts[0].content.startswith("**MISTRAL")
+    assert all(m.payload["enforce_nonce"] for m in parts[1:])
+    commands = discord.bot.commands
+    for _ in range(100):  # remembered once the last part is out
+        if store.digest_of_message(commands.db, "discord", str(CHANNEL_ID), str(parts[0].id)):
+            break
+        await asyncio.sleep(0.05)
+    await fake.push_message("where is the first office in Asia?", reply_to=parts[0].id)
+    answer = (await fake.until(CHANNEL_ID, len(parts) + 1))[len(parts)]
+    assert answer.content.startswith("Quoted from the sources")
+
+
+async def test_discord_a_slash_reply_that_cannot_be_posted_deactivates_the_channel(
+    discord: DiscordAdapter, discord_fake: FakeDiscord
+) -> None:
+    commands = discord.bot.commands
+    _subscribe(commands, "discord", str(HIDDEN_CHANNEL), "group")
+    # The interaction's response arrives; the digest's next part is refused (403).
+    await discord_fake.push_interaction("digest", "mistral 2026-11-21", channel_id=HIDDEN_CHANNEL)
+    reason = await _deactivated(commands, "discord", str(HIDDEN_CHANNEL))
+    assert reason == "Forbidden: Missing Access (code 50001)"
+    assert len(discord_fake.to(HIDDEN_CHANNEL)) == 1
+
+
+async def test_discord_lifecycle_is_idempotent(
+    discord: DiscordAdapter, discord_fake: FakeDiscord
+) -> None:
+    await discord.start()
+    assert discord_fake.connected == 1
+    assert discord_fake.calls.count("GET /users/@me") == 1
+    await discord.stop()
+    await discord.stop()
+    await discord_fake.wait_for(lambda: discord_fake.connected == 0)
+
+
+# --- the terminal --------------------------------------------------------------------------
+
+
+async def test_the_terminal_answers_through_the_flow_and_remembers_digests(
+    commands: Commands,
+) -> None:
+    stdin = io.StringIO("digest mistral 2026-11-21\nsources 1\n\nfrobnicate\nquit\nlist\n")
+    stdout = io.StringIO()
+    chat = TerminalChat(commands, stdin, stdout)
+    async with chat:
+        await chat.start()  # already running: nothing happens
+        await chat.closed()
+    await chat.stop()
+    out = stdout.getvalue()
+    assert out.startswith("digestbot chat:")
+    assert "MISTRAL 每日動態 - 2026-11-21" in out  # the topic's language, zh-TW
+    assert "[1] " in out and "https://" in out
+    assert "Unknown command 'frobnicate'" in out
+    assert "Subscriptions" not in out and "no subscriptions" not in out  # after 'quit'
+    assert store.latest_digest_for_chat(commands.db, "terminal", "local") is not None
+
+
+# --- digestbot run -------------------------------------------------------------------------
+
+
+async def test_run_goes_on_without_an_adapter_whose_token_is_refused(
+    fake: FakeBotAPI,
+    discord_fake: FakeDiscord,
+    db_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    data = example_data()
+    data["storage"]["path"] = str(db_path)
+    data["telegram"]["api_base_url"] = fake.url
+    data["discord"].update(api_base_url=discord_fake.url, gateway_url=discord_fake.gateway_url)
+    wrong = "MTk5OTk5OTk5OTk5OTk5OTk5.Gwrong.not-the-token-abcdefghijklmnopqr"
+    stop = asyncio.Event()
+    service = asyncio.create_task(
+        serve(parse_config(data), Secrets(None, TELEGRAM_TOKEN, wrong), stop=stop)
+    )
+    try:
+        fake.push_text(501, "/help")
+        await asyncio.to_thread(fake.wait_for, lambda: len(fake.to(501)) >= 1)
+        assert fake.to(501)[0].text.startswith("Commands")
+        assert "discord adapter did not start, running without it: Discord refused" in caplog.text
+        assert "scheduler: jobs" in caplog.text
+        assert discord_fake.connected == 0 and not service.done()
+    finally:
+        stop.set()
+        await service
+    assert wrong not in caplog.text
+
+
+async def test_run_fails_clearly_when_no_adapter_can_start(fake: FakeBotAPI, db_path: Path) -> None:
+    data = example_data()
+    data["storage"]["path"] = str(db_path)
+    data["telegram"]["api_base_url"] = fake.url
+    wrong = "999999:WRONG-token-abcdefghijklmnopqrstuvwxyz"
+    with pytest.raises(Exception, match="no chat adapter could start"):
+        await serve(parse_config(data), Secrets(None, wrong, None), stop=asyncio.Event())
