@@ -180,9 +180,14 @@ class ExtractPool:
         return reply
 
     async def _receive(self, worker: _Worker, timeout_s: float, what: str) -> dict[str, Any]:
-        readable = asyncio.get_running_loop().create_future()
+        readable: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def wake() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
         try:
-            with _on_readable(worker.inbox, lambda: readable.done() or readable.set_result(None)):
+            with _on_readable(worker.inbox, wake):
                 await asyncio.wait_for(readable, timeout_s)
         except TimeoutError:
             if what == "start":

@@ -15,6 +15,7 @@ with a fresh heap).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -37,10 +38,9 @@ def main(argv: Sequence[str]) -> int:
     # Ctrl-C reaches the whole process group; the main process decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit = memory_mb * 1024 * 1024
-    try:
+    # A platform without RLIMIT_AS still has the main process's time limit.
+    with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ValueError, OSError):  # a platform without RLIMIT_AS: the timeout still holds
-        pass
     from bot.errors import ExtractError
     from bot.extract import extract_page
 
