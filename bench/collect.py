@@ -4,6 +4,9 @@
     python bench/collect.py --part ingest   # 10,000 synthetic candidates, replay transport
     python bench/collect.py --part dedup    # MinHash LSH vs naive pairwise, 1k and 10k
     python bench/collect.py --part poll     # one poll cycle of 6,000 feeds on 127.0.0.1
+    python bench/collect.py --part soak     # 50 collects in a row, each its own process,
+                                            # of real-size pages (--pages DIR: your own
+                                            # saved pages); counts deaths and limit kills
 
 Figures are printed, never asserted: ratios are against a baseline measured in the same
 run. Each part runs in its own process so its peak memory is its own, and is bounded in
@@ -38,7 +41,9 @@ from bot.collect import CollectReport, collect, poll_sources  # noqa: E402
 from bot.config import FetchConfig, SourceConfig, TopicConfig  # noqa: E402
 from bot.fetch import Fetcher  # noqa: E402
 from bot.filters.dedup import all_pairs, cluster_texts, shingles, similarity  # noqa: E402
+from bot.memory_ceiling import resident_mb  # noqa: E402
 from storage import open_database  # noqa: E402
+from tests.varied_pages import pages as varied_pages  # noqa: E402
 
 SEED = 20261122
 PART_TIMEOUT_S = 600
@@ -169,8 +174,10 @@ def part_ingest(count: int) -> None:
             try:
                 return real_cluster(texts, exhaustive)
             finally:
-                timings["dedup"] = time.perf_counter() - started
+                # Verdicts are stored in batches, each deduplicated: the stage is their sum.
+                timings["dedup"] = timings.get("dedup", 0) + time.perf_counter() - started
                 timings["dedup_n"] = len(texts)
+                timings["batches"] = timings.get("batches", 0) + 1
 
         bot.collect.cluster_texts = timed_cluster  # type: ignore[assignment]
         config = FetchConfig(replay_dir=str(folder), concurrency=64, per_host_concurrency=8)
@@ -190,7 +197,8 @@ def part_ingest(count: int) -> None:
     )
     print(
         f"  dedup stage (MinHash LSH) over {timings.get('dedup_n', 0):.0f} accepted "
-        f"articles: {timings.get('dedup', 0):.2f} s; peak RSS {_peak_mb():.0f} MB"
+        f"articles in {timings.get('batches', 0):.0f} stored batches: "
+        f"{timings.get('dedup', 0):.2f} s; peak RSS {_peak_mb():.0f} MB"
     )
 
 
@@ -321,17 +329,138 @@ def _ignore(_: object) -> None:
     return None
 
 
+# --- soak -----------------------------------------------------------------------------
+
+
+def _serve_corpus(port_queue: Queue[int], folder: str, count: int) -> None:
+    if folder:
+        files = sorted(p for p in Path(folder).iterdir() if p.suffix in {".html", ".htm"})
+        corpus = [p.read_bytes() for p in files[:count]]
+    else:
+        corpus = varied_pages(count, seed=SEED)
+    stamp = datetime.now(UTC) - timedelta(hours=1)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            if self.path == "/feed.rss":
+                host = f"http://127.0.0.1:{self.server.server_address[1]}"
+                entries = [(f"Story {n}", f"{host}/p/{n}", stamp) for n in range(len(corpus))]
+                body, kind = _rss(entries), "application/rss+xml"
+            else:
+                body, kind = corpus[int(self.path.rsplit("/", 1)[-1])], "text/html"
+            self.send_response(200)
+            self.send_header("content-type", kind)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    port_queue.put(server.server_address[1])
+    server.serve_forever()
+
+
+def part_one_collect(port: int, db_path: str) -> None:
+    """One collect of the soak corpus; prints one JSON line for the parent to add up."""
+    source = SourceConfig(kind="rss", url=f"http://127.0.0.1:{port}/feed.rss")
+    config = FetchConfig(
+        allow_private_networks=True, replay_dir="", concurrency=16, per_host_concurrency=16
+    )
+
+    async def run() -> CollectReport:
+        async with Fetcher(config) as fetcher:
+            return await collect(open_database(db_path), _topic([source]), date.today(), fetcher)
+
+    started = time.perf_counter()
+    report = asyncio.run(run())
+    stats = report.extraction
+    print(
+        json.dumps(
+            {
+                "seconds": round(time.perf_counter() - started, 2),
+                "pages": stats.pages,
+                "kept": report.kept,
+                "rejected": sum(report.rejected.values()),
+                "crashes": stats.crashes,
+                "timeouts": stats.timeouts,
+                "memory_kills": stats.memory_kills,
+                "workers_started": stats.workers_started,
+                "peak_mb": round(_peak_mb()),
+                "resident_mb": round(resident_mb()),
+            }
+        )
+    )
+
+
+def part_soak(runs: int, pages: int, folder: str) -> None:
+    ports: Queue[int] = Queue()
+    server = Process(target=_serve_corpus, args=(ports, folder, pages), daemon=True)
+    server.start()
+    deaths: list[str] = []
+    totals: dict[str, float] = {}
+    try:
+        port = ports.get(timeout=60)
+        with tempfile.TemporaryDirectory() as tmp:
+            for run in range(runs):
+                command = [sys.executable, __file__, "--part", "one-collect", "--port", str(port)]
+                command += ["--db", str(Path(tmp) / f"run{run}.db")]
+                done = subprocess.run(  # noqa: S603
+                    command, capture_output=True, text=True, timeout=PART_TIMEOUT_S, check=False
+                )
+                if done.returncode != 0:
+                    deaths.append(f"run {run}: exit {done.returncode}: {done.stderr[-300:]}")
+                    continue
+                figures = json.loads(done.stdout.strip().splitlines()[-1])
+                for key, value in figures.items():
+                    if key.endswith("_mb"):
+                        totals[key] = max(totals.get(key, 0), value)
+                    else:
+                        totals[key] = totals.get(key, 0) + value
+    finally:
+        server.terminate()
+        server.join(5)
+    corpus = folder or f"{pages} generated pages (tests/varied_pages.py)"
+    print(f"soak: {runs} collects in a row, each in its own process, of {corpus}")
+    print(
+        f"  process deaths: {len(deaths)}; extractor crashes {totals.get('crashes', 0):.0f}, "
+        f"timeouts {totals.get('timeouts', 0):.0f}, memory kills "
+        f"{totals.get('memory_kills', 0):.0f} (expected 0 with real pages)"
+    )
+    print(
+        f"  pages extracted {totals.get('pages', 0):.0f}, kept {totals.get('kept', 0):.0f}, "
+        f"rejected {totals.get('rejected', 0):.0f}; {totals.get('seconds', 0):.0f} s of "
+        f"collecting; highest peak RSS of a collecting process: {totals.get('peak_mb', 0):.0f} MB"
+    )
+    for death in deaths:
+        print(f"  {death}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("all", "ingest", "dedup", "poll"), default="all")
+    parts_named = ("all", "ingest", "dedup", "poll", "soak", "one-collect")
+    parser.add_argument("--part", choices=parts_named, default="all")
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--feeds", type=int, default=6000)
+    parser.add_argument("--runs", type=int, default=50, help="soak: collects in a row")
+    parser.add_argument("--pages", default="", help="soak: a folder of saved .html pages")
+    parser.add_argument("--page-count", type=int, default=60, help="soak: pages per collect")
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--db", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     parts: dict[str, Callable[[], None]] = {
         "ingest": lambda: part_ingest(args.items),
         "dedup": part_dedup,
         "poll": lambda: part_poll(args.feeds),
+        "soak": lambda: part_soak(args.runs, args.page_count, args.pages),
     }
+    if args.part == "one-collect":
+        part_one_collect(args.port, args.db)
+        return 0
     if args.part != "all":
         parts[args.part]()
         return 0

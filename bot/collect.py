@@ -5,12 +5,20 @@ Sources are the topic's configured ones plus those imported from OPML. Each sour
 health is stored: a conditional GET uses its ETag/Last-Modified, a 304 is a success with
 nothing new, and a source failing ``fetch.pause_after_failures`` runs in a row is paused
 and tried again only every ``fetch.paused_retry_hours`` (shown by ``sources``/``doctor``).
+
+Pages are extracted in worker processes (:mod:`bot.extract_pool`) and verdicts are
+committed every ``COMMIT_EVERY_S`` as they are made: a run that is killed keeps what it
+judged, and running the same day again skips it. A feed's new ETag/Last-Modified is
+stored only once all its items are judged, so a killed run's next try reads the feed
+again instead of getting a 304. At most ``fetch.concurrency`` + workers pages are held
+at once, and past ``fetch.max_memory_mb`` the run stops with a clear error.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,10 +29,11 @@ from pydantic import ValidationError
 
 from bot.config import SourceConfig, TopicConfig
 from bot.errors import ExtractError, FetchError
-from bot.extract import extract_page
+from bot.extract_pool import ExtractPool, PoolStats
 from bot.fetch import Fetched, Fetcher
 from bot.filters.dedup import cluster_texts
 from bot.filters.urls import canonical_url
+from bot.memory_ceiling import MemoryCeiling
 from bot.models import Article, Candidate, Page, Reason, Rejection, Window
 from bot.screen import screen_page, stale_rejection
 from bot.sources import FeedError, Item, kind_for
@@ -37,6 +46,14 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int], None]
 """Called with (stage, count) as work completes; the CLI draws it with rich."""
+
+# Verdicts are committed at least this often: what a killed run loses is at most the
+# pages judged in the last few seconds. (Each commit deduplicates its batch against the
+# stored articles, so much more often would cost more than it saves.)
+COMMIT_EVERY_S = 2.0
+# Rejections a later run of the same day does not redo: all but a failed fetch, which
+# may work on the next try.
+RETRIED_REASONS = frozenset({Reason.FETCH_ERROR})
 
 
 @dataclass
@@ -52,6 +69,9 @@ class CollectReport:
     kept: int = 0
     kept_in_window: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
+    extraction: PoolStats = field(default_factory=PoolStats)
+    # (source id, ETag, Last-Modified) of feeds read, stored once their items are judged.
+    validators: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def _noop(stage: str, count: int) -> None:
@@ -79,9 +99,14 @@ async def collect(
     day: date,
     fetcher: Fetcher,
     progress: Progress = _noop,
+    *,
+    extractor: ExtractPool | None = None,
 ) -> CollectReport:
+    """Collect ``topic`` for ``day``. ``extractor`` defaults to a pool sized by the fetch
+    config, started and closed here."""
     window = digest_window(topic, day)
     not_before = history_start(topic, window)
+    ceiling = MemoryCeiling(fetcher.config.max_memory_mb)
     source_store.upsert_topic(db, topic.slug, topic.name, topic.language, topic.timezone)
     sources = topic_sources(db, topic)
     report = CollectReport(topic=topic.slug, day=day, sources=len(sources))
@@ -90,35 +115,85 @@ async def collect(
         article_store.upsert_rejection(db, topic.slug, day, rejection)
         report.rejected[str(rejection.reason)] += 1
 
-    candidates = await poll_sources(db, topic, sources, fetcher, report, reject, progress)
+    candidates = await poll_sources(
+        db, topic, sources, fetcher, report, reject, progress, store_validators=False
+    )
     report.candidates = len(candidates)
+    ceiling.check("reading the sources")
 
     with db.atomic():
-        to_screen = _first_sight(db, topic.slug, candidates, not_before, report, reject)
+        to_screen = _first_sight(db, topic.slug, day, candidates, not_before, report, reject)
     # The outlet a news-search result names; its link is a redirect that hides it.
     publishers = {c.url: c.publisher for c in to_screen if isinstance(c, Item) and c.publisher}
 
-    screened = await asyncio.gather(
-        *(_fetch_and_screen(fetcher, c, topic, not_before, progress) for c in to_screen)
-    )
-    # Each synchronous stretch of writes is one transaction: one commit instead of one per
-    # row, and a crash leaves the run's writes all in or all out, never half.
+    def store(batch: list[Article | Rejection]) -> None:
+        # One transaction per batch: one commit instead of one per row, and a crash
+        # leaves a batch all in or all out, never half.
+        with db.atomic():
+            _store(db, topic, day, not_before, window, batch, report, reject, publishers)
+
+    pool = extractor or ExtractPool.from_config(fetcher.config)
+    try:
+        await _judge(fetcher, pool, to_screen, topic, not_before, progress, store, ceiling)
+    finally:
+        report.extraction = pool.stats
+        if extractor is None:
+            await pool.aclose()
     with db.atomic():
-        _store(db, topic, day, not_before, window, screened, report, reject, publishers)
+        for source_id, etag, last_modified in report.validators:
+            source_store.record_source_success(db, source_id, etag, last_modified)
     return report
+
+
+async def _judge(
+    fetcher: Fetcher,
+    pool: ExtractPool,
+    to_screen: list[Candidate],
+    topic: TopicConfig,
+    not_before: datetime,
+    progress: Progress,
+    store: Callable[[list[Article | Rejection]], None],
+    ceiling: MemoryCeiling,
+) -> None:
+    """Fetch, extract and screen every candidate, storing verdicts in timed batches."""
+    # Pages fetched but not yet judged are held in memory: at most this many at once.
+    in_flight = asyncio.Semaphore(fetcher.config.concurrency + pool.workers)
+
+    async def judge(candidate: Candidate) -> Article | Rejection:
+        async with in_flight:
+            return await _fetch_and_screen(fetcher, pool, candidate, topic, not_before, progress)
+
+    tasks = [asyncio.ensure_future(judge(candidate)) for candidate in to_screen]
+    batch: list[Article | Rejection] = []
+    stored_at = time.monotonic()
+    try:
+        for next_verdict in asyncio.as_completed(tasks):
+            batch.append(await next_verdict)
+            if time.monotonic() - stored_at >= COMMIT_EVERY_S:
+                judged, batch, stored_at = batch, [], time.monotonic()
+                store(judged)
+            ceiling.check("judging pages")
+    finally:
+        # What was judged is kept, also when the run stops early (memory ceiling, cancel).
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if batch:
+            store(batch)
 
 
 def _first_sight(
     db: sqlite_utils.Database,
     slug: str,
+    day: date,
     candidates: list[Candidate],
     not_before: datetime,
     report: CollectReport,
     reject: Callable[[Rejection], None],
 ) -> list[Candidate]:
-    """Candidates worth fetching: not stored yet, not another URL of one already seen,
-    not announced with a stale date."""
-    known = _known_urls(db, slug)
+    """Candidates worth fetching: not stored yet, not judged already today, not another
+    URL of one already seen, not announced with a stale date."""
+    known = _known_urls(db, slug) | _judged_on(db, slug, day)
     seen: dict[str, str] = {}
     to_screen: list[Candidate] = []
     # Of several URLs for one page, the one closest to its canonical form is kept.
@@ -159,6 +234,15 @@ def _known_urls(db: sqlite_utils.Database, slug: str) -> set[str]:
         if link:
             known.add(canonical_url(link))
     return known
+
+
+def _judged_on(db: sqlite_utils.Database, slug: str, day: date) -> set[str]:
+    """Canonical URLs rejected on ``day`` for good (a killed run's verdicts included)."""
+    return {
+        canonical_url(r.url)
+        for r in article_store.rejections_on(db, slug, day)
+        if r.reason not in RETRIED_REASONS
+    }
 
 
 def _store(
@@ -214,9 +298,13 @@ async def poll_sources(
     report: CollectReport,
     reject: Callable[[Rejection], None],
     progress: Progress = _noop,
+    *,
+    store_validators: bool = True,
 ) -> list[Candidate]:
     """One poll cycle: fetch every due source (conditionally), record its health, and
-    return the candidates it announced. Failures go to ``reject`` and the report."""
+    return the candidates it announced. Failures go to ``reject`` and the report.
+    Without ``store_validators`` the new ETag/Last-Modified go to ``report.validators``
+    for the caller to store once the candidates are judged."""
     with db.atomic():
         due = _due_sources(db, topic.slug, sources, report, progress)
     outcomes = await asyncio.gather(
@@ -242,9 +330,11 @@ async def poll_sources(
                 reject(outcome)
             else:
                 fetched, found = outcome
-                source_store.record_source_success(
-                    db, source_id, fetched.etag, fetched.last_modified
-                )
+                validators = (fetched.etag, fetched.last_modified)
+                if not store_validators:
+                    report.validators.append((source_id, *validators))
+                    validators = ("", "")  # the stored ones stay until then
+                source_store.record_source_success(db, source_id, *validators)
                 if fetched.not_modified:
                     report.not_modified += 1
                 candidates.extend(found)
@@ -300,6 +390,7 @@ async def _read_source(
 
 async def _fetch_and_screen(
     fetcher: Fetcher,
+    pool: ExtractPool,
     candidate: Candidate,
     topic: TopicConfig,
     not_before: datetime,
@@ -311,7 +402,7 @@ async def _fetch_and_screen(
             page = Page(candidate.title, candidate.text, None, None, None)
             return screen_page(candidate, page, topic, datetime.now(UTC), not_before)
         fetched = await fetcher.get(candidate.url)
-        page = await asyncio.to_thread(extract_page, fetched.content, fetched.url)
+        page = await pool.extract(fetched.content, fetched.url)
         return screen_page(candidate, page, topic, datetime.now(UTC), not_before, fetched.url)
     except FetchError as exc:
         return Rejection(

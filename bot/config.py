@@ -74,6 +74,11 @@ class FetchConfig(_Section):
     retry_max_wait_s: Annotated[float, Field(ge=0, le=600)] = 30
     pause_after_failures: Annotated[int, Field(ge=1, le=100)] = 5
     paused_retry_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 24
+    # Extraction runs in worker processes (bot/extract_pool.py); 0 workers: one per core.
+    extract_workers: Annotated[int, Field(ge=0, le=64)] = 0
+    extract_timeout_s: Annotated[float, Field(gt=0, le=600)] = 30
+    extract_memory_mb: Annotated[int, Field(ge=256, le=65_536)] = 1024
+    max_memory_mb: Annotated[int, Field(ge=256, le=1_048_576)] = 2048
     replay_dir: str = ""
 
     def replay_path(self) -> Path | None:

@@ -8,6 +8,7 @@
     ├── ModelError           the language model failed (auth, rate limit, server, timeout,
     │                        unusable reply); callers fall back to extractive output
     ├── StorageError         the database could not be opened or migrated
+    ├── MemoryLimitExceeded  a run grew past its memory ceiling and was stopped
     ├── RenderError          a digest rendered to broken Markdown (a bug, never shipped)
     └── DeliveryError        a chat message could not be delivered
         ├── RateLimited      the platform said "too many requests"; carries ``retry_after``
@@ -70,6 +71,10 @@ class ModelError(DigestbotError):
 
 class StorageError(DigestbotError):
     """The database could not be opened, migrated or written."""
+
+
+class MemoryLimitExceeded(DigestbotError):
+    """A collection run held more memory than ``fetch.max_memory_mb`` and was stopped."""
 
 
 class RenderError(DigestbotError):

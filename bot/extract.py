@@ -1,4 +1,8 @@
-"""Article text and metadata from HTML, with trafilatura."""
+"""Article text and metadata from HTML, with trafilatura.
+
+Called only inside the worker processes of :mod:`bot.extract_pool`: lxml is not safe to
+call from several threads of one process.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +36,8 @@ def extract_page(content: bytes, url: str) -> Page:
             # and a wrong page date would override the feed's. Markup and URL dates only.
             date_extraction_params=set_date_params(extensive=False),
         )
+    except MemoryError:
+        raise  # the worker's memory cap, not the page's markup: see bot/extract_pool.py
     except Exception as exc:  # trafilatura raises a zoo of lxml/parser errors
         raise ExtractError(f"unreadable HTML: {type(exc).__name__}") from exc
     if not isinstance(document, trafilatura.settings.Document):
