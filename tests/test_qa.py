@@ -7,12 +7,17 @@ from pathlib import Path
 
 import sqlite_utils
 
+from bot.grounding.quarantine import (
+    foreign_urls,
+    looks_like_instructions,
+    neutralise_tags,
+    strip_urls,
+)
 from bot.models import Article
 from bot.qa.chunk import MAX_CHARS, chunk_article
 from bot.qa.compose import ModelAnswer, ModelSentence, Source, check_reply, supported
 from bot.qa.index import index_new_articles
 from bot.qa.retrieve import coverage, expand, rrf
-from bot.qa.safety import foreign_urls, looks_like_instructions, neutralise_tags, strip_urls
 from bot.qa.terms import fts_query, query_terms
 from bot.qa.vectors import VectorSet
 from storage import articles as article_store
