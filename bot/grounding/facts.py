@@ -22,12 +22,13 @@ _SCALES = {
     "k": 3, "thousand": 3, "千": 3,
     "m": 6, "mn": 6, "million": 6, "百萬": 6, "百万": 6,
     "b": 9, "bn": 9, "billion": 9,
-    "t": 12, "tn": 12, "trillion": 12, "兆": 12,
+    "t": 12, "tn": 12, "trillion": 12, "兆": 12, "milliard": 9,
     "萬": 4, "万": 4, "億": 8, "亿": 8,
 }  # fmt: skip
 _CURRENCIES = {
     "$": "usd", "us$": "usd", "usd": "usd", "dollar": "usd", "dollars": "usd", "美元": "usd",
-    "€": "eur", "eur": "eur", "euro": "eur", "euros": "eur", "歐元": "eur", "欧元": "eur",
+    "€": "eur", "eur": "eur", "m€": "eur", "euro": "eur", "euros": "eur",
+    "歐元": "eur", "欧元": "eur",
     "£": "gbp", "gbp": "gbp", "pound": "gbp", "pounds": "gbp", "英鎊": "gbp",
     "nt$": "twd", "新台幣": "twd", "新臺幣": "twd",
 }  # fmt: skip
@@ -35,32 +36,26 @@ _FIGURE = re.compile(
     r"""
     (?P<pre>us\$|nt\$|[$€£])?\s?
     (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
-    (?:\s?(?P<scale>trillion|billion|million|thousand|bn|mn|tn|[kmbt]|百萬|百万|千|萬|万|億|亿|兆)
-       (?![a-z]))?
-    (?:\s?(?P<pct>%|percent|per\s+cent|個百分點|percentage\s+points?))?
-    (?:\s?(?P<post>usd|eur|gbp|dollars?|euros?|pounds?|美元|歐元|欧元|英鎊|新台幣|新臺幣)
-       (?![a-z]))?
+    (?:[\s-]?(?P<scale>trillions?|billions?|millions?|milliards?|thousands?|bn|mn|tn|[kmbt]
+       |百萬|百万|千|萬|万|億|亿|兆)(?![a-z]))?
+    (?:\s?(?P<pct>%|percent|per\s+cent|pour\s+cent|prozent|個百分點|percentage\s+points?))?
+    (?:\s?(?:d['’]|de\s+)?
+       (?P<post>usd|eur|gbp|dollars?|euros?|pounds?|€|美元|歐元|欧元|英鎊|新台幣|新臺幣)(?![a-z]))?
     """,
     re.VERBOSE,
 )
 # Spelled-out small numbers. "one" and "一" are left out: "one of", "一起" name no figure.
 _SPELLED = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
+    *("zero", "one", "two", "three", "four", "five", "six"),
+    *("seven", "eight", "nine", "ten", "eleven", "twelve"),
 ]
 _NUMBER_WORDS = {word: i for i, word in enumerate(_SPELLED) if i >= 2}
-_NUMBER_WORDS |= {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+_TENS |= {"eighty": 80, "ninety": 90}
+_NUMBER_WORDS |= _TENS | {"hundred": 100, "twice": 2, "dozen": 12}
+_COMPOUND = re.compile(rf"\b({'|'.join(_TENS)})[-\s]({'|'.join(_SPELLED[1:10])})\b")
+# "4.5 to 4.7 billion": the first figure of a range shares the second's scale and unit.
+_RANGE = re.compile(r"\s*(?:-|–|to|à|bis|至|到)\s*")
 _ZH_DIGITS = {"二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
 _ZH_DIGITS |= {"九": 9, "十": 10}
 # A Chinese numeral counts only before a measure word: "三星" is Samsung, "三款" three models.
@@ -78,6 +73,19 @@ _MONTHS = {
             ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
             ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
             ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+# French and German month names, folded (they are written in lower case in French).
+_OTHER_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("janvier", "januar"), ("fevrier", "februar"), ("mars", "marz"), ("avril",),
+            ("mai",), ("juin", "juni"), ("juillet", "juli"), ("aout",), ("septembre",),
+            ("octobre", "oktober"), ("novembre",), ("decembre", "dezember"),
         ],
         start=1,
     )
@@ -111,8 +119,8 @@ _MARKERS: dict[str, tuple[str, str]] = {
     "superlative": (
         "most best worst first only every all always ever fastest largest biggest cheapest "
         "highest lowest strongest smallest greatest longest leading unmatched unprecedented "
-        "record sole entire whole",
-        r"最|首次|首個|首款|首家|唯一|第一|所有|每一|每個|全部|史上|領先|领先|全球首",
+        "record",
+        r"最(?!多|少)|首次|首個|首款|首家|唯一|第一|所有|每一|每個|全部|史上|領先|领先|全球首",
     ),
     "forecast": (
         "will would could might likely expected expect expects plans plan planned aims "
@@ -123,12 +131,10 @@ _MARKERS: dict[str, tuple[str, str]] = {
         "means meaning shows proves signals suggests indicates implies demonstrates confirms",
         r"意味|顯示|显示|證明|证明|代表著|表明|說明了",
     ),
-    "comparison": (
-        "than beats beat outperforms outperform surpasses surpass better worse faster slower "
-        "cheaper dearer larger smaller bigger higher lower ahead behind rival rivals",
-        r"比|超越|勝過|胜过|優於|优于|高於|高于|低於|低于|領先於|不如",
-    ),
 }
+CLASS_ONLY = frozenset({"forecast", "inference"})
+"""Classes whose words vary with the writer ("plans", "will", "expects"): the source must
+make a claim of the class, not in the same word."""
 MARKER_WORDS = {kind: frozenset(words.split()) for kind, (words, _) in _MARKERS.items()}
 _MARKER_ZH = {kind: re.compile(zh) for kind, (_, zh) in _MARKERS.items()}
 _NEGATION_CONTRACTED = re.compile(r"\w+n['’]t\b")
@@ -139,12 +145,10 @@ _OPENERS = """
     even for from here however if in instead its last later meanwhile most new next now on
     once one over since so still that the then there these this those though thus today
     together under users when where whether while with within yet according both many much
-    several some such
+    several some such no not
 """
 _NOT_NAMES = STOPWORDS | frozenset(_OPENERS.split())
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-# A figure written as one word ("256k", "4B", "20th", "1990s") is a figure, not a name.
-_FIGURE_WORD = re.compile(r"\d+(?:[kmbt]|bn|mn|tn|st|nd|rd|th|s)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True, order=True)
@@ -178,27 +182,47 @@ def _zh_number(numeral: str) -> int:
     return _ZH_DIGITS.get(tens, 1) * 10 + (_ZH_DIGITS.get(ones, 0) if ones else 0)
 
 
+def _figure(match: re.Match[str], number: str | None = None) -> Figure | None:
+    """The figure a match states; with ``number``, that number in the match's scale and
+    unit (the first figure of a range)."""
+    scale = match.group("scale")
+    value = _value(number or match.group("num"), scale.rstrip("s") if scale else None)
+    if value is None:
+        return None
+    kind = "%" if match.group("pct") else ""
+    currency = match.group("pre") or match.group("post")
+    if currency:
+        kind = _CURRENCIES.get(currency, kind)
+    return Figure(value, kind)
+
+
 @lru_cache(maxsize=4096)
 def figures(text: str) -> frozenset[Figure]:
     """Every quantity ``text`` states (see the module docstring for the forms read)."""
     folded = fold(text)
     found: set[Figure] = set()
-    for match in _FIGURE.finditer(folded):
+    matches = list(_FIGURE.finditer(folded))
+    for i, match in enumerate(matches):
         after = folded[match.end("num") : match.end("num") + 2].lstrip()
         if not match.group("scale") and after.startswith("月"):
             continue  # "11月" is a month, read by dates()
-        value = _value(match.group("num"), match.group("scale"))
-        if value is None:
-            continue
-        kind = "%" if match.group("pct") else ""
-        currency = match.group("pre") or match.group("post")
-        if currency:
-            kind = _CURRENCIES.get(currency, kind)
-        found.add(Figure(value, kind))
+        following = matches[i + 1] if i + 1 < len(matches) else None
+        if (
+            following is not None
+            and not (match.group("scale") or match.group("pct") or match.group("post"))
+            and _RANGE.fullmatch(folded[match.end() : following.start()])
+        ):
+            figure = _figure(following, number=match.group("num"))
+        else:
+            figure = _figure(match)
+        if figure is not None:
+            found.add(figure)
     for match in _PERCENT_ZH.finditer(folded):
         if (value := _value(match.group("num"), None)) is not None:
             found.add(Figure(value, "%"))
-    for word in _WORD.findall(folded):
+    for tens, ones in _COMPOUND.findall(folded):
+        found.add(Figure(Decimal(_TENS[tens] + _SPELLED.index(ones))))
+    for word in _WORD.findall(_COMPOUND.sub(" ", folded)):
         if word in _NUMBER_WORDS:
             found.add(Figure(Decimal(_NUMBER_WORDS[word])))
     for match in _ZH_NUMERAL.finditer(folded):
@@ -218,6 +242,9 @@ def dates(text: str) -> frozenset[str]:
             found.add(f"month:{_MONTHS[word]}")
         elif word in _WEEKDAYS and len(word) > 3:
             found.add(f"weekday:{_WEEKDAYS[word]}")
+    for word in _WORD.findall(fold(text)):
+        if word in _OTHER_MONTHS:
+            found.add(f"month:{_OTHER_MONTHS[word]}")
     for match in _ZH_MONTH.finditer(text):
         month = match.group("m")
         number = int(month) if month.isdigit() else _zh_number(month)
@@ -229,7 +256,7 @@ def dates(text: str) -> frozenset[str]:
 
 
 def _is_date_word(word: str) -> bool:
-    return word in _MONTHS or word in _WEEKDAYS
+    return word in _MONTHS or word in _WEEKDAYS or word in _OTHER_MONTHS
 
 
 @lru_cache(maxsize=4096)
@@ -245,8 +272,10 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
         if word.isdigit() or not (word[0].isupper() or any(ch.isdigit() for ch in word)):
             continue
         folded = fold(word)
-        if folded in ignore or _is_date_word(folded) or _FIGURE_WORD.fullmatch(folded):
-            continue
+        if folded in ignore or _is_date_word(folded) or folded[0].isdigit():
+            continue  # a word opening with a digit is a figure ("256k", "3nm", "20th")
+        if (word.isupper() and len(word) <= 2) or latin[match.end() : match.end() + 1] == "$":
+            continue  # "US", "EU", the "NT" of "NT$": written out as often as not
         inner = any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word)
         if not inner and folded in _NOT_NAMES:
             continue

@@ -109,10 +109,18 @@ def sentences(text: str) -> list[str]:
 
 
 def stems_meet(claimed: str, found: AbstractSet[str]) -> bool:
-    """Whether a claimed stem is among ``found``, or one of five letters or more starts
-    another ("availab" meets "availability"'s stem)."""
+    """Whether a claimed stem is among ``found``, or shares its root with one of them
+    (five letters at least)."""
     if claimed in found:
         return True
     if len(claimed) < 5:
         return False
-    return any(len(f) >= 5 and (f.startswith(claimed) or claimed.startswith(f)) for f in found)
+    head = claimed[:5]
+    return any(f.startswith(head) and _same_root(claimed, f) for f in found)
+
+
+def _same_root(a: str, b: str) -> bool:
+    """ "canadian" and "canada", "availab" and "availability": one starts with the other
+    but for at most two final letters."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short[: max(5, len(short) - 2)])
