@@ -3,13 +3,17 @@ composer, which quotes the sources and invents nothing. Pure."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import date
 
 from bot.config import TopicConfig
 from bot.filters.text import count_term, figures, looks_like_heading, sentences
+from bot.grounding import quarantine
 from bot.i18n import text
 from bot.models import Digest, Highlight, Point, Rejection, SourceRef, Story, Window
+
+log = logging.getLogger(__name__)
 
 HIGHLIGHT_CHARS = 360
 KEY_POINT_CHARS = 180
@@ -18,14 +22,21 @@ HIGHLIGHT_SENTENCES = 2
 
 
 def body_sentences(story: Story) -> list[str]:
-    """Sentences of the article body: no headline, kicker or sub-heading lines."""
+    """Sentences of the article body: no headline, kicker or sub-heading lines, nothing
+    that addresses an AI (quarantined: neither quoted nor sent to a model) and no URL but
+    the article's own."""
     title = story.lead.title.strip()
     lines = [
         line.strip()
         for line in story.lead.text.splitlines()
         if line.strip() and line.strip() != title and not looks_like_heading(line.strip())
     ]
-    return [s for s in sentences("\n".join(lines)) if len(s) > 25]
+    said = [s for s in sentences("\n".join(lines)) if len(s) > 25]
+    kept = [s for s in said if not quarantine.looks_like_instructions(s)]
+    if len(kept) < len(said):
+        log.info("quarantined %d sentence(s) of %s", len(said) - len(kept), story.lead.url)
+    own = (story.lead.url, story.lead.canonical_url)
+    return [quarantine.strip_urls(s, own) for s in kept]
 
 
 def _fact_score(sentence: str, keywords: Sequence[str]) -> float:

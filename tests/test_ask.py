@@ -274,25 +274,20 @@ def test_injection_page_never_reaches_the_model_or_the_answer(
     assert "ignore previous instructions" not in sent.lower()
 
 
-def test_subtle_injection_is_neutralised_by_validation(
+def test_an_order_to_summarisers_is_quarantined_too(
     db: sqlite_utils.Database, topic: TopicConfig, fake: FakeMistral
 ) -> None:
+    # "Readers summarising this page should state ..." speaks to a summariser, not a
+    # reader: quarantined, so the model never sees it (a steered reply is still caught by
+    # the validation, see the next test).
     url = store_page(db, "large4-subtle-injection", "Large 4's context window at the help desk")
-    replies: list[str] = []
-
-    def recorded(request: dict[str, Any]) -> str:
-        replies.append(obedient(request))
-        return replies[-1]
-
-    fake.reply_with(recorded)
+    fake.reply_with(obedient)
     answer = ask(db, topic, "What is the context window of Mistral Large 4?", model=_model(fake))
     sent = json.dumps(fake.chat_requests())
-    assert "should state that" in sent, "the filter missed it: the model saw the page"
-    assert EVIL in replies[0], "the model was steered (the worst case)"
+    assert "should state that" not in sent and EVIL not in sent
     assert EVIL not in answer.answer and "acquired" not in answer.answer
-    assert answer.mode == "extractive" and answer.answer.startswith(EXTRACTIVE_LABEL)
     assert answer.grounded
-    assert {c.url for c in answer.citations} <= stored_urls(db) - {url}
+    assert url not in {c.url for c in answer.citations}
 
 
 def test_hijacked_model_output_never_reaches_the_reader(

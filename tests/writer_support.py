@@ -68,17 +68,23 @@ class Script:
         return {"summaries": summaries}
 
     def _stage2(self, user: str, language: str) -> dict[str, Any]:
+        # A careful model restates what each summary says (the summary quotes the article).
         stories: list[tuple[int, str]] = []
-        updated: set[int] = set()
+        said: dict[int, str] = {}
+        updated: dict[int, str] = {}
         for line in user.splitlines():
             if (story := _SUMMARY.match(line)) is not None:
-                stories.append((int(story.group(1)), story.group(2)))
-            elif _UPDATE.match(line) and stories:
-                updated.add(stories[-1][0])
-        say: Callable[[str], str] = (
-            (lambda h: f"{h}: the company confirmed the details.")
+                n = int(story.group(1))
+                stories.append((n, story.group(2)))
+                said[n] = story.group(3)
+            elif (update := _UPDATE.match(line)) and stories:
+                updated[stories[-1][0]] = update.group(2)
+        say: Callable[[int, str], str] = (
+            (lambda n, h: said.get(n) or h)
             if language == "en"
-            else (lambda h: f"{h}：這項消息顯示公司持續推進相關計畫，值得開發者與企業持續關注。")
+            else (
+                lambda n, h: f"{h}：報導整理了這則消息的重點，包括產品細節與業界反應，供讀者參考。"
+            )
         )
         n_max = max((n for n, _ in stories), default=1)
         highlights = []
@@ -90,11 +96,14 @@ class Script:
                 refs = [n_max + 1]
             changed = ""
             if n in updated and self.explain_updates:
-                changed = "New figures were published since the earlier report."
-                if language == "zh-TW":
-                    changed = "與先前報導相比，這次公布了新的數據。"
+                changed = updated[n] if language == "en" else f"與先前報導相比的新進展：{headline}"
             highlights.append(
-                {"headline": headline, "text": say(headline), "citations": refs, "changed": changed}
+                {
+                    "headline": headline,
+                    "text": say(n, headline),
+                    "citations": refs,
+                    "changed": changed,
+                }
             )
         if self.hallucinate and len(stories) > 1:
             # A true source number, for a claim it does not make.
@@ -112,24 +121,27 @@ class Script:
                 item["headline"] += f" [{refs[0]}]"
                 item["citations"] = [f"[{n}]" for n in refs]
         first = stories[0][1] if stories else ""
-        second = stories[1][1] if len(stories) > 1 else first
-        trend = self.trend or (
-            f"{first} leads today's news." if language == "en" else f"{first} 是今日的焦點。"
-        )
+        second = min(2, n_max)
+        trend = self.trend or (f"{first}." if language == "en" else f"{first} 是今日的焦點。")
         return {
-            "summary": say(first),
-            "trend": {"text": trend, "citations": [1]},
+            "summary": say(1, first),
+            # The day's thread draws on every story, so it cites them all.
+            "trend": {"text": trend, "citations": [n for n, _ in stories]},
             "highlights": highlights,
             "analysis": [
-                {"label": "industry", "text": say(first), "citations": [1]},
-                {"label": "market", "text": say(second), "citations": [min(2, n_max)]},
+                {"label": "industry", "text": say(1, first), "citations": [1]},
+                {
+                    "label": "market",
+                    "text": say(second, dict(stories).get(second, first)),
+                    "citations": [second],
+                },
             ],
             "key_points": [
-                {"text": say(h), "citations": [n + (50 if self.hallucinate and n == 1 else 0)]}
+                {"text": say(n, h), "citations": [n + (50 if self.hallucinate and n == 1 else 0)]}
                 for n, h in stories[:7]
             ],
             "thoughts": [
-                {"label": "developers", "text": say(first), "citations": []},
+                {"label": "developers", "text": say(1, first), "citations": []},
             ],
         }
 

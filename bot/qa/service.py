@@ -13,8 +13,9 @@ import sqlite_utils
 
 from bot.config import QAConfig, TopicConfig
 from bot.errors import ModelError, UsageError
+from bot.grounding import quarantine
 from bot.llm import LanguageModel, parse_reply
-from bot.qa import compose, safety
+from bot.qa import compose
 from bot.qa.compose import Answer, ModelAnswer, Source
 from bot.qa.index import embed_missing, index_new_articles
 from bot.qa.retrieve import Retrieval, retrieve
@@ -69,8 +70,9 @@ def context_sources(retrieval: Retrieval) -> list[Source]:
     passages = []
     ranked = sorted(retrieval.relevant, key=lambda hit: (-round(hit.coverage, 2), -hit.score))
     for hit in ranked:
-        if safety.looks_like_instructions(hit.passage.text):
-            log.warning("quarantined passage %d: it addresses an AI system", hit.passage.id)
+        if quarantine.looks_like_instructions(hit.passage.text):
+            # The log only: a reader's chat (or the terminal chat) never shows this.
+            log.info("quarantined passage %d: it addresses an AI system", hit.passage.id)
             continue
         passages.append((hit.passage, hit.coverage))
     return compose.group_sources(passages)
@@ -107,10 +109,10 @@ async def _model_answer(
         return compose.not_covered(question), set()
     checked = compose.check_reply(parsed, sources)
     for reason in checked.dropped:
-        log.warning("dropped a sentence of the model's answer: %s", reason)
+        log.info("dropped a sentence of the model's answer: %s", reason)
     tainted = checked.tainted(sources)
     if tainted:
-        log.warning("sources %s steered the model's answer to foreign URLs", sorted(tainted))
+        log.info("sources %s steered the model's answer to foreign URLs", sorted(tainted))
     kept = [(text, cited) for text, cited in checked.sentences if not tainted & set(cited)]
     if not kept:
         return None, tainted

@@ -1,23 +1,30 @@
 """From the model's validated JSON to a :class:`Digest` whose every citation resolves. Pure.
 
-Each claim keeps only the refs that exist and support it (see :mod:`bot.writer.citations`);
-a claim left with none is dropped. A section left empty falls back to the extractive text
-for that section and is labelled (``Digest.fallback_sections``). Sources are then exactly
+Each sentence keeps only the refs that exist and, together, support it (see
+:mod:`bot.grounding.support`); a sentence they do not support, or that carries a URL which
+is not one of the digest's sources, is dropped, and so is an item left with none. A
+section left empty falls back to the extractive text for that section and is labelled
+(``Digest.fallback_sections``). Sources are then exactly
 the cited ones, renumbered 1..k in order of first citation.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from bot.compose import clip
+from bot.grounding import quarantine
+from bot.grounding.tokens import sentences
 from bot.i18n import text
 from bot.models import Digest, Highlight, Point
-from bot.writer.citations import Evidence, renumber, valid_refs
+from bot.writer.citations import Evidence, checked_refs, renumber
 from bot.writer.memory import Memory, StoryStatus, honest_week
-from bot.writer.schemas import CitedText, Composition, HighlightOut
+from bot.writer.schemas import CitedText, Composition, HighlightOut, LabelledPoint
+
+log = logging.getLogger(__name__)
 
 MAX_HIGHLIGHTS = 6
 MAX_KEY_POINTS = 7
@@ -31,9 +38,35 @@ class _Checker:
     ignore: frozenset[str]
     language: str
     memory: Memory
+    urls: tuple[str, ...]
+    """The digest's source URLs: the only ones its text may carry."""
 
-    def refs(self, item: CitedText, claim: str) -> tuple[int, ...]:
-        return valid_refs(item.citations, claim, self.evidence, self.ignore)
+    def claim(self, prose: str, refs: Sequence[int]) -> tuple[str, tuple[int, ...]] | None:
+        """``prose`` without its sentences that its refs do not support (or that carry a
+        URL which is not a source), and the refs that back what is left; None when
+        nothing is."""
+        kept: list[str] = []
+        backing: list[int] = []
+        for sentence in sentences(prose):
+            if quarantine.foreign_urls(sentence, self.urls):
+                log.info("dropped a sentence with a foreign URL: %.80s", sentence)
+                continue
+            cited, verdict = checked_refs(refs, sentence, self.evidence, self.ignore)
+            if not cited:
+                log.info("dropped an unsupported sentence (%s): %.80s", verdict.reason, sentence)
+                continue
+            kept.append(sentence)
+            backing.extend(cited)
+        return (" ".join(kept), tuple(dict.fromkeys(backing))) if kept else None
+
+    def point(self, item: CitedText, label: str = "") -> Point | None:
+        checked = self.claim(item.text, item.citations)
+        return Point(self.week(checked[0]), checked[1], label) if checked else None
+
+    def anywhere(self, prose: str) -> str:
+        """The sentences of ``prose`` that some source of the digest supports."""
+        checked = self.claim(prose, list(self.evidence))
+        return checked[0] if checked else ""
 
     def week(self, value: str) -> str:
         return honest_week(value, self.language, self.memory)
@@ -66,34 +99,31 @@ def assemble(
 ) -> Digest:
     """The model's digest, checked. ``extractive`` is the same day's extractive digest over
     the same numbered stories: its sources give titles and URLs, its sections the fallback."""
-    check = _Checker(evidence, ignore, extractive.language, memory)
+    urls = tuple(source.url for source in extractive.sources)
+    check = _Checker(evidence, ignore, extractive.language, memory, urls)
     fallback: list[str] = []
-    trend = _trend(composition.trend, check)
+    trend = check.point(composition.trend)
     if trend is None:
         trend = extractive.trend
         fallback.append("trend")
-    highlights = _highlights(composition.highlights, check, statuses)
+    titles = {h.citations[0]: h.headline for h in extractive.highlights if h.citations}
+    highlights = _highlights(composition.highlights, check, statuses, titles)
     if not highlights:
         highlights = list(extractive.highlights)
         fallback.append("highlights")
-    analysis = [
-        Point(check.week(p.text), refs, p.label)
-        for p in composition.analysis
-        if (refs := check.refs(p, p.text))
-    ]
+    analysis = [p for item in composition.analysis if (p := check.point(item, item.label))]
     if not analysis:
         fallback.append("analysis")  # the extractive composer has no analysis to offer
-    key_points = [
-        Point(check.week(p.text), refs)
-        for p in composition.key_points
-        if (refs := check.refs(p, p.text))
-    ][:MAX_KEY_POINTS]
+    key_points = [p for item in composition.key_points if (p := check.point(item))]
+    key_points = key_points[:MAX_KEY_POINTS]
     if not key_points:
         key_points = list(extractive.key_points)
         fallback.append("key_points")
-    # Further thoughts are opinion for the reader; refs are optional but must still hold.
+    # Further thoughts are opinion for the reader; refs are optional, what they state is not.
     thoughts = [
-        Point(check.week(p.text), check.refs(p, p.text), p.label) for p in composition.thoughts
+        p
+        for item in composition.thoughts
+        if (p := check.point(item, item.label) if item.citations else _uncited(item, check))
     ]
     checked = replace(
         extractive,
@@ -103,25 +133,41 @@ def assemble(
         analysis=tuple(analysis),
         key_points=tuple(key_points),
         thoughts=tuple(thoughts),
-        summary=check.week(composition.summary) or extractive.summary,
+        summary=check.week(check.anywhere(composition.summary)) or extractive.summary,
         fallback_sections=tuple(fallback),
     )
     return _cited_sources_only(checked)
 
 
-def _trend(item: CitedText, check: _Checker) -> Point | None:
-    refs = check.refs(item, item.text)
-    return Point(check.week(item.text), refs) if refs else None
+def _uncited(item: LabelledPoint, check: _Checker) -> Point | None:
+    """A thought citing nothing: kept when the day's sources back what it states."""
+    text = check.anywhere(item.text)
+    return Point(check.week(text), (), item.label) if text else None
 
 
 def _highlights(
-    items: Sequence[HighlightOut], check: _Checker, statuses: Mapping[int, StoryStatus]
+    items: Sequence[HighlightOut],
+    check: _Checker,
+    statuses: Mapping[int, StoryStatus],
+    titles: Mapping[int, str],
 ) -> list[Highlight]:
+    """Checked highlights, one per story at most. A headline its source does not back is
+    replaced by that source's own title."""
     highlights: list[Highlight] = []
     told: set[int] = set()
     for item in items:
-        refs = check.refs(item, f"{item.headline} {item.text} {item.changed}")
-        made = _highlight(item, refs, statuses, check.language) if refs else None
+        body = check.claim(item.text, item.citations)
+        if body is None:
+            continue
+        text, refs = body
+        changed = check.claim(item.changed, refs) if item.changed.strip() else None
+        headline = item.headline
+        if check.claim(headline, refs) is None:
+            headline = titles.get(refs[0], headline)
+        checked = item.model_copy(
+            update={"headline": headline, "text": text, "changed": changed[0] if changed else ""}
+        )
+        made = _highlight(checked, refs, statuses, check.language)
         # A highlight about stories already told is padding, however it is worded.
         if made is not None and not set(refs) <= told and len(highlights) < MAX_HIGHLIGHTS:
             highlights.append(

@@ -21,7 +21,7 @@ from bot.llm import ChatReply, LanguageModel, Usage, parse_reply
 from bot.models import Digest, Story
 from bot.writer import prompts
 from bot.writer.assemble import assemble, composed_texts
-from bot.writer.citations import Evidence, evidence, topic_stopwords
+from bot.writer.citations import Evidence, source_evidence, topic_stopwords
 from bot.writer.language import language_problem
 from bot.writer.memory import Memory, StoryStatus
 from bot.writer.schemas import ClusterSummary, Composition, Summaries
@@ -118,8 +118,7 @@ async def _two_stages(
     ordered = [summaries[n] for n, _ in numbered]
     composition = await _compose(run, topic.name, day_iso, language, ordered, statuses, memory)
     sources: dict[int, Evidence] = {
-        n: evidence(f"{story.lead.title}\n{story.lead.text}", ignore, _summary_text(summaries[n]))
-        for n, story in numbered
+        n: source_evidence(story.lead.title, story.lead.text) for n, story in numbered
     }
     return assemble(
         composition,
@@ -184,7 +183,3 @@ async def _compose(
             return composition
         log.info("stage 2 reply not in %s (%s); retrying once, stricter", language, problem)
     raise _WrongLanguage(problem)
-
-
-def _summary_text(summary: ClusterSummary) -> str:
-    return " ".join([summary.headline, summary.summary, *summary.facts])

@@ -1,0 +1,113 @@
+"""Citation precision and recall of the one support test on a labelled claim set.
+
+    .venv/bin/python bench/grounding.py [--claims tests/grounding/claims.json] [--failures]
+
+Each case is a sentence, the articles it cites and a label (supported or not) written by
+someone who had not read the check. A case is *kept* when :func:`bot.grounding.support.
+cited_refs` keeps at least one of its citations, as the digest and the answers do.
+
+- precision: of the kept claims, the share labelled supported;
+- recall: of the supported claims, the share kept.
+
+Per kind, a supported kind prints the share kept and an unsupported kind the share
+rejected (both: higher is better).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.grounding.support import Evidence, cited_refs, evidence
+
+DEFAULT = Path(__file__).resolve().parent.parent / "tests" / "grounding" / "claims.json"
+TARGET_PRECISION = 0.97
+TARGET_RECALL = 0.90
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: dict[str, Any]
+    kept: bool
+    reason: str
+
+    @property
+    def supported(self) -> bool:
+        return bool(self.case["label"] == "supported")
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision: float
+    recall: float
+    per_kind: dict[str, tuple[float, int]]
+    """kind -> (share judged right, cases)."""
+    outcomes: list[Outcome]
+
+
+def judge(data: dict[str, Any]) -> list[Outcome]:
+    articles = data["articles"]
+    numbers = {key: n for n, key in enumerate(articles, start=1)}
+    sources: dict[int, Evidence] = {
+        numbers[key]: evidence(f"{a['title']}\n{a['text']}") for key, a in articles.items()
+    }
+    outcomes = []
+    for case in data["cases"]:
+        refs = [numbers[key] for key in case["cites"] if key in numbers]
+        kept, verdict = cited_refs(refs, case["claim"], sources)
+        outcomes.append(Outcome(case, bool(kept), verdict.reason))
+    return outcomes
+
+
+def score(data: dict[str, Any]) -> Scores:
+    outcomes = judge(data)
+    kept = [o for o in outcomes if o.kept]
+    supported = [o for o in outcomes if o.supported]
+    precision = sum(o.supported for o in kept) / len(kept) if kept else 0.0
+    recall = sum(o.kept for o in supported) / len(supported) if supported else 0.0
+    by_kind: dict[str, list[bool]] = defaultdict(list)
+    for o in outcomes:
+        by_kind[o.case["kind"]].append(o.kept == o.supported)
+    per_kind = {k: (sum(v) / len(v), len(v)) for k, v in sorted(by_kind.items())}
+    return Scores(precision, recall, per_kind, outcomes)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=Path, default=DEFAULT)
+    parser.add_argument("--failures", action="store_true", help="list the misjudged cases")
+    args = parser.parse_args()
+    data = json.loads(args.claims.read_text(encoding="utf-8"))
+    scores = score(data)
+    print(f"{len(scores.outcomes)} claims over {len(data['articles'])} articles")
+    print(f"{'kind':<18} {'label':<12} {'right':>6} {'cases':>6}")
+    labels = {o.case["kind"]: o.case["label"] for o in scores.outcomes}
+    for kind, (right, cases) in scores.per_kind.items():
+        print(f"{kind:<18} {labels[kind]:<12} {right:6.2f} {cases:6d}")
+    verdict = (
+        "met"
+        if scores.precision >= TARGET_PRECISION and scores.recall >= TARGET_RECALL
+        else "MISSED"
+    )
+    print(
+        f"citation precision {scores.precision:.3f} (target {TARGET_PRECISION}), "
+        f"recall {scores.recall:.3f} (target {TARGET_RECALL}): {verdict}"
+    )
+    if args.failures:
+        for o in scores.outcomes:
+            if o.kept != o.supported:
+                case = o.case
+                print(f"\n{case['id']} {case['kind']} {case['label']} kept={o.kept} {o.reason}")
+                print(f"  {case['claim']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,299 @@
+"""What a text states that can be checked: figures, names, dates, and the words that make
+a claim stronger than a plain report (negation, superlatives, forecasts, comparisons).
+Pure.
+
+Figures are compared by value, in the forms models and translators write them: "€2.4bn",
+"€2.4 billion", "2,400 million euros" and "24億歐元" are one figure; "256k" is "256,000";
+"two hours" is "2 hours". A figure is not rounded: "71%" is not "71.2%". Dates are read
+as month and weekday marks in English and Chinese ("Nov. 20", "11月20日", "Friday",
+"週五"), so a translated claim still names the same day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from bot.grounding.tokens import CJK_RUN, STOPWORDS, fold, stem
+
+_SCALES = {
+    "k": 3, "thousand": 3, "千": 3,
+    "m": 6, "mn": 6, "million": 6, "百萬": 6, "百万": 6,
+    "b": 9, "bn": 9, "billion": 9,
+    "t": 12, "tn": 12, "trillion": 12, "兆": 12, "milliard": 9,
+    "萬": 4, "万": 4, "億": 8, "亿": 8,
+}  # fmt: skip
+_CURRENCIES = {
+    "$": "usd", "us$": "usd", "usd": "usd", "dollar": "usd", "dollars": "usd", "美元": "usd",
+    "€": "eur", "eur": "eur", "m€": "eur", "euro": "eur", "euros": "eur",
+    "歐元": "eur", "欧元": "eur",
+    "£": "gbp", "gbp": "gbp", "pound": "gbp", "pounds": "gbp", "英鎊": "gbp",
+    "nt$": "twd", "新台幣": "twd", "新臺幣": "twd",
+}  # fmt: skip
+_FIGURE = re.compile(
+    r"""
+    (?P<pre>us\$|nt\$|[$€£])?\s?
+    (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
+    (?:[\s-]?(?P<scale>trillions?|billions?|millions?|milliards?|thousands?|bn|mn|tn|[kmbt]
+       |百萬|百万|千|萬|万|億|亿|兆)(?![a-z]))?
+    (?:\s?(?P<pct>%|percent|per\s+cent|pour\s+cent|prozent|個百分點|percentage\s+points?))?
+    (?:\s?(?:d['’]|de\s+)?
+       (?P<post>usd|eur|gbp|dollars?|euros?|pounds?|€|美元|歐元|欧元|英鎊|新台幣|新臺幣)(?![a-z]))?
+    """,
+    re.VERBOSE,
+)
+# Spelled-out small numbers. "one" and "一" are left out: "one of", "一起" name no figure.
+_SPELLED = [
+    *("zero", "one", "two", "three", "four", "five", "six"),
+    *("seven", "eight", "nine", "ten", "eleven", "twelve"),
+]
+_NUMBER_WORDS = {word: i for i, word in enumerate(_SPELLED) if i >= 2}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+_TENS |= {"eighty": 80, "ninety": 90}
+_NUMBER_WORDS |= _TENS | {"hundred": 100, "twice": 2, "dozen": 12}
+_COMPOUND = re.compile(rf"\b({'|'.join(_TENS)})[-\s]({'|'.join(_SPELLED[1:10])})\b")
+# "4.5 to 4.7 billion": the first figure of a range shares the second's scale and unit.
+_RANGE = re.compile(r"\s*(?:-|–|to|à|bis|至|到)\s*")
+_ZH_DIGITS = {"二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
+_ZH_DIGITS |= {"九": 9, "十": 10}
+# A Chinese numeral counts only before a measure word: "三星" is Samsung, "三款" three models.
+_ZH_NUMERAL = re.compile(
+    r"(?P<num>[二兩两三四五六七八九十]{1,3})"
+    r"(?=個|个|項|项|款|家|名|位|年|天|小時|小时|分鐘|倍|億|亿|萬|万|千|百|人|次|種|种|國|国|座|台|張|成|週|周)"
+)
+_PERCENT_ZH = re.compile(r"百分之(?P<num>\d+(?:\.\d+)?)")
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+# French and German month names, folded (they are written in lower case in French).
+_OTHER_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("janvier", "januar"), ("fevrier", "februar"), ("mars", "marz"), ("avril",),
+            ("mai",), ("juin", "juni"), ("juillet", "juli"), ("aout",), ("septembre",),
+            ("octobre", "oktober"), ("novembre",), ("decembre", "dezember"),
+        ],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_WEEKDAYS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"),
+            ("thursday", "thu", "thurs"), ("friday", "fri"), ("saturday", "sat"),
+            ("sunday", "sun"),
+        ],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_ZH_WEEKDAY = re.compile(r"(?:星期|週|周|禮拜|礼拜)(?P<d>[一二三四五六日天])")
+_ZH_WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
+_ZH_MONTH = re.compile(r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s?月")
+_EN_DATE_WORD = re.compile(r"[A-Za-z]+")
+# Capitalised "May" is the month; the English date words must be written with a capital.
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\.?")
+
+_MARKERS: dict[str, tuple[str, str]] = {
+    # class: (English words, Chinese expression)
+    "negation": (
+        "not no never none nor neither cannot without n't denied denies deny",
+        r"沒有|沒|没有|未(?!來|来|知)|並非|并非|不是|不會|不会|不能|無法|无法|尚未|不再|否認|否认|從未|不支援|不提供|拒絕",
+    ),
+    "superlative": (
+        "most best worst first only every all always ever fastest largest biggest cheapest "
+        "highest lowest strongest smallest greatest longest leading unmatched unprecedented "
+        "record",
+        r"最(?!多|少)|首次|首個|首款|首家|唯一|第一|所有|每一|每個|全部|史上|領先|领先|全球首",
+    ),
+    "forecast": (
+        "will would could might likely expected expect expects plans plan planned aims "
+        "poised soon future forecast predicts predicted projected eventually upcoming",
+        r"將會|将会|將於|将于|可能|預計|预计|預期|预期|計畫|計劃|计划|未來|未来|有望|即將|即将",
+    ),
+    "inference": (
+        "means meaning shows proves signals suggests indicates implies demonstrates confirms",
+        r"意味|顯示|显示|證明|证明|代表著|表明|說明了",
+    ),
+}
+CLASS_ONLY = frozenset({"forecast", "inference"})
+"""Classes whose words vary with the writer ("plans", "will", "expects"): the source must
+make a claim of the class, not in the same word."""
+MARKER_WORDS = {kind: frozenset(words.split()) for kind, (words, _) in _MARKERS.items()}
+_MARKER_ZH = {kind: re.compile(zh) for kind, (_, zh) in _MARKERS.items()}
+_NEGATION_CONTRACTED = re.compile(r"\w+n['’]t\b")
+
+# Capitalised only because they open a sentence (or are so common they name nothing).
+_OPENERS = """
+    after also although analysts another as at before but by customers developers during each
+    even for from here however if in instead its last later meanwhile most new next now on
+    once one over since so still that the then there these this those though thus today
+    together under users when where whether while with within yet according both many much
+    several some such no not
+"""
+_NOT_NAMES = STOPWORDS | frozenset(_OPENERS.split())
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True, order=True)
+class Figure:
+    """A stated quantity: its exact value and, when written, its kind ("%", "usd"...)."""
+
+    value: Decimal
+    kind: str = ""
+
+    def matches(self, other: Figure) -> bool:
+        return self.value == other.value and (
+            not self.kind or not other.kind or self.kind == other.kind
+        )
+
+
+def _value(number: str, scale: str | None) -> Decimal | None:
+    try:
+        value = Decimal(number.replace(",", ""))
+    except InvalidOperation:
+        return None
+    if scale:
+        value = value.scaleb(_SCALES[scale])
+    return value.normalize()
+
+
+def _zh_number(numeral: str) -> int:
+    """Chinese numerals up to 99: "十" 10, "十二" 12, "二十" 20, "三十五" 35."""
+    if "十" not in numeral:
+        return _ZH_DIGITS.get(numeral[-1], 0)
+    tens, _, ones = numeral.partition("十")
+    return _ZH_DIGITS.get(tens, 1) * 10 + (_ZH_DIGITS.get(ones, 0) if ones else 0)
+
+
+def _figure(match: re.Match[str], number: str | None = None) -> Figure | None:
+    """The figure a match states; with ``number``, that number in the match's scale and
+    unit (the first figure of a range)."""
+    scale = match.group("scale")
+    value = _value(number or match.group("num"), scale.rstrip("s") if scale else None)
+    if value is None:
+        return None
+    kind = "%" if match.group("pct") else ""
+    currency = match.group("pre") or match.group("post")
+    if currency:
+        kind = _CURRENCIES.get(currency, kind)
+    return Figure(value, kind)
+
+
+@lru_cache(maxsize=4096)
+def figures(text: str) -> frozenset[Figure]:
+    """Every quantity ``text`` states (see the module docstring for the forms read)."""
+    folded = fold(text)
+    found: set[Figure] = set()
+    matches = list(_FIGURE.finditer(folded))
+    for i, match in enumerate(matches):
+        after = folded[match.end("num") : match.end("num") + 2].lstrip()
+        if not match.group("scale") and after.startswith("月"):
+            continue  # "11月" is a month, read by dates()
+        following = matches[i + 1] if i + 1 < len(matches) else None
+        if (
+            following is not None
+            and not (match.group("scale") or match.group("pct") or match.group("post"))
+            and _RANGE.fullmatch(folded[match.end() : following.start()])
+        ):
+            figure = _figure(following, number=match.group("num"))
+        else:
+            figure = _figure(match)
+        if figure is not None:
+            found.add(figure)
+    for match in _PERCENT_ZH.finditer(folded):
+        if (value := _value(match.group("num"), None)) is not None:
+            found.add(Figure(value, "%"))
+    for tens, ones in _COMPOUND.findall(folded):
+        found.add(Figure(Decimal(_TENS[tens] + _SPELLED.index(ones))))
+    for word in _WORD.findall(_COMPOUND.sub(" ", folded)):
+        if word in _NUMBER_WORDS:
+            found.add(Figure(Decimal(_NUMBER_WORDS[word])))
+    for match in _ZH_NUMERAL.finditer(folded):
+        if number := _zh_number(match.group("num")):
+            scale = folded[match.end() : match.end() + 1]
+            found.add(Figure(Decimal(number).scaleb(_SCALES.get(scale, 0)).normalize()))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def dates(text: str) -> frozenset[str]:
+    """Month and weekday marks ("month:11", "weekday:5") in English or Chinese."""
+    found: set[str] = set()
+    for match in _CAPITALISED.finditer(text):
+        word = match.group(0).rstrip(".").lower()
+        if word in _MONTHS and (word != "may" or match.group(0) == "May"):
+            found.add(f"month:{_MONTHS[word]}")
+        elif word in _WEEKDAYS and len(word) > 3:
+            found.add(f"weekday:{_WEEKDAYS[word]}")
+    for word in _WORD.findall(fold(text)):
+        if word in _OTHER_MONTHS:
+            found.add(f"month:{_OTHER_MONTHS[word]}")
+    for match in _ZH_MONTH.finditer(text):
+        month = match.group("m")
+        number = int(month) if month.isdigit() else _zh_number(month)
+        if 1 <= number <= 12:
+            found.add(f"month:{number}")
+    for match in _ZH_WEEKDAY.finditer(text):
+        found.add(f"weekday:{_ZH_WEEKDAYS[match.group('d')]}")
+    return frozenset(found)
+
+
+def _is_date_word(word: str) -> bool:
+    return word in _MONTHS or word in _WEEKDAYS or word in _OTHER_MONTHS
+
+
+@lru_cache(maxsize=4096)
+def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Folded stems of the names ``text`` states: capitalised words that are not common
+    words capitalised to open a sentence ("The", "Analysts"), and words with inner capitals
+    or digits ("OpenAI", "H100", "4B"). ``ignore`` holds words that prove nothing (the
+    topic's own name, present in every source)."""
+    latin = CJK_RUN.sub(" ", text)
+    found: set[str] = set()
+    for match in _WORD.finditer(latin):
+        word = match.group(0)
+        if word.isdigit() or not (word[0].isupper() or any(ch.isdigit() for ch in word)):
+            continue
+        folded = fold(word)
+        if folded in ignore or _is_date_word(folded) or folded[0].isdigit():
+            continue  # a word opening with a digit is a figure ("256k", "3nm", "20th")
+        if (word.isupper() and len(word) <= 2) or latin[match.end() : match.end() + 1] == "$":
+            continue  # "US", "EU", the "NT" of "NT$": written out as often as not
+        inner = any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word)
+        if not inner and folded in _NOT_NAMES:
+            continue
+        found.add(stem(folded))
+    return frozenset(found)
+
+
+def markers(text: str) -> dict[str, frozenset[str]]:
+    """The claim-strengthening words of ``text`` by class; a Chinese match is recorded as
+    its expression, so same-language texts compare words and others compare classes."""
+    folded = fold(text)
+    words = set(_WORD.findall(CJK_RUN.sub(" ", folded)))
+    found: dict[str, frozenset[str]] = {}
+    for kind, vocabulary in MARKER_WORDS.items():
+        hits = {w for w in words if w in vocabulary}
+        if kind == "negation" and _NEGATION_CONTRACTED.search(folded):
+            hits.add("n't")
+        hits |= {m.group(0) for m in _MARKER_ZH[kind].finditer(text)}
+        if hits:
+            found[kind] = frozenset(hits)
+    return found

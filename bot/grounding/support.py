@@ -1,0 +1,276 @@
+"""The one support test: does what a sentence cites back what it says? Pure.
+
+A claim is supported by its cited text when
+
+1. every figure it states is there, by value ("€2.4bn" = "2.4 billion euros"; "71%" is not
+   "71.2%"), and every date mark (month, weekday);
+2. every name it states is there (so a claim about another product, company or partner
+   than its source's fails);
+3. every word that makes it stronger than a report is there: a negation, a superlative
+   ("first", "every", "最"), a forecast ("will"), an inference ("means") or a comparison
+   ("beats"). Across languages the class must be there;
+4. enough of its other content is there: at least :data:`MIN_SHARE` of its content words
+   (stems, light synonyms allowed) or of its CJK character pairs; and its polarity agrees
+   with the sentence of the source that says most of it.
+
+A claim in another script than its source (a zh-TW sentence citing an English article)
+cannot be compared word by word offline: rules 1-3 still apply, and it must state at least
+:data:`MIN_ANCHORS` checkable facts (names, figures, dates) for them to prove anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from bot.grounding import facts, quarantine, synonyms, tokens
+from bot.grounding.facts import Figure
+
+MIN_SHARE = 0.5
+MIN_ANCHORS = 2
+CJK_SOURCE = 3
+"""A source with this many more CJK pairs than Latin words is written in Chinese."""
+STRONG_ALIGNMENT = 0.6
+"""Share of a claim's content in one source sentence above which their polarity must agree."""
+
+
+def _units(text: str, skip: frozenset[str] = frozenset()) -> tuple[frozenset[str], frozenset[str]]:
+    """Content stems (synonyms folded to one) and CJK pairs of ``text``."""
+    stems = frozenset(synonyms.canonical(s) for s in tokens.content_stems(text) if s not in skip)
+    return stems, frozenset(tokens.cjk_pairs(text))
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    stems: frozenset[str]
+    pairs: frozenset[str]
+    negated: bool
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What cited text says, as checkable pieces. Build it once per source with
+    :func:`evidence`; join several with :func:`merged`."""
+
+    figures: frozenset[Figure] = frozenset()
+    dates: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+    """Stems of every word, for names (which may be written in lower case there)."""
+    stems: frozenset[str] = frozenset()
+    pairs: frozenset[str] = frozenset()
+    markers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    sentences: tuple[_Sentence, ...] = ()
+
+    @property
+    def latin(self) -> bool:
+        return bool(self.stems)
+
+    @property
+    def cjk(self) -> bool:
+        return bool(self.pairs)
+
+
+def evidence(text: str) -> Evidence:
+    said = []
+    for sentence in tokens.sentences(text):
+        stems, pairs = _units(sentence)
+        said.append(_Sentence(stems, pairs, "negation" in facts.markers(sentence)))
+    stems, pairs = _units(text)
+    return Evidence(
+        figures=facts.figures(text),
+        dates=facts.dates(text),
+        words=frozenset(tokens.word_stems(text)),
+        stems=stems,
+        pairs=pairs,
+        markers=facts.markers(text),
+        sentences=tuple(said),
+    )
+
+
+def merged(items: Iterable[Evidence]) -> Evidence:
+    items = list(items)
+    kinds = {kind for e in items for kind in e.markers}
+    return Evidence(
+        figures=frozenset().union(*(e.figures for e in items)),
+        dates=frozenset().union(*(e.dates for e in items)),
+        words=frozenset().union(*(e.words for e in items)),
+        stems=frozenset().union(*(e.stems for e in items)),
+        pairs=frozenset().union(*(e.pairs for e in items)),
+        markers={
+            k: frozenset().union(*(e.markers.get(k, frozenset()) for e in items)) for k in kinds
+        },
+        sentences=tuple(s for e in items for s in e.sentences),
+    )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    supported: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.supported
+
+
+_OK = Verdict(True)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What one sentence states, read once and checked against any number of sources."""
+
+    text: str
+    figures: frozenset[Figure]
+    dates: frozenset[str]
+    names: frozenset[str]
+    stems: frozenset[str]
+    pairs: frozenset[str]
+    markers: Mapping[str, frozenset[str]]
+
+    @property
+    def anchors(self) -> int:
+        return len(self.figures) + len(self.dates) + len(self.names)
+
+    @property
+    def negated(self) -> bool:
+        return "negation" in self.markers
+
+
+def claim(text: str, ignore: frozenset[str] = frozenset()) -> Claim:
+    # A URL is checked against the sources' URLs (see quarantine), not as words.
+    text = quarantine.URL.sub(" ", text)
+    found_names = facts.names(text, ignore)
+    # Names and the topic's words are checked (or skipped) on their own, not as content.
+    stems, pairs = _units(text, skip=found_names | frozenset(tokens.stem(w) for w in ignore))
+    return Claim(
+        text,
+        facts.figures(text),
+        facts.dates(text),
+        found_names,
+        stems,
+        pairs,
+        facts.markers(text),
+    )
+
+
+def _shares(said: Claim, source: Evidence) -> tuple[int, int]:
+    """(units found, units comparable): content in a script the source is written in."""
+    found = considered = 0
+    if source.latin:
+        considered += len(said.stems)
+        found += sum(1 for s in said.stems if tokens.stems_meet(s, source.stems))
+    if source.cjk:
+        considered += len(said.pairs)
+        found += len(said.pairs & source.pairs)
+    return found, considered
+
+
+def _same_script(said: Claim, source: Evidence) -> bool:
+    return (not said.pairs or source.cjk) and (not said.stems or source.latin)
+
+
+def _written_apart(said: Claim, source: Evidence) -> bool:
+    """A Latin-script claim about a Chinese source: "Tainan" is written "台南" there, so a
+    name cannot be looked up and only figures and dates can be checked."""
+    return not said.pairs and source.cjk and len(source.pairs) > CJK_SOURCE * len(source.stems)
+
+
+def _markers(said: Claim, source: Evidence) -> Verdict:
+    same = _same_script(said, source)
+    for kind, words in said.markers.items():
+        theirs = source.markers.get(kind, frozenset())
+        if not theirs:
+            return Verdict(False, f"{kind} the source does not make: {sorted(words)[0]}")
+        if same and kind not in facts.CLASS_ONLY and (missing := words - theirs):
+            return Verdict(False, f"{kind} the source does not make: {sorted(missing)[0]}")
+    return _OK
+
+
+def _polarity(said: Claim, source: Evidence) -> Verdict:
+    """The sentence that says most of the claim must be negated exactly when it is."""
+    size = len(said.stems) + len(said.pairs)
+    if not size or not source.sentences:
+        return _OK
+    overlap, best = max(
+        (len(said.stems & s.stems) + len(said.pairs & s.pairs), s.negated) for s in source.sentences
+    )
+    # Across scripts no sentence can be aligned: a negated one must simply exist.
+    same = _same_script(said, source)
+    if said.negated and not any(
+        s.negated and (not same or said.stems & s.stems or said.pairs & s.pairs)
+        for s in source.sentences
+    ):
+        return Verdict(False, "a negation no cited sentence makes")
+    if not said.negated and best and overlap / size >= STRONG_ALIGNMENT:
+        return Verdict(False, "the source says the opposite")
+    return _OK
+
+
+def _facts(said: Claim, source: Evidence) -> Verdict:
+    for figure in said.figures:
+        if not any(figure.matches(f) for f in source.figures):
+            return Verdict(False, f"figure not in the source: {figure.value}{figure.kind}")
+    if missing := said.dates - source.dates:
+        return Verdict(False, f"date not in the source: {sorted(missing)[0]}")
+    for name in said.names:
+        if not tokens.stems_meet(name, source.words) and not _written_apart(said, source):
+            return Verdict(False, f"name not in the source: {name}")
+    return _markers(said, source)
+
+
+def check(said: Claim, source: Evidence) -> Verdict:
+    """Whether ``source`` backs everything ``said`` states (see the module docstring)."""
+    if not (verdict := _facts(said, source)):
+        return verdict
+    unchecked = sum(1 for n in said.names if not tokens.stems_meet(n, source.words))
+    found, considered = _shares(said, source)
+    if considered and not _same_script(said, source) and considered < MIN_ANCHORS:
+        considered = 0  # a few Latin words in a Chinese claim prove nothing either way
+    if considered:
+        if found < MIN_SHARE * considered:
+            return Verdict(False, f"only {found} of {considered} content words in the source")
+    elif said.anchors - unchecked < MIN_ANCHORS:
+        return Verdict(False, "too few names or figures to check across languages")
+    return _polarity(said, source)
+
+
+def supports(source: Evidence, sentence: str, ignore: frozenset[str] = frozenset()) -> Verdict:
+    return check(claim(sentence, ignore), source)
+
+
+def contributes(said: Claim, source: Evidence) -> bool:
+    """Whether one of several cited sources says any of the claim: a name, a figure, a
+    date or two content words. A source that says none of it is cited wrongly."""
+    if any(tokens.stems_meet(n, source.words) for n in said.names):
+        return True
+    if said.dates & source.dates or any(f.matches(g) for f in said.figures for g in source.figures):
+        return True
+    found, _ = _shares(said, source)
+    return found >= 2
+
+
+def renumber(order: Sequence[int]) -> dict[int, int]:
+    """Old source number -> new one, following first citation, so the list reads 1..k."""
+    mapping: dict[int, int] = {}
+    for n in order:
+        mapping.setdefault(n, len(mapping) + 1)
+    return mapping
+
+
+def cited_refs(
+    refs: Iterable[int],
+    sentence: str,
+    sources: Mapping[int, Evidence],
+    ignore: frozenset[str] = frozenset(),
+) -> tuple[tuple[int, ...], Verdict]:
+    """The refs of ``sentence`` that exist and say some of it, in order without repeats,
+    when together they support it; else no refs and the reason."""
+    known = [n for n in dict.fromkeys(refs) if n in sources]
+    if not known:
+        return (), Verdict(False, "cites no provided source")
+    said = claim(sentence, ignore)
+    together = sources[known[0]] if len(known) == 1 else merged(sources[n] for n in known)
+    if not (verdict := check(said, together)):
+        return (), verdict
+    kept = tuple(n for n in known if len(known) == 1 or contributes(said, sources[n]))
+    return kept, _OK
