@@ -22,7 +22,7 @@ def _config_file(tmp_path: Path, db_path: Path) -> Path:
 
 def _chat(config: Path, lines: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", "--config", str(config), "chat"],
+        [sys.executable, "-m", "app", "--config", str(config), "chat"],
         input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,

@@ -41,7 +41,7 @@ def _start(config: Path, log: Path) -> subprocess.Popen[bytes]:
     env.pop("DIGESTBOT_CONFIG", None)
     with log.open("ab") as sink:
         return subprocess.Popen(
-            [sys.executable, "-m", "bot", "--config", str(config), "run"],
+            [sys.executable, "-m", "app", "--config", str(config), "run"],
             cwd=ROOT,
             env=env,
             stdout=sink,
