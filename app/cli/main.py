@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub = commands.add_parser("ask", help="a follow-up question over the stored sources")
-    sub.add_argument("question", metavar="QUESTION")
+    sub.add_argument("question", metavar="QUESTION", help="the question, quoted as one argument")
     topic_and_date(
         sub,
         "end of the search window YYYY-MM-DD: the answer searches the sources of the 30 "
