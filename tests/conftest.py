@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import shutil
 import socket
 import tomllib
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.collect import collect
 from bot.config import Config, parse_config
+from bot.fetch import Fetcher
+from storage import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = ROOT / "config.example.toml"
@@ -58,6 +64,31 @@ def sample_config(tmp_path: Path) -> Config:
     return parse_config(data)
 
 
+@pytest.fixture(scope="session")
+def collected_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding the sample day's collection, made once per session (per xdist
+    worker). Collecting is the slow part of most tests; they copy this file, never open it."""
+    config = parse_config(example_data())
+    path = tmp_path_factory.mktemp("sample") / "collected.db"
+    db = open_database(path)
+
+    async def run() -> None:
+        async with Fetcher(config.fetch) as fetcher:
+            await collect(db, config.topics[0], date.fromisoformat(SAMPLE_DATE), fetcher)
+
+    asyncio.run(run())
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the one file that is copied
+    db.close()
+    return path
+
+
+@pytest.fixture
+def collected_config(sample_config: Config, collected_sample: Path) -> Config:
+    """``sample_config`` whose database already holds the sample day's collection."""
+    shutil.copyfile(collected_sample, sample_config.storage.path)
+    return sample_config
+
+
 @pytest.fixture
 def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The example config written to a temp dir, which is also the working directory."""
@@ -68,3 +99,11 @@ def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.delenv("DIGESTBOT_CONFIG", raising=False)
     monkeypatch.delenv("MISTRAL_API_KEY", raising=False)
     yield path
+
+
+@pytest.fixture
+def collected_config_file(config_file: Path, collected_sample: Path) -> Path:
+    """``config_file`` whose database (./digestbot.db) already holds the sample day's
+    collection, for commands run with ``--no-collect`` or after ``collect``."""
+    shutil.copyfile(collected_sample, config_file.parent / "digestbot.db")
+    return config_file

@@ -15,10 +15,8 @@ import pytest
 import sqlite_utils
 
 from app.cli import main
-from bot.collect import collect
-from bot.config import Config, MistralConfig, QAConfig, TopicConfig, parse_config
+from bot.config import Config, MistralConfig, QAConfig, TopicConfig
 from bot.digest import build_digest_async
-from bot.fetch import Fetcher
 from bot.llm import MistralModel, RetryPolicy
 from bot.models import Article
 from bot.qa.compose import Answer
@@ -28,7 +26,7 @@ from storage import articles as article_store
 from storage import open_database
 from storage.db import count_rows
 from storage.passages import Scope
-from tests.conftest import SAMPLE_DATE, example_data
+from tests.conftest import SAMPLE_DATE
 from tests.fakes.mistral import FakeMistral
 
 DAY = date.fromisoformat(SAMPLE_DATE)
@@ -41,29 +39,9 @@ EVIL = "evil.example"
 _PASSAGE = re.compile(r'<passage source="(\d+)" title="[^"]*">\n(.*?)\n</passage>', re.S)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample corpus collected once; each test gets its own copy."""
-
-    folder = tmp_path_factory.mktemp("corpus")
-    data = example_data()
-    data["storage"]["path"] = str(folder / "template.db")
-    config = parse_config(data)
-    db = open_database(config.storage.path)
-
-    async def run() -> None:
-        async with Fetcher(config.fetch) as fetcher:
-            await collect(db, config.topics[0], DAY, fetcher)
-
-    asyncio.run(run())
-    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.conn.close()
-    return folder / "template.db"
-
-
 @pytest.fixture
-def db(template: Path, tmp_path: Path) -> sqlite_utils.Database:
-    source = sqlite_utils.Database(template)
+def db(collected_sample: Path, tmp_path: Path) -> sqlite_utils.Database:
+    source = sqlite_utils.Database(collected_sample)
     target = tmp_path / "qa.db"
     copy = sqlite_utils.Database(target)
     source.conn.backup(copy.conn)

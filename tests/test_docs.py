@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import tomllib
 from typing import Any
@@ -13,16 +14,32 @@ from bot.config import Config
 from tests.conftest import EXAMPLE_CONFIG, ROOT
 
 
-def _commands() -> list[str]:
+def _subparsers() -> dict[str, argparse.ArgumentParser]:
     parser = build_parser()
     action = next(a for a in parser._actions if a.dest == "command")
-    return list(action.choices)  # type: ignore[arg-type]
+    return dict(action.choices)  # type: ignore[arg-type]
+
+
+def _commands() -> list[str]:
+    return list(_subparsers())
 
 
 def test_every_command_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in _commands():
         assert re.search(rf"^\s+{command}\b", readme, flags=re.MULTILINE), command
+
+
+def test_every_command_and_option_says_what_it_is_for() -> None:
+    subparsers = _subparsers()
+    for name, sub in subparsers.items():
+        for action in sub._actions:
+            if not isinstance(action, argparse._HelpAction):
+                assert action.help, f"digestbot {name} {action.option_strings or action.dest}"
+    for name in ("chat", "export", "run", "doctor"):  # their -h explains more than the list
+        assert subparsers[name].description, name
+    ask_date = next(a for a in subparsers["ask"]._actions if a.dest == "date")
+    assert "end of the search window" in str(ask_date.help)
 
 
 def _keys(model: type[BaseModel], prefix: str = "") -> set[str]:

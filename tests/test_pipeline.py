@@ -17,6 +17,7 @@ from bot.collect import collect
 from bot.config import BUNDLED_CORPUS, Config
 from bot.digest import build_digest_async
 from bot.fetch import Fetcher
+from bot.review import review_day
 from storage import articles as article_store
 from storage import open_database
 from storage.db import count_rows
@@ -30,21 +31,23 @@ EXPECTED = {
 JUNK = {"homonym", "spam", "off_topic", "stale"}
 
 
-def _collect_and_build(config: Config, language: str | None = None) -> Any:
-    topic = config.topics[0]
+def _collect(config: Config) -> Any:
     db = open_database(config.storage.path)
 
     async def run() -> None:
         async with Fetcher(config.fetch) as fetcher:
-            await collect(db, topic, DAY, fetcher)
+            await collect(db, config.topics[0], DAY, fetcher)
 
     asyncio.run(run())
-    return db, asyncio.run(build_digest_async(db, topic, DAY, language or topic.language))
+    return db
 
 
 @pytest.fixture
-def built(sample_config: Config) -> Any:
-    return _collect_and_build(sample_config)
+def built(collected_config: Config) -> Any:
+    """The sample day collected (once per session, copied here) and its digest built."""
+    topic = collected_config.topics[0]
+    db = open_database(collected_config.storage.path)
+    return db, asyncio.run(build_digest_async(db, topic, DAY, topic.language))
 
 
 def test_no_junk_item_is_ever_a_source(built: Any) -> None:
@@ -98,10 +101,13 @@ def test_rendered_markdown_parses_cleanly(built: Any) -> None:
 
 
 def test_rebuilding_the_same_digest_does_not_duplicate_rows(sample_config: Config) -> None:
-    db, first = _collect_and_build(sample_config)
+    topic = sample_config.topics[0]
+    db = _collect(sample_config)
+    first = asyncio.run(build_digest_async(db, topic, DAY, topic.language))
     articles = count_rows(db, "articles")
     rejections = count_rows(db, "rejections")
-    _, second = _collect_and_build(sample_config)
+    db = _collect(sample_config)
+    second = asyncio.run(build_digest_async(db, topic, DAY, topic.language))
     db = open_database(sample_config.storage.path)
     assert count_rows(db, "digests") == 1
     assert count_rows(db, "articles") == articles
@@ -111,13 +117,29 @@ def test_rebuilding_the_same_digest_does_not_duplicate_rows(sample_config: Confi
     assert second.markdown == first.markdown
 
 
-def test_each_language_is_its_own_digest(sample_config: Config) -> None:
-    db, zh = _collect_and_build(sample_config, "zh-TW")
-    en = asyncio.run(build_digest_async(db, sample_config.topics[0], DAY, "en"))
+def test_each_language_is_its_own_digest(collected_config: Config) -> None:
+    topic = collected_config.topics[0]
+    db = open_database(collected_config.storage.path)
+    zh = asyncio.run(build_digest_async(db, topic, DAY, "zh-TW"))
+    en = asyncio.run(build_digest_async(db, topic, DAY, "en"))
     assert count_rows(db, "digests") == 2
     assert "## 📰 News highlights" in en.markdown
     assert "cited news sources" in en.markdown
     assert "新聞焦點" in zh.markdown
+
+
+def test_day_review_groups_copies_under_the_story_they_copy(collected_config: Config) -> None:
+    db = open_database(collected_config.storage.path)
+    review = review_day(db, collected_config.topics[0], DAY)
+    launch = next(a for a in review.kept if "Mistral Large 4 with open weights" in a.title)
+    copies = review.copies_of(launch)
+    assert len(copies) == 2  # two outlets rewrote the launch story
+    assert all(review.copy_clusters[url] == launch.cluster for url in copies)
+    assert all(
+        next(r for r in review.rejected if r.url == url).reason == "duplicate" for url in copies
+    )
+    assert review.rejected_by_reason()["homonym"] >= 5
+    assert [a.cluster for a in review.by_story()] == sorted(a.cluster or 0 for a in review.kept)
 
 
 def test_cli_digest_json_shape(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,10 +177,8 @@ def test_cli_digest_writes_file_and_prints_path(
 
 
 def test_cli_sources_json_shows_kept_clusters_and_rejections(
-    config_file: Path, capsys: pytest.CaptureFixture[str]
+    collected_config_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["collect", "--date", SAMPLE_DATE]) == 0
-    capsys.readouterr()
     assert main(["sources", "--date", SAMPLE_DATE, "--rejected", "--format", "json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["kept"] and payload["rejected"]
@@ -168,10 +188,8 @@ def test_cli_sources_json_shows_kept_clusters_and_rejections(
 
 
 def test_cli_sources_text_lists_rejections_with_reasons(
-    config_file: Path, capsys: pytest.CaptureFixture[str]
+    collected_config_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["collect", "--date", SAMPLE_DATE]) == 0
-    capsys.readouterr()
     assert main(["sources", "--date", SAMPLE_DATE, "--rejected"]) == 0
     out = capsys.readouterr().out
     assert "homonym" in out and "spam" in out and "kept" in out

@@ -1,0 +1,185 @@
+"""The ``digestbot`` command line: the parser, logging, and the dispatch to one module per
+command group. The work happens in the core functions those modules call."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from app.cli.ask import ask_command
+from app.cli.chat import chat_command
+from app.cli.collect import collect_command, digest_command
+from app.cli.doctor import doctor_command
+from app.cli.export import export_command
+from app.cli.output import EXIT_FAILURE, EXIT_USAGE
+from app.cli.run import run_command
+from app.cli.sources import sources_command
+from bot import __version__
+from bot.config import LANGUAGES, load_config, resolve_config_path
+from bot.errors import ConfigError, DigestbotError, UsageError
+from bot.window import today_in
+from storage import open_database
+
+DEFAULT_DAY = "(default: today in the topic's timezone)"
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="digestbot",
+        description="Daily, cited news digests for a topic, delivered to chat.",
+        epilog="config: --config, else $DIGESTBOT_CONFIG, else ./config.toml, else the "
+        "bundled sample (offline demo)",
+    )
+    parser.add_argument("--config", metavar="PATH", help="configuration file (TOML)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--version", action="version", version=f"digestbot {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def topic_and_date(
+        sub: argparse.ArgumentParser,
+        date_help: str = f"digest date YYYY-MM-DD {DEFAULT_DAY}",
+    ) -> None:
+        sub.add_argument("--topic", metavar="SLUG", help="topic slug (default: the first)")
+        sub.add_argument("--date", metavar="D", type=_date, help=date_help)
+
+    sub = commands.add_parser("collect", help="fetch, extract, filter, store")
+    topic_and_date(sub)
+
+    sub = commands.add_parser("digest", help="build (collecting first) and render a digest")
+    topic_and_date(sub)
+    sub.add_argument("--lang", choices=LANGUAGES, help="language (default: the topic's)")
+    sub.add_argument(
+        "--format",
+        choices=("markdown", "json"),
+        default="markdown",
+        help="output format (default: markdown)",
+    )
+    sub.add_argument("--out", metavar="PATH", help="write to this file and print its path")
+    sub.add_argument("--no-collect", action="store_true", help="use stored articles only")
+
+    sub = commands.add_parser(
+        "sources",
+        help="what was kept and rejected, with the reason; or import FILE.opml",
+        usage="digestbot sources [--topic SLUG] [--date D] [--rejected] [--format text|json]\n"
+        "       digestbot sources import FILE.opml --topic SLUG",
+    )
+    topic_and_date(sub)
+    sub.add_argument("--rejected", action="store_true", help="also list rejected candidates")
+    sub.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    sub.add_argument(
+        "action", nargs="*", metavar="import FILE.opml", help="add the feeds of an OPML file"
+    )
+
+    sub = commands.add_parser("ask", help="a follow-up question over the stored sources")
+    sub.add_argument("question", metavar="QUESTION", help="the question, quoted as one argument")
+    topic_and_date(
+        sub,
+        "end of the search window YYYY-MM-DD: the answer searches the sources of the 30 "
+        f"days (qa.scope_days) ending on D {DEFAULT_DAY}",
+    )
+    sub.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+
+    commands.add_parser(
+        "chat",
+        help="terminal chat: the same commands as Discord/Telegram",
+        description="A chat in the terminal with the same commands as Discord and Telegram "
+        "(help, digest, ask, sources, subscribe, ...). Needs no chat token; 'quit' or the "
+        "end of the input ends it.",
+    )
+
+    sub = commands.add_parser(
+        "export",
+        help="export digests",
+        description="Write every stored digest as a Jekyll post in DIR/_posts/ with its "
+        "infographic PNG in DIR/assets/img/posts/. Exporting again overwrites the same files.",
+    )
+    sub.add_argument("target", choices=("jekyll",), help="export format")
+    sub.add_argument(
+        "--out",
+        metavar="DIR",
+        required=True,
+        help="the Jekyll site to write into (created if missing)",
+    )
+    sub.add_argument(
+        "--topic", metavar="SLUG", help="only this topic's digests (default: every topic)"
+    )
+    sub.add_argument(
+        "--since", metavar="D", type=_date, help="only digests dated D or later, YYYY-MM-DD"
+    )
+
+    commands.add_parser(
+        "run",
+        help="the service: scheduler + every configured adapter",
+        description="The service: delivers each subscription's digest on schedule and "
+        "answers chat commands, through Telegram (TELEGRAM_BOT_TOKEN) and/or Discord "
+        "(DISCORD_BOT_TOKEN), until stopped. Without either token it exits with code 2.",
+    )
+    commands.add_parser(
+        "doctor",
+        help="check config, database, tokens, endpoints",
+        description="Print the config file, the database and its schema version, which "
+        "tokens are set, and each topic's sources with the paused or failing ones. Exits 1 "
+        "when the database cannot be opened.",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # httpx logs every request URL at INFO; URLs can carry tokens.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    try:
+        return _dispatch(args)
+    except (ConfigError, UsageError) as exc:
+        print(f"digestbot: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DigestbotError as exc:
+        print(f"digestbot: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    config_path = resolve_config_path(args.config)
+    config = load_config(config_path)
+    if args.command == "doctor":
+        return doctor_command(config, config_path)
+    if args.command == "export":
+        return export_command(args, config)
+    if args.command == "chat":
+        return chat_command(config)
+    if args.command == "run":
+        return run_command(config)
+    topic = config.topic(args.topic)
+    day: date = args.date or today_in(topic)
+    db = open_database(config.storage.path)
+    if args.command == "collect":
+        return collect_command(config, topic, day, db)
+    if args.command == "digest":
+        return digest_command(args, config, topic, day, db)
+    if args.command == "sources":
+        return sources_command(args, topic, day, db)
+    if args.command == "ask":
+        return ask_command(args, config, topic, day, db)
+    raise UsageError(f"unknown command {args.command}")  # argparse prevents this
