@@ -64,6 +64,7 @@ class StorageConfig(_Section):
 
 class FetchConfig(_Section):
     timeout_s: Annotated[float, Field(gt=0, le=300)] = 20
+    deadline_s: Annotated[float, Field(gt=0, le=3600)] = 60
     max_bytes: Annotated[int, Field(ge=1024)] = 5_000_000
     allow_private_networks: bool = False
     max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
