@@ -7,6 +7,7 @@ here: tokens and keys come only from environment variables (see :class:`Secrets`
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -24,6 +25,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from bot.errors import ConfigError
 
@@ -55,7 +57,9 @@ def is_timezone(value: str) -> bool:
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: TOML has real booleans, numbers and strings, so "yes", 1 or "24" where a
+    # boolean or a number belongs is a mistake to report, never a value to coerce.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class StorageConfig(_Section):
@@ -64,6 +68,7 @@ class StorageConfig(_Section):
 
 class FetchConfig(_Section):
     timeout_s: Annotated[float, Field(gt=0, le=300)] = 20
+    deadline_s: Annotated[float, Field(gt=0, le=3600)] = 60
     max_bytes: Annotated[int, Field(ge=1024)] = 5_000_000
     allow_private_networks: bool = False
     max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
@@ -189,11 +194,16 @@ class Config(_Section):
     @field_validator("topics")
     @classmethod
     def _unique_slugs(cls, topics: list[TopicConfig]) -> list[TopicConfig]:
-        seen: set[str] = set()
-        for topic in topics:
-            if topic.slug in seen:
-                raise ValueError(f"expected unique slugs, '{topic.slug}' appears twice")
-            seen.add(topic.slug)
+        first_with: dict[str, int] = {}
+        for index, topic in enumerate(topics):
+            if topic.slug in first_with:
+                raise PydanticCustomError(
+                    "duplicate_slug",
+                    "expected a slug of its own; this one appears twice "
+                    "(topics[{first}] has it too)",
+                    {"index": index, "slug": topic.slug, "first": first_with[topic.slug]},
+                )
+            first_with[topic.slug] = index
         return topics
 
     def topic(self, slug: str | None) -> TopicConfig:
@@ -264,16 +274,22 @@ def parse_config(data: dict[str, Any], source: str = "config") -> Config:
 
 
 def _describe(error: Any) -> str:
+    """One line: the key, the value found and what was expected there."""
     key = _key_path(error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"  {key}: unknown key"
     if kind == "missing":
         return f"  {key}: required key is missing"
+    if kind == "duplicate_slug":
+        context = error["ctx"]
+        return f'  {key}[{context["index"]}].slug = "{context["slug"]}": {error["msg"]}'
     value = error.get("input")
     message = str(error["msg"])
     message = re.sub(r"^Value error, ", "", message)
-    if kind == "string_pattern_mismatch":
+    if kind in _TYPE_HINTS:
+        message = _TYPE_HINTS[kind]
+    elif kind == "string_pattern_mismatch":
         message = _PATTERN_HINTS.get(key.rsplit(".", 1)[-1], message)
     elif kind == "literal_error" or message.startswith("Input should be "):
         message = "expected " + message.removeprefix("Input should be ")
@@ -281,6 +297,17 @@ def _describe(error: Any) -> str:
         message = "expected a value that " + message[0].lower() + message[1:]
     return f"  {key} = {_show(value)}: {message}"
 
+
+# Strict types: the TOML spelling of what belongs there.
+_TYPE_HINTS = {
+    "bool_type": "expected true or false (a TOML boolean, without quotes)",
+    "int_type": "expected a whole number without quotes, e.g. 24",
+    "float_type": "expected a valid number without quotes, e.g. 20 or 1.5",
+    "string_type": 'expected a string in quotes, e.g. "08:00"',
+    "list_type": 'expected a list, e.g. ["a", "b"]',
+    "model_type": "expected a table: a [section] or { key = value, ... }",
+    "dict_type": "expected a table: a [section] or { key = value, ... }",
+}
 
 _PATTERN_HINTS = {
     "slug": "expected lower-case letters, digits and '-' (at most 40), e.g. 'mistral'",
@@ -300,8 +327,16 @@ def _key_path(loc: tuple[str | int, ...]) -> str:
 
 
 def _show(value: object) -> str:
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dict):
-        return "{...}"
-    return repr(value)
+    """The value as it would be written in TOML, on one line, shortened when long."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, dict):
+        text = "{...}"
+    elif isinstance(value, list):
+        nested = any(isinstance(item, dict | list) for item in value)
+        text = "[...]" if nested else json.dumps(value, ensure_ascii=False, default=str)
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:76] + " ..."

@@ -1,9 +1,13 @@
 """The one HTTP client every fetch goes through.
 
-It enforces the limits a bot that reads the open web needs: a timeout, a cap on body size
-(reading stops past ``fetch.max_bytes``), a redirect limit, a concurrency limit overall and
-per host, and a refusal of loopback, private, link-local and metadata addresses (checked
-after DNS resolution, on every redirect hop) unless ``fetch.allow_private_networks``.
+It enforces the limits a bot that reads the open web needs: a timeout per network
+operation (``fetch.timeout_s``) and a deadline for the whole fetch (``fetch.deadline_s``,
+redirects, retries and their waits included), so a server that trickles a byte a second
+cannot hold a run; a cap on the body as it is decompressed (``fetch.max_bytes``: inflating
+stops one step past it, so a gzip bomb costs at most that much memory); a redirect limit;
+a concurrency limit overall and per host; and a refusal of non-public addresses
+(:mod:`bot.netguard`: checked on the address actually connected to, on every hop) unless
+``fetch.allow_private_networks``.
 It sends conditional requests (ETag / Last-Modified) when the caller has validators, and
 retries 429 and 5xx answers with backoff, honouring ``Retry-After`` up to a bound.
 Failures become :class:`FetchError` with a public rejection reason.
@@ -12,8 +16,7 @@ Failures become :class:`FetchError` with a public rejection reason.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,14 +29,19 @@ from tenacity import (
     RetryCallState,
     retry_if_exception_type,
     stop_after_attempt,
+    stop_any,
     wait_exponential,
 )
+from tenacity.stop import stop_base
 
 from bot import __version__
 from bot.config import FetchConfig
 from bot.errors import FetchError
 from bot.models import Reason
+from bot.netguard import GuardedTransport, is_public_address, network_transport
 from bot.replay import ReplayTransport
+
+__all__ = ["Fetched", "Fetcher", "GuardedTransport", "is_public_address", "parse_retry_after"]
 
 USER_AGENT = f"digestbot/{__version__} (+https://github.com/digestbot/digestbot; news digest bot)"
 
@@ -80,51 +88,74 @@ def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def is_public_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+# Encodings we can inflate step by step within the limit; we ask for no others.
+ACCEPT_ENCODING = "gzip, deflate"
+# Inflated per step: the most one decompression call adds beyond the limit.
+_INFLATE_STEP = 64 * 1024
 
 
-class GuardedTransport(httpx.AsyncBaseTransport):
-    """The network transport, refusing hosts that resolve to non-public addresses.
+class _BoundedBody:
+    """A response body decoded as it arrives, refused as soon as it passes ``limit``.
 
-    Every request, redirects included, passes through here, so a public URL that redirects
-    to ``http://169.254.169.254/`` is refused at the hop that tries it.
+    httpx would inflate a whole network read at once (one 64 KB read of a gzip bomb is
+    64 MB); here each step inflates at most ``_INFLATE_STEP`` bytes, so the memory a body
+    costs is bounded by the limit however it is compressed.
     """
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, allow_private: bool) -> None:
-        self._inner = inner
-        self._allow_private = allow_private
+    def __init__(self, url: str, encoding: str, limit: int) -> None:
+        self._url = url
+        self._limit = limit
+        self._body = bytearray()
+        self._encoding = encoding.strip().lower()
+        self._inflater: zlib._Decompress | None = None
+        if self._encoding in ("gzip", "x-gzip"):
+            self._inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif self._encoding == "deflate":
+            self._inflater = zlib.decompressobj()
+        elif self._encoding not in ("", "identity"):
+            raise FetchError(url, Reason.FETCH_ERROR, f"unsupported content-encoding {encoding}")
+        self._started = False
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if not self._allow_private:
-            await self._check_host(request.url)
-        return await self._inner.handle_async_request(request)
-
-    async def _check_host(self, url: httpx.URL) -> None:
-        host = url.host
-        try:
-            addresses = [str(ipaddress.ip_address(host))]
-        except ValueError:
-            loop = asyncio.get_running_loop()
+    def feed(self, raw: bytes) -> None:
+        if self._inflater is None:
+            self._append(raw)
+            return
+        pending = raw
+        while pending and not self._inflater.eof:
             try:
-                infos = await loop.getaddrinfo(host, url.port or 443, type=socket.SOCK_STREAM)
-            except socket.gaierror as exc:
-                raise FetchError(str(url), Reason.FETCH_ERROR, f"cannot resolve {host}") from exc
-            addresses = [str(info[4][0]) for info in infos]
-        for address in addresses:
-            if not is_public_address(address):
+                out = self._inflater.decompress(pending, _INFLATE_STEP)
+            except zlib.error as exc:
+                if self._encoding == "deflate" and not self._started:
+                    # Servers send "deflate" as raw deflate as often as the zlib format.
+                    self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                    self._started = True
+                    continue
                 raise FetchError(
-                    str(url),
-                    Reason.BLOCKED_ADDRESS,
-                    f"{host} resolves to non-public address {address} "
-                    "(set fetch.allow_private_networks = true to allow)",
-                )
+                    self._url, Reason.FETCH_ERROR, f"undecodable {self._encoding} body: {exc}"
+                ) from exc
+            self._started = True
+            self._append(out)
+            pending = self._inflater.unconsumed_tail
 
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+    def _append(self, data: bytes) -> None:
+        self._body.extend(data)
+        if len(self._body) > self._limit:
+            raise FetchError(self._url, Reason.TOO_LARGE, f"body exceeds {self._limit} bytes")
+
+    def content(self) -> bytes:
+        return bytes(self._body)
+
+
+class _PastDeadline(stop_base):
+    """Stop retrying when the wait before the next attempt would end past the deadline."""
+
+    def __init__(self) -> None:
+        self.at: float | None = None
+
+    def __call__(self, state: RetryCallState) -> bool:
+        if self.at is None:
+            return False
+        return asyncio.get_running_loop().time() + state.upcoming_sleep >= self.at
 
 
 class Fetcher:
@@ -139,15 +170,13 @@ class Fetcher:
             if replay is not None:
                 transport = ReplayTransport(replay)
             else:
-                transport = GuardedTransport(
-                    httpx.AsyncHTTPTransport(retries=0), config.allow_private_networks
-                )
+                transport = network_transport(config.allow_private_networks)
         self._client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(config.timeout_s),
             follow_redirects=True,
             max_redirects=config.max_redirects,
-            headers={"user-agent": USER_AGENT},
+            headers={"user-agent": USER_AGENT, "accept-encoding": ACCEPT_ENCODING},
         )
         self._overall = asyncio.Semaphore(config.concurrency)
         self._per_host: defaultdict[str, asyncio.Semaphore] = defaultdict(
@@ -171,7 +200,11 @@ class Fetcher:
 
     async def get(self, url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
         """Fetch ``url``; with ``etag``/``last_modified`` from an earlier fetch, the
-        request is conditional and an unchanged resource comes back ``not_modified``."""
+        request is conditional and an unchanged resource comes back ``not_modified``.
+
+        The deadline starts when the first attempt gets its connection slots (time queued
+        behind the concurrency limits is not the server's fault) and covers every attempt
+        and every wait between them; a retry that could not finish in time is not made."""
         try:
             host = httpx.URL(url).host
         except httpx.InvalidURL as exc:
@@ -181,9 +214,11 @@ class Fetcher:
             headers["if-none-match"] = etag
         if last_modified:
             headers["if-modified-since"] = last_modified
+        loop = asyncio.get_running_loop()
+        past_deadline = _PastDeadline()
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_Retryable),
-            stop=stop_after_attempt(self._config.retries + 1),
+            stop=stop_any(stop_after_attempt(self._config.retries + 1), past_deadline),
             wait=self._wait,
             reraise=True,
         )
@@ -192,9 +227,18 @@ class Fetcher:
                 with attempt:
                     # The semaphores are held per attempt, never while sleeping.
                     async with self._overall, self._per_host[host]:
-                        return await self._get(url, headers)
+                        if past_deadline.at is None:
+                            past_deadline.at = loop.time() + self._config.deadline_s
+                        async with asyncio.timeout_at(past_deadline.at):
+                            return await self._get(url, headers)
         except _Retryable as exc:
             raise FetchError(url, Reason.FETCH_ERROR, exc.detail) from exc
+        except TimeoutError as exc:
+            raise FetchError(
+                url,
+                Reason.FETCH_ERROR,
+                f"not done within fetch.deadline_s ({self._config.deadline_s:g} s)",
+            ) from exc
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     def _wait(self, state: RetryCallState) -> float:
@@ -232,16 +276,14 @@ class Fetcher:
                     raise FetchError(
                         url, Reason.TOO_LARGE, f"declares {declared} bytes, limit {limit}"
                     )
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body.extend(chunk)
-                    if len(body) > limit:
-                        raise FetchError(url, Reason.TOO_LARGE, f"body exceeds {limit} bytes")
+                body = _BoundedBody(url, response.headers.get("content-encoding", ""), limit)
+                async for chunk in response.aiter_raw():
+                    body.feed(chunk)
                 return Fetched(
                     url=str(response.url),
                     status=status,
                     content_type=response.headers.get("content-type", ""),
-                    content=bytes(body),
+                    content=body.content(),
                     etag=etag,
                     last_modified=last_modified,
                 )

@@ -1,8 +1,10 @@
 """OPML feed lists (the export format of every feed reader), read with defusedxml.
 
 defusedxml refuses entity declarations and external references, so an OPML file cannot
-expand into gigabytes or read local files. Outlines nest (folders); every outline with an
-``xmlUrl`` is a feed wherever it sits. Entries we cannot use are reported, not dropped.
+expand into gigabytes or read local files; the limits of :mod:`bot.sources.xmllimits`
+(size, depth, element count) are checked before it parses. Outlines nest (folders);
+every outline with an ``xmlUrl`` is a feed wherever it sits. Entries we cannot use are
+reported, not dropped.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from bot.errors import UsageError
+from bot.sources.xmllimits import XmlLimitExceeded, check_xml_limits
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ def _kind(outline: Element, url: str) -> str:
 
 
 def parse_opml(content: bytes) -> OpmlImport:
+    try:
+        check_xml_limits(content)
+    except XmlLimitExceeded as exc:
+        raise UsageError(f"not an OPML file digestbot reads: {exc}") from exc
     try:
         root = fromstring(content)
     except (ParseError, DefusedXmlException) as exc:

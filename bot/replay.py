@@ -7,12 +7,14 @@ The folder holds ``responses.json``::
 
 :class:`ReplayTransport` plugs into httpx in place of the network transport, so the fetch
 code that runs against the real web runs unchanged against the recording. A URL that is
-not in the recording answers 404, as a missing page would.
+not in the recording answers 404, as a missing page would. Bodies are streamed from their
+files in chunks, like a network body, so the fetch limits apply to them unchanged.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +57,21 @@ def load_recording(folder: Path) -> dict[str, RecordedResponse]:
     return recording
 
 
+_CHUNK = 64 * 1024
+
+
+class _FileStream(httpx.AsyncByteStream):
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self._path is None:
+            return
+        with self._path.open("rb") as body:
+            while chunk := body.read(_CHUNK):
+                yield chunk
+
+
 class ReplayTransport(httpx.AsyncBaseTransport):
     def __init__(self, folder: Path) -> None:
         self._recording = load_recording(folder)
@@ -65,10 +82,14 @@ class ReplayTransport(httpx.AsyncBaseTransport):
             return httpx.Response(
                 404,
                 headers={"content-type": "text/plain", "x-digestbot-replay": "miss"},
-                content=b"not in the replay recording",
+                # A stream, not content=: httpx would read content= at once and leave
+                # nothing for the fetcher's streaming read.
+                stream=httpx.ByteStream(b"not in the replay recording"),
                 request=request,
             )
-        content = recorded.body_path.read_bytes() if recorded.body_path else b""
         return httpx.Response(
-            recorded.status, headers=recorded.headers, content=content, request=request
+            recorded.status,
+            headers=recorded.headers,
+            stream=_FileStream(recorded.body_path),
+            request=request,
         )

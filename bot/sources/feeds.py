@@ -17,6 +17,7 @@ import feedparser
 
 from bot.models import Candidate
 from bot.sources.base import FeedError
+from bot.sources.xmllimits import check_xml_limits
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -25,6 +26,7 @@ _SPACE = re.compile(r"\s+")
 def entries(content: bytes, url: str, content_type: str = "") -> list[feedparser.FeedParserDict]:
     if not isinstance(content, bytes):  # a str would be taken for a URL or a path
         raise TypeError("feedparser must be given bytes")
+    check_xml_limits(content)
     parsed = feedparser.parse(
         content,
         response_headers={
