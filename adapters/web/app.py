@@ -225,6 +225,8 @@ def create_app(archive: Archive, token: str | None = None) -> AccessMiddleware:
     routes = [
         Route("/", web.index),
         Route("/static/style.css", web.stylesheet),
+        # Browsers ask for it on every site; no icon, and no 404 in their console.
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/topics/{slug}", web.topic),
         Route("/topics/{slug}/feed.atom", web.feed),
         Route("/topics/{slug}/search", web.search),
