@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SAMPLE_DATE := 2026-11-21
 DEMO_OUT := digests/mistral-$(SAMPLE_DATE).md
 
-.PHONY: demo test lint typecheck pytest clean
+.PHONY: demo test lint typecheck pytest browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,19 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy app bot adapters storage
 
-pytest: $(VENV)/.installed-dev
+# The web archive's browser test drives Debian's chromium, never a downloaded browser.
+# Installed here when missing and we may (root, or sudo without a password); otherwise the
+# test fails with the command to run.
+CHROMIUM := /usr/bin/chromium
+
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  elif sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
+	  else echo "note: no $(CHROMIUM); the browser test will say how to install it"; fi; }
+
+pytest: $(VENV)/.installed-dev browser
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest

@@ -123,6 +123,14 @@ class DiscordConfig(_Section):
     gateway_url: str = ""
 
 
+class WebConfig(_Section):
+    """``digestbot web``: where it listens unless --host/--port say otherwise. Its token
+    comes from ``DIGESTBOT_WEB_TOKEN`` and is required off loopback."""
+
+    host: Annotated[str, Field(min_length=1)] = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65_535)] = 8080
+
+
 class SourceConfig(_Section):
     kind: Literal["rss", "atom", "search", "json"]
     url: Annotated[str, Field(pattern=r"^https?://\S+$")]
@@ -189,6 +197,7 @@ class Config(_Section):
     telegram: TelegramConfig = TelegramConfig()
     delivery: DeliveryConfig = DeliveryConfig()
     discord: DiscordConfig = DiscordConfig()
+    web: WebConfig = WebConfig()
     topics: Annotated[list[TopicConfig], Field(min_length=1)]
 
     @field_validator("topics")

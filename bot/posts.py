@@ -47,21 +47,23 @@ def load_posts(
     posts: list[Post] = []
     for stored in digest_store.stored_digests(db, topic, since):
         config = topics.get(stored.digest.topic)
-        if config is None:
-            continue
-        day = stored.digest.date
-        articles = article_store.articles_in(db, config.slug, digest_window(config, day))
-        week = [day - timedelta(days=back) for back in range(WEEK - 1, -1, -1)]
-        posts.append(
-            Post(
-                stored=stored,
-                topic=config,
-                articles=tuple(articles),
-                copies=article_store.copies_by_lead(db, config.slug, (a.url for a in articles)),
-                stories_per_day=tuple(
-                    (d, len(article_store.articles_in(db, config.slug, digest_window(config, d))))
-                    for d in week
-                ),
-            )
-        )
+        if config is not None:
+            posts.append(post_for(db, config, stored))
     return posts
+
+
+def post_for(db: sqlite_utils.Database, config: TopicConfig, stored: StoredDigest) -> Post:
+    """One stored digest of topic ``config`` with what is drawn beside it."""
+    day = stored.digest.date
+    articles = article_store.articles_in(db, config.slug, digest_window(config, day))
+    week = [day - timedelta(days=back) for back in range(WEEK - 1, -1, -1)]
+    return Post(
+        stored=stored,
+        topic=config,
+        articles=tuple(articles),
+        copies=article_store.copies_by_lead(db, config.slug, (a.url for a in articles)),
+        stories_per_day=tuple(
+            (d, len(article_store.articles_in(db, config.slug, digest_window(config, d))))
+            for d in week
+        ),
+    )

@@ -17,6 +17,7 @@ from app.cli.export import export_command
 from app.cli.output import EXIT_FAILURE, EXIT_USAGE
 from app.cli.run import run_command
 from app.cli.sources import sources_command
+from app.cli.web import web_command
 from bot import __version__
 from bot.config import LANGUAGES, load_config, resolve_config_path
 from bot.errors import ConfigError, DigestbotError, UsageError
@@ -135,6 +136,15 @@ def build_parser() -> argparse.ArgumentParser:
         "tokens are set, and each topic's sources with the paused or failing ones. Exits 1 "
         "when the database cannot be opened.",
     )
+    sub = commands.add_parser(
+        "web",
+        help="the read-only web archive and Atom feeds",
+        description="Serve the stored digests, their sources, rejected candidates, search "
+        "and questions as web pages, and an Atom feed per topic and language. Off loopback "
+        "it needs DIGESTBOT_WEB_TOKEN.",
+    )
+    sub.add_argument("--host", help="address to listen on (default: web.host, 127.0.0.1)")
+    sub.add_argument("--port", type=int, help="port to listen on (default: web.port, 8080)")
     return parser
 
 
@@ -171,6 +181,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return chat_command(config)
     if args.command == "run":
         return run_command(config)
+    if args.command == "web":
+        return web_command(args, config)
     topic = config.topic(args.topic)
     day: date = args.date or today_in(topic)
     db = open_database(config.storage.path)
