@@ -111,19 +111,21 @@ def test_the_readme_backup_and_restore_work_while_the_database_is_written(
     live = tmp_path / "digestbot.db"
     db = open_database(live)
     db.conn.close()
-    stop = threading.Event()
+    stop, writing = threading.Event(), threading.Event()
 
     def write() -> None:
         writer = sqlite3.connect(live)
         while not stop.is_set():
             with writer:
                 writer.execute("INSERT INTO subscriptions_probe VALUES (1)")
+            writing.set()
         writer.close()
 
     with sqlite3.connect(live) as setup:
         setup.execute("CREATE TABLE subscriptions_probe (n INTEGER)")
     writer = threading.Thread(target=write)
     writer.start()
+    assert writing.wait(30), "the writer never committed"
     try:
         backup = _readme_command("backup(sqlite3.connect('backup.db'))")
         subprocess.run([sys.executable, "-c", backup], cwd=tmp_path, check=True, timeout=60)
