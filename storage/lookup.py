@@ -83,16 +83,16 @@ def latest_digest(
 def articles_at(
     db: sqlite_utils.Database, topics: Sequence[str], urls: Sequence[str]
 ) -> list[tuple[str, Article]]:
-    """(topic, article) of the stored articles of ``topics`` at any of ``urls`` (canonical
-    URL, URL as fetched, or link as announced)."""
+    """(topic, article) of the stored articles of ``topics`` at any of ``urls``: their
+    canonical URL (that of the URL fetched) or the link their source announced."""
     if not topics or not urls:
         return []
     # One indexed lookup per column: an OR across them would scan the articles.
     selects = " union ".join(
         f"select id from articles where topic in {in_list(topics)} and {column} in {in_list(urls)}"
-        for column in ("canonical_url", "url", "link")
+        for column in ("canonical_url", "link")
     )
-    params = [*topics, *urls] * 3
+    params = [*topics, *urls] * 2
     rows = db.query(f"select * from articles where id in ({selects}) order by id", params)
     return [(str(row["topic"]), _article(row)) for row in rows]
 
