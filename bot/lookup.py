@@ -150,14 +150,9 @@ class Lookup:
         if found is None and language is None:
             found = store.latest_digest(self._db, topic.slug, None, day)
         if found is None:
-            wanted = " ".join(
-                part
-                for part in (f"on {day}" if day else "", f"in {language}" if language else "")
-                if part
-            )
+            wanted = (f" on {day}" if day else "") + (f" in {language}" if language else "")
             raise UsageError(
-                f"no stored digest for topic {topic.slug}{' ' + wanted if wanted else ''}: "
-                "run 'digestbot digest' first"
+                f"no stored digest for topic {topic.slug}{wanted}: run 'digestbot digest' first"
             )
         return found
 
@@ -216,7 +211,7 @@ class Lookup:
         """A cited answer from the topic's sources of the ``qa.scope_days`` ending with
         ``day`` (default: today there): the model's with a key, else quotes
         (``answer.mode == "extractive"``)."""
-        topic = self._config.topic(slug)
+        topic = self._config.topic(slug)  # None: the first topic
         return await ask_once(
             self._db, self._config, topic, question, day or today_in(topic), self._secrets
         )

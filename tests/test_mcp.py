@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -273,3 +274,12 @@ def test_mcp_refuses_to_start_on_a_public_address_without_a_token(
     monkeypatch.delenv(TOKEN_VARIABLE, raising=False)
     assert main(["mcp", "--http", "--host", EVERY_INTERFACE]) == 2
     assert f"refusing to serve MCP on {EVERY_INTERFACE} without a token" in capsys.readouterr().err
+
+
+def test_other_commands_do_not_import_the_sdk() -> None:
+    """The SDK takes about a second to import: only ``digestbot mcp`` pays for it."""
+    probe = "import sys, app.cli.main; print(sorted(m for m in sys.modules if m == 'mcp'))"
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=30
+    )
+    assert shown.stdout.strip() == "[]"

@@ -94,8 +94,8 @@ def build_server(lookup: Lookup) -> MCPServer:
         ] = None,
         limit: Annotated[int, Field(ge=1, le=MAX_SEARCH_RESULTS)] = 10,
     ) -> schemas.SearchResults:
-        """Stored articles matching the keywords (the passages `ask` would use), best
-        first, each with its best passage."""
+        """Stored articles matching the keywords (BM25 over their paragraphs, as `ask`
+        retrieves them), best first, each with its best passage."""
         with _clear_errors():
             return schemas.search_out(query, lookup.search(query, topic, since, until, limit))
 
