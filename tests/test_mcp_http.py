@@ -15,7 +15,7 @@ from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
 from app.cli.mcp import TOKEN_VARIABLE
-from tests.test_mcp import BOUND, server_env
+from tests.test_mcp import BOUND, STARTUP, server_env
 
 TOKEN = "test-token-4f1c"
 
@@ -50,8 +50,9 @@ async def test_http_serves_tools_to_the_token_holder_only(collected_config_file:
         stderr=None,
     )
     try:
-        with anyio.fail_after(BOUND):
+        with anyio.fail_after(STARTUP):
             await wait_for_port(port, server)
+        with anyio.fail_after(BOUND):
             async with httpx.AsyncClient() as plain:
                 hello = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
                 refused = await plain.post(url, json=hello)
