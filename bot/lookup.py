@@ -125,10 +125,6 @@ class Lookup:
         self._config = config
         self._secrets = secrets
 
-    @property
-    def model_configured(self) -> bool:
-        return self._secrets.mistral_api_key is not None
-
     def topic(self, slug: str) -> TopicConfig:
         """The configured topic ``slug``; :class:`ConfigError` names the known ones."""
         return self._config.topic(slug)
@@ -155,16 +151,6 @@ class Lookup:
                 f"no stored digest for topic {topic.slug}{wanted}: run 'digestbot digest' first"
             )
         return found
-
-    def latest_digests(self) -> list[StoredDigest]:
-        """The newest digest of each topic that has one (in its own language when stored)."""
-        latest = []
-        for topic in self._config.topics:
-            found = store.latest_digest(self._db, topic.slug, topic.language)
-            found = found or store.latest_digest(self._db, topic.slug)
-            if found is not None:
-                latest.append(found)
-        return latest
 
     def search(
         self,
