@@ -14,6 +14,7 @@ from app.cli.chat import chat_command
 from app.cli.collect import collect_command, digest_command
 from app.cli.doctor import doctor_command
 from app.cli.export import export_command
+from app.cli.mcp import add_mcp_parser, mcp_command
 from app.cli.output import EXIT_FAILURE, EXIT_USAGE
 from app.cli.run import run_command
 from app.cli.sources import sources_command
@@ -129,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         "answers chat commands, through Telegram (TELEGRAM_BOT_TOKEN) and/or Discord "
         "(DISCORD_BOT_TOKEN), until stopped. Without either token it exits with code 2.",
     )
+    add_mcp_parser(commands)
     commands.add_parser(
         "doctor",
         help="check config, database, tokens, endpoints",
@@ -183,6 +185,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_command(config)
     if args.command == "web":
         return web_command(args, config)
+    if args.command == "mcp":
+        return mcp_command(args, config)
     topic = config.topic(args.topic)
     day: date = args.date or today_in(topic)
     db = open_database(config.storage.path)
