@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
 from bot.config import TopicConfig
 from bot.models import Article, StoredDigest
-from bot.window import digest_window
+from bot.window import digest_window, latest_closed_day
 from storage import articles as article_store
 from storage import digests as digest_store
 
@@ -41,15 +41,20 @@ def load_posts(
     *,
     topic: str | None = None,
     since: date | None = None,
+    now: datetime | None = None,
 ) -> list[Post]:
     """Every stored digest (of ``topic``, from ``since``) of a configured topic, oldest
-    first; a topic no longer configured is skipped, since its windows cannot be computed."""
+    first, quiet days included. Skipped: a topic no longer configured (its windows cannot
+    be computed) and a digest whose window has not closed by ``now`` (stored by an older
+    version: half a day's news, never to be published)."""
     posts: list[Post] = []
     for stored in digest_store.stored_digests(db, topic, since):
         config = topics.get(stored.digest.topic)
         if config is None:
             continue
         day = stored.digest.date
+        if day > latest_closed_day(config, now):
+            continue
         articles = article_store.articles_in(db, config.slug, digest_window(config, day))
         week = [day - timedelta(days=back) for back in range(WEEK - 1, -1, -1)]
         posts.append(
