@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser(
         "export",
-        help="export digests",
+        help="export digests (Jekyll posts + infographic PNGs)",
         description="Write every stored digest as a Jekyll post in DIR/_posts/ with its "
         "infographic PNG in DIR/assets/img/posts/. Exporting again overwrites the same files.",
     )
