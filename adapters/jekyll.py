@@ -45,9 +45,9 @@ def post_body(markdown: str) -> str:
     return markdown[4:].split("\n---\n", 1)[1]
 
 
-def post_front_matter(digest: Digest, image_url: str) -> str:
+def post_front_matter(digest: Digest, model: str, image_url: str) -> str:
     """The seed format, field for field; our extra ``mode`` stays in the body's notice."""
-    values: Mapping[str, str] = {**front_matter(digest), "image": image_url}
+    values: Mapping[str, str] = {**front_matter(digest, model), "image": image_url}
     lines = [f"{key}: {values.get(key, '')}".rstrip() for key in FRONT_MATTER_KEYS]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
@@ -83,7 +83,7 @@ def export_jekyll(posts: Iterable[Post], out_dir: Path) -> list[ExportedPost]:
         digest = post.stored.digest
         post_name, image_name = _names(digest, post.topic.language)
         image = draw_infographic(infographic_data(post), out_dir / IMAGE_DIR / image_name)
-        text = post_front_matter(digest, f"/{IMAGE_DIR}/{image_name}")
+        text = post_front_matter(digest, post.stored.model, f"/{IMAGE_DIR}/{image_name}")
         written = write_markdown(
             text + post_body(post.stored.markdown), out_dir / POSTS_DIR / post_name
         )

@@ -6,8 +6,8 @@ from typing import Final
 
 STRINGS: Final[dict[str, dict[str, str]]] = {
     "en": {
-        "title": "{TOPIC} daily updates - {date}",
-        "tagline": "{n} {TOPIC} stories in one page",
+        "title": "{name} daily updates - {date}",
+        "tagline": "{n} {name} stories in one page",
         "trend": "📈 Trend",
         "highlights": "📰 News highlights",
         "analysis": "🔍 Deep analysis",
@@ -46,8 +46,8 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         ),
     },
     "zh-TW": {
-        "title": "{TOPIC} 每日動態 - {date}",
-        "tagline": "彙整 {n} 則 {TOPIC} 相關新聞",
+        "title": "{name} 每日動態 - {date}",
+        "tagline": "彙整 {n} 則 {name} 相關新聞",
         "trend": "📈 趨勢觀察",
         "highlights": "📰 新聞焦點",
         "analysis": "🔍 深度分析",

@@ -56,14 +56,17 @@ def test_front_matter_matches_the_seed_field_for_field(site: Path) -> None:
     assert [k for k, _ in exported] == [k for k, _ in seed] == list(FRONT_MATTER_KEYS)
     got, want = dict(exported), dict(seed)
     assert got["layout"] == want["layout"] == "post"
-    assert got["title"] == f'"MISTRAL 每日動態 - {SAMPLE_DATE}"'
-    assert re.fullmatch(r'"彙整 \d+ 則 MISTRAL 相關新聞"', got["tagline"])
+    # The topic's name, never its slug in capitals.
+    assert got["title"] == f'"Mistral AI 每日動態 - {SAMPLE_DATE}"'
+    assert re.fullmatch(r'"彙整 \d+ 則 Mistral AI 相關新聞"', got["tagline"])
     assert got["date"] == SAMPLE_DATE
-    assert got["model"] == want["model"] == "mistral"
+    # Who wrote it: no model key here, so the extractive writer (the seed names its model).
+    assert got["model"] == "extractive" and want["model"] == "mistral"
     assert got["categories"] == want["categories"] == "[mistral, daily]"
-    assert got["tags"].endswith('"MISTRAL", "AI", "Digest"]') and want["tags"].endswith(
-        '"MISTRAL", "AI", "Digest"]'
-    )
+    # The topic's keywords the stories mention, then its name: no blanket "AI" tag.
+    assert got["tags"].endswith('"Digest"]') and '"Mistral AI"' in got["tags"]
+    assert '"AI"' not in got["tags"]
+    assert '"Mistral Large"' in got["tags"]
     assert got["image"] == f"/assets/img/posts/{SAMPLE_DATE}-mistral-infographic.png"
     assert got["ai_summary"].startswith('"') and len(got["ai_summary"]) > 20
     # The tagline counts the sources the post actually lists.
