@@ -1,4 +1,4 @@
-"""Fixed strings of a rendered digest, per language."""
+"""Fixed strings of a rendered digest and its infographic, per language."""
 
 from __future__ import annotations
 
@@ -41,6 +41,15 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
             "{count} new stories in the last {hours} hours; the most reported is "
             "“{headline}” ({outlets} outlets)"
         ),
+        "info_told": "stories told",
+        "info_candidates": "candidate articles in the window",
+        "info_per_day": "Articles per day",
+        "info_per_day_note": "by publication date, {timezone}",
+        "info_per_source": "Articles per source",
+        "info_top": "Most widely carried stories",
+        "info_outlet": "1 outlet",
+        "info_outlets": "{n} outlets",
+        "info_none": "none",
         "trend_extractive_single": (
             "{count} new stories in the last {hours} hours, led by “{headline}”"
         ),
@@ -73,6 +82,15 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
             "（{outlets} 家媒體）"
         ),
         "trend_extractive_single": "過去 {hours} 小時共有 {count} 則新報導，以「{headline}」為首",
+        "info_told": "則新聞收錄於本文",
+        "info_candidates": "篇候選文章（本期時段）",
+        "info_per_day": "每日文章數",
+        "info_per_day_note": "依發布日期（{timezone}）",
+        "info_per_source": "各來源文章數",
+        "info_top": "最多媒體報導的新聞",
+        "info_outlet": "1 家媒體",
+        "info_outlets": "{n} 家媒體",
+        "info_none": "無",
     },
 }
 

@@ -4,14 +4,15 @@ these typed values and never read the database."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlite_utils
 
 from bot.config import TopicConfig
-from bot.models import Article, StoredDigest
+from bot.models import Article, StoredDigest, Window
 from bot.window import digest_window, latest_closed_day
 from storage import articles as article_store
 from storage import digests as digest_store
@@ -27,8 +28,9 @@ class Post:
     """The articles published in the digest's window."""
     copies: Mapping[str, list[str]]
     """Lead URL -> the URLs rejected as copies of its story."""
-    stories_per_day: tuple[tuple[date, int], ...]
-    """Articles in each digest window of the week ending with this digest's day."""
+    published_per_day: tuple[tuple[date, int], ...]
+    """Articles by publication date in the topic's timezone, over the seven dates ending
+    with the one the digest's window closes on, oldest first."""
 
     @property
     def day(self) -> date:
@@ -55,18 +57,28 @@ def load_posts(
         day = stored.digest.date
         if day > latest_closed_day(config, now):
             continue
-        articles = article_store.articles_in(db, config.slug, digest_window(config, day))
-        week = [day - timedelta(days=back) for back in range(WEEK - 1, -1, -1)]
+        window = digest_window(config, day)
+        articles = article_store.articles_in(db, config.slug, window)
         posts.append(
             Post(
                 stored=stored,
                 topic=config,
                 articles=tuple(articles),
                 copies=article_store.copies_by_lead(db, config.slug, (a.url for a in articles)),
-                stories_per_day=tuple(
-                    (d, len(article_store.articles_in(db, config.slug, digest_window(config, d))))
-                    for d in week
-                ),
+                published_per_day=_published_per_day(db, config, window),
             )
         )
     return posts
+
+
+def _published_per_day(
+    db: sqlite_utils.Database, topic: TopicConfig, window: Window
+) -> tuple[tuple[date, int], ...]:
+    last = window.end.astimezone(topic.tz).date()
+    first = last - timedelta(days=WEEK - 1)
+    start = datetime.combine(first, time(0), tzinfo=topic.tz)
+    week = article_store.articles_between(db, topic.slug, start, window.end)
+    per_day = Counter(a.published.astimezone(topic.tz).date() for a in week)
+    return tuple(
+        (first + timedelta(days=n), per_day[first + timedelta(days=n)]) for n in range(WEEK)
+    )
