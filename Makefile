@@ -2,9 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The bundled sample corpus ends on this day; the demo builds that day's digest.
-SAMPLE_DATE := 2026-11-21
-DEMO_OUT := digests/mistral-$(SAMPLE_DATE).md
+# The demo builds the newest day's digest: the bundled sample is replayed with its dates
+# moved so that its last day is that day (digestbot says by how much on stderr).
+DEMO_OUT := digests/mistral-latest.md
 
 .PHONY: demo test lint typecheck pytest browser clean
 
@@ -21,8 +21,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	DIGESTBOT_CONFIG=config.example.toml $(BIN)/digestbot digest --topic mistral \
-		--date $(SAMPLE_DATE) --out $(DEMO_OUT)
+	DIGESTBOT_CONFIG=config.example.toml $(BIN)/digestbot digest --topic mistral --out $(DEMO_OUT)
+	@echo "Next, try (no config needed here: the bundled sample is the default):"
+	@echo "  $(CURDIR)/$(BIN)/digestbot sources --rejected"
+	@echo "  $(CURDIR)/$(BIN)/digestbot ask \"Which airline deployed Le Chat Enterprise?\""
+	@echo "  $(CURDIR)/$(BIN)/digestbot chat"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

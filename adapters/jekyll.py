@@ -45,9 +45,9 @@ def post_body(markdown: str) -> str:
     return markdown[4:].split("\n---\n", 1)[1]
 
 
-def post_front_matter(digest: Digest, image_url: str) -> str:
+def post_front_matter(digest: Digest, model: str, image_url: str) -> str:
     """The seed format, field for field; our extra ``mode`` stays in the body's notice."""
-    values: Mapping[str, str] = {**front_matter(digest), "image": image_url}
+    values: Mapping[str, str] = {**front_matter(digest, model), "image": image_url}
     lines = [f"{key}: {values.get(key, '')}".rstrip() for key in FRONT_MATTER_KEYS]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
@@ -62,16 +62,21 @@ def _names(digest: Digest, default_language: str) -> tuple[str, str]:
 
 
 def infographic_data(post: Post) -> InfographicData:
+    """The numbers the post rests on: the stories it tells (the sources its tagline counts)
+    out of the candidate articles in its window, and how those articles were spread."""
+    digest = post.stored.digest
     articles = list(post.articles)
     per_source = Counter(host(a.url) for a in articles)
     stories = rank_stories(articles, post.copies, len(articles))
     top = sorted(stories, key=lambda s: -s.outlets)[:5]
     return InfographicData(
-        # Latin text only: Pillow's bundled font has no CJK glyphs, and the title must read.
-        title=f"{post.topic.slug.upper()} {post.day.isoformat()}: {len(articles)} stories",
+        title=f"{digest.topic_name or digest.topic} · {post.day.isoformat()}",
+        language=digest.language,
+        timezone=post.topic.timezone,
+        stories_told=len(digest.sources),
+        candidates=len(articles),
+        per_day=post.published_per_day,
         per_source=tuple(sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0]))),
-        # A "day" is a digest's window, so the last bar is exactly this post's stories.
-        per_day=tuple((d.isoformat()[5:], n) for d, n in post.stories_per_day),
         top_clusters=tuple((s.lead.title, s.outlets) for s in top),
     )
 
@@ -83,7 +88,7 @@ def export_jekyll(posts: Iterable[Post], out_dir: Path) -> list[ExportedPost]:
         digest = post.stored.digest
         post_name, image_name = _names(digest, post.topic.language)
         image = draw_infographic(infographic_data(post), out_dir / IMAGE_DIR / image_name)
-        text = post_front_matter(digest, f"/{IMAGE_DIR}/{image_name}")
+        text = post_front_matter(digest, post.stored.model, f"/{IMAGE_DIR}/{image_name}")
         written = write_markdown(
             text + post_body(post.stored.markdown), out_dir / POSTS_DIR / post_name
         )

@@ -1,4 +1,4 @@
-"""Fixed strings of a rendered digest, per language."""
+"""Fixed strings of a rendered digest and its infographic, per language."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Final
 
 STRINGS: Final[dict[str, dict[str, str]]] = {
     "en": {
-        "title": "{TOPIC} daily updates - {date}",
-        "tagline": "{n} {TOPIC} stories in one page",
+        "title": "{name} daily updates - {date}",
+        "tagline": "{n} {name} stories in one page",
         "trend": "📈 Trend",
         "highlights": "📰 News highlights",
         "analysis": "🔍 Deep analysis",
@@ -41,6 +41,15 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
             "{count} new stories in the last {hours} hours; the most reported is "
             "“{headline}” ({outlets} outlets)"
         ),
+        "info_told": "stories told",
+        "info_candidates": "candidate articles in the window",
+        "info_per_day": "Articles per day",
+        "info_per_day_note": "by publication date, {timezone}",
+        "info_per_source": "Articles per source",
+        "info_top": "Most widely carried stories",
+        "info_outlet": "1 outlet",
+        "info_outlets": "{n} outlets",
+        "info_none": "none",
         "trend_extractive_single": (
             "{count} new stories in the last {hours} hours, led by “{headline}”"
         ),
@@ -74,8 +83,8 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "web_duplicate_of": "duplicate of",
     },
     "zh-TW": {
-        "title": "{TOPIC} 每日動態 - {date}",
-        "tagline": "彙整 {n} 則 {TOPIC} 相關新聞",
+        "title": "{name} 每日動態 - {date}",
+        "tagline": "彙整 {n} 則 {name} 相關新聞",
         "trend": "📈 趨勢觀察",
         "highlights": "📰 新聞焦點",
         "analysis": "🔍 深度分析",
@@ -130,6 +139,15 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "web_not_found": "找不到",
         "web_back": "所有摘要",
         "web_duplicate_of": "重複於",
+        "info_told": "則新聞收錄於本文",
+        "info_candidates": "篇候選文章（本期時段）",
+        "info_per_day": "每日文章數",
+        "info_per_day_note": "依發布日期（{timezone}）",
+        "info_per_source": "各來源文章數",
+        "info_top": "最多媒體報導的新聞",
+        "info_outlet": "1 家媒體",
+        "info_outlets": "{n} 家媒體",
+        "info_none": "無",
     },
 }
 

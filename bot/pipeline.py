@@ -17,6 +17,7 @@ from bot.config import FetchConfig, MistralConfig, Secrets, TopicConfig
 from bot.digest import BuiltDigest, build_digest_async
 from bot.fetch import Fetcher
 from bot.llm import make_model
+from bot.window import require_closed
 
 
 def _no_progress(stage: str, count: int) -> None:
@@ -44,7 +45,9 @@ async def build_day_digest(
     secrets: Secrets,
 ) -> BuiltDigest:
     """Write, render and store the digest from stored articles: with the model when
-    ``secrets`` hold a key, else extractive."""
+    ``secrets`` hold a key, else extractive. A day whose window is still open raises
+    :class:`~bot.window.WindowNotClosed`: its digest would be stored half empty."""
+    require_closed(topic, day)
     model = make_model(mistral, secrets)
     try:
         return await build_digest_async(db, topic, day, language, model=model)

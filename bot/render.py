@@ -19,6 +19,7 @@ from bot.models import Digest, Point
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))")
 _PARSER = MarkdownIt("commonmark")
+_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*")
 _ESCAPED_MARKERS = {"\\*": "\ue000", "\\_": "\ue001"}
 _URL_UNSAFE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\n": ""}
 
@@ -54,24 +55,37 @@ def _point(point: Point) -> str:
 
 
 def title_of(digest: Digest) -> str:
-    return text(digest.language, "title", TOPIC=digest.topic.upper(), date=digest.date.isoformat())
+    """The reader's title: the topic's configured name, never its slug."""
+    return text(digest.language, "title", name=_name(digest), date=digest.date.isoformat())
+
+
+def _name(digest: Digest) -> str:
+    return digest.topic_name or digest.topic
 
 
 def _yaml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def front_matter(digest: Digest) -> dict[str, str]:
-    """The post's front matter, each value as written in YAML: the seeds' keys, then ``mode``."""
-    topic_tag = digest.topic.upper()
-    tags = [*digest.tags, topic_tag, "AI", "Digest"]
-    tagline = text(digest.language, "tagline", n=len(digest.sources), TOPIC=topic_tag)
+def _yaml_scalar(value: str) -> str:
+    """A name such as ``mistral-small-latest`` bare, as the seeds write it; anything YAML
+    could misread, quoted."""
+    return value if _PLAIN_NAME.fullmatch(value) else _yaml_string(value)
+
+
+def front_matter(digest: Digest, model: str = "") -> dict[str, str]:
+    """The post's front matter, each value as written in YAML: the seeds' keys, then ``mode``.
+    ``model`` is the model that wrote the digest; an extractive digest says ``extractive``.
+    Tags are the topic's keywords the stories mention, then the topic's name."""
+    name = _name(digest)
+    tags = [*digest.tags, name, "Digest"]
+    tagline = text(digest.language, "tagline", n=len(digest.sources), name=name)
     return {
         "layout": "post",
         "title": _yaml_string(title_of(digest)),
         "tagline": _yaml_string(tagline),
         "date": digest.date.isoformat(),
-        "model": digest.topic,
+        "model": _yaml_scalar(model if digest.mode == "model" and model else "extractive"),
         "categories": f"[{digest.topic}, daily]",
         "tags": "[" + ", ".join(_yaml_string(t) for t in dict.fromkeys(tags)) + "]",
         "ai_summary": _yaml_string(digest.summary),
@@ -81,7 +95,8 @@ def front_matter(digest: Digest) -> dict[str, str]:
 
 def render_markdown(digest: Digest, model_name: str = "") -> str:
     lang = digest.language
-    lines = ["---", *(f"{key}: {value}" for key, value in front_matter(digest).items()), "---"]
+    front = front_matter(digest, model_name)
+    lines = ["---", *(f"{key}: {value}" for key, value in front.items()), "---"]
     if digest.mode == "extractive" and not digest.quiet:
         lines += ["", _mode_notice(digest)]
     fallback = set(digest.fallback_sections)

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.config import load_config
+from bot.window import latest_closed_day
 from tests.conftest import EXAMPLE_CONFIG, ROOT
 
 pytest_plugins = ["tests.delivery_fixtures"]
@@ -33,14 +35,15 @@ def _chat(config: Path, lines: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_chat_serves_every_command(tmp_path: Path, db_path: Path) -> None:
+    config = _config_file(tmp_path, db_path)
     result = _chat(
-        _config_file(tmp_path, db_path),
+        config,
         [
             "help",
             "subscribe mistral 07:30 Europe/Paris en",
             "list",
             "settings exclude outage",
-            "digest mistral 2026-11-21",
+            "digest mistral",  # the bundled sample, moved: its newest day is full
             "sources",
             "sources 1",
             "ask Which airline deployed Le Chat Enterprise?",
@@ -54,7 +57,9 @@ def test_chat_serves_every_command(tmp_path: Path, db_path: Path) -> None:
     out = result.stdout
     assert "Subscribed: Mistral AI (mistral): daily at 07:30 Europe/Paris in en" in out
     assert "never stories with: outage" in out
-    assert "MISTRAL daily updates - 2026-11-21" in out
+    newest = latest_closed_day(load_config(config).topics[0])
+    assert f"Mistral AI daily updates - {newest.isoformat()}" in out
+    assert f"so its last day is {newest.isoformat()}" in result.stderr
     assert "[1] " in out and "https://" in out
     assert "Nordavia" in out
     assert "'31:00' is not a time HH:MM. Usage: subscribe" in out

@@ -130,7 +130,7 @@ async def test_discord_slash_replies_go_through_the_sender(
     assert discord.sender.rate_limited == 1 and fake.early == 0
     assert len({m.content for m in parts}) == len(parts) >= 2  # each part once
     # The first part answers the interaction; the rest are the sender's own messages.
-    assert "nonce" not in parts[0].payload and parts[0].content.startswith("**MISTRAL")
+    assert "nonce" not in parts[0].payload and parts[0].content.startswith("**Mistral AI")
     assert all(m.payload["enforce_nonce"] for m in parts[1:])
     commands = discord.bot.commands
     for _ in range(100):  # remembered once the last part is out
@@ -180,7 +180,7 @@ async def test_the_terminal_answers_through_the_flow_and_remembers_digests(
     await chat.stop()
     out = stdout.getvalue()
     assert out.startswith("digestbot chat:")
-    assert "MISTRAL 每日動態 - 2026-11-21" in out  # the topic's language, zh-TW
+    assert "Mistral AI 每日動態 - 2026-11-21" in out  # the topic's language, zh-TW
     assert "[1] " in out and "https://" in out
     assert "Unknown command 'frobnicate'" in out
     assert "Subscriptions" not in out and "no subscriptions" not in out  # after 'quit'

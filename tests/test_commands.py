@@ -133,7 +133,7 @@ async def test_only_group_admins_subscribe_or_change_settings(commands: Commands
 async def test_digest_now_has_cited_stories_and_their_sources(commands: Commands) -> None:
     reply = await commands.handle_text("digest mistral 2026-11-21", private())
     assert reply.digest_id is not None
-    assert reply.title.startswith("MISTRAL")
+    assert reply.title.startswith("Mistral AI")
     cited = {n for p in reply.paragraphs for n in range(1, 30) if f"[{n}]" in p.text}
     assert cited and cited == {s.n for s in reply.sources}
 

@@ -66,7 +66,7 @@ async def test_fan_out_reaches_everyone_once_and_handles_broken_chats(
     for chat in [*healthy, 2002, -1003001]:
         texts = [m.text for m in fake.to(chat)]
         assert len(texts) == 2, chat  # the digest and its sources, once
-        assert texts[0].startswith("MISTRAL daily updates - 2026-11-21")
+        assert texts[0].startswith("Mistral AI daily updates - 2026-11-21")
         assert texts[1].startswith("Sources\n[1] ")
     assert fake.to(2001) == [] and fake.to(-3001) == []
     (gone,) = store.chat_subscriptions(db, "telegram", "2001", active_only=False)

@@ -148,7 +148,7 @@ async def test_digest_is_split_under_the_limit_then_a_reply_asks_about_it(
     await _remembered(stack, fake.to(CHANNEL_ID)[0].id)  # every part is out
     sent = fake.to(CHANNEL_ID)
     body = [m for m in sent if not m.content.startswith("**Sources**")]
-    assert body[0].content.startswith("**MISTRAL")
+    assert body[0].content.startswith("**Mistral AI")
     assert all(len(m.content) <= MAX_CONTENT for m in sent)
     for message in sent:
         assert message.payload["allowed_mentions"]["parse"] == []
@@ -192,7 +192,7 @@ async def test_429_and_5xx_are_retried_without_a_duplicate(stack: DiscordStack) 
     assert fake.rate_limited >= 1 and fake.early == 0  # the retry waited as told
     contents = [m.content for m in fake.to(CHANNEL_ID)]
     assert len(contents) == len(set(contents)) >= 2  # every part once: the nonce held
-    assert contents[0].startswith("**MISTRAL") and contents[-1].startswith("**Sources**")
+    assert contents[0].startswith("**Mistral AI") and contents[-1].startswith("**Sources**")
     (row,) = store.deliveries_for(stack.commands.db, digest_id)
     assert row.status == "sent" and len(row.message_ids) == len(contents)
     again = await _deliver_digest(stack)
@@ -290,7 +290,7 @@ async def test_slash_commands_are_registered_and_answered(stack: DiscordStack) -
     await fake.push_interaction("digest", "mistral 2026-11-21")
     await fake.wait_for(lambda: any("Sources" in m.content for m in fake.to(CHANNEL_ID)))
     digest = fake.to(CHANNEL_ID)[2]
-    assert digest.content.startswith("**MISTRAL")
+    assert digest.content.startswith("**Mistral AI")
     assert digest.payload["allowed_mentions"]["parse"] == [] and digest.pings == []
     await _remembered(stack, digest.id)  # every part is out
     await fake.push_message("where is the first office in Asia?", reply_to=digest.id)

@@ -30,6 +30,26 @@ def test_every_command_is_in_the_readme() -> None:
         assert re.search(rf"^\s+{command}\b", readme, flags=re.MULTILINE), command
 
 
+def _readme_commands_block() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("\ndigestbot [--config PATH] [-v] COMMAND\n", 1)[1].split("```", 1)[0]
+    return " ".join(block.split())
+
+
+def test_the_readme_commands_match_the_help() -> None:
+    """Each command's one-line help is its description in the README, and every option
+    the parser knows is listed there."""
+    block = _readme_commands_block()
+    commands = next(a for a in build_parser()._actions if a.dest == "command")
+    one_liners = {choice.dest: str(choice.help) for choice in commands._get_subactions()}
+    for name, sub in _subparsers().items():
+        assert " ".join(one_liners[name].split()) in block, name
+        for action in sub._actions:
+            for option in action.option_strings:
+                if option not in ("-h", "--help"):
+                    assert option in block, f"digestbot {name} {option}"
+
+
 def test_every_command_and_option_says_what_it_is_for() -> None:
     subparsers = _subparsers()
     for name, sub in subparsers.items():

@@ -4,12 +4,14 @@ infographic PNG per post drawn locally."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 
+from adapters import infographic
 from adapters.jekyll import FRONT_MATTER_KEYS, infographic_data
 from app.cli import main
 from bot.config import load_config
@@ -56,14 +58,17 @@ def test_front_matter_matches_the_seed_field_for_field(site: Path) -> None:
     assert [k for k, _ in exported] == [k for k, _ in seed] == list(FRONT_MATTER_KEYS)
     got, want = dict(exported), dict(seed)
     assert got["layout"] == want["layout"] == "post"
-    assert got["title"] == f'"MISTRAL 每日動態 - {SAMPLE_DATE}"'
-    assert re.fullmatch(r'"彙整 \d+ 則 MISTRAL 相關新聞"', got["tagline"])
+    # The topic's name, never its slug in capitals.
+    assert got["title"] == f'"Mistral AI 每日動態 - {SAMPLE_DATE}"'
+    assert re.fullmatch(r'"彙整 \d+ 則 Mistral AI 相關新聞"', got["tagline"])
     assert got["date"] == SAMPLE_DATE
-    assert got["model"] == want["model"] == "mistral"
+    # Who wrote it: no model key here, so the extractive writer (the seed names its model).
+    assert got["model"] == "extractive" and want["model"] == "mistral"
     assert got["categories"] == want["categories"] == "[mistral, daily]"
-    assert got["tags"].endswith('"MISTRAL", "AI", "Digest"]') and want["tags"].endswith(
-        '"MISTRAL", "AI", "Digest"]'
-    )
+    # The topic's keywords the stories mention, then its name: no blanket "AI" tag.
+    assert got["tags"].endswith('"Digest"]') and '"Mistral AI"' in got["tags"]
+    assert '"AI"' not in got["tags"]
+    assert '"Mistral Large"' in got["tags"]
     assert got["image"] == f"/assets/img/posts/{SAMPLE_DATE}-mistral-infographic.png"
     assert got["ai_summary"].startswith('"') and len(got["ai_summary"]) > 20
     # The tagline counts the sources the post actually lists.
@@ -95,7 +100,7 @@ def test_since_filters_and_export_is_repeatable(
     assert main(["export", "jekyll", "--out", "x", "--topic", "nope"]) == 2
 
 
-def test_infographic_counts_stories_per_source_day_and_cluster(site: Path) -> None:
+def test_infographic_counts_match_the_post(site: Path) -> None:
     config = load_config(site.parent / "config.toml")
     topic = config.topics[0]
     db = open_database(config.storage.path)
@@ -105,8 +110,58 @@ def test_infographic_counts_stories_per_source_day_and_cluster(site: Path) -> No
     data = infographic_data(post)
 
     in_window = article_store.articles_in(db, topic.slug, digest_window(topic, day))
+    # Stories told are what the post's tagline counts; candidates, what they came from.
+    assert data.stories_told == len(post.stored.digest.sources) == 6
+    assert data.candidates == len(in_window) > data.stories_told
+    assert data.title == f"Mistral AI · {SAMPLE_DATE}"
     assert sum(n for _, n in data.per_source) == len(in_window)
-    assert data.per_day[-1] == (SAMPLE_DATE[5:], len(in_window)) and len(data.per_day) == 7
+    # Days are publication dates in Asia/Taipei: the window (11-20 08:00 to 11-21 08:00)
+    # spans two of them, and the week's earlier articles fall on their own dates.
+    assert [d for d, _ in data.per_day] == [day - timedelta(days=n) for n in range(6, -1, -1)]
+    taipei = ZoneInfo(topic.timezone)
+    assert dict(data.per_day)[day] == sum(
+        1 for a in in_window if a.published.astimezone(taipei).date() == day
+    )
+    assert sum(1 for _, n in data.per_day if n) >= 4
     outlets = [n for _, n in data.top_clusters]
     assert outlets == sorted(outlets, reverse=True) and outlets[0] >= 2
     assert "Mistral Large 4" in data.top_clusters[0][0]
+
+
+def test_the_infographic_image_has_no_empty_area(site: Path) -> None:
+    for path in sorted((site / "assets/img/posts").glob("*.png")):
+        with Image.open(path) as image:
+            assert image.size == (1200, 630)
+            rgb = image.convert("RGB")
+        background = rgb.getpixel((0, 0))
+        # Every cell of a 4 x 3 grid has ink: no empty third, no blank panel.
+        for column in range(4):
+            for row in range(3):
+                cell = rgb.crop((column * 300, row * 210, (column + 1) * 300, (row + 1) * 210))
+                colours = cell.getcolors(maxcolors=300 * 210) or []
+                inked = sum(n for n, colour in colours if colour != background)
+                assert inked > 500, f"{path.name}: cell ({column}, {row}) is blank"
+
+
+def test_without_a_cjk_font_nothing_is_drawn_as_boxes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(infographic, "_fonts", lambda: infographic._Fonts(None, cjk=False))
+    week = tuple((date(2026, 11, 15) + timedelta(days=n), n) for n in range(7))
+
+    def drawn(headline: str, language: str) -> bytes:
+        data = infographic.InfographicData(
+            title="Mistral AI · 2026-11-21",
+            language=language,
+            timezone="Asia/Taipei",
+            stories_told=2,
+            candidates=5,
+            per_day=week,
+            per_source=(("techwire.example", 3), ("devnotes.example", 2)),
+            top_clusters=((headline, 2),),
+        )
+        path = infographic.draw_infographic(data, tmp_path / f"{language}-{len(headline)}.png")
+        return path.read_bytes()
+
+    # A zh-TW post gets English labels, and its headline's Chinese is left out, not boxed.
+    assert drawn("Mistral 發表 Large 4：開放權重", "zh-TW") == drawn("Mistral Large 4", "en")

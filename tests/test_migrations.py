@@ -180,7 +180,7 @@ def test_digests_stored_before_the_digest_record_still_reply_and_export_the_same
         assert getattr(rebuilt, kept) == getattr(original, kept), kept
     assert (rebuilt.summary, rebuilt.tags) == (
         original.summary,
-        (*original.tags, "MISTRAL", "AI", "Digest"),
+        (*original.tags, original.topic_name, "Digest"),
     )
     assert rebuilt.rejected[0].url == original.rejected[0].url
     # What a reader sees is unchanged: the chat reply and the exported post's front matter.
@@ -188,7 +188,7 @@ def test_digests_stored_before_the_digest_record_still_reply_and_export_the_same
         original, 7, exclude=("memory",)
     )
     image = "/assets/img/posts/x.png"
-    assert post_front_matter(rebuilt, image) == post_front_matter(original, image)
+    assert post_front_matter(rebuilt, "", image) == post_front_matter(original, "", image)
     assert digest_store.find_digest(db, "mistral", DAY, "en") == stored
     memory = digest_store.memory_before(db, "mistral", DAY + timedelta(days=1), "en")
     assert memory.digest_days == 1 and [t for _, t in memory.earlier_headlines] == [

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -9,7 +10,7 @@ from bot.compose import compose_extractive, quiet_digest
 from bot.config import parse_config
 from bot.errors import RenderError
 from bot.models import Article, Digest, Highlight, SourceRef, Story
-from bot.render import escape_inline, render_markdown, to_json, validate_markdown
+from bot.render import escape_inline, front_matter, render_markdown, to_json, validate_markdown
 from bot.window import digest_window
 from tests.conftest import example_data
 
@@ -144,3 +145,24 @@ def test_escape_inline_neutralises_block_syntax() -> None:
     assert escape_inline("# not a heading").startswith("\\#")
     assert escape_inline("1. not a list").startswith("1\\.")
     assert escape_inline("a*b_c") == "a\\*b\\_c"
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("en", "Mistral AI daily updates - 2026-11-21"),
+        ("zh-TW", "Mistral AI 每日動態 - 2026-11-21"),
+    ],
+)
+def test_title_tags_and_model_come_from_the_topic_and_the_writer(language: str, title: str) -> None:
+    topic = _topic(language).model_copy(update={"keywords": ["Le Chat", "Tokyo"]})
+    extractive = compose_extractive(
+        topic, DAY, language, digest_window(topic, DAY), [Story(a) for a in HOSTILE]
+    )
+    front = front_matter(extractive, "mistral-small-latest")
+    assert front["title"] == f'"{title}"'
+    assert front["model"] == "extractive"  # no model wrote it, whatever is configured
+    assert front["tags"] == '["Le Chat", "Tokyo", "Mistral AI", "Digest"]'
+    written = replace(extractive, mode="model")
+    assert front_matter(written, "mistral-small-latest")["model"] == "mistral-small-latest"
+    assert "model: mistral-small-latest\n" in render_markdown(written, "mistral-small-latest")

@@ -53,8 +53,8 @@ async def test_catch_up_sends_missed_slots_in_grace_once_and_skips_older(
     counts = await scheduler.catch_up()
 
     assert counts == {"sent": 3}
-    assert fake.to(1)[0].text.startswith("MISTRAL daily updates - 2026-11-21")
-    assert fake.to(2)[0].text.startswith("MISTRAL 每日動態 - 2026-11-21")
+    assert fake.to(1)[0].text.startswith("Mistral AI daily updates - 2026-11-21")
+    assert fake.to(2)[0].text.startswith("Mistral AI 每日動態 - 2026-11-21")
     assert fake.to(3)[0].text == fake.to(1)[0].text
     assert fake.to(4) == []
     # One digest per (topic, date, language), however many slots asked for it.
@@ -90,7 +90,7 @@ async def test_jobs_follow_subscriptions(stack: TelegramStack) -> None:
         # When the job fires (made due now), apscheduler runs the delivery.
         job.modify(next_run_time=datetime.now(UTC))
         await asyncio.to_thread(stack.fake.wait_for, lambda: len(stack.fake.to(1)) >= 2)
-        assert stack.fake.to(1)[0].text.startswith("MISTRAL daily updates - 2026-11-21")
+        assert stack.fake.to(1)[0].text.startswith("Mistral AI daily updates - 2026-11-21")
     finally:
         scheduler.shutdown()
 
@@ -110,6 +110,6 @@ async def test_deliveries_not_sent_while_the_api_was_down_are_retried_later(
     retried = await scheduler.retry_pending()
     assert retried == {"sent": 1}
     assert len(fake.to(21)) == 2 and len(fake.to(22)) == 2
-    assert fake.to(21)[0].text.startswith("MISTRAL daily updates")
+    assert fake.to(21)[0].text.startswith("Mistral AI daily updates")
     assert sum((await scheduler.retry_pending()).values()) == 0
     assert store.count_by_status(db) == {"sent": 2}

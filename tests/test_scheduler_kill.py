@@ -119,7 +119,7 @@ def test_sigkill_mid_fan_out_then_restart_delivers_exactly_once(
                 second.kill()
 
         bodies = {
-            chat: [m for m in fake.to(chat) if m.text.startswith("MISTRAL")] for chat in chats
+            chat: [m for m in fake.to(chat) if m.text.startswith("Mistral AI")] for chat in chats
         }
         assert all(len(found) == 1 for found in bodies.values()), {
             chat: len(found) for chat, found in bodies.items() if len(found) != 1

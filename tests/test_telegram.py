@@ -77,7 +77,7 @@ async def test_digest_then_reply_to_it_asks_about_that_digest(stack: TelegramSta
     stack.fake.push_text(USER_CHAT, "/digest mistral 2026-11-21")
     await _until(stack.fake, USER_CHAT, 2)
     body, sources = stack.fake.to(USER_CHAT)[:2]
-    assert body.raw.startswith("<b>MISTRAL")
+    assert body.raw.startswith("<b>Mistral AI")
     assert body.parse_mode == "HTML"
     assert sources.text.startswith("Sources\n[1] ")
     assert '<a href="https://' in sources.raw

@@ -17,15 +17,16 @@ from app.cli.export import export_command
 from app.cli.mcp import add_mcp_parser, mcp_command
 from app.cli.output import EXIT_FAILURE, EXIT_USAGE
 from app.cli.run import run_command
+from app.cli.sample import current_sample
 from app.cli.sources import sources_command
 from app.cli.web import web_command
 from bot import __version__
-from bot.config import LANGUAGES, load_config, resolve_config_path
+from bot.config import LANGUAGES, Config, load_config, resolve_config_path
 from bot.errors import ConfigError, DigestbotError, UsageError
-from bot.window import today_in
+from bot.window import latest_closed_day, require_closed, require_started, today_in
 from storage import open_database
 
-DEFAULT_DAY = "(default: today in the topic's timezone)"
+DEFAULT_DAY = "(default: the newest day whose digest window has closed)"
 
 
 def _date(value: str) -> date:
@@ -55,7 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--date", metavar="D", type=_date, help=date_help)
 
     sub = commands.add_parser("collect", help="fetch, extract, filter, store")
-    topic_and_date(sub)
+    topic_and_date(
+        sub,
+        "collect for the digest of D, YYYY-MM-DD, today at the latest "
+        "(default: today in the topic's timezone)",
+    )
 
     sub = commands.add_parser("digest", help="build (collecting first) and render a digest")
     topic_and_date(sub)
@@ -105,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser(
         "export",
-        help="export digests",
+        help="export digests (Jekyll posts + infographic PNGs)",
         description="Write every stored digest as a Jekyll post in DIR/_posts/ with its "
         "infographic PNG in DIR/assets/img/posts/. Exporting again overwrites the same files.",
     )
@@ -179,6 +184,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         return doctor_command(config, config_path)
     if args.command == "export":
         return export_command(args, config)
+    if args.command in ("sources", "ask"):
+        return _on_day(args, config)  # read what is stored: nothing replayed
+    # A bare command on the bundled sample replays it moved to the present; a --date
+    # asks for the recorded days as they are.
+    if getattr(args, "date", None) is not None:
+        return _on_day(args, config)
+    with current_sample(config) as current:
+        return _on_day(args, current)
+
+
+def _on_day(args: argparse.Namespace, config: Config) -> int:
     if args.command == "chat":
         return chat_command(config)
     if args.command == "run":
@@ -188,10 +204,18 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "mcp":
         return mcp_command(args, config)
     topic = config.topic(args.topic)
-    day: date = args.date or today_in(topic)
-    db = open_database(config.storage.path)
     if args.command == "collect":
-        return collect_command(config, topic, day, db)
+        # Collecting today's window while it is open is fine; a day ahead has no news yet.
+        day = require_started(topic, args.date or today_in(topic))
+        return collect_command(config, topic, day, open_database(config.storage.path))
+    if args.date is None:
+        day = latest_closed_day(topic)
+    elif args.command == "digest":
+        # A digest of an open window would be stored, exported and delivered half empty.
+        day = require_closed(topic, args.date)
+    else:
+        day = require_started(topic, args.date)
+    db = open_database(config.storage.path)
     if args.command == "digest":
         return digest_command(args, config, topic, day, db)
     if args.command == "sources":

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import TopicConfig
-from bot.window import digest_window
+from bot.window import latest_closed_day as latest_day
 
-
-def latest_day(topic: TopicConfig, now: datetime | None = None) -> date:
-    """The newest date whose digest window has closed by ``now``."""
-    moment = now or datetime.now(UTC)
-    day = moment.astimezone(topic.tz).date()
-    if digest_window(topic, day).end > moment:
-        day -= timedelta(days=1)
-    return day
+__all__ = ["last_fire", "latest_day"]
 
 
 def last_fire(time: str, timezone: str, now: datetime) -> datetime:
