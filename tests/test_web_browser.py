@@ -16,7 +16,7 @@ import uvicorn
 
 from app.cli.web import build_web_app
 from bot.config import Config
-from tests.conftest import ROOT, SAMPLE_DATE
+from tests.conftest import SAMPLE_DATE
 from tests.test_web import archive_config, archive_sample  # noqa: F401 (fixtures)
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -29,7 +29,6 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOT = ROOT / "docs" / "web-digest.png"
 
 
 def _free_port() -> int:
@@ -64,7 +63,7 @@ def served(
     thread.join(timeout=5)
 
 
-def test_a_reader_browses_the_archive(served: str) -> None:
+def test_a_reader_browses_the_archive(served: str, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.fail(f"no browser at {CHROMIUM}: install it with\n    {INSTALL}")
     from playwright.sync_api import expect, sync_playwright
@@ -82,11 +81,12 @@ def test_a_reader_browses_the_archive(served: str) -> None:
             expect(page.locator("h1")).to_have_text("Topics")
             page.get_by_role("link", name=f"1 digests in en, latest {SAMPLE_DATE}").click()
             page.get_by_role("link", name=SAMPLE_DATE).first.click()
-            expect(page.locator("h1")).to_have_text(f"MISTRAL daily updates - {SAMPLE_DATE}")
+            expect(page.locator("h1")).to_have_text(f"Mistral AI daily updates - {SAMPLE_DATE}")
             image = page.locator(".infographic img")
             expect(image).to_be_visible()
             expect(image).to_have_js_property("naturalWidth", 1200)  # the PNG loaded
-            page.screenshot(path=str(SCREENSHOT), full_page=False)
+            # A test never writes into the checkout; docs/web-digest.png is refreshed by hand.
+            page.screenshot(path=str(tmp_path / "digest.png"), full_page=False)
 
             # A citation jumps to its source entry: title linked, outlet, time.
             citation = page.locator("section.highlights a.cite").first
