@@ -1,9 +1,9 @@
 """A core Reply as Discord messages, with every web string escaped. Pure.
 
 A digest (a reply with sections) becomes embeds: one card for the title and the opening
-notes, one per section (continued in more cards past 4096 characters), one for the sources
-as masked links; at most 10 cards and 6000 characters per message, the buttons under the
-last one. Any other reply is message content under 2000 characters, split at paragraph
+notes, one per section (continued in more cards past 4096 characters), at most 10 cards and
+6000 characters per message; then the sources as masked links in their own message(s),
+with the buttons under the last one. Any other reply is message content under 2000 characters, split at paragraph
 boundaries with citations kept with their sentence, its sources in their own message(s) as
 masked links in angle brackets (``[title](<url>)``) so Discord shows no preview cards.
 """
@@ -108,15 +108,18 @@ def _card_length(card: Card) -> int:
 
 
 def digest_cards(reply: Reply) -> list[Card]:
+    """The title and opening notes, then one card (or more) per section."""
     intro = [b for p in reply.paragraphs for b in _blocks(p, MAX_DESCRIPTION)]
     cards = _cards(reply.title, intro, "\n\n") if (reply.title or intro) else []
     for section in reply.sections:
         body = [b for p in section.paragraphs for b in _blocks(p, MAX_DESCRIPTION)]
         cards += _cards(section.title, body, "\n\n")
-    if reply.sources:
-        lines = [b for s in reply.sources for b in _source_line(s, MAX_DESCRIPTION, brackets=False)]
-        cards += _cards(reply.sources_title, lines, "\n")
     return cards
+
+
+def source_cards(reply: Reply) -> list[Card]:
+    lines = [b for s in reply.sources for b in _source_line(s, MAX_DESCRIPTION, brackets=False)]
+    return _cards(reply.sources_title, lines, "\n") if lines else []
 
 
 def _messages(cards: Sequence[Card]) -> list[Part]:
@@ -137,6 +140,6 @@ def _messages(cards: Sequence[Card]) -> list[Part]:
 
 def render(reply: Reply, limit: int = MAX_LENGTH) -> list[Part]:
     """A digest as embeds, anything else as content; the buttons under the last message."""
-    if reply.sections:
-        return _attach(_messages(digest_cards(reply)), reply)
+    if reply.sections:  # the sources in their own message, as on Telegram
+        return _attach(_messages(digest_cards(reply)) + _messages(source_cards(reply)), reply)
     return _attach(_content(reply, limit), reply)
