@@ -278,7 +278,7 @@ _SETTING_NAMES = {
 }
 
 
-_SETTINGS_LIST = "time, timezone, lang, include, exclude"
+_SETTINGS_LIST = ", ".join(("time", "timezone", "lang", "include", "exclude"))  # the syntax
 
 
 def parse_settings(args: Arguments) -> Settings | UsageProblem:
