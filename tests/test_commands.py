@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.commands import COMMANDS, ChatContext, Commands, UsageProblem
-from bot.delivery.types import Paragraph, Reply
 from bot.commands.parse import (
     Ask,
     DigestNow,
@@ -15,6 +14,7 @@ from bot.commands.parse import (
     Subscribe,
     Unsubscribe,
 )
+from bot.delivery.types import Paragraph, Reply
 from storage import delivery as store
 from tests.delivery_support import DAY, private
 

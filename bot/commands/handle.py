@@ -295,7 +295,14 @@ class Commands:
             if not links:
                 return Reply.text(chat.text("chat.no_sources"))
             title = chat.text("chat.sources_of", title=title_of(stored.digest))
-            return Reply(title=title, paragraphs=(), sources=links, digest_id=stored.id)
+            heading = chat.text("sources")
+            return Reply(
+                title=title,
+                paragraphs=(),
+                sources=links,
+                sources_title=heading,
+                digest_id=stored.id,
+            )
         for source in sources:
             if source.n == command.n:
                 when = f"{source.published.astimezone(UTC):%Y-%m-%d %H:%M}"
