@@ -5,7 +5,8 @@ notes, one per section (continued in more cards past 4096 characters), at most 1
 6000 characters per message; then the sources as masked links in their own message(s),
 with the buttons under the last one. Any other reply is message content under 2000
 characters, split at paragraph boundaries with citations kept with their sentence, its
-sources in their own message(s) as masked links in angle brackets (``[title](<url>)``) so Discord shows no preview cards.
+sources in their own message(s) as masked links in angle brackets (``[title](<url>)``) so
+Discord shows no preview cards.
 """
 
 from __future__ import annotations
