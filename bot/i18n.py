@@ -1,10 +1,20 @@
-"""Fixed strings of a rendered digest and its infographic, per language."""
+"""The one catalog of reader-facing strings: the fixed strings of the rendered digest, the
+infographic and the web archive, why a digest is extractive, and everything chat says
+(replies, usage errors, help, the command menu, the buttons), in every language the bot
+speaks.
+
+Keys are grouped by prefix: digest strings have none; ``reason.`` why a model failed;
+``chat.`` replies; ``usage.`` what was wrong with a command; ``arg.`` argument names;
+``action.`` buttons; ``command.NAME.`` a command's usage, summary and admin refusal.
+``tests/test_catalog.py`` checks that every language has every key with the same
+placeholders, and that no reader-facing English is written anywhere else in chat code.
+"""
 
 from __future__ import annotations
 
 from typing import Final
 
-STRINGS: Final[dict[str, dict[str, str]]] = {
+_DIGEST: Final[dict[str, dict[str, str]]] = {
     "en": {
         "title": "{name} daily updates - {date}",
         "tagline": "{n} {name} stories in one page",
@@ -94,11 +104,13 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "footer_model": "*本文由 AI（{model}）自動生成，引用 {n} 篇新聞來源。*",
         "footer_extractive": "*本文以離線摘錄模式彙整（未使用語言模型），引用 {n} 篇新聞來源。*",
         "extractive_notice": (
-            "> 離線摘錄模式：以下內容直接摘自原始報導，並非由語言模型撰寫；"
+            "> 離線摘錄模式：以下內容直接摘自原始報導（引文保留來源的原文語言），"
+            "並非由語言模型撰寫；"
             "深度分析與延伸思考需要語言模型（請設定 `MISTRAL_API_KEY`）。"
         ),
         "extractive_notice_failed": (
-            "> 離線摘錄模式：語言模型今天無法完成撰寫（{reason}），以下內容直接摘自原始報導。"
+            "> 離線摘錄模式：語言模型今天無法完成撰寫（{reason}），"
+            "以下內容直接摘自原始報導（引文保留來源的原文語言）。"
         ),
         "section_fallback": "> 本節直接摘自原始報導：模型撰寫的內容無法對應到任何來源。",
         "analysis_fallback": "> 本節從略：模型提出的分析無法對應到任何來源。",
@@ -151,13 +163,8 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     },
 }
 
-
-def text(language: str, key: str, **values: object) -> str:
-    return STRINGS[language][key].format(**values)
-
-
 # Why a digest fell back to extractive mode, as a reader should read it.
-REASONS: Final[dict[str, dict[str, str]]] = {
+_REASONS: Final[dict[str, dict[str, str]]] = {
     "en": {
         "auth": "the API key was refused",
         "rate_limited": "the API kept rate-limiting us",
@@ -177,3 +184,231 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "wrong_language": "輸出語言不正確",
     },
 }
+
+_CHAT: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        "chat.start": (
+            "Hello! I send a daily news digest with cited sources ({topics}). "
+            "Say 'subscribe' to get it here every day, or 'digest' to get it now."
+        ),
+        "chat.help_title": "Commands",
+        "chat.unknown_topic": "Unknown topic '{slug}' (topics: {topics}).",
+        "chat.describe": "{name} ({topic}): daily at {time} {timezone} in {language}",
+        "chat.describe_include": "only stories with: {words}",
+        "chat.describe_exclude": "never stories with: {words}",
+        "chat.subscribed": "Subscribed: {description}",
+        "chat.updated": "Updated: {description}",
+        "chat.not_subscribed": "This chat is not subscribed to {name}.",
+        "chat.subscribe_first": "This chat is not subscribed to {name}. Say 'subscribe' first.",
+        "chat.unsubscribed": "Unsubscribed from {name}. No more daily digests here.",
+        "chat.no_subscriptions": "This chat has no subscriptions. Say 'subscribe' to start.",
+        "chat.subscriptions_title": "Subscriptions",
+        "chat.not_ready": "The digest for {day} is not ready yet (latest: {latest}).",
+        "chat.no_digest": "No digest for {name} on {day}.",
+        "chat.no_digest_in_chat": "No digest in this chat yet. Say 'digest' first.",
+        "chat.no_sources": "The last digest cited no sources.",
+        "chat.sources_of": "Sources of {title}",
+        "chat.source_published": "published {when} UTC",
+        "chat.no_such_source": (
+            "There is no source [{n}]: the last digest has sources 1 to {count}."
+        ),
+        "chat.not_a_source": (
+            "'{value}' is not a source number: the last digest has sources 1 to {count}."
+        ),
+        "chat.no_stories": "No stories today.",
+        "chat.no_match": "No stories match your words.",
+        "chat.ask_prompt": "Reply to this message with your question about {title}.",
+        "chat.gone_digest": "That digest is no longer stored.",
+        "chat.failed": "Sorry, that failed: {error}",
+        "chat.fallback": "Sorry, something went wrong. Please try again later.",
+        "chat.question_refused": "Sorry, {reason}.",
+        "chat.admins_only": "Only the chat's admins can do that.",
+        "action.sources": "Sources",
+        "action.ask": "Ask about this digest",
+        "action.previous": "Previous day",
+        "usage.line": "{problem}. Usage: {usage}",
+        "usage.no_command": "Say 'help' for the list of commands.",
+        "usage.unknown_command": "Unknown command '{name}'. Say 'help' for the list of commands.",
+        "usage.no_arguments": "'{name}' takes no arguments",
+        "usage.one_command": "Give at most one command name",
+        "usage.unknown_help": "No command '{name}' (commands: {commands})",
+        "usage.unknown_timezone": "Unknown timezone '{value}' (for example Europe/Paris or UTC)",
+        "usage.not_a_time": "'{value}' is not a time: give HH:MM, from 00:00 to 23:59",
+        "usage.not_a_language": "'{value}' is not a language: use one of {languages}",
+        "usage.cannot_use": "Cannot use '{value}' here",
+        "usage.second_value": "'{value}' would be a second {what} (already '{first}'); give one",
+        "usage.one_topic": "Give at most one topic",
+        "usage.not_a_topic": "'{value}' is not a topic name (lower-case letters, digits, '-')",
+        "usage.not_a_date": "'{value}' is not a date: give YYYY-MM-DD",
+        "usage.one_date": "Give at most one date",
+        "usage.ask_question": "Ask a question",
+        "usage.one_source": "Give one source number, like 'sources 3'",
+        "usage.no_setting": "No setting '{value}': use one of {settings}",
+        "usage.words_needed": "Give the words for {field}, or '-' to clear",
+        "usage.too_many_words": "At most {words} words of {characters} characters",
+        "usage.one_value": "Give one value for {field}",
+        "arg.topic": "topic",
+        "arg.time": "time",
+        "arg.timezone": "timezone",
+        "arg.language": "language",
+        "arg.include": "include",
+        "arg.exclude": "exclude",
+    },
+    "zh-TW": {
+        "chat.start": (
+            "你好！我每天提供附來源引用的新聞摘要（{topics}）。"
+            "輸入 'subscribe' 即可每天在此收到摘要，輸入 'digest' 立即取得。"
+        ),
+        "chat.help_title": "指令列表",
+        "chat.unknown_topic": "沒有主題 '{slug}'（可用主題：{topics}）。",
+        "chat.describe": "{name}（{topic}）：每天 {time}（{timezone}），語言 {language}",
+        "chat.describe_include": "只收含有這些字詞的新聞：{words}",
+        "chat.describe_exclude": "排除含有這些字詞的新聞：{words}",
+        "chat.subscribed": "已訂閱：{description}",
+        "chat.updated": "已更新：{description}",
+        "chat.not_subscribed": "此聊天室沒有訂閱 {name}。",
+        "chat.subscribe_first": "此聊天室沒有訂閱 {name}，請先輸入 'subscribe'。",
+        "chat.unsubscribed": "已取消訂閱 {name}，此處不會再收到每日摘要。",
+        "chat.no_subscriptions": "此聊天室目前沒有任何訂閱，輸入 'subscribe' 開始。",
+        "chat.subscriptions_title": "訂閱列表",
+        "chat.not_ready": "{day} 的摘要尚未完成（最新一期：{latest}）。",
+        "chat.no_digest": "{name} 在 {day} 沒有摘要。",
+        "chat.no_digest_in_chat": "此聊天室還沒有摘要，請先輸入 'digest'。",
+        "chat.no_sources": "上一份摘要沒有引用任何來源。",
+        "chat.sources_of": "{title} 的資料來源",
+        "chat.source_published": "發布時間 {when}（UTC）",
+        "chat.no_such_source": "沒有來源 [{n}]：上一份摘要的來源編號為 1 到 {count}。",
+        "chat.not_a_source": "'{value}' 不是來源編號：上一份摘要的來源編號為 1 到 {count}。",
+        "chat.no_stories": "今天沒有新聞。",
+        "chat.no_match": "沒有符合您設定字詞的新聞。",
+        "chat.ask_prompt": "請回覆此訊息，提出關於「{title}」的問題。",
+        "chat.gone_digest": "這份摘要已不再保存。",
+        "chat.failed": "抱歉，執行失敗：{error}",
+        "chat.fallback": "抱歉，發生錯誤，請稍後再試。",
+        "chat.question_refused": "抱歉，{reason}。",
+        "chat.admins_only": "只有聊天室的管理員可以這麼做。",
+        "action.sources": "資料來源",
+        "action.ask": "詢問這份摘要",
+        "action.previous": "前一天",
+        "usage.line": "{problem}。用法：{usage}",
+        "usage.no_command": "輸入 'help' 查看指令列表。",
+        "usage.unknown_command": "沒有指令 '{name}'。輸入 'help' 查看指令列表。",
+        "usage.no_arguments": "'{name}' 不接受參數",
+        "usage.one_command": "最多只能指定一個指令名稱",
+        "usage.unknown_help": "沒有指令 '{name}'（可用指令：{commands}）",
+        "usage.unknown_timezone": "無法辨識時區 '{value}'（例如 Asia/Taipei 或 UTC）",
+        "usage.not_a_time": "'{value}' 不是時間：請用 HH:MM，從 00:00 到 23:59",
+        "usage.not_a_language": "'{value}' 不是可用的語言：請用 {languages} 之一",
+        "usage.cannot_use": "此處不能使用 '{value}'",
+        "usage.second_value": "'{value}' 會是第二個{what}（已指定 '{first}'），請只給一個",
+        "usage.one_topic": "最多只能指定一個主題",
+        "usage.not_a_topic": "'{value}' 不是主題名稱（小寫字母、數字與 '-'）",
+        "usage.not_a_date": "'{value}' 不是日期：請用 YYYY-MM-DD",
+        "usage.one_date": "最多只能指定一個日期",
+        "usage.ask_question": "請提出一個問題",
+        "usage.one_source": "請給一個來源編號，例如 'sources 3'",
+        "usage.no_setting": "沒有設定項目 '{value}'：請用 {settings} 之一",
+        "usage.words_needed": "請給 {field} 的字詞，或用 '-' 清除",
+        "usage.too_many_words": "最多 {words} 個字詞，每個最多 {characters} 個字元",
+        "usage.one_value": "請給 {field} 一個值",
+        "arg.topic": "主題",
+        "arg.time": "時間",
+        "arg.timezone": "時區",
+        "arg.language": "語言",
+        "arg.include": "包含字詞",
+        "arg.exclude": "排除字詞",
+    },
+}
+
+# Each chat command's usage line, menu summary and, for those admins run in groups, the
+# refusal; the registry (bot/commands/registry.py) reads them by command name.
+_COMMANDS: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        "command.start.usage": "start",
+        "command.start.summary": "a greeting and the list of commands",
+        "command.help.usage": "help [command]",
+        "command.help.summary": "what each command does",
+        "command.subscribe.usage": "subscribe [topic] [HH:MM] [timezone] [en|zh-TW]",
+        "command.subscribe.summary": "a daily digest in this chat",
+        "command.subscribe.admins_only": "Only the chat's admins can subscribe a group.",
+        "command.unsubscribe.usage": "unsubscribe [topic]",
+        "command.unsubscribe.summary": "stop the daily digest",
+        "command.unsubscribe.admins_only": "Only the chat's admins can unsubscribe a group.",
+        "command.list.usage": "list",
+        "command.list.summary": "this chat's subscriptions",
+        "command.digest.usage": "digest [topic] [YYYY-MM-DD]",
+        "command.digest.summary": "the digest now",
+        "command.ask.usage": "ask QUESTION",
+        "command.ask.summary": "a question answered from the stored sources, with citations",
+        "command.sources.usage": "sources [n]",
+        "command.sources.summary": "the sources of the last digest, or source n in detail",
+        "command.settings.usage": (
+            "settings [topic] [time HH:MM | timezone TZ | lang en|zh-TW | "
+            "include WORDS | exclude WORDS]"
+        ),
+        "command.settings.summary": "show or change (include/exclude with '-' clears)",
+        "command.settings.admins_only": "Only the chat's admins can change a group's settings.",
+    },
+    "zh-TW": {
+        "command.start.usage": "start",
+        "command.start.summary": "打招呼並列出所有指令",
+        "command.help.usage": "help [指令]",
+        "command.help.summary": "說明每個指令的用途",
+        "command.subscribe.usage": "subscribe [主題] [HH:MM] [時區] [en|zh-TW]",
+        "command.subscribe.summary": "在此聊天室每天收到摘要",
+        "command.subscribe.admins_only": "只有聊天室的管理員可以為群組訂閱。",
+        "command.unsubscribe.usage": "unsubscribe [主題]",
+        "command.unsubscribe.summary": "停止每日摘要",
+        "command.unsubscribe.admins_only": "只有聊天室的管理員可以取消群組的訂閱。",
+        "command.list.usage": "list",
+        "command.list.summary": "此聊天室的訂閱",
+        "command.digest.usage": "digest [主題] [YYYY-MM-DD]",
+        "command.digest.summary": "立即取得摘要",
+        "command.ask.usage": "ask 問題",
+        "command.ask.summary": "根據已儲存的來源回答問題，並附上引用",
+        "command.sources.usage": "sources [n]",
+        "command.sources.summary": "上一份摘要的來源，或第 n 則來源的詳細資料",
+        "command.settings.usage": (
+            "settings [主題] [time HH:MM | timezone 時區 | lang en|zh-TW | "
+            "include 關鍵字 | exclude 關鍵字]"
+        ),
+        "command.settings.summary": "查看或變更設定（include/exclude 後接 '-' 即清除）",
+        "command.settings.admins_only": "只有聊天室的管理員可以變更群組的設定。",
+    },
+}
+
+
+def _merge() -> dict[str, dict[str, str]]:
+    catalog: dict[str, dict[str, str]] = {}
+    for language in _DIGEST:
+        merged = dict(_DIGEST[language])
+        parts = (
+            {f"reason.{key}": value for key, value in _REASONS[language].items()},
+            _CHAT[language],
+            _COMMANDS[language],
+        )
+        for part in parts:
+            if merged.keys() & part.keys():  # a key defined twice would silently win
+                raise ValueError(f"catalog keys defined twice: {merged.keys() & part.keys()}")
+            merged.update(part)
+        catalog[language] = merged
+    return catalog
+
+
+CATALOG: Final[dict[str, dict[str, str]]] = _merge()
+"""language -> key -> text (a ``str.format`` template)."""
+DEFAULT_LANGUAGE: Final = "en"
+
+REASONS: Final[dict[str, dict[str, str]]] = _REASONS
+"""Why a digest fell back to extractive mode (the ``reason.`` keys, unprefixed)."""
+
+
+def text(language: str, key: str, /, **values: object) -> str:
+    """The catalog's ``key`` in ``language`` (the default language for one it lacks), filled
+    with ``values``."""
+    strings = CATALOG.get(language) or CATALOG[DEFAULT_LANGUAGE]
+    return strings[key].format(**values)
+
+
+def has(key: str) -> bool:
+    return key in CATALOG[DEFAULT_LANGUAGE]

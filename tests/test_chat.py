@@ -62,7 +62,7 @@ def test_chat_serves_every_command(tmp_path: Path, db_path: Path) -> None:
     assert f"so its last day is {newest.isoformat()}" in result.stderr
     assert "[1] " in out and "https://" in out
     assert "Nordavia" in out
-    assert "'31:00' is not a time HH:MM. Usage: subscribe" in out
+    assert "'31:00' is not a time: give HH:MM, from 00:00 to 23:59. Usage: subscribe" in out
     assert "Unsubscribed from Mistral AI" in out
     # 'quit' ended the session: the last 'list' was never answered.
     assert out.count("no subscriptions") == 0
@@ -71,4 +71,4 @@ def test_chat_serves_every_command(tmp_path: Path, db_path: Path) -> None:
 def test_chat_ends_cleanly_at_end_of_input(tmp_path: Path, db_path: Path) -> None:
     result = _chat(_config_file(tmp_path, db_path), ["frobnicate"])
     assert result.returncode == 0
-    assert "Unknown command 'frobnicate'" in result.stdout
+    assert "沒有指令 'frobnicate'" in result.stdout  # the topic's language, zh-TW

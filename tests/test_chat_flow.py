@@ -125,12 +125,12 @@ async def test_discord_slash_replies_go_through_the_sender(
     fake.via = False  # discord.py gives this 429 up at once: only our sender waits it out
     fake.rate_limit_next[CHANNEL_ID] = 0.3
     await fake.push_interaction("digest", "mistral 2026-11-21")
-    await fake.wait_for(lambda: any("Sources" in m.content for m in fake.to(CHANNEL_ID)))
+    await fake.wait_for(lambda: any("資料來源" in m.visible for m in fake.to(CHANNEL_ID)))
     parts = fake.to(CHANNEL_ID)
     assert discord.sender.rate_limited == 1 and fake.early == 0
-    assert len({m.content for m in parts}) == len(parts) >= 2  # each part once
+    assert len({m.visible for m in parts}) == len(parts) >= 2  # each part once
     # The first part answers the interaction; the rest are the sender's own messages.
-    assert "nonce" not in parts[0].payload and parts[0].content.startswith("**Mistral AI")
+    assert "nonce" not in parts[0].payload and parts[0].embeds[0]["title"].startswith("Mistral AI")
     assert all(m.payload["enforce_nonce"] for m in parts[1:])
     commands = discord.bot.commands
     for _ in range(100):  # remembered once the last part is out
@@ -182,8 +182,8 @@ async def test_the_terminal_answers_through_the_flow_and_remembers_digests(
     assert out.startswith("digestbot chat:")
     assert "Mistral AI 每日動態 - 2026-11-21" in out  # the topic's language, zh-TW
     assert "[1] " in out and "https://" in out
-    assert "Unknown command 'frobnicate'" in out
-    assert "Subscriptions" not in out and "no subscriptions" not in out  # after 'quit'
+    assert "沒有指令 'frobnicate'" in out
+    assert "訂閱" not in out  # nothing after 'quit'
     assert store.latest_digest_for_chat(commands.db, "terminal", "local") is not None
 
 
@@ -209,7 +209,7 @@ async def test_run_goes_on_without_an_adapter_whose_token_is_refused(
     try:
         fake.push_text(501, "/help")
         await asyncio.to_thread(fake.wait_for, lambda: len(fake.to(501)) >= 1)
-        assert fake.to(501)[0].text.startswith("Commands")
+        assert fake.to(501)[0].text.startswith("指令列表")  # the topic's language
         assert "discord adapter did not start, running without it: Discord refused" in caplog.text
         assert "scheduler: jobs" in caplog.text
         assert discord_fake.connected == 0 and not service.done()

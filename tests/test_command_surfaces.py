@@ -13,7 +13,15 @@ import pytest
 
 from adapters.discord.app import discord_adapter
 from app.service import make_commands
-from bot.commands import COMMANDS, ChatCommand, ChatContext, Commands, CommandText, Registry
+from bot.commands import (
+    COMMANDS,
+    ChatCommand,
+    ChatContext,
+    Commands,
+    CommandText,
+    Registry,
+    UsageProblem,
+)
 from bot.commands.parse import no_arguments
 from bot.config import LANGUAGES
 from bot.delivery.types import Reply
@@ -54,7 +62,7 @@ REFUSED = {
     "list": "list all",
     "digest": "digest mistral 2026-02-30",
     "ask": "ask",
-    "sources": "sources first",
+    "sources": "sources 1 2",
     "settings": "settings colour red",
     "ping": "ping pong",
 }
@@ -74,12 +82,15 @@ async def test_help_lists_exactly_the_registry(
     registry: Registry[Commands], commands: Commands
 ) -> None:
     commands.registry = registry
-    listed = (await commands.handle_text("help", private())).paragraphs[0].text.splitlines()
-    assert listed == [command.text().line for command in registry]
-    assert [line.split(":")[0].split(" ")[0] for line in listed] == _names(registry)
-    for command in registry:
-        one = await commands.handle_text(f"help {command.name}", private())
-        assert one.plain() == command.text().line
+    for language in LANGUAGES:  # the chat's language: here its subscription's
+        await commands.handle_text(f"subscribe {language}", private())
+        help_text = await commands.handle_text("help", private())
+        listed = help_text.paragraphs[0].text.splitlines()
+        assert listed == [command.text(language).line for command in registry]
+        assert [line.split(":")[0].split(" ")[0] for line in listed] == _names(registry)
+        for command in registry:
+            one = await commands.handle_text(f"help {command.name}", private())
+            assert one.plain() == command.text(language).line
 
 
 def test_every_usage_error_ends_with_its_commands_usage(registry: Registry[Commands]) -> None:
@@ -87,6 +98,8 @@ def test_every_usage_error_ends_with_its_commands_usage(registry: Registry[Comma
     for command in registry:
         problem = registry.parse(REFUSED[command.name])
         assert str(problem).endswith(f". Usage: {command.text().line}"), command.name
+        assert isinstance(problem, UsageProblem)
+        assert problem.text("zh-TW").endswith(f"。用法：{command.text('zh-TW').line}")
 
 
 def test_every_command_speaks_every_language() -> None:
@@ -111,7 +124,7 @@ async def test_the_telegram_menu_is_the_registry_in_every_language(
             assert fake.menus == {"": english, "zh": chinese}
             fake.push_text(501, "/ping")
             await asyncio.to_thread(fake.wait_for, lambda: len(fake.to(501)) >= 1)
-            expected = "pong" if registry is WITH_PING else "Unknown command 'ping'"
+            expected = "pong" if registry is WITH_PING else "沒有指令 'ping'"  # topic: zh-TW
             assert fake.to(501)[0].text.startswith(expected)
         finally:
             await stack.bot.stop()

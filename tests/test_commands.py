@@ -14,6 +14,7 @@ from bot.commands.parse import (
     Subscribe,
     Unsubscribe,
 )
+from bot.delivery.types import Paragraph, Reply
 from storage import delivery as store
 from tests.delivery_support import DAY, private
 
@@ -37,7 +38,7 @@ def test_subscribe_arguments_are_recognised_in_any_order() -> None:
     [
         ("subscribe 25:00", "not a time"),
         ("subscribe mistral Mars/Olympus", "Unknown timezone"),
-        ("subscribe 08:00 09:00", "Two values for time"),
+        ("subscribe 08:00 09:00", "'09:00' would be a second time (already '08:00')"),
         ("subscribe Mistral!", "Cannot use"),
         ("unsubscribe a b", "at most one topic"),
         ("digest mistral 2026-02-30", "not a date"),
@@ -46,11 +47,10 @@ def test_subscribe_arguments_are_recognised_in_any_order() -> None:
         ("subscribe Europe", "Cannot use"),
         ("settings timezone Europe", "Unknown timezone"),
         ("settings tz Mars/Olympus", "Unknown timezone"),
-        ("sources abc", "source number"),
-        ("sources 0", "source number"),
+        ("sources 1 2", "Give one source number"),
         ("settings colour red", "No setting"),
         ("settings time 8am", "not a time"),
-        ("settings lang fr", "No language"),
+        ("settings lang fr", "'fr' is not a language: use one of en, zh-TW"),
         ("settings include", "Give the words"),
         ("list everything", "takes no arguments"),
         ("help nonsense", "No command"),
@@ -64,6 +64,56 @@ def test_bad_arguments_get_one_usage_line(text: str, fragment: str) -> None:
     assert "\n" not in problem.message
     if not text.startswith("frobnicate"):
         assert "Usage: " in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # The three examples of issue 13: each names the wrong argument and what is allowed.
+        (
+            "subscribe mistral 07:30 Europe/Paris fr",
+            "'fr' is not a language: use one of en, zh-TW. Usage: subscribe [topic] [HH:MM]",
+        ),
+        (
+            "settings bogus value",
+            "No setting 'bogus': use one of time, timezone, lang, include, exclude. Usage: ",
+        ),
+    ],
+)
+def test_usage_errors_name_the_wrong_argument_and_the_values_allowed(
+    text: str, message: str
+) -> None:
+    problem = parse(text)
+    assert isinstance(problem, UsageProblem)
+    assert problem.text("en").startswith(message)
+
+
+async def test_a_source_number_that_is_wrong_names_the_numbers_there_are(
+    commands: Commands,
+) -> None:
+    from bot.delivery.types import Sent
+
+    chat = private()
+    await commands.handle_text("subscribe en", chat)
+    digest = await commands.handle_text("digest 2026-11-21", chat)
+    commands.remember(chat, digest, Sent(("m1",)))
+    count = len(digest.sources)
+    for text, reply in [
+        ("sources abc", f"'abc' is not a source number: the last digest has sources 1 to {count}."),
+        ("sources ²", f"'²' is not a source number: the last digest has sources 1 to {count}."),
+        ("sources 99", f"There is no source [99]: the last digest has sources 1 to {count}."),
+        ("sources 0", f"There is no source [0]: the last digest has sources 1 to {count}."),
+    ]:
+        assert (await commands.handle_text(text, chat)).plain() == reply
+
+
+def test_usage_errors_read_in_the_chats_language() -> None:
+    problem = parse("subscribe 08:00 09:00")
+    assert isinstance(problem, UsageProblem)
+    assert problem.text("zh-TW") == (
+        "'09:00' 會是第二個時間（已指定 '08:00'），請只給一個。"
+        "用法：subscribe [主題] [HH:MM] [時區] [en|zh-TW]: 在此聊天室每天收到摘要"
+    )
 
 
 def test_other_commands_parse() -> None:
@@ -87,7 +137,7 @@ async def test_subscribe_uses_topic_defaults_and_keeps_them_on_resubscribe(
 ) -> None:
     chat = private()
     reply = await commands.handle_text("subscribe", chat)
-    assert "08:00 Asia/Taipei in zh-TW" in reply.plain()
+    assert "每天 08:00（Asia/Taipei），語言 zh-TW" in reply.plain()  # the topic's language
     await commands.handle_text("subscribe 07:15 en", chat)
     reply = await commands.handle_text("subscribe", chat)
     assert "07:15 Asia/Taipei in en" in reply.plain()
@@ -97,18 +147,21 @@ async def test_subscribe_uses_topic_defaults_and_keeps_them_on_resubscribe(
 
 async def test_unknown_topic_is_named(commands: Commands) -> None:
     reply = await commands.handle_text("subscribe weather", private())
+    assert reply.plain() == "沒有主題 'weather'（可用主題：mistral）。"  # the topic's language
+    await commands.handle_text("subscribe en", private())
+    reply = await commands.handle_text("subscribe weather", private())
     assert reply.plain() == "Unknown topic 'weather' (topics: mistral)."
 
 
 async def test_unsubscribe_stops_and_says_so(commands: Commands) -> None:
     chat = private()
     reply = await commands.handle_text("unsubscribe", chat)
-    assert "not subscribed" in reply.plain()
-    await commands.handle_text("subscribe", chat)
+    assert "此聊天室沒有訂閱 Mistral AI" in reply.plain()
+    await commands.handle_text("subscribe en", chat)
     reply = await commands.handle_text("unsubscribe", chat)
     assert "Unsubscribed from Mistral AI" in reply.plain()
     assert store.active_subscriptions(commands.db) == []
-    assert "no subscriptions" in (await commands.handle_text("list", chat)).plain()
+    assert "目前沒有任何訂閱" in (await commands.handle_text("list", chat)).plain()
 
 
 async def test_only_group_admins_subscribe_or_change_settings(commands: Commands) -> None:
@@ -120,11 +173,12 @@ async def test_only_group_admins_subscribe_or_change_settings(commands: Commands
 
     member = ChatContext("test", "-5", "group", is_admin=not_admin)
     owner = ChatContext("test", "-5", "group", is_admin=admin)
-    assert "Only the chat's admins" in (await commands.handle_text("subscribe", member)).plain()
+    refusal = (await commands.handle_text("subscribe", member)).plain()
+    assert refusal == "只有聊天室的管理員可以為群組訂閱。"
     assert store.active_subscriptions(commands.db) == []
-    await commands.handle_text("subscribe", owner)
+    await commands.handle_text("subscribe en", owner)
     reply = await commands.handle_text("settings time 10:00", member)
-    assert "Only the chat's admins" in reply.plain()
+    assert reply.plain() == "Only the chat's admins can change a group's settings."
     # Anyone may look.
     assert "08:00" in (await commands.handle_text("settings", member)).plain()
     assert "10:00" in (await commands.handle_text("settings time 10:00", owner)).plain()
@@ -134,31 +188,43 @@ async def test_digest_now_has_cited_stories_and_their_sources(commands: Commands
     reply = await commands.handle_text("digest mistral 2026-11-21", private())
     assert reply.digest_id is not None
     assert reply.title.startswith("Mistral AI")
-    cited = {n for p in reply.paragraphs for n in range(1, 30) if f"[{n}]" in p.text}
+    paragraphs = [p for section in reply.sections for p in section.paragraphs]
+    cited = {n for p in paragraphs for n in range(1, 30) if f"[{n}]" in p.text}
     assert cited and cited == {s.n for s in reply.sources}
+    assert [a.kind for a in reply.actions] == ["sources", "ask", "previous"]
 
 
 async def test_digest_for_a_future_date_is_refused(commands: Commands) -> None:
     reply = await commands.handle_text("digest 2026-11-23", private())
-    assert "not ready yet" in reply.plain()
+    assert "2026-11-23 的摘要尚未完成" in reply.plain()
 
 
 async def test_include_and_exclude_words_filter_stories(commands: Commands) -> None:
     chat = private()
     await commands.handle_text("subscribe en", chat)
+
+    def stories(reply: Reply) -> list[Paragraph]:
+        return [p for s in reply.sections if s.title == "📰 News highlights" for p in s.paragraphs]
+
     full = await commands.handle_text("digest", chat)
-    assert len(full.paragraphs) >= 3
-    first = full.paragraphs[0].heading
+    assert len(stories(full)) >= 3
+    first = stories(full)[0].heading
     word = next(w for w in first.split() if len(w) > 5 and w.isalpha())
     await commands.handle_text(f"settings exclude {word}", chat)
     without = await commands.handle_text("digest", chat)
-    assert all(word.lower() not in (p.heading + p.text).lower() for p in without.paragraphs)
-    assert len(without.paragraphs) < len(full.paragraphs)
+    assert all(word.lower() not in (p.heading + p.text).lower() for p in stories(without))
+    assert len(stories(without)) < len(stories(full))
     await commands.handle_text("settings exclude -", chat)
     await commands.handle_text(f"settings include {word}", chat)
     only = await commands.handle_text("digest", chat)
-    assert all(word.lower() in (p.heading + p.text).lower() for p in only.paragraphs)
+    assert stories(only)
+    assert all(word.lower() in (p.heading + p.text).lower() for p in stories(only))
     assert {s.n for s in only.sources} <= {s.n for s in full.sources}
+    # Every source listed is one the kept text cites, and every citation is listed.
+    cited = {
+        n for s in only.sections for p in s.paragraphs for n in range(1, 40) if f"[{n}]" in p.text
+    }
+    assert cited == {s.n for s in only.sources}
 
 
 async def test_ask_quotes_sources_with_citations_or_says_it_cannot(commands: Commands) -> None:
@@ -209,6 +275,7 @@ async def test_sources_lists_the_last_digest_and_one_in_detail(commands: Command
     from bot.delivery.types import Sent
 
     chat = private()
+    await commands.handle_text("subscribe en", chat)
     assert "No digest in this chat" in (await commands.handle_text("sources", chat)).plain()
     digest = await commands.handle_text("digest", chat)
     commands.remember(chat, digest, Sent(("m1",)))
@@ -216,16 +283,19 @@ async def test_sources_lists_the_last_digest_and_one_in_detail(commands: Command
     assert len(listing.sources) >= len(digest.sources)
     detail = (await commands.handle_text("sources 1", chat)).plain()
     assert detail.startswith("[1] ") and "https://" in detail
-    assert "there is no [99]" in (await commands.handle_text("sources 99", chat)).plain()
+    assert "There is no source [99]" in (await commands.handle_text("sources 99", chat)).plain()
 
 
 async def test_start_and_help_list_every_command(commands: Commands) -> None:
+    await commands.handle_text("subscribe en", private())
     text = (await commands.handle_text("/start", private())).plain()
     for name in ("subscribe", "unsubscribe", "list", "digest", "ask", "sources", "settings"):
         assert name in text
     assert "every day" in text
     one = (await commands.handle_text("help sources", private())).plain()
     assert one.startswith("sources [n]")
+    chinese = (await commands.handle_text("/start", private("8"))).plain()
+    assert "每天" in chinese and "上一份摘要的來源" in chinese
 
 
 def test_the_core_never_imports_a_chat_platform_library() -> None:

@@ -67,7 +67,7 @@ async def test_fan_out_reaches_everyone_once_and_handles_broken_chats(
         texts = [m.text for m in fake.to(chat)]
         assert len(texts) == 2, chat  # the digest and its sources, once
         assert texts[0].startswith("Mistral AI daily updates - 2026-11-21")
-        assert texts[1].startswith("Sources\n[1] ")
+        assert texts[1].startswith("🔗 Sources\n[1] ")
     assert fake.to(2001) == [] and fake.to(-3001) == []
     (gone,) = store.chat_subscriptions(db, "telegram", "2001", active_only=False)
     assert not gone.active and gone.deactivated_reason == "Forbidden: bot was blocked by the user"
@@ -149,7 +149,12 @@ async def test_long_replies_split_under_4096_with_citations_and_escaping_intact(
     sources = tuple(
         SourceLink(i, f"Title <{i}>", f"https://x.example/{i}?a=1&b=2") for i in range(1, 12)
     )
-    reply = Reply(title="Big <digest>", paragraphs=(*paragraphs, huge), sources=sources)
+    reply = Reply(
+        title="Big <digest>",
+        paragraphs=(*paragraphs, huge),
+        sources=sources,
+        sources_title="Sources",
+    )
     stack.fake.limits = FakeLimits(per_chat_per_second=1000)
     sender = Sender(stack.platform, RateLimiter(Limits(30, 1000, 20)))
     outcome = await sender.deliver("8001", reply)

@@ -112,8 +112,8 @@ async def test_help_by_prefix_and_by_mention_gets_a_reply(stack: DiscordStack) -
     assert fake.identify["intents"] & MESSAGE_CONTENT
     await fake.push_message("!start")
     (hello,) = await fake.until(CHANNEL_ID, 1)
-    assert hello.content.startswith("Hello!")
-    assert "subscribe [topic] [HH:MM]" in hello.content
+    assert hello.content.startswith("你好！")  # a new chat speaks the topic's language, zh-TW
+    assert "subscribe \\[主題\\] \\[HH:MM\\]" in hello.content  # brackets made inert
     await fake.push_message(f"<@{BOT_ID}> help digest")
     replies = await fake.until(CHANNEL_ID, 2)
     assert replies[1].content.startswith("digest")
@@ -129,7 +129,7 @@ async def test_in_a_guild_only_managers_subscribe(stack: DiscordStack) -> None:
     fake = stack.fake
     await fake.push_message("!subscribe 07:30 Europe/Paris en", user_id=11)
     (refused,) = await fake.until(CHANNEL_ID, 1)
-    assert refused.content == "Only the chat's admins can subscribe a group."
+    assert refused.content == "只有聊天室的管理員可以為群組訂閱。"
     assert store.active_subscriptions(stack.commands.db) == []
     fake.admins.add(ADMIN)
     await fake.push_message("!subscribe 07:30 Europe/Paris en", user_id=ADMIN)
@@ -144,17 +144,19 @@ async def test_digest_is_split_under_the_limit_then_a_reply_asks_about_it(
 ) -> None:
     fake = stack.fake
     await fake.push_message("!digest mistral 2026-11-21")
-    await fake.wait_for(lambda: any("Sources" in m.content for m in fake.to(CHANNEL_ID)))
+    await fake.wait_for(lambda: any("資料來源" in m.visible for m in fake.to(CHANNEL_ID)))
     await _remembered(stack, fake.to(CHANNEL_ID)[0].id)  # every part is out
     sent = fake.to(CHANNEL_ID)
-    body = [m for m in sent if not m.content.startswith("**Sources**")]
-    assert body[0].content.startswith("**Mistral AI")
+    body = [m for m in sent if m.embeds[0]["title"] != "🔗 資料來源"]
+    assert body[0].embeds[0]["title"].startswith("Mistral AI")
     assert all(len(m.content) <= MAX_CONTENT for m in sent)
     for message in sent:
         assert message.payload["allowed_mentions"]["parse"] == []
         assert message.payload["enforce_nonce"] is True and message.payload["nonce"]
-    sources = next(m for m in sent if m.content.startswith("**Sources**"))
-    assert re.search(r"^\[1\] \[.+\]\(<https://", sources.content, re.MULTILINE)
+    sources = next(m for m in sent if m.embeds[0]["title"] == "🔗 資料來源")
+    description = sources.embeds[0]["description"]
+    assert re.search(r"^\[1\] \[.+\]\(https://", description, re.MULTILINE)
+    assert [b["label"] for b in sources.buttons] == ["資料來源", "詢問這份摘要", "前一天"]
 
     await fake.push_message("where is the first office in Asia?", reply_to=body[0].id)
     replies = await fake.until(CHANNEL_ID, len(sent) + 1)
@@ -190,9 +192,9 @@ async def test_429_and_5xx_are_retried_without_a_duplicate(stack: DiscordStack) 
     digest_id, counts = await _deliver_digest(stack)
     assert counts == {"sent": 1}
     assert fake.rate_limited >= 1 and fake.early == 0  # the retry waited as told
-    contents = [m.content for m in fake.to(CHANNEL_ID)]
+    contents = [m.visible for m in fake.to(CHANNEL_ID)]
     assert len(contents) == len(set(contents)) >= 2  # every part once: the nonce held
-    assert contents[0].startswith("**Mistral AI") and contents[-1].startswith("**Sources**")
+    assert contents[0].startswith("Mistral AI") and contents[-1].startswith("🔗 Sources")
     (row,) = store.deliveries_for(stack.commands.db, digest_id)
     assert row.status == "sent" and len(row.message_ids) == len(contents)
     again = await _deliver_digest(stack)
@@ -228,7 +230,7 @@ async def test_the_token_never_reaches_a_log_line(
     await adapter.start()
     try:
         await fake.push_message("!digest mistral 2026-11-21")
-        await fake.wait_for(lambda: any("Sources" in m.content for m in fake.to(CHANNEL_ID)))
+        await fake.wait_for(lambda: any("資料來源" in m.visible for m in fake.to(CHANNEL_ID)))
     finally:
         await adapter.stop()
     assert fake.identify["token"] == TOKEN  # it was sent, over the gateway
@@ -244,7 +246,7 @@ async def test_digestbot_run_starts_the_discord_adapter(fake: FakeDiscord, db_pa
         await fake.wait_for(lambda: fake.connected > 0)
         await fake.push_message("!help", channel_id=DM_CHANNEL)
         (reply,) = await fake.until(DM_CHANNEL, 1)
-        assert "subscribe [topic] [HH:MM]" in reply.content
+        assert "subscribe \\[主題\\] \\[HH:MM\\]" in reply.content
     finally:
         stop.set()
         await service
@@ -281,16 +283,17 @@ async def test_slash_commands_are_registered_and_answered(stack: DiscordStack) -
     assert fake.slash_commands["digest"]["options"][0]["name"] == "args"
     await fake.push_interaction("subscribe", "07:30", user_id=11)
     (refused,) = await fake.until(CHANNEL_ID, 1)
-    assert refused.content == "Only the chat's admins can subscribe a group."
-    assert fake.callbacks[0]["type"] == 5  # deferred first: a digest can take longer than 3 s
+    assert refused.content == "只有聊天室的管理員可以為群組訂閱。"
+    # A quick reply is the interaction's own response, well within Discord's 3 s.
+    assert fake.callbacks[0]["type"] == 4 and fake.callbacks[0]["after_s"] < 3
     fake.admins.add(ADMIN)
     await fake.push_interaction("subscribe", "07:30", user_id=ADMIN)
     replies = await fake.until(CHANNEL_ID, 2)
-    assert replies[1].content.startswith("Subscribed: Mistral AI (mistral): daily at 07:30")
+    assert replies[1].content.startswith("已訂閱：Mistral AI（mistral）：每天 07:30")
     await fake.push_interaction("digest", "mistral 2026-11-21")
-    await fake.wait_for(lambda: any("Sources" in m.content for m in fake.to(CHANNEL_ID)))
+    await fake.wait_for(lambda: any("資料來源" in m.visible for m in fake.to(CHANNEL_ID)))
     digest = fake.to(CHANNEL_ID)[2]
-    assert digest.content.startswith("**Mistral AI")
+    assert digest.embeds[0]["title"].startswith("Mistral AI")
     assert digest.payload["allowed_mentions"]["parse"] == [] and digest.pings == []
     await _remembered(stack, digest.id)  # every part is out
     await fake.push_message("where is the first office in Asia?", reply_to=digest.id)

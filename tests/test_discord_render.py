@@ -13,6 +13,7 @@ def test_web_text_cannot_format_and_sources_are_masked_links() -> None:
         title="*Mistral* __2__",
         paragraphs=(Paragraph("# not a heading\n> nor a quote, `code` ||spoiler|| [1]"),),
         sources=(SourceLink(1, "Big [news] *now*", "https://e.example/a b?x=1"),),
+        sources_title="Sources",
     )
     body, sources = render(reply)
     assert body.text == (
@@ -45,7 +46,7 @@ def test_long_digest_splits_under_2000_with_citations_whole() -> None:
 
 def test_many_sources_fill_several_messages() -> None:
     sources = tuple(SourceLink(n, f"Title {n} " * 10, f"https://e.example/{n}") for n in range(80))
-    parts = render(Reply(paragraphs=(), sources=sources))
+    parts = render(Reply(paragraphs=(), sources=sources, sources_title="Sources"))
     assert len(parts) >= 3 and parts[0].text.startswith("**Sources**")
     assert all(len(p.text) <= MAX_LENGTH for p in parts)
     lines = [line for p in parts for line in p.text.splitlines()[1 if p is parts[0] else 0 :]]

@@ -11,6 +11,7 @@ import sqlite_utils
 
 from adapters.jekyll import post_front_matter
 from bot.delivery.compose import digest_reply
+from bot.delivery.types import Reply, Section
 from bot.models import Digest, Highlight, Point, Reason, Rejection, SourceRef, Window
 from bot.render import render_markdown, title_of, to_json
 from storage import articles as article_store
@@ -183,10 +184,16 @@ def test_digests_stored_before_the_digest_record_still_reply_and_export_the_same
         (*original.tags, original.topic_name, "Digest"),
     )
     assert rebuilt.rejected[0].url == original.rejected[0].url
-    # What a reader sees is unchanged: the chat reply and the exported post's front matter.
-    assert digest_reply(rebuilt, 7, exclude=("memory",)) == digest_reply(
-        original, 7, exclude=("memory",)
-    )
+    # What a reader sees of what the old row kept is unchanged: the chat reply's stories and
+    # sources, and the exported post's front matter. (The old JSON had no other section.)
+    chat_then = digest_reply(original, 7, exclude=("memory",))
+    chat_now = digest_reply(rebuilt, 7, exclude=("memory",))
+
+    def stories(reply: Reply) -> list[Section]:
+        return [s for s in reply.sections if s.title == "📰 News highlights"]
+
+    assert stories(chat_now) == stories(chat_then) and stories(chat_now)
+    assert chat_now.sources == chat_then.sources and chat_now.title == chat_then.title
     image = "/assets/img/posts/x.png"
     assert post_front_matter(rebuilt, "", image) == post_front_matter(original, "", image)
     assert digest_store.find_digest(db, "mistral", DAY, "en") == stored

@@ -33,8 +33,8 @@ async def _until(fake: FakeBotAPI, chat_id: int, count: int) -> list[str]:
 async def test_start_greets_and_lists_commands(stack: TelegramStack) -> None:
     stack.fake.push_text(USER_CHAT, "/start")
     (text,) = await _until(stack.fake, USER_CHAT, 1)
-    assert text.startswith("Hello!")
-    assert "subscribe [topic] [HH:MM]" in text
+    assert text.startswith("你好！")  # a new chat speaks the topic's language, zh-TW
+    assert "subscribe [主題] [HH:MM]" in text
     calls = stack.fake.calls
     assert calls[0] == "getMe" and calls.index("setMyCommands") < calls.index("deleteWebhook")
 
@@ -48,7 +48,7 @@ async def test_subscribe_list_and_a_bad_argument(stack: TelegramStack) -> None:
     replies = await _until(stack.fake, USER_CHAT, 3)
     assert replies[0].startswith("Subscribed: Mistral AI (mistral): daily at 07:30 Europe/Paris")
     assert "daily at 07:30 Europe/Paris in en" in replies[1]
-    assert replies[2] == "'7:75' is not a time HH:MM. Usage: " + (
+    assert replies[2] == "'7:75' is not a time: give HH:MM, from 00:00 to 23:59. Usage: " + (
         "subscribe [topic] [HH:MM] [timezone] [en|zh-TW]: a daily digest in this chat"
     )
     (sub,) = store.active_subscriptions(stack.commands.db)
@@ -58,19 +58,19 @@ async def test_subscribe_list_and_a_bad_argument(stack: TelegramStack) -> None:
 async def test_in_groups_only_admins_subscribe(stack: TelegramStack) -> None:
     stack.fake.push_text(GROUP, "/subscribe@digest_test_bot", user_id=11, chat_type="group")
     (refused,) = await _until(stack.fake, GROUP, 1)
-    assert refused == "Only the chat's admins can subscribe a group."
+    assert refused == "只有聊天室的管理員可以為群組訂閱。"
     assert store.active_subscriptions(stack.commands.db) == []
     stack.fake.admins.add((GROUP, 12))
     stack.fake.push_text(GROUP, "/subscribe@digest_test_bot", user_id=12, chat_type="group")
     replies = await _until(stack.fake, GROUP, 2)
-    assert replies[1].startswith("Subscribed:")
+    assert replies[1].startswith("已訂閱：")
     (sub,) = store.active_subscriptions(stack.commands.db)
     assert sub.chat_kind == "group"
     # Plain chatter in a group is not a command.
     stack.fake.push_text(GROUP, "nice weather today", user_id=11, chat_type="group")
     stack.fake.push_text(GROUP, "/list", user_id=11, chat_type="group")
     replies = await _until(stack.fake, GROUP, 3)
-    assert replies[2].startswith("Subscriptions")
+    assert replies[2].startswith("訂閱列表")
 
 
 async def test_digest_then_reply_to_it_asks_about_that_digest(stack: TelegramStack) -> None:
@@ -79,13 +79,13 @@ async def test_digest_then_reply_to_it_asks_about_that_digest(stack: TelegramSta
     body, sources = stack.fake.to(USER_CHAT)[:2]
     assert body.raw.startswith("<b>Mistral AI")
     assert body.parse_mode == "HTML"
-    assert sources.text.startswith("Sources\n[1] ")
+    assert sources.text.startswith("🔗 資料來源\n[1] ")
     assert '<a href="https://' in sources.raw
     stack.fake.push_text(USER_CHAT, "where is the first office in Asia?", reply_to=body.message_id)
     replies = await _until(stack.fake, USER_CHAT, 4)
     assert replies[2].startswith("Quoted from the sources")
     assert "Singapore" in replies[2] and "[1]" in replies[2]
-    assert replies[3].startswith("Sources\n[1] ")
+    assert replies[3].startswith("🔗 資料來源\n[1] ")
 
 
 async def test_a_refused_token_is_one_clear_error(fake: FakeBotAPI, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ def test_web_text_is_escaped_and_parses() -> None:
         title="<b>Mistral</b> & co",
         paragraphs=(Paragraph("a < b > c & d [1]", heading="<i>x</i>"),),
         sources=(SourceLink(1, 'T "q" <t>', 'https://e.example/?a=1&b="2"'),),
+        sources_title="Sources",
     )
     body, sources = render(reply)
     assert visible_text(body.text, "HTML") == "<b>Mistral</b> & co\n\n<i>x</i>\na < b > c & d [1]"

@@ -11,6 +11,7 @@ from typing import Any
 
 import discord
 
+from adapters.discord.interaction import answer
 from adapters.discord.platform import NAME, DiscordPlatform, convert_errors, use_endpoints
 from adapters.discord.slash import command_tree, translate
 from bot.chat import ChatFlow, Inbound, Lifecycle
@@ -112,6 +113,18 @@ class DiscordBot(discord.Client):
             return  # never answer a bot, ourselves included
         # Handled in its own task: a slow digest never holds up the gateway's other events.
         task = asyncio.create_task(self.flow.answer(self._inbound(message)))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def on_interaction(self, interaction: discord.Interaction[discord.Client]) -> None:
+        """A button under one of our digests (slash commands go through ``self.tree``)."""
+        if interaction.type != discord.InteractionType.component:
+            return
+        data: Any = interaction.data or {}
+        token = data.get("custom_id") if isinstance(data, dict) else None
+        if not isinstance(token, str):
+            return
+        task = asyncio.create_task(answer(self.flow, self.platform, interaction, action=token))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -4,6 +4,7 @@ underneath, its exceptions converted into digestbot's error tree right here."""
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -17,7 +18,7 @@ from discord.http import Route, handle_message_parameters
 
 from adapters.discord.render import render
 from bot.delivery.platform import Limits, Part
-from bot.delivery.types import Reply
+from bot.delivery.types import Action, Reply
 from bot.errors import (
     ChatGone,
     DeliveryError,
@@ -90,6 +91,52 @@ async def convert_errors(call: Callable[[], Awaitable[T]], *, timeout_s: float) 
         raise SendUncertain(f"connection lost after sending: {exc!r}") from exc
 
 
+def embeds(part: Part) -> list[discord.Embed]:
+    """The part's cards as Discord embeds (title and description)."""
+    return [
+        discord.Embed(title=card.title or None, description=card.body or None)
+        for card in part.cards
+    ]
+
+
+def buttons(actions: tuple[Action, ...]) -> discord.ui.View:
+    """The actions as one row of buttons whose ``custom_id`` is the action's token. The view
+    is stopped before it is sent: discord.py then keeps no state for it, and a press comes
+    back as an interaction that :mod:`adapters.discord.buttons` answers, whenever it comes."""
+    view = discord.ui.View(timeout=None)
+    for action in actions:
+        style = (
+            discord.ButtonStyle.primary if action.kind == "ask" else discord.ButtonStyle.secondary
+        )
+        view.add_item(
+            discord.ui.Button(label=action.label[:80], custom_id=action.token, style=style)
+        )
+    view.stop()
+    return view
+
+
+def message_fields(part: Part, markup: bool) -> dict[str, Any]:
+    """What one part sends: content or embeds, buttons, never a ping, no link previews
+    (embeds carry links without unfolding them, so only content suppresses them)."""
+    fields: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+    if markup and part.cards:
+        fields["embeds"] = embeds(part)
+        if part.text:
+            fields["content"] = part.text
+    else:
+        fields["content"] = part.text if markup else part.fallback
+        fields["suppress_embeds"] = True
+    if part.actions:
+        fields["view"] = buttons(part.actions)
+    return fields
+
+
+def _identity(part: Part, markup: bool) -> str:
+    """What makes two sends the same message (for the nonce of a retry)."""
+    cards = [(c.title, c.body) for c in part.cards] if markup else []
+    return json.dumps([part.text if markup else part.fallback, cards])
+
+
 class DiscordPlatform:
     name = NAME
 
@@ -114,13 +161,13 @@ class DiscordPlatform:
         return nonce
 
     async def send_part(self, chat_id: str, part: Part, *, markup: bool = True) -> str:
-        text = part.text if markup else part.fallback
-        key = (chat_id, text)
+        key = (chat_id, _identity(part, markup))
+        fields = message_fields(part, markup)
+        suppress = fields.pop("suppress_embeds", False)
         params = handle_message_parameters(
-            content=text,
             nonce=self._nonce(key),  # sets enforce_nonce too
-            allowed_mentions=NO_MENTIONS,  # "@everyone" in a headline must never ping
-            flags=discord.MessageFlags(suppress_embeds=True),
+            flags=discord.MessageFlags(suppress_embeds=suppress),
+            **fields,  # allowed_mentions none: "@everyone" in a headline must never ping
         )
         message: Any = await convert_errors(
             lambda: self.client.http.send_message(int(chat_id), params=params),

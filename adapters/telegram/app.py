@@ -8,7 +8,14 @@ from functools import partial
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from adapters.telegram.platform import NAME, TelegramPlatform, convert_errors
 from bot.chat import ChatFlow, Inbound, Lifecycle
@@ -75,6 +82,7 @@ class TelegramBot(Lifecycle):
         self.platform = platform
         self.flow = ChatFlow(commands, sender)
         application.add_handler(MessageHandler(filters.TEXT, self._on_text))
+        application.add_handler(CallbackQueryHandler(self._on_button))
         application.add_error_handler(self._on_error)
 
     async def _open(self) -> None:
@@ -121,6 +129,35 @@ class TelegramBot(Lifecycle):
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram: error while handling an update: %r", context.error)
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button under one of our digests. The query is answered at once (the reader's
+        button stops spinning; Telegram wants it within seconds), then the reply follows as
+        messages through the flow, however long it takes."""
+        query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+        if query is None:
+            return
+        try:
+            await convert_errors(query.answer)
+        except DeliveryError as exc:  # too late or refused: the reply still goes out
+            log.warning("telegram: callback query not answered: %s", exc)
+        if chat is None or not query.data:
+            return
+        chat_id, user_id = str(chat.id), user.id if user is not None else 0
+
+        async def is_admin() -> bool:
+            return await self.platform.is_admin(chat_id, user_id)
+
+        group = chat.type in ("group", "supergroup")
+        await self.flow.answer(
+            Inbound(
+                chat_id,
+                "",
+                "group" if group else "private",
+                is_admin=is_admin,
+                action=query.data,
+            )
+        )
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, chat, user = update.effective_message, update.effective_chat, update.effective_user

@@ -9,7 +9,13 @@ from datetime import timedelta
 from typing import TypeVar
 
 import httpx
-from telegram import Bot, LinkPreviewOptions
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+)
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -25,7 +31,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram.render import render
 from bot.delivery.platform import Limits, Part
-from bot.delivery.types import Reply
+from bot.delivery.types import Action, Reply
 from bot.errors import (
     ChatGone,
     ChatMoved,
@@ -89,6 +95,24 @@ async def convert_errors(call: Callable[[], Awaitable[T]]) -> T:
         raise DeliveryError(exc.message) from exc
 
 
+Markup = InlineKeyboardMarkup | ForceReply | None
+
+
+def keyboard(actions: tuple[Action, ...]) -> InlineKeyboardMarkup:
+    """One button per row (the labels are short sentences); each carries its token back."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(action.label, callback_data=action.token)] for action in actions]
+    )
+
+
+def reply_markup(part: Part) -> Markup:
+    if part.actions:
+        return keyboard(part.actions)
+    if part.expects_reply:
+        return ForceReply(selective=True)
+    return None
+
+
 class TelegramPlatform:
     name = NAME
 
@@ -106,6 +130,7 @@ class TelegramPlatform:
                 text=part.text if markup else part.fallback,
                 parse_mode=ParseMode.HTML if markup else None,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=reply_markup(part),
             )
         )
         return str(message.message_id)

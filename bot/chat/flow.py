@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from bot.commands import ChatContext, Commands
 from bot.delivery.platform import PartSender
 from bot.delivery.sender import Outcome, Sender
-from bot.delivery.types import ChatKind, Reply, Sent
+from bot.delivery.types import Action, ChatKind, Reply, Sent
+from bot.i18n import DEFAULT_LANGUAGE, text
 from storage import delivery as store
 
 log = logging.getLogger(__name__)
 
-FALLBACK = "Sorry, something went wrong. Please try again later."
+FALLBACK = "chat.fallback"
+"""The catalog key of the apology sent when handling a message broke."""
 
 
 async def _not_admin() -> bool:
@@ -42,6 +44,9 @@ class Inbound:
     """The id of the bot's own message that this one replies to."""
     is_admin: Callable[[], Awaitable[bool]] = _not_admin
     """Whether the sender administers the group (asked only in groups, only when needed)."""
+    action: str = ""
+    """The token of a button the reader pressed under one of our digests (``Action.token``);
+    ``text`` is then ignored."""
 
 
 class ChatFlow:
@@ -72,15 +77,29 @@ class ChatFlow:
         if chat.chat_kind == "group" and not inbound.addressed and digest_id is None:
             return None  # chatter in a group is not for us
         try:
-            reply = await self.commands.handle_text(inbound.text, chat, reply_to_digest=digest_id)
+            reply = await self._reply(inbound, chat, digest_id)
         except Exception:  # one broken command never goes unanswered
             log.exception("%s: command in chat %s failed", chat.platform, chat.chat_id)
-            reply = Reply.text(FALLBACK)
+            reply = Reply.text(text(self._language(chat), FALLBACK))
         outcome = await self.sender.deliver(
             chat.chat_id, reply, chat_kind=chat.chat_kind, first=first
         )
         self._record(chat, reply, outcome)
         return outcome
+
+    async def _reply(self, inbound: Inbound, chat: ChatContext, digest_id: int | None) -> Reply:
+        if inbound.action:
+            pressed = Action.parse(inbound.action)
+            if pressed is None:  # not one of ours (or from an older version): say so
+                return Reply.text(text(self._language(chat), "chat.gone_digest"))
+            return await self.commands.handle_action(*pressed, chat)
+        return await self.commands.handle_text(inbound.text, chat, reply_to_digest=digest_id)
+
+    def _language(self, chat: ChatContext) -> str:
+        try:
+            return self.commands.language_of(chat)
+        except Exception:  # the database may be what broke: apologise in the default language
+            return DEFAULT_LANGUAGE
 
     def _record(self, chat: ChatContext, reply: Reply, outcome: Outcome) -> None:
         db, platform = self.commands.db, chat.platform

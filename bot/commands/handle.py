@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import sqlite_utils
 
@@ -31,8 +31,9 @@ from bot.commands.spec import ChatContext, Registry
 from bot.config import Config, TopicConfig
 from bot.delivery.compose import digest_reply
 from bot.delivery.timing import latest_day
-from bot.delivery.types import Paragraph, Reply, Sent, SourceLink, Subscription
-from bot.errors import ConfigError, DigestbotError
+from bot.delivery.types import ActionKind, Paragraph, Reply, Sent, SourceLink, Subscription
+from bot.errors import DigestbotError
+from bot.models import StoredDigest
 from bot.render import title_of
 from storage import delivery as store
 from storage import digests as digest_store
@@ -41,6 +42,14 @@ log = logging.getLogger(__name__)
 
 DigestBuilder = Callable[[TopicConfig, date, str], Awaitable[int]]
 """Builds (or finds) the digest for (topic, date, language) and returns its id."""
+
+
+class UnknownTopic(Exception):
+    """A command named a topic the configuration does not have (shown to the reader)."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(slug)
+        self.slug = slug
 
 
 class Commands:
@@ -69,6 +78,7 @@ class Commands:
         self, text: str, chat: ChatContext, *, reply_to_digest: int | None = None
     ) -> Reply:
         """Parse and handle one message. A reply to a digest message is a question about it."""
+        chat = chat.speaking(self.language_of(chat))
         command = self.registry.parse(text)
         if reply_to_digest is not None and not text.lstrip().startswith("/") and text.strip():
             command = self.registry.parse("ask " + text.strip())
@@ -76,19 +86,44 @@ class Commands:
             command = Ask(command.question, digest_id=reply_to_digest)
         return await self.handle(command, chat)
 
+    def language_of(self, chat: ChatContext) -> str:
+        """The chat's language: its subscription's (the first, by topic), else the first
+        topic's."""
+        subs = store.chat_subscriptions(self.db, chat.platform, chat.chat_id)
+        return subs[0].language if subs else self.config.topics[0].language
+
     async def handle(self, command: object, chat: ChatContext) -> Reply:
         """Run a parsed command (or answer its usage problem); errors become the reply."""
         if isinstance(command, UsageProblem):
-            return Reply.text(command.message)
+            return Reply.text(command.text(chat.language))
         try:
             return await self.registry.handle(self, command, chat)
-        except ConfigError as exc:
-            return Reply.text(str(exc))
+        except UnknownTopic as exc:
+            return Reply.text(self._unknown_topic(exc.slug, chat))
         except DigestbotError as exc:
             log.warning(
                 "command %s in %s chat %s failed: %s", command, chat.platform, chat.chat_id, exc
             )
-            return Reply.text(f"Sorry, that failed: {exc}")
+            return Reply.text(chat.text("chat.failed", error=exc))
+
+    async def handle_action(self, kind: ActionKind, digest_id: int, chat: ChatContext) -> Reply:
+        """A button pressed under digest ``digest_id``: its sources, a prompt for a question
+        about it (a reply to the prompt asks about that digest), or the day before it."""
+        chat = chat.speaking(self.language_of(chat))
+        stored = digest_store.stored_digest(self.db, digest_id)
+        if stored is None:
+            return Reply.text(chat.text("chat.gone_digest"))
+        if kind == "sources":
+            return self._sources_of(stored, Sources(), chat)
+        if kind == "ask":
+            prompt = chat.text("chat.ask_prompt", title=title_of(stored.digest))
+            return Reply(paragraphs=(Paragraph(prompt),), digest_id=digest_id, expects_reply=True)
+        day = stored.digest.date - timedelta(days=1)
+        return await self.handle(DigestNow(stored.digest.topic, day), chat)
+
+    def _unknown_topic(self, slug: str, chat: ChatContext) -> str:
+        known = ", ".join(t.slug for t in self.config.topics)
+        return chat.text("chat.unknown_topic", slug=slug[:40], topics=known)
 
     def remember(self, chat: ChatContext, reply: Reply, sent: Sent) -> None:
         """Record which messages carry a digest, so replying to them asks about it."""
@@ -101,17 +136,16 @@ class Commands:
 
     async def _start(self, command: Start, chat: ChatContext) -> Reply:
         names = ", ".join(t.name for t in self.config.topics)
-        greeting = (
-            f"Hello! I send a daily news digest with cited sources ({names}). "
-            "Say 'subscribe' to get it here every day, or 'digest' to get it now."
-        )
-        return Reply(paragraphs=(Paragraph(greeting), Paragraph(self.registry.help_lines())))
+        greeting = chat.text("chat.start", topics=names)
+        help_lines = self.registry.help_lines(chat.language)
+        return Reply(paragraphs=(Paragraph(greeting), Paragraph(help_lines)))
 
     async def _help(self, command: Help, chat: ChatContext) -> Reply:
         wanted = self.registry.get(command.command) if command.command else None
         if wanted is not None:
-            return Reply.text(wanted.text().line)
-        return Reply(title="Commands", paragraphs=(Paragraph(self.registry.help_lines()),))
+            return Reply.text(wanted.text(chat.language).line)
+        lines = self.registry.help_lines(chat.language)
+        return Reply(title=chat.text("chat.help_title"), paragraphs=(Paragraph(lines),))
 
     def _topic(self, slug: str | None) -> TopicConfig:
         if slug is None:
@@ -119,8 +153,7 @@ class Commands:
         for topic in self.config.topics:
             if topic.slug == slug:
                 return topic
-        known = ", ".join(t.slug for t in self.config.topics)
-        raise ConfigError(f"Unknown topic '{slug}' (topics: {known}).")
+        raise UnknownTopic(slug)
 
     def _chat_topic(self, slug: str | None, chat: ChatContext) -> TopicConfig:
         """The named topic, else the chat's only subscription's, else the first topic."""
@@ -131,13 +164,22 @@ class Commands:
         return self._topic(slug)
 
     @staticmethod
-    def _describe(sub: Subscription, name: str) -> str:
-        words = ""
+    def _describe(sub: Subscription, name: str, chat: ChatContext) -> str:
+        parts = [
+            chat.text(
+                "chat.describe",
+                name=name,
+                topic=sub.topic,
+                time=sub.time,
+                timezone=sub.timezone,
+                language=sub.language,
+            )
+        ]
         if sub.include:
-            words += f"; only stories with: {', '.join(sub.include)}"
+            parts.append(chat.text("chat.describe_include", words=", ".join(sub.include)))
         if sub.exclude:
-            words += f"; never stories with: {', '.join(sub.exclude)}"
-        return f"{name} ({sub.topic}): daily at {sub.time} {sub.timezone} in {sub.language}{words}"
+            parts.append(chat.text("chat.describe_exclude", words=", ".join(sub.exclude)))
+        return "; ".join(parts)
 
     # --- subscriptions ---------------------------------------------------------------------
 
@@ -156,36 +198,39 @@ class Commands:
             language=command.language or (keep.language if keep else topic.language),
         )
         self.on_change()
-        return Reply.text("Subscribed: " + self._describe(sub, topic.name))
+        chat = chat.speaking(self.language_of(chat))  # the subscription may change it
+        return Reply.text(
+            chat.text("chat.subscribed", description=self._describe(sub, topic.name, chat))
+        )
 
     async def _unsubscribe(self, command: Unsubscribe, chat: ChatContext) -> Reply:
         topic = self._chat_topic(command.topic, chat)
         sub = store.find_subscription(self.db, chat.platform, chat.chat_id, topic.slug)
         if sub is None or not sub.active:
-            return Reply.text(f"This chat is not subscribed to {topic.name}.")
+            return Reply.text(chat.text("chat.not_subscribed", name=topic.name))
         store.deactivate(self.db, sub.id, "unsubscribed")
         self.on_change()
-        return Reply.text(f"Unsubscribed from {topic.name}. No more daily digests here.")
+        return Reply.text(chat.text("chat.unsubscribed", name=topic.name))
 
     async def _list(self, command: ListSubscriptions, chat: ChatContext) -> Reply:
         subs = store.chat_subscriptions(self.db, chat.platform, chat.chat_id)
         if not subs:
-            return Reply.text("This chat has no subscriptions. Say 'subscribe' to start.")
-        lines = "\n".join(self._describe(s, self._topic(s.topic).name) for s in subs)
-        return Reply(title="Subscriptions", paragraphs=(Paragraph(lines),))
+            return Reply.text(chat.text("chat.no_subscriptions"))
+        lines = "\n".join(self._describe(s, self._topic(s.topic).name, chat) for s in subs)
+        return Reply(title=chat.text("chat.subscriptions_title"), paragraphs=(Paragraph(lines),))
 
     async def _settings(self, command: Settings, chat: ChatContext) -> Reply:
         topic = self._chat_topic(command.topic, chat)
         sub = store.find_subscription(self.db, chat.platform, chat.chat_id, topic.slug)
         if sub is None or not sub.active:
-            return Reply.text(
-                f"This chat is not subscribed to {topic.name}. Say 'subscribe' first."
-            )
+            return Reply.text(chat.text("chat.subscribe_first", name=topic.name))
         if command.field is None or command.value is None:
-            return Reply.text(self._describe(sub, topic.name))
+            return Reply.text(self._describe(sub, topic.name, chat))
         sub = store.update_subscription(self.db, sub.id, **{command.field: command.value})
         self.on_change()
-        return Reply.text("Updated: " + self._describe(sub, topic.name))
+        chat = chat.speaking(self.language_of(chat))  # "settings lang" changes the reply too
+        description = self._describe(sub, topic.name, chat)
+        return Reply.text(chat.text("chat.updated", description=description))
 
     # --- digests, questions, sources ---------------------------------------------------------
 
@@ -196,12 +241,12 @@ class Commands:
         newest = latest_day(topic, self.clock())
         day = command.day or newest
         if day > newest:
-            return Reply.text(f"The digest for {day} is not ready yet (latest: {newest}).")
+            return Reply.text(chat.text("chat.not_ready", day=day, latest=newest))
         language = active.language if active else topic.language
         digest_id = await self.build(topic, day, language)
         stored = digest_store.stored_digest(self.db, digest_id)
         if stored is None:
-            return Reply.text(f"No digest for {topic.name} on {day}.")
+            return Reply.text(chat.text("chat.no_digest", name=topic.name, day=day))
         return digest_reply(
             stored.digest,
             digest_id,
@@ -231,6 +276,7 @@ class Commands:
         return Reply(
             paragraphs=(Paragraph(result.answer),),
             sources=result.citations,
+            sources_title=chat.text("sources"),
             digest_id=command.digest_id,
         )
 
@@ -238,17 +284,31 @@ class Commands:
         digest_id = store.latest_digest_for_chat(self.db, chat.platform, chat.chat_id)
         stored = digest_store.stored_digest(self.db, digest_id) if digest_id is not None else None
         if stored is None:
-            return Reply.text("No digest in this chat yet. Say 'digest' first.")
+            return Reply.text(chat.text("chat.no_digest_in_chat"))
+        return self._sources_of(stored, command, chat)
+
+    @staticmethod
+    def _sources_of(stored: StoredDigest, command: Sources, chat: ChatContext) -> Reply:
         sources = stored.digest.sources
-        if command.n is None:
+        if command.n is None and not command.word:
             links = tuple(SourceLink(s.n, s.title, s.url) for s in sources)
             if not links:
-                return Reply.text("The last digest cited no sources.")
-            title = title_of(stored.digest)
-            return Reply(title=f"Sources of {title}", paragraphs=(), sources=links)
+                return Reply.text(chat.text("chat.no_sources"))
+            title = chat.text("chat.sources_of", title=title_of(stored.digest))
+            heading = chat.text("sources")
+            return Reply(
+                title=title,
+                paragraphs=(),
+                sources=links,
+                sources_title=heading,
+                digest_id=stored.id,
+            )
         for source in sources:
             if source.n == command.n:
-                detail = f"[{source.n}] {source.title}\n{source.url}\n"
-                detail += f"published {source.published.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-                return Reply.text(detail)
-        return Reply.text(f"The last digest has {len(sources)} sources; there is no [{command.n}].")
+                when = f"{source.published.astimezone(UTC):%Y-%m-%d %H:%M}"
+                published = chat.text("chat.source_published", when=when)
+                return Reply.text(f"[{source.n}] {source.title}\n{source.url}\n{published}")
+        if command.word:
+            problem = chat.text("chat.not_a_source", value=command.word, count=len(sources))
+            return Reply.text(problem)
+        return Reply.text(chat.text("chat.no_such_source", n=command.n, count=len(sources)))

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
 from bot.config import LANGUAGES, is_slug, is_timezone
+from bot.i18n import DEFAULT_LANGUAGE, text
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 MAX_WORDS = 20
@@ -78,6 +79,9 @@ class Ask:
 @dataclass(frozen=True)
 class Sources:
     n: int | None = None
+    word: str = ""
+    """What was given instead of a number: the handler, which knows how many sources the
+    digest has, says which numbers exist."""
 
 
 @dataclass(frozen=True)
@@ -101,14 +105,42 @@ Command = (
 )
 
 
+_ARGUMENT_VALUES = ("what", "field")
+"""Values of a problem that name an argument: shown in the reader's language (``arg.``)."""
+
+
 @dataclass(frozen=True)
 class UsageProblem:
-    """What was wrong, in one line, with the command's usage."""
+    """What was wrong: a catalog key (``usage.``) and its values. The registry adds the
+    command's ``usage``, so the text ends with that command's usage line. Shown in the
+    chat's language by :meth:`text`."""
 
-    message: str
+    key: str
+    values: dict[str, str] = field(default_factory=dict)
+    usage: dict[str, str] = field(default_factory=dict)
+    """The command's usage line in each language (set by the registry)."""
+
+    def text(self, language: str = DEFAULT_LANGUAGE) -> str:
+        values = {
+            name: text(language, f"arg.{value}") if name in _ARGUMENT_VALUES else value
+            for name, value in self.values.items()
+        }
+        problem = text(language, self.key, **values)
+        usage = self.usage.get(language) or self.usage.get(DEFAULT_LANGUAGE)
+        if not usage:
+            return problem
+        return text(language, "usage.line", problem=problem, usage=usage)
+
+    @property
+    def message(self) -> str:
+        return self.text()
 
     def __str__(self) -> str:
-        return self.message
+        return self.text()
+
+
+def _problem(key: str, **values: str) -> UsageProblem:
+    return UsageProblem(key, values)
 
 
 def split_command(text: str) -> tuple[str, str]:
@@ -131,7 +163,7 @@ def no_arguments(result: C) -> Callable[[Arguments], C | UsageProblem]:
 
     def parse_it(args: Arguments) -> C | UsageProblem:
         if args.words:
-            return UsageProblem(f"'{args.name}' takes no arguments")
+            return _problem("usage.no_arguments", name=args.name)
         return result
 
     return parse_it
@@ -144,13 +176,23 @@ def _looks_like_timezone(word: str) -> bool:
 
 def parse_help(args: Arguments) -> Help | UsageProblem:
     if len(args.words) > 1:
-        return UsageProblem("Give at most one command name")
+        return _problem("usage.one_command")
     if args.words:
         wanted = args.words[0].removeprefix("/").lower()
         if wanted not in args.commands:
-            return UsageProblem(f"No command '{wanted[:30]}'")
+            names = ", ".join(sorted(args.commands))
+            return _problem("usage.unknown_help", name=wanted[:30], commands=names)
         return Help(wanted)
     return Help()
+
+
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$", re.IGNORECASE)
+_LANGUAGE_NAMES = ", ".join(LANGUAGES)
+
+
+def _looks_like_language(word: str) -> bool:
+    # "fr", "de-CH", "zh_tw": a language code the bot does not speak, not a second topic.
+    return bool(_LANGUAGE_CODE.match(word)) and len(word) <= 7
 
 
 def parse_subscribe(args: Arguments) -> Subscribe | UsageProblem:
@@ -162,16 +204,18 @@ def parse_subscribe(args: Arguments) -> Subscribe | UsageProblem:
             key, value = "language", arg
         elif _looks_like_timezone(arg):
             if not is_timezone(arg):
-                return UsageProblem(f"Unknown timezone '{arg[:40]}'")
+                return _problem("usage.unknown_timezone", value=arg[:40])
             key, value = "timezone", arg
+        elif is_slug(arg) and "topic" in found and _looks_like_language(arg):
+            return _problem("usage.not_a_language", value=arg[:20], languages=_LANGUAGE_NAMES)
         elif is_slug(arg):
             key, value = "topic", arg
         elif ":" in arg:
-            return UsageProblem(f"'{arg[:20]}' is not a time HH:MM")
+            return _problem("usage.not_a_time", value=arg[:20])
         else:
-            return UsageProblem(f"Cannot use '{arg[:40]}'")
+            return _problem("usage.cannot_use", value=arg[:40])
         if key in found:
-            return UsageProblem(f"Two values for {key}")
+            return _problem("usage.second_value", value=value[:40], what=key, first=found[key])
         found[key] = value
     return Subscribe(**found)
 
@@ -179,9 +223,9 @@ def parse_subscribe(args: Arguments) -> Subscribe | UsageProblem:
 def parse_unsubscribe(args: Arguments) -> Unsubscribe | UsageProblem:
     words = args.words
     if len(words) > 1:
-        return UsageProblem("Give at most one topic")
+        return _problem("usage.one_topic")
     if words and not is_slug(words[0]):
-        return UsageProblem(f"'{words[0][:40]}' is not a topic name")
+        return _problem("usage.not_a_topic", value=words[0][:40])
     return Unsubscribe(words[0] if words else None)
 
 
@@ -193,21 +237,21 @@ def parse_digest(args: Arguments) -> DigestNow | UsageProblem:
             try:
                 parsed = date.fromisoformat(arg)
             except ValueError:
-                return UsageProblem(f"'{arg}' is not a date")
+                return _problem("usage.not_a_date", value=arg)
             if day is not None:
-                return UsageProblem("Give at most one date")
+                return _problem("usage.one_date")
             day = parsed
         elif is_slug(arg) and topic is None:
             topic = arg
         else:
-            return UsageProblem(f"Cannot use '{arg[:40]}'")
+            return _problem("usage.cannot_use", value=arg[:40])
     return DigestNow(topic, day)
 
 
 def parse_ask(args: Arguments) -> Ask | UsageProblem:
     # No length check here: the Q&A engine holds the one limit (MAX_QUESTION_CHARS).
     if not args.rest:
-        return UsageProblem("Ask a question")
+        return _problem("usage.ask_question")
     return Ask(args.rest)
 
 
@@ -215,9 +259,12 @@ def parse_sources(args: Arguments) -> Sources | UsageProblem:
     words = args.words
     if not words:
         return Sources()
-    if len(words) > 1 or not words[0].isdigit() or not 1 <= int(words[0]) <= 99:
-        return UsageProblem("Give one source number from 1 to 99")
-    return Sources(int(words[0]))
+    if len(words) > 1:
+        return _problem("usage.one_source")
+    word = words[0]
+    if not word.isascii() or not word.isdigit() or len(word) > 6:
+        return Sources(word=word[:20])
+    return Sources(int(word))
 
 
 _SETTING_NAMES = {
@@ -231,38 +278,46 @@ _SETTING_NAMES = {
 }
 
 
+_SETTINGS_LIST = ", ".join(("time", "timezone", "lang", "include", "exclude"))  # the syntax
+
+
 def parse_settings(args: Arguments) -> Settings | UsageProblem:
     words = list(args.words)
     topic: str | None = None
     if words and words[0].lower() not in _SETTING_NAMES:
-        if not is_slug(words[0]):
-            return UsageProblem(f"No setting '{words[0][:30]}'")
+        # A topic comes first only when a setting (or nothing) follows it: in "settings
+        # bogus value", "bogus" is the unknown setting, not a topic.
+        follows = words[1].lower() if len(words) > 1 else None
+        if not is_slug(words[0]) or (follows is not None and follows not in _SETTING_NAMES):
+            return _problem("usage.no_setting", value=words[0][:30], settings=_SETTINGS_LIST)
         topic, words = words[0], words[1:]
     if not words:
         return Settings(topic)
     field = _SETTING_NAMES.get(words[0].lower())
     if field is None:
-        return UsageProblem(f"No setting '{words[0][:30]}'")
+        return _problem("usage.no_setting", value=words[0][:30], settings=_SETTINGS_LIST)
     values = words[1:]
     if field in ("include", "exclude"):
         if values == ["-"]:
             return Settings(topic, field, ())
         chosen = tuple(dict.fromkeys(w.strip(",") for w in values if w.strip(",")))
         if not chosen:
-            return UsageProblem(f"Give the words for {field}, or '-' to clear")
+            return _problem("usage.words_needed", field=field)
         if len(chosen) > MAX_WORDS or any(len(w) > MAX_WORD_LENGTH for w in chosen):
-            return UsageProblem(f"At most {MAX_WORDS} words of {MAX_WORD_LENGTH} characters")
+            return _problem(
+                "usage.too_many_words", words=str(MAX_WORDS), characters=str(MAX_WORD_LENGTH)
+            )
         return Settings(topic, field, chosen)
     if len(values) != 1:
-        return UsageProblem(f"Give one value for {field}")
+        return _problem("usage.one_value", field=field)
     value = values[0]
     if field == "time":
         time = normalise_time(value)
         if time is None:
-            return UsageProblem(f"'{value[:20]}' is not a time HH:MM")
+            return _problem("usage.not_a_time", value=value[:20])
         return Settings(topic, field, time)
     if field == "timezone" and not is_timezone(value):
-        return UsageProblem(f"Unknown timezone '{value[:40]}'")
+        return _problem("usage.unknown_timezone", value=value[:40])
     if field == "language" and value not in LANGUAGES:
-        return UsageProblem(f"No language '{value[:20]}' (en or zh-TW)")
+        return _problem("usage.not_a_language", value=value[:20], languages=_LANGUAGE_NAMES)
     return Settings(topic, field, value)

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from bot.commands.parse import Arguments, UsageProblem, split_command
 from bot.config import LANGUAGES
 from bot.delivery.types import ChatKind, Reply
+from bot.i18n import DEFAULT_LANGUAGE, has, text
 
-DEFAULT_LANGUAGE = "en"
-"""The language of chat replies (help and usage errors included)."""
+__all__ = ["DEFAULT_LANGUAGE", "ChatCommand", "ChatContext", "CommandText", "Registry"]
 # What Telegram (a-z, 0-9, _; at most 32) and Discord slash commands both accept as a name.
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
@@ -39,6 +39,15 @@ class ChatContext:
     chat_kind: ChatKind = "private"
     is_admin: Callable[[], Awaitable[bool]] = _always_admin
     """Asked only in groups, before a command that only admins may run there."""
+    language: str = DEFAULT_LANGUAGE
+    """The language replies are written in: the chat's subscription's, else the topic's."""
+
+    def text(self, key: str, /, **values: object) -> str:
+        """The catalog's ``key`` in this chat's language."""
+        return text(self.language, key, **values)
+
+    def speaking(self, language: str) -> ChatContext:
+        return replace(self, language=language)
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,21 @@ class CommandText:
     @property
     def line(self) -> str:
         return f"{self.usage}: {self.summary}"
+
+    @classmethod
+    def of(cls, name: str, language: str) -> CommandText:
+        """Command ``name``'s texts in ``language``, from the catalog (``command.NAME.``)."""
+        refusal = f"command.{name}.admins_only"
+        return cls(
+            text(language, f"command.{name}.usage"),
+            text(language, f"command.{name}.summary"),
+            text(language, refusal) if has(refusal) else "",
+        )
+
+
+def catalog_texts(name: str) -> dict[str, CommandText]:
+    """Command ``name``'s texts in every language the bot speaks."""
+    return {language: CommandText.of(name, language) for language in LANGUAGES}
 
 
 def _anyone(command: object) -> bool:
@@ -113,15 +137,14 @@ class Registry(Generic[S]):
         with the command's usage). Pure."""
         name, rest = split_command(text)
         if not name:
-            return UsageProblem("Say 'help' for the list of commands.")
+            return UsageProblem("usage.no_command")
         command = self._by_name.get(name)
         if command is None:
-            return UsageProblem(
-                f"Unknown command '{name[:30]}'. Say 'help' for the list of commands."
-            )
+            return UsageProblem("usage.unknown_command", {"name": name[:30]})
         parsed = command.parse(Arguments(name, tuple(rest.split()), rest, self.names))
         if isinstance(parsed, UsageProblem):
-            return UsageProblem(f"{parsed.message}. Usage: {command.text().line}")
+            usage = {language: command.text(language).line for language in LANGUAGES}
+            return replace(parsed, usage=usage)
         return parsed
 
     async def handle(self, services: S, command: object, chat: ChatContext) -> Reply:
@@ -131,6 +154,6 @@ class Registry(Generic[S]):
         if spec is None:
             raise TypeError(f"no registered command makes {type(command).__name__}")
         if chat.chat_kind == "group" and spec.admins_only(command) and not await chat.is_admin():
-            refusal = spec.text().admins_only or "Only the chat's admins can do that."
+            refusal = spec.text(chat.language).admins_only or chat.text("chat.admins_only")
             return Reply.text(refusal)
         return await spec.handle(services, command, chat)

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.delivery.types import Reply
+from bot.delivery.types import Action, Reply
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,26 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Card:
+    """A titled block of a message, for platforms that draw them (Discord embeds)."""
+
+    title: str
+    body: str
+    plain: str = ""
+    """Title and body as plain text."""
+
+
+@dataclass(frozen=True)
 class Part:
     """One platform message: ``text`` in the platform's markup, ``fallback`` as plain text
-    (sent instead when the platform rejects the markup)."""
+    (sent instead when the platform rejects the markup), the ``cards`` it carries, the
+    ``actions`` (buttons) under it, and whether it prompts the reader to reply."""
 
     text: str
     fallback: str
+    cards: tuple[Card, ...] = ()
+    actions: tuple[Action, ...] = ()
+    expects_reply: bool = False
 
 
 PartSender = Callable[[Part, bool], Awaitable[str]]

@@ -18,6 +18,9 @@ class SourceLink:
     title: str
     url: str
 
+    def plain(self) -> str:
+        return f"[{self.n}] {self.title} {self.url}"
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -26,16 +29,68 @@ class Paragraph:
     text: str
     heading: str = ""
 
+    def plain(self) -> str:
+        return f"{self.heading}\n{self.text}".rstrip() if self.heading else self.text
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of a digest (trend, highlights, ...): platforms show ``title`` as a
+    heading and cut messages only between sections or between their paragraphs."""
+
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+ActionKind = Literal["sources", "ask", "previous"]
+ACTION_KINDS: tuple[ActionKind, ...] = ("sources", "ask", "previous")
+_ACTION_PREFIX = "dg"
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button under a digest, in the core's terms; each platform draws it its own way
+    (Telegram inline keyboard, Discord components) and hands its :meth:`token` back."""
+
+    kind: ActionKind
+    digest_id: int
+    label: str
+
+    @property
+    def token(self) -> str:
+        """What the platform carries back when the button is pressed (at most 64 bytes:
+        Telegram's callback_data limit)."""
+        return f"{_ACTION_PREFIX}:{self.kind}:{self.digest_id}"
+
+    @staticmethod
+    def parse(token: str) -> tuple[ActionKind, int] | None:
+        """``(kind, digest_id)`` of a token that :attr:`token` made, else None."""
+        prefix, _, rest = token.partition(":")
+        kind, _, number = rest.partition(":")
+        for known in ACTION_KINDS:
+            if prefix == _ACTION_PREFIX and kind == known and number.isdigit():
+                return known, int(number)
+        return None
+
 
 @dataclass(frozen=True)
 class Reply:
     """A message for a chat, in the core's terms. ``digest_id`` marks a digest (or an answer
-    about one): replying to it asks about that digest."""
+    about one): replying to it asks about that digest.
+
+    ``paragraphs`` open the reply (a command's answer is only these); a digest adds its
+    ``sections``. ``actions`` are the buttons under it; ``expects_reply`` asks the platform
+    to prompt the reader for an answer (Telegram's force-reply)."""
 
     paragraphs: tuple[Paragraph, ...]
     title: str = ""
     sources: tuple[SourceLink, ...] = ()
     digest_id: int | None = None
+    sections: tuple[Section, ...] = ()
+    sources_title: str = ""
+    """The heading over ``sources`` (none when empty)."""
+    actions: tuple[Action, ...] = ()
+    expects_reply: bool = False
 
     @classmethod
     def text(cls, line: str) -> Reply:
@@ -44,13 +99,13 @@ class Reply:
     def plain(self) -> str:
         """The whole reply as plain text (terminal, and the fallback of every platform)."""
         blocks = [self.title] if self.title else []
-        for paragraph in self.paragraphs:
-            if paragraph.heading:
-                blocks.append(f"{paragraph.heading}\n{paragraph.text}".rstrip())
-            else:
-                blocks.append(paragraph.text)
+        blocks += [paragraph.plain() for paragraph in self.paragraphs]
+        for section in self.sections:
+            blocks.append(section.title)
+            blocks += [paragraph.plain() for paragraph in section.paragraphs]
         if self.sources:
-            blocks.append("\n".join(f"[{s.n}] {s.title} {s.url}" for s in self.sources))
+            blocks += [self.sources_title] if self.sources_title else []
+            blocks.append("\n".join(source.plain() for source in self.sources))
         return "\n\n".join(blocks)
 
 

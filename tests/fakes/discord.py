@@ -1,14 +1,21 @@
 """A fake Discord (REST API v10 and gateway) on 127.0.0.1 that the real discord.py talks to.
 
 One ``aiohttp.web`` server on the test's own event loop. It enforces what Discord enforces
-where it matters: the bot token, content of 1-2000 characters (400, code 50035), 403 Missing
+where it matters: the bot token, content of at most 2000 characters (400, code 50035), a
+message with content or embeds, the embed limits (10 per message, title 256, description
+4096, 25 fields of name 256 and value 1024, footer 2048, author 256, 6000 characters across
+a message's embeds), the component limits (5 rows of 5 buttons, label 80, custom_id 100,
+unique custom_ids), 403 Missing
 Access (code 50001) for a channel the bot cannot see, 404 Unknown Channel (code 10003), 429
 with ``retry_after`` and a ``Via`` header (a send before the wait is over is refused again and
 counted as ``early``), about 5 messages per 5 s per channel, 5xx, slow replies, and
 ``nonce`` + ``enforce_nonce`` (the same nonce returns the first message instead of a second).
 
 REST: ``GET /api/v10/users/@me``, ``/oauth2/applications/@me``, ``/gateway``;
-``POST /api/v10/channels/{id}/messages``.
+``POST /api/v10/channels/{id}/messages``; interaction callbacks (type 4: a message, 5: a
+deferred "thinking" answer, 6: a deferred update) and follow-ups (``POST
+/webhooks/{app}/{token}``). Slash commands arrive with :meth:`push_interaction`, button
+presses (component interactions, type 3) with :meth:`push_button`.
 Gateway (``/gateway``): HELLO, heartbeat ACK, IDENTIFY -> READY then GUILD_CREATE (one guild,
 one text channel), then ``MESSAGE_CREATE`` events that tests push with :meth:`push_message`.
 """
@@ -54,6 +61,23 @@ class Message:
     content: str
     payload: dict[str, Any]
     """The request body as sent (nonce, allowed_mentions, flags...)."""
+
+    @property
+    def embeds(self) -> list[dict[str, Any]]:
+        return list(self.payload.get("embeds") or [])
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        rows = self.payload.get("components") or []
+        return [button for row in rows for button in row.get("components", [])]
+
+    @property
+    def visible(self) -> str:
+        """Everything a reader sees: the content, then each embed's title and description."""
+        texts = [self.content]
+        for embed in self.embeds:
+            texts += [embed.get("title") or "", embed.get("description") or ""]
+        return "\n".join(t for t in texts if t)
 
     @property
     def pings(self) -> list[str]:
@@ -149,6 +173,72 @@ def _error(status: int, code: int, message: str, **extra: Any) -> web.Response:
     return _json(body, status)
 
 
+_EMBED_LIMITS = {"title": 256, "description": 4096}
+_FIELD_LIMITS = {"name": 256, "value": 1024}
+MAX_EMBEDS = 10
+MAX_EMBED_TOTAL = 6000
+
+
+def _embed_problem(embeds: list[dict[str, Any]]) -> str | None:
+    """What Discord would refuse in a message's embeds, or None."""
+    if len(embeds) > MAX_EMBEDS:
+        return "embeds: BASE_TYPE_MAX_LENGTH"
+    total = 0
+    for embed in embeds:
+        for key, limit in _EMBED_LIMITS.items():
+            value = embed.get(key) or ""
+            total += len(value)
+            if len(value) > limit:
+                return f"embeds.{key}: BASE_TYPE_MAX_LENGTH"
+        fields = embed.get("fields") or []
+        if len(fields) > 25:
+            return "embeds.fields: BASE_TYPE_MAX_LENGTH"
+        for item in fields:
+            for key, limit in _FIELD_LIMITS.items():
+                total += len(item.get(key) or "")
+                if not item.get(key) or len(item[key]) > limit:
+                    return f"embeds.fields.{key}: BASE_TYPE_MAX_LENGTH"
+        for part, key, limit in (("footer", "text", 2048), ("author", "name", 256)):
+            value = (embed.get(part) or {}).get(key) or ""
+            total += len(value)
+            if len(value) > limit:
+                return f"embeds.{part}.{key}: BASE_TYPE_MAX_LENGTH"
+        if not (embed.get("title") or embed.get("description") or fields):
+            return "embeds: an embed needs a title, a description or fields"
+    if total > MAX_EMBED_TOTAL:
+        return "embeds: MAX_EMBED_SIZE_EXCEEDED"
+    return None
+
+
+def _component_problem(rows: list[dict[str, Any]]) -> str | None:
+    if len(rows) > 5:
+        return "components: BASE_TYPE_MAX_LENGTH"
+    seen: set[str] = set()
+    for row in rows:
+        buttons = row.get("components") or []
+        if row.get("type") != 1 or not 1 <= len(buttons) <= 5:
+            return "components: an action row holds 1 to 5 components"
+        for button in buttons:
+            custom_id = button.get("custom_id") or ""
+            if not 1 <= len(custom_id) <= 100 or custom_id in seen:
+                return "components.custom_id: invalid or duplicated"
+            if len(button.get("label") or "") > 80:
+                return "components.label: BASE_TYPE_MAX_LENGTH"
+            seen.add(custom_id)
+    return None
+
+
+def message_problem(body: dict[str, Any]) -> str | None:
+    """Why Discord would answer 400 Invalid Form Body to this message, or None."""
+    content = body.get("content") or ""
+    embeds = body.get("embeds") or []
+    if len(content) > MAX_CONTENT:
+        return "content: BASE_TYPE_MAX_LENGTH"
+    if not content and not embeds:
+        return "content: a message needs content or embeds"
+    return _embed_problem(embeds) or _component_problem(body.get("components") or [])
+
+
 def _json(data: Any, status: int = 200) -> web.Response:
     # Set as a header: aiohttp's content_type= would add a charset suffix.
     return web.Response(status=status, body=json.dumps(data), headers={"Content-Type": _JSON})
@@ -182,8 +272,10 @@ class FakeDiscord:
         self.slash_commands: dict[str, dict[str, Any]] = {}
         """What the bot registered (``PUT /applications/{id}/commands``), by name."""
         self.callbacks: list[dict[str, Any]] = []
-        """Interaction responses (type 5: deferred, "thinking")."""
+        """Interaction responses (type 4: a message, 5: deferred, "thinking"), each with
+        ``after_s``: how long after the interaction was pushed it came."""
         self._interactions: dict[str, int] = {}
+        self._pushed_at: dict[str, float] = {}
         self._ids = itertools.count(900_000)
         self._seq = itertools.count(1)
         self._channels: dict[int, _Channel] = {}
@@ -385,6 +477,7 @@ class FakeDiscord:
         interaction_id = next(self._ids)
         token = f"interaction-token-{interaction_id}"
         self._interactions[token] = channel_id
+        self._pushed_at[token] = time.monotonic()
         admin = user_id in self.admins
         data = {
             "id": str(interaction_id),
@@ -417,14 +510,73 @@ class FakeDiscord:
         for ws in list(self._sockets):
             await self._dispatch(ws, "INTERACTION_CREATE", data)
 
+    async def push_button(self, message: Message, custom_id: str, *, user_id: int = 501) -> None:
+        """A member presses the button ``custom_id`` under ``message``: every connected bot
+        gets ``INTERACTION_CREATE`` of type 3 (a message component)."""
+        if custom_id not in {b["custom_id"] for b in message.buttons}:
+            raise AssertionError(f"no button {custom_id!r} under message {message.id}")
+        interaction_id = next(self._ids)
+        token = f"interaction-token-{interaction_id}"
+        self._interactions[token] = message.channel_id
+        self._pushed_at[token] = time.monotonic()
+        admin = user_id in self.admins
+        data: dict[str, Any] = {
+            "id": str(interaction_id),
+            "application_id": str(APP_ID),
+            "type": 3,
+            "token": token,
+            "version": 1,
+            "data": {"custom_id": custom_id, "component_type": 2},
+            "message": self._message_json(message),
+            "channel_id": str(message.channel_id),
+            "app_permissions": str((1 << 11) | (1 << 10)),
+            "locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "context": 0,
+            "attachment_size_limit": 10_485_760,
+        }
+        if message.channel_id == DM_CHANNEL:
+            data["user"] = _user(user_id, f"user{user_id}")
+        else:
+            data |= {
+                "guild_id": str(GUILD_ID),
+                "guild_locale": "en-US",
+                "channel": {**self._guild()["channels"][0], "id": str(message.channel_id)},
+                "member": _member(
+                    [str(ADMIN_ROLE)] if admin else [],
+                    user=_user(user_id, f"user{user_id}"),
+                    permissions=str(MANAGE_GUILD if admin else 0),
+                ),
+            }
+        for ws in list(self._sockets):
+            await self._dispatch(ws, "INTERACTION_CREATE", data)
+
     async def _interaction_rest(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
         if request.method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
             body = await request.json()
-            if parts[2] not in self._interactions:
+            token = parts[2]
+            if token not in self._interactions:
                 return _error(401, 50027, "Invalid Webhook Token")
-            self.callbacks.append(body)
-            interaction = {"id": parts[1], "type": 2, "response_message_loading": True}
-            return _json({"interaction": interaction, "resource": {"type": body["type"]}})
+            if any(c["token"] == token for c in self.callbacks):
+                return _error(400, 40060, "Interaction has already been acknowledged.")
+            after = time.monotonic() - self._pushed_at.get(token, time.monotonic())
+            if after > 3.0:  # Discord forgets an interaction not answered within 3 s
+                return _error(404, 10062, "Unknown interaction")
+            async with self._changed:
+                self.callbacks.append({**body, "token": token, "after_s": after})
+                self._changed.notify_all()
+            interaction: dict[str, Any] = {"id": parts[1], "type": 2}
+            resource: dict[str, Any] = {"type": body["type"]}
+            if body["type"] == 4:
+                stored = await self._store(self._interactions[token], body.get("data") or {})
+                if isinstance(stored, web.Response):
+                    return stored
+                interaction["response_message_id"] = str(stored.id)
+                resource["message"] = self._message_json(stored)
+            else:
+                interaction["response_message_loading"] = body["type"] == 5
+            return _json({"interaction": interaction, "resource": resource})
         if request.method == "POST" and parts[0] == "webhooks" and len(parts) == 3:
             channel_id = self._interactions.get(parts[2])
             if channel_id is None:
@@ -453,14 +605,9 @@ class FakeDiscord:
         nonce = body.get("nonce")
         if nonce and body.get("enforce_nonce") and (channel_id, nonce) in self._nonces:
             return _json(self._message_json(self._nonces[(channel_id, nonce)]))
-        content = body.get("content") or ""
-        if not content or len(content) > MAX_CONTENT:
-            return _error(
-                400,
-                50035,
-                "Invalid Form Body",
-                errors={"content": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH"}]}},
-            )
+        problem = message_problem(body)
+        if problem is not None:
+            return _error(400, 50035, "Invalid Form Body", errors={"_errors": [problem]})
         retry_after = self._rate_check(channel_id, time.monotonic())
         if retry_after is not None:
             self.rate_limited += 1
@@ -478,14 +625,8 @@ class FakeDiscord:
         if self.fail_5xx.get(channel_id, 0) > 0:
             self.fail_5xx[channel_id] -= 1
             return _error(503, 0, "Service Unavailable")
-        message = Message(channel_id, next(self._ids), content, body)
-        async with self._changed:
-            self.messages.append(message)
-            if nonce and body.get("enforce_nonce"):
-                self._nonces[(channel_id, nonce)] = message
-            self._changed.notify_all()
-        for ws in list(self._sockets):  # Discord echoes the bot's own messages to it too
-            await self._dispatch(ws, "MESSAGE_CREATE", self._message_json(message))
+        message = await self._store(channel_id, body)
+        assert isinstance(message, Message)
         if channel_id in self.slow:
             await asyncio.sleep(self.slow[channel_id])
         if self.fail_after_storing.get(channel_id, 0) > 0:
@@ -493,9 +634,26 @@ class FakeDiscord:
             return _error(503, 0, "Service Unavailable")
         return _json(self._message_json(message))
 
+    async def _store(self, channel_id: int, body: dict[str, Any]) -> Message | web.Response:
+        problem = message_problem(body)
+        if problem is not None:
+            return _error(400, 50035, "Invalid Form Body", errors={"_errors": [problem]})
+        message = Message(channel_id, next(self._ids), body.get("content") or "", body)
+        nonce = body.get("nonce")
+        async with self._changed:
+            self.messages.append(message)
+            if nonce and body.get("enforce_nonce"):
+                self._nonces[(channel_id, nonce)] = message
+            self._changed.notify_all()
+        for ws in list(self._sockets):  # Discord echoes the bot's own messages to it too
+            await self._dispatch(ws, "MESSAGE_CREATE", self._message_json(message))
+        return message
+
     def _message_json(self, message: Message) -> dict[str, Any]:
         bot = _user(BOT_ID, "digestbot", bot=True)
         return {
             **_message(message.id, message.channel_id, bot, message.content),
             "nonce": message.payload.get("nonce"),
+            "embeds": message.embeds,
+            "components": message.payload.get("components") or [],
         }

@@ -5,9 +5,12 @@ entity parsing, HTML entity parse errors, 429 with ``retry_after`` when the rate
 exceeded (30/s overall, 1/s per chat, 20/min per group), 403 for a chat that blocked the
 bot, ``migrate_to_chat_id`` for a group that became a supergroup, 5xx, and slow replies.
 
-Methods: getMe, deleteWebhook, getUpdates (long polling), sendMessage, setMyCommands (the
-menus are kept in ``menus``), answerCallbackQuery, getChatMember. Tests push incoming
-messages with :meth:`push_text`.
+Methods: getMe, deleteWebhook, getUpdates (long polling), sendMessage (with an inline
+keyboard, whose callback_data must be 1-64 bytes, or a force-reply), setMyCommands (the
+menus are kept in ``menus``), answerCallbackQuery (each answer is kept in ``answered`` with
+how long after the press it came; a query answered twice or after 15 s is refused),
+getChatMember. Tests push incoming messages with :meth:`push_text` and button presses
+(``callback_query`` updates) with :meth:`push_button`.
 """
 
 from __future__ import annotations
@@ -87,6 +90,12 @@ class Message:
     """As the user sees it (markup parsed away)."""
     raw: str
     parse_mode: str | None
+    reply_markup: dict[str, Any] | None = None
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        rows = (self.reply_markup or {}).get("inline_keyboard") or []
+        return [button for row in rows for button in row]
 
 
 @dataclass
@@ -119,6 +128,9 @@ class FakeBotAPI:
         self.slow: dict[int, float] = {}
         """chat id -> seconds to wait *after* storing the message, before replying."""
         self.admins: set[tuple[int, int]] = set()
+        self.answered: dict[str, float] = {}
+        """callback query id -> seconds between the press and answerCallbackQuery."""
+        self._pressed: dict[str, float] = {}
         self.menus: dict[str, list[dict[str, str]]] = {}
         """language_code ("" for the default menu) -> the commands setMyCommands set."""
         self.hold_after: int | None = None
@@ -172,6 +184,34 @@ class FakeBotAPI:
             self._next_update_id += 1
             self.lock.notify_all()
 
+    def push_button(self, message: Message, data: str, *, user_id: int = 7) -> str:
+        """A user presses the button carrying ``data`` under ``message``; returns the
+        callback query's id."""
+        if data not in {b.get("callback_data") for b in message.buttons}:
+            raise AssertionError(f"no button {data!r} under message {message.message_id}")
+        with self.lock:
+            query_id = f"cq{self._next_update_id}"
+            chat_type = "private" if message.chat_id > 0 else "supergroup"
+            chat = {"id": message.chat_id, "type": chat_type, "title": "group", "first_name": "U"}
+            query = {
+                "id": query_id,
+                "from": {"id": user_id, "is_bot": False, "first_name": "User"},
+                "chat_instance": "1",
+                "data": data,
+                "message": {
+                    "message_id": message.message_id,
+                    "date": int(time.time()),
+                    "chat": chat,
+                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "Digest"},
+                    "text": message.text,
+                },
+            }
+            self._pressed[query_id] = time.monotonic()
+            self.updates.append({"update_id": self._next_update_id, "callback_query": query})
+            self._next_update_id += 1
+            self.lock.notify_all()
+        return query_id
+
     def to(self, chat_id: int) -> list[Message]:
         with self.lock:
             return [m for m in self.messages if m.chat_id == chat_id]
@@ -194,8 +234,10 @@ class FakeBotAPI:
             return 200, _ok(
                 {"id": BOT_ID, "is_bot": True, "first_name": "Digest", "username": BOT_USERNAME}
             )
-        if method in ("deleteWebhook", "answerCallbackQuery"):
+        if method == "deleteWebhook":
             return 200, _ok(True)
+        if method == "answerCallbackQuery":
+            return self._answer_query(str(params.get("callback_query_id", "")))
         if method == "setMyCommands":
             return self._set_menu(params)
         if method == "getUpdates":
@@ -256,9 +298,30 @@ class FakeBotAPI:
             chat.group_times.append(now)
         return None
 
+    def _answer_query(self, query_id: str) -> tuple[int, dict[str, Any]]:
+        with self.lock:
+            pressed = self._pressed.get(query_id)
+            late = pressed is None or time.monotonic() - pressed > 15
+            if pressed is None or late or query_id in self.answered:
+                return 400, _error(
+                    400,
+                    "Bad Request: query is too old and response timeout expired "
+                    "or query ID is invalid",
+                )
+            self.answered[query_id] = time.monotonic() - pressed
+            self.lock.notify_all()
+        return 200, _ok(True)
+
     def _send(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         chat_id = int(params["chat_id"])
         raw, mode = str(params.get("text", "")), params.get("parse_mode")
+        markup = params.get("reply_markup")
+        reply_markup = json.loads(markup) if isinstance(markup, str) else markup
+        for row in (reply_markup or {}).get("inline_keyboard") or []:
+            for button in row:
+                data = button.get("callback_data", "")
+                if not button.get("text") or not 1 <= len(data.encode()) <= 64:
+                    return 400, _error(400, "Bad Request: BUTTON_DATA_INVALID")
         with self.lock:
             if chat_id in self.migrated:
                 return 400, _error(
@@ -285,7 +348,7 @@ class FakeBotAPI:
                 return 400, _error(400, "Bad Request: message text is empty")
             if len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
                 return 400, _error(400, "Bad Request: message is too long")
-            message = Message(chat_id, self._next_message_id, text, raw, mode)
+            message = Message(chat_id, self._next_message_id, text, raw, mode, reply_markup)
             self._next_message_id += 1
             self.messages.append(message)
             self.lock.notify_all()
