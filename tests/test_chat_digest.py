@@ -110,7 +110,7 @@ async def test_telegram_gets_the_whole_digest_and_its_buttons_work(
     seen = "\n".join(m.text for m in digest)
     assert_whole_digest(markdown, seen, "\n".join(m.raw for m in digest))
     assert all(m.parse_mode == "HTML" and len(m.text) <= 4096 for m in digest)
-    assert digest[0].raw.startswith("<b>MISTRAL 每日動態 - 2026-11-21</b>")
+    assert digest[0].raw.startswith("<b>Mistral AI 每日動態 - 2026-11-21</b>")
     assert "<b>📰 新聞焦點</b>" in "".join(m.raw for m in digest)  # bold section headings
     buttons = {b["text"]: b["callback_data"] for b in digest[-1].buttons}
     assert list(buttons) == ["資料來源", "詢問這份摘要", "前一天"]
@@ -119,13 +119,13 @@ async def test_telegram_gets_the_whole_digest_and_its_buttons_work(
     query = fake.push_button(digest[-1], buttons["資料來源"])
     listed = (await _telegram_until(fake, len(digest) + 1))[len(digest) :]
     assert fake.answered[query] < 5  # Telegram shows a spinner until the query is answered
-    assert listed[0].text.startswith("MISTRAL 每日動態 - 2026-11-21 的資料來源")
+    assert listed[0].text.startswith("Mistral AI 每日動態 - 2026-11-21 的資料來源")
 
     # "Ask about this digest": a prompt to reply to; the reply asks about that digest.
     before = len(await _telegram_settled(fake, stack))
     fake.push_button(digest[-1], buttons["詢問這份摘要"])
     (prompt,) = (await _telegram_until(fake, before + 1))[before:]
-    assert prompt.text == "請回覆此訊息，提出關於「MISTRAL 每日動態 - 2026-11-21」的問題。"
+    assert prompt.text == "請回覆此訊息，提出關於「Mistral AI 每日動態 - 2026-11-21」的問題。"
     assert prompt.reply_markup == {"force_reply": True, "selective": True}
     for _ in range(100):  # remembered once sent
         if store.digest_of_message(db, "telegram", str(CHAT), str(prompt.message_id)):
@@ -140,7 +140,7 @@ async def test_telegram_gets_the_whole_digest_and_its_buttons_work(
     fake.push_button(digest[-1], buttons["前一天"])
     await _telegram_until(fake, before + 1)
     previous = (await _telegram_settled(fake, stack))[before:]
-    assert previous[0].text.startswith("MISTRAL 每日動態 - 2026-11-20")
+    assert previous[0].text.startswith("Mistral AI 每日動態 - 2026-11-20")
     assert [b["text"] for b in previous[-1].buttons] == ["資料來源", "詢問這份摘要", "前一天"]
 
     # A zh-TW chat: every reply is Chinese.
@@ -211,7 +211,7 @@ async def test_discord_gets_the_whole_digest_as_embeds_and_its_buttons_work(
             <= 6000
         )
     titles = [e.get("title") for m in digest for e in m.embeds]
-    assert titles[:2] == ["MISTRAL 每日動態 - 2026-11-21", "📈 趨勢觀察"]
+    assert titles[:2] == ["Mistral AI 每日動態 - 2026-11-21", "📈 趨勢觀察"]
     buttons = {b["label"]: b["custom_id"] for b in digest[-1].buttons}
     assert list(buttons) == ["資料來源", "詢問這份摘要", "前一天"]
 
@@ -219,7 +219,7 @@ async def test_discord_gets_the_whole_digest_as_embeds_and_its_buttons_work(
     await fake.push_button(digest[-1], buttons["資料來源"])
     listed = (await fake.until(CHANNEL_ID, len(digest) + 1))[len(digest)]
     assert fake.callbacks[-1]["type"] == 4 and fake.callbacks[-1]["after_s"] < 3
-    assert "MISTRAL 每日動態 - 2026-11-21 的資料來源" in listed.visible
+    assert "Mistral AI 每日動態 - 2026-11-21 的資料來源" in listed.visible
 
     # "Ask": the prompt is remembered; replying to it asks about the digest.
     await _discord_settled(fake)
@@ -251,5 +251,5 @@ async def test_discord_gets_the_whole_digest_as_embeds_and_its_buttons_work(
     assert deferred["type"] == 5 and deferred["after_s"] < 3
     await _discord_settled(fake)
     previous = fake.to(CHANNEL_ID)[before:]
-    assert previous[0].embeds[0]["title"] == "MISTRAL 每日動態 - 2026-11-20"
+    assert previous[0].embeds[0]["title"] == "Mistral AI 每日動態 - 2026-11-20"
     assert [b["label"] for b in previous[-1].buttons] == ["資料來源", "詢問這份摘要", "前一天"]
