@@ -26,14 +26,17 @@ from bot.fetch import Fetched, Fetcher
 from bot.filters.dedup import cluster_texts
 from bot.filters.urls import canonical_url
 from bot.models import Article, Candidate, Page, Reason, Rejection, Window
-from bot.screen import screen_page, stale_rejection
+from bot.screen import Undecided, one_per_url, screen_page, settle, stale_rejection
 from bot.sources import FeedError, Item, kind_for
+from bot.sources.feeds import newest_entries
 from bot.sources.health import pause_for
 from bot.window import digest_window, history_start
 from storage import articles as article_store
 from storage import sources as source_store
 
 log = logging.getLogger(__name__)
+
+_END = datetime.max.replace(tzinfo=UTC)
 
 Progress = Callable[[str, int], None]
 """Called with (stage, count) as work completes; the CLI draws it with rich."""
@@ -90,7 +93,10 @@ async def collect(
         article_store.upsert_rejection(db, topic.slug, day, rejection)
         report.rejected[str(rejection.reason)] += 1
 
-    candidates = await poll_sources(db, topic, sources, fetcher, report, reject, progress)
+    # The same URL from two feeds is one candidate, counted once.
+    candidates = one_per_url(
+        await poll_sources(db, topic, sources, fetcher, report, reject, progress)
+    )
     report.candidates = len(candidates)
 
     with db.atomic():
@@ -98,8 +104,13 @@ async def collect(
     # The outlet a news-search result names; its link is a redirect that hides it.
     publishers = {c.url: c.publisher for c in to_screen if isinstance(c, Item) and c.publisher}
 
-    screened = await asyncio.gather(
-        *(_fetch_and_screen(fetcher, c, topic, not_before, progress) for c in to_screen)
+    screened = settle(
+        await asyncio.gather(
+            *(_fetch_and_screen(fetcher, c, topic, not_before, progress) for c in to_screen)
+        ),
+        topic,
+        # What the topic's stored articles read like teaches the relevance judgement.
+        [a.text for a in article_store.articles_between(db, topic.slug, not_before, _END)],
     )
     # Each synchronous stretch of writes is one transaction: one commit instead of one per
     # row, and a crash leaves the run's writes all in or all out, never half.
@@ -239,7 +250,8 @@ async def poll_sources(
                 if pause is not None:
                     source_store.pause_source(db, source_id, pause.until, pause.reason)
                 report.failed_sources.append((source.url, outcome.detail))
-                reject(outcome)
+                # Stored for `sources`, but not a rejected candidate: the summary adds up.
+                article_store.upsert_rejection(db, topic.slug, report.day, outcome)
             else:
                 fetched, found = outcome
                 source_store.record_source_success(
@@ -289,7 +301,7 @@ async def _read_source(
         found = await asyncio.to_thread(
             reader.parse, fetched.content, fetched.url, fetched.content_type
         )
-        return fetched, found
+        return fetched, newest_entries(found, fetcher.config.max_entries_per_feed)
     except FetchError as exc:
         log.info("source %s failed: %s", source.url, exc.detail)
         return Rejection(source.url, Reason(exc.reason), f"source: {exc.detail}")
@@ -304,7 +316,7 @@ async def _fetch_and_screen(
     topic: TopicConfig,
     not_before: datetime,
     progress: Progress,
-) -> Article | Rejection:
+) -> Undecided | Rejection:
     try:
         if isinstance(candidate, Item) and candidate.text:
             # The source carried the full text (release notes, a self post): no page fetch.

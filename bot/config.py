@@ -60,6 +60,7 @@ class FetchConfig(_Section):
     pause_after_failures: Annotated[int, Field(ge=1, le=100)] = 5
     paused_retry_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 24
     replay_dir: str = ""
+    max_entries_per_feed: Annotated[int, Field(ge=1, le=100_000)] = 200
 
     def replay_path(self) -> Path | None:
         if not self.replay_dir:
@@ -128,6 +129,7 @@ class TopicConfig(_Section):
     aliases: list[str] = []
     context: list[str] = []
     exclude: list[str] = []
+    reject_senses: list[str] = []
     languages: list[str] = []
     max_stories: Annotated[int, Field(ge=1, le=30)] = 6
     sources: list[SourceConfig] = []
@@ -141,7 +143,7 @@ class TopicConfig(_Section):
             raise ValueError("expected an IANA timezone such as 'Europe/Paris'") from exc
         return value
 
-    @field_validator("keywords", "aliases", "context", "exclude")
+    @field_validator("keywords", "aliases", "context", "exclude", "reject_senses")
     @classmethod
     def _no_blank_terms(cls, value: list[str]) -> list[str]:
         if any(not term.strip() for term in value):
