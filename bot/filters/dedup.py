@@ -2,7 +2,11 @@
 
 Each text becomes a set of word shingles. Two texts whose shingle sets overlap enough
 (Jaccard, or containment for a copy that trimmed or padded the original) are the same
-story; clusters are connected components of that relation, and each keeps one lead.
+story. So are two texts of which one rewrote the other's headline and opening and
+paraphrased the rest: the wording changes, but most of its pairs of words and nearly all
+of its vocabulary stay (measured on the whole body, with enough shared pairs that common
+boilerplate alone cannot make two stories one). Clusters are connected components of
+that relation, and each keeps one lead.
 
 Comparing every pair is quadratic (10,000 texts are 50 million comparisons), so pairs are
 first proposed by MinHash locality-sensitive hashing (datasketch): each text is looked up
@@ -21,13 +25,21 @@ from functools import lru_cache
 
 from datasketch import MinHash, MinHashLSH
 
+from bot.filters.language import FUNCTION_WORDS
 from bot.filters.text import words
+
+_FUNCTION = frozenset(w for vocabulary in FUNCTION_WORDS.values() for w in vocabulary)
 
 SHINGLE_WORDS = 4
 JACCARD_SAME = 0.45
 CONTAINMENT_SAME = 0.7
 NUM_PERM = 64
 LSH_THRESHOLD = 0.25
+REWRITE_PAIRS = 0.4
+"""Share of the shorter text's word pairs (not two function words) found in the other."""
+REWRITE_VOCABULARY = 0.65
+"""Share of the shorter text's content words found in the other."""
+REWRITE_MIN_PAIRS = 40
 
 
 def content_hash(text: str) -> str:
@@ -43,6 +55,48 @@ def shingles(text: str) -> frozenset[int]:
         hash(" ".join(tokens[i : i + SHINGLE_WORDS]))
         for i in range(len(tokens) - SHINGLE_WORDS + 1)
     )
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a text is compared by: its 4-word shingles, its word pairs, its vocabulary."""
+
+    shingles: frozenset[int]
+    pairs: frozenset[int]
+    vocabulary: frozenset[int]
+
+
+def fingerprint(text: str) -> Fingerprint:
+    tokens = [t.lower() for t in words(text)]
+    pairs = frozenset(
+        hash(f"{a} {b}")
+        for a, b in zip(tokens, tokens[1:], strict=False)
+        if not (a in _FUNCTION and b in _FUNCTION)
+    )
+    vocabulary = frozenset(hash(t) for t in tokens if t not in _FUNCTION and len(t) > 2)
+    return Fingerprint(shingles(text), pairs, vocabulary)
+
+
+def _containment(a: frozenset[int], b: frozenset[int]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def rewritten(a: Fingerprint, b: Fingerprint) -> bool:
+    """One text is the other with its wording rewritten (see the module docstring)."""
+    shared = len(a.pairs & b.pairs)
+    return (
+        shared >= REWRITE_MIN_PAIRS
+        and _containment(a.pairs, b.pairs) >= REWRITE_PAIRS
+        and _containment(a.vocabulary, b.vocabulary) >= REWRITE_VOCABULARY
+    )
+
+
+def story_similarity(a: Fingerprint, b: Fingerprint) -> float:
+    """:func:`similarity` of the shingles, raised to the threshold for a rewrite."""
+    score = similarity(a.shingles, b.shingles)
+    if score < JACCARD_SAME and rewritten(a, b):
+        return JACCARD_SAME
+    return score
 
 
 def similarity(a: frozenset[int], b: frozenset[int]) -> float:
@@ -114,7 +168,7 @@ def cluster_texts(texts: Sequence[str], exhaustive: bool = False) -> list[Cluste
     (already stored first, then earliest published), so the original wins.
     ``exhaustive`` measures every pair instead of the LSH candidates (for benchmarks).
     """
-    sets = [shingles(t) for t in texts]
+    prints = [fingerprint(t) for t in texts]
     parent = list(range(len(texts)))
     best: dict[int, float] = {}
 
@@ -124,9 +178,11 @@ def cluster_texts(texts: Sequence[str], exhaustive: bool = False) -> list[Cluste
             i = parent[i]
         return i
 
-    pairs = all_pairs(len(sets)) if exhaustive else iter(sorted(candidate_pairs(sets)))
+    # Vocabularies propose candidates: a rewritten copy keeps them, not its shingles.
+    proposed = candidate_pairs([p.vocabulary for p in prints])
+    pairs = all_pairs(len(prints)) if exhaustive else iter(sorted(proposed))
     for i, j in pairs:
-        score = similarity(sets[i], sets[j])
+        score = story_similarity(prints[i], prints[j])
         if score >= JACCARD_SAME:
             best[j] = max(best.get(j, 0.0), score)
             root_i, root_j = find(i), find(j)
