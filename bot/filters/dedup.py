@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from datasketch import MinHash, MinHashLSH
 
@@ -34,7 +36,7 @@ SHINGLE_WORDS = 4
 JACCARD_SAME = 0.45
 CONTAINMENT_SAME = 0.7
 NUM_PERM = 64
-LSH_THRESHOLD = 0.25
+LSH_THRESHOLD = 0.15
 REWRITE_PAIRS = 0.4
 """Share of the shorter text's word pairs (not two function words) found in the other."""
 REWRITE_VOCABULARY = 0.65
@@ -47,12 +49,17 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
+def _hash(text: str) -> int:
+    # Stable across processes (str hashes are salted per process): a run is repeatable.
+    return zlib.crc32(text.encode("utf-8"))
+
+
 def shingles(text: str) -> frozenset[int]:
     tokens = [t.lower() for t in words(text)]
     if len(tokens) < SHINGLE_WORDS:
-        return frozenset({hash(" ".join(tokens))}) if tokens else frozenset()
+        return frozenset({_hash(" ".join(tokens))}) if tokens else frozenset()
     return frozenset(
-        hash(" ".join(tokens[i : i + SHINGLE_WORDS]))
+        _hash(" ".join(tokens[i : i + SHINGLE_WORDS]))
         for i in range(len(tokens) - SHINGLE_WORDS + 1)
     )
 
@@ -69,11 +76,9 @@ class Fingerprint:
 def fingerprint(text: str) -> Fingerprint:
     tokens = [t.lower() for t in words(text)]
     pairs = frozenset(
-        hash(f"{a} {b}")
-        for a, b in zip(tokens, tokens[1:], strict=False)
-        if not (a in _FUNCTION and b in _FUNCTION)
+        _hash(f"{a} {b}") for a, b in pairwise(tokens) if not (a in _FUNCTION and b in _FUNCTION)
     )
-    vocabulary = frozenset(hash(t) for t in tokens if t not in _FUNCTION and len(t) > 2)
+    vocabulary = frozenset(_hash(t) for t in tokens if t not in _FUNCTION and len(t) > 2)
     return Fingerprint(shingles(text), pairs, vocabulary)
 
 
