@@ -202,6 +202,7 @@ def settle(
         )
         for language in {lang for lang, _ in seeds}
     }
+    everything = build_profile([t for _, t in seeds], others, terms.names, terms.context)
     shares = _source_shares(undecided)
     typical = _typical_share([text for _, text in seeds], terms.names)
     out: list[Article | Rejection] = []
@@ -210,6 +211,10 @@ def settle(
             out.append(verdict)
             continue
         profile = profiles.get(_base(verdict.language or ""))
+        if profile is None or not profile.usable:
+            # Few pages in this language yet: names, figures and technical terms are
+            # shared across languages, so all the topic's pages are the next best guide.
+            profile = everything
         out.append(_decide(verdict, terms, profile, shares, typical))
     return out
 
@@ -239,6 +244,10 @@ def _decide(
             source_share=shares.get(page.candidate.source_url, 0.0),
             member=page.teaches,
         )
+    promo = promo_verdict(page.title, page.page.text)
+    if promo is not None and relevance.reason is not Reason.OFF_TOPIC:
+        # A promo page trading on a name is spam, whichever sense of the name it uses.
+        return page.reject(Reason.SPAM, promo)
     if relevance.reason is not None:
         return page.reject(relevance.reason, relevance.detail)
     spam = assess_spam(page.title, page.page.text, list(terms.names), typical)

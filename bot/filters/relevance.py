@@ -56,6 +56,24 @@ class TopicTerms:
     def names(self) -> tuple[str, ...]:
         return (*self.keywords, *self.aliases)
 
+    @property
+    def shared_names(self) -> tuple[str, ...]:
+        """The aliases, and the name inside a keyword made of a name and a short qualifier
+        ("Mistral" of "Mistral AI", "Arsenal" of "Arsenal FC"): pages also use it alone,
+        and so do namesakes."""
+        implied = []
+        for keyword in self.keywords:
+            head, *rest = keyword.split()
+            if rest and len(head) >= 4 and head[0].isupper() and all(_qualifier(w) for w in rest):
+                implied.append(head)
+        known = {a.lower() for a in self.aliases}
+        return (*self.aliases, *(n for n in dict.fromkeys(implied) if n.lower() not in known))
+
+
+def _qualifier(word: str) -> bool:
+    """A short upper-case qualifier: AI, FC, AG, II."""
+    return len(word) <= 3 and word.isupper()
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -115,25 +133,26 @@ def gather(title: str, text: str, topic: TopicTerms) -> Evidence:
     # Aliases and context words inside a keyword ("Mistral" in "Mistral AI") are that
     # keyword's evidence, already counted.
     bare_title, bare_lead, bare_body = (_without(topic.keywords, t) for t in (title, lead, text))
-    surroundings = _without(topic.names, f"{title}\n{text}")
+    aliases = topic.shared_names
+    surroundings = _without((*topic.names, *aliases), f"{title}\n{text}")
     found = Evidence(
         title=title,
         text=text,
         strong_title=sum(_count_all(topic.keywords, title).values()),
         strong_lead=sum(_count_all(topic.keywords, lead).values()),
         strong_body=sum(_count_all(topic.keywords, text).values()),
-        alias_title=sum(_count_all(topic.aliases, bare_title).values()),
-        alias_lead=sum(_count_all(topic.aliases, bare_lead).values()),
-        alias_body=sum(_count_all(topic.aliases, bare_body).values()),
+        alias_title=sum(_count_all(aliases, bare_title).values()),
+        alias_lead=sum(_count_all(aliases, bare_lead).values()),
+        alias_body=sum(_count_all(aliases, bare_body).values()),
         context_found=list(_count_all(topic.context, surroundings)),
         rejected_found=list(_count_all(topic.reject_senses, surroundings)),
         loose=[],
         excluded=list(_count_all(topic.exclude, f"{title}\n{lead}")),
     )
-    if found.mentions == 0:
-        loose = [term for term in topic.names if count_loose(term, f"{title}\n{text}")]
-        found = Evidence(**{**found.__dict__, "loose": loose})
-    return found
+    page = f"{title}\n{text}"
+    # Uses of a name beyond its uses as the name: as a common word or in a compound.
+    loose = [t for t in (*topic.names, *aliases) if count_loose(t, page) > count_term(t, page)]
+    return Evidence(**{**found.__dict__, "loose": loose})
 
 
 def assess(
@@ -158,10 +177,13 @@ def judge(
     profile: Profile | None = None,
     source_share: float = 0.0,
     member: bool = False,
+    overrule_keyword: bool = True,
 ) -> Relevance:
     """The verdict on gathered evidence. ``profile`` is what the topic's pages read like
     (None or unusable: the context words decide alone); ``source_share`` how many of the
-    page's source's pages name the topic; ``member`` says the page taught the profile."""
+    page's source's pages name the topic; ``member`` says the page taught the profile;
+    ``overrule_keyword`` is False when the profile is of pages in other languages, too far
+    from the page to overrule a keyword."""
     if found.excluded:
         terms = ", ".join(sorted(found.excluded))
         return Relevance(0.0, Reason.OFF_TOPIC, f"matches excluded term(s): {terms}")
@@ -170,14 +192,27 @@ def judge(
     score = _score(found, support, closeness)
     if found.mentions == 0:
         return _not_named(score, found, topic, closeness, source_share)
+    passing = found.mentions <= 1 and not (found.alias_title or found.alias_lead)
+    if passing and found.loose and found.strong_body == 0:
+        return Relevance(
+            score,
+            Reason.HOMONYM,
+            f"'{found.loose[0]}' is named once, and otherwise used as an ordinary word or in "
+            "a compound: another sense of the name",
+        )
     against = _rejected_sense(score, found)
     if against is not None:
         return against
     if found.named_prominently:
-        namesake = _namesake_despite_keyword(score, found, topic, profile, support, closeness)
+        namesake = (
+            _namesake_despite_keyword(score, found, topic, profile, support, closeness)
+            if overrule_keyword
+            else None
+        )
         return namesake or Relevance(max(score, RELEVANT_SCORE), None, _kept(score, found))
-    if found.strong_body == 0 and support < SUPPORTED:
-        # Only the shared name, and nothing of the topic around it: someone else's name.
+    if found.strong_body == 0 and support < SUPPORTED and not passing:
+        # Only the shared name, used where a reader looks or repeatedly, and nothing of
+        # the topic around it: a page about someone else of that name.
         return Relevance(score, Reason.HOMONYM, _nothing_around(found, topic, closeness, profile))
     if score >= RELEVANT_SCORE:
         return Relevance(score, None, _kept(score, found))
@@ -325,7 +360,7 @@ def _nothing_around(
 
 def _name_used(found: Evidence, topic: TopicTerms) -> str:
     body = f"{found.title}\n{found.text}"
-    for name in (*topic.keywords, *topic.aliases):
+    for name in (*topic.keywords, *topic.shared_names):
         if count_term(name, body):
             return name
     return topic.names[0] if topic.names else ""
