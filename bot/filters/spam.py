@@ -23,6 +23,8 @@ STUFFING_FLOOR = 0.12
 STUFFING_TIMES_TYPICAL = 4
 STUFFING_MIN_OCCURRENCES = 8
 TITLE_SEGMENTS = 4
+SHORT_POST_WORDS = 150
+SHORT_POST_SHARE = 0.25
 PHRASE_SHARE = 0.06
 
 _TITLE_SEPARATORS = re.compile(r"\s[|·•–—-]\s|\s?[|:,;]\s")
@@ -136,7 +138,11 @@ def _stuffing(title: str, text: str, terms: list[str], typical_share: float) -> 
             return f"keyword stuffing: the title is {carrying} phrases each naming '{term}'"
         occurrences = count_term(term, text)
         share = occurrences * len(term.split()) / max(len(tokens), 1)
-        if occurrences >= STUFFING_MIN_OCCURRENCES and share > limit:
+        # A short post names its subject in every line, but not in a quarter of its words
+        # (unless it also sells something: then density is the second signal).
+        short = len(tokens) < SHORT_POST_WORDS and not promo_signals(title, text)
+        allowed = max(SHORT_POST_SHARE, limit) if short else limit
+        if occurrences >= STUFFING_MIN_OCCURRENCES and share > allowed:
             return (
                 f"keyword stuffing: '{term}' is {share:.0%} of the words "
                 f"(a normal article on the topic: about {typical_share:.0%})"

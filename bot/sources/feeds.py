@@ -94,16 +94,12 @@ def _entry_link(entry: feedparser.FeedParserDict) -> str:
     if alternates:
         pages = [link for link in alternates if "html" in str(link.get("type", ""))]
         return str((pages or alternates)[0]["href"]).strip()
-    excluded = {
-        str(link["href"]).strip()
-        for link in links
-        if link.get("rel") in _NOT_THE_ARTICLE
-        or str(link.get("type", "")).startswith(_NOT_A_PAGE_TYPES)
-    }
+    if links:
+        # Links, none of them the article (a licence, an enclosure): nothing to fetch.
+        return ""
+    # No links list: feedparser may still have a plain link (or an id it took for one).
     link = str(entry.get("link", "")).strip()
-    if _http(link) and link not in excluded:
-        return link
-    return ""
+    return link if _http(link) and not entry.get("guidislink", False) else ""
 
 
 def _http(href: object) -> bool:
