@@ -108,6 +108,26 @@ def test_a_newsroom_index_page_is_not_an_article() -> None:
     assert classify("An agents platform, generally available", PROSE * 3).kind is None
 
 
+def test_threads_job_ads_and_roundups_are_not_articles() -> None:
+    thread = "\n".join(
+        ["Posted by hikerjo", "Which trail is open after the storm?"]
+        + [f"Reply by user{n}\nThe north loop was fine on Sunday." for n in range(3)]
+    )
+    assert classify("Trail question", thread).kind == "a forum or discussion thread"
+    job = (
+        "Acme Labs is hiring a data engineer.\nAbout the role: build pipelines.\n"
+        "You have: SQL.\nWe offer: a salary.\nApply now. We are an equal opportunity employer."
+    )
+    assert classify("Data engineer", job).kind == "a job listing"
+    roundup = "\n".join(
+        f"{label}: one line about a story elsewhere."
+        for label in ("Rockets", "Mars", "Industry", "Sky tonight", "Satellites")
+    )
+    assert classify("This week", roundup).kind == "an index page"
+    interview = "\n".join(f"Q: question {n}?\nA: a full answer to it." for n in range(6))
+    assert classify("An interview", interview + "\n" + PROSE * 2).kind is None
+
+
 def test_product_posts_on_the_topics_own_feed_are_kept() -> None:
     """Of a company newsroom's posts, most name the company; a product post that never
     does reads like them and is kept, a post about something else is not."""

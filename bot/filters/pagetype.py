@@ -46,17 +46,39 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
         ),
         ("benefits", r"(?m)^\s*(benefits|perks|wir bieten|avantages|福利)\s*[:：]"),
         ("posting age", r"\bposted\s+\d+\s+(hours?|days?|weeks?)\s+ago\b"),
-        ("'is hiring'", r"\bis hiring\b|\bwe.re hiring\b"),
+        ("'is hiring'", r"\bis hiring\b|\bwe.re hiring\b|\bsucht\b.{0,40}\b\(m/w/d\)|\brecrute\b"),
+        (
+            "equal-opportunity line",
+            r"\bequal opportunity employer\b|\bchancengleichheit\b|\bégalité des chances\b",
+        ),
+        (
+            "role sections",
+            r"(?m)^\s*(about the role|you have|you bring|we offer|your profile|what we offer|"
+            r"das bringst du mit|das bieten wir|vos missions|votre profil)\s*[:：]",
+        ),
         ("contract type", r"\bfull[- ]time\b|\bpart[- ]time\b|\bvollzeit\b|\bCDI\b|全職"),
     ),
     "a forum or discussion thread": (
-        ("'posted by' a user", r"\bposted by\s+u/\w+|\bsubmitted by\s+\w+"),
+        (
+            "'posted by' a user",
+            r"(?m)\bposted by\s+u/\w+|\bsubmitted by\s+\w+|^\s*(posted|asked|started) by\s+\S+\s*$",
+        ),
         ("votes", r"\b[\d.,]+\s?[kK]?\s+(points|upvotes|votes)\b"),
         (
             "comment count",
             r"\b[\d.,]+\s?[kK]?\s+(comments|Kommentare|commentaires)\b|[\d]+\s*則留言",
         ),
         ("replies", r"(?m)^\s*(reply|top comment|level \d+)\s*:"),
+        (
+            "replies by users",
+            r"(?m)^\s*(reply|replied|answer|antwort|réponse|回覆)\s+(by|von|de|par)\s+\S+\s*$"
+            r"[\s\S]*^\s*(reply|replied|answer|antwort|réponse|回覆)\s+(by|von|de|par)\s+\S+\s*$",
+        ),
+        (
+            "a thread of named replies",
+            r"(?m)(^\s*(reply|replied|answer|antwort|réponse|回覆)\s+(by|von|de|par)\s+\S+\s*$"
+            r"[\s\S]*){3}",
+        ),
         ("subreddit", r"(?<!\w)r/\w+"),
     ),
 }
@@ -129,7 +151,26 @@ def _listing(title: str, text: str) -> str:
         return f"a listing title ('{title.strip()[:60]}') over {len(headings)} headlines"
     if len(dates) >= INDEX_MIN_ENTRIES and len(dates) * 4 >= len(lines):
         return f"{len(dates)} dated entries"
+    labelled = _labelled_items(lines)
+    if labelled >= ROUNDUP_ITEMS:
+        return f"a roundup of {labelled} one-line items"
     return ""
+
+
+ROUNDUP_ITEMS = 5
+_LABEL = re.compile(r"^\s*([^\W\d][\w'’ -]{0,30}?)\s*[:：]\s+\S")
+
+
+def _labelled_items(lines: list[str]) -> int:
+    """One-line items each under its own label ("Mars: ...", "Industry: ..."), as a
+    newsletter or a roundup lists other stories. An interview's labels (Q:, A:, names)
+    repeat, so they are counted once."""
+    labels = set()
+    for line in lines:
+        match = _LABEL.match(line)
+        if match and len(match[1].split()) <= 3 and word_count(line) <= 25:
+            labels.add(match[1].lower())
+    return len(labels)
 
 
 def classify(title: str, text: str) -> PageKind:
