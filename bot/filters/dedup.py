@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,8 +36,15 @@ _FUNCTION = frozenset(w for vocabulary in FUNCTION_WORDS.values() for w in vocab
 SHINGLE_WORDS = 4
 JACCARD_SAME = 0.45
 CONTAINMENT_SAME = 0.7
-NUM_PERM = 64
-LSH_THRESHOLD = 0.15
+NUM_PERM = 256
+LSH_THRESHOLD = 0.25
+LSH_BANDS = (128, 2)
+"""128 bands of 2 rows: a pair with word-pair Jaccard 0.15 (a rewritten copy) is proposed
+95% of the time, one at 0.01 (two unrelated stories) about 1%."""
+COMMON_PAIR_SHARE = 0.002
+COMMON_PAIR_TEXTS = 5
+"""A word pair in more texts than this (and than that share of them) is the subject's
+common phrasing or boilerplate, no sign that one text copied another."""
 REWRITE_PAIRS = 0.4
 """Share of the shorter text's word pairs (not two function words) found in the other."""
 REWRITE_VOCABULARY = 0.65
@@ -80,6 +88,16 @@ def fingerprint(text: str) -> Fingerprint:
     )
     vocabulary = frozenset(_hash(t) for t in tokens if t not in _FUNCTION and len(t) > 2)
     return Fingerprint(shingles(text), pairs, vocabulary)
+
+
+def _uncommon_pairs(prints: list[Fingerprint]) -> list[frozenset[int]]:
+    """Each text's word pairs without the run's common ones: what proposes a rewrite."""
+    frequency: Counter[int] = Counter()
+    for fingerprint_ in prints:
+        frequency.update(fingerprint_.pairs)
+    limit = max(COMMON_PAIR_TEXTS, COMMON_PAIR_SHARE * len(prints))
+    common = {pair for pair, count in frequency.items() if count > limit}
+    return [f.pairs - common if common else f.pairs for f in prints]
 
 
 def _containment(a: frozenset[int], b: frozenset[int]) -> float:
@@ -145,9 +163,16 @@ def _minhash(items: frozenset[int]) -> MinHash:
     return signature
 
 
-def candidate_pairs(sets: Sequence[frozenset[int]]) -> set[tuple[int, int]]:
-    """Pairs (i < j) that MinHash LSH says may be near-duplicates."""
-    index = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+def candidate_pairs(
+    sets: Sequence[frozenset[int]], bands: tuple[int, int] | None = None
+) -> set[tuple[int, int]]:
+    """Pairs (i < j) that MinHash LSH says may be near-duplicates: by shingle Jaccard
+    over LSH_THRESHOLD, or with ``bands`` (b, r) chosen for another measure."""
+    index = (
+        MinHashLSH(num_perm=NUM_PERM, params=bands)
+        if bands
+        else MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    )
     pairs: set[tuple[int, int]] = set()
     for j, items in enumerate(sets):
         if not items:
@@ -183,8 +208,10 @@ def cluster_texts(texts: Sequence[str], exhaustive: bool = False) -> list[Cluste
             i = parent[i]
         return i
 
-    # Vocabularies propose candidates: a rewritten copy keeps them, not its shingles.
-    proposed = candidate_pairs([p.vocabulary for p in prints])
+    # Shingles propose copies; word pairs propose rewrites (which keep many of them, not
+    # their shingles). A vocabulary would propose every two stories on one subject.
+    proposed = candidate_pairs([p.shingles for p in prints])
+    proposed |= candidate_pairs(_uncommon_pairs(prints), LSH_BANDS)
     pairs = all_pairs(len(prints)) if exhaustive else iter(sorted(proposed))
     for i, j in pairs:
         score = story_similarity(prints[i], prints[j])
