@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.filters.text import count_term, word_count, words
 
@@ -52,7 +53,7 @@ _PROMO_PATTERNS = _patterns(
         "price-prediction SEO": r"\bprice\s+predictions?\b|\b(stock|price|token)\s+forecast\b"
         r"|\bhow\s+to\s+buy\s+[\w\s]{0,30}?\b(stocks?|shares|tokens?|coins?)\b"
         r"|\bpre-?IPO\s+shares\b",
-        "SEO filler": r"\b(latest|all)\s+[\w\s]{0,40}?news\s+(today|and\s+updates)\b"
+        "SEO filler": r"\b(?:latest|all)\s+(?:\w+\s+){0,5}news\s+(?:today|and\s+updates)\b"
         r"|\bis\s+trending\b|\beverything\s+you\s+need\s+to\s+know\b"
         r"|\bkeep\s+this\s+page\s+updated\b|\bbookmark\s+this\s+page\b|\bstay\s+tuned\s+for\b",
         "mod or unlocked app": r"\bmod\s+apk\b|\bpremium\s+unlocked\b",
@@ -76,6 +77,12 @@ class SpamVerdict:
 
 
 def promo_signals(title: str, text: str) -> list[str]:
+    return list(_promo_signals(title, text))
+
+
+@lru_cache(maxsize=64)
+def _promo_signals(title: str, text: str) -> tuple[str, ...]:
+    # Cached: screening asks about one page several times in a row.
     page = f"{title}\n{text}"
     found = [name for name, pattern in _PROMO_PATTERNS.items() if pattern.search(page)]
     if (
@@ -84,7 +91,7 @@ def promo_signals(title: str, text: str) -> list[str]:
         and _TOKENS_FOR_SALE.search(page)
     ):
         found.append("presale or token pump")
-    return found
+    return tuple(found)
 
 
 def promo_verdict(title: str, text: str) -> str | None:
