@@ -20,7 +20,7 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -35,14 +35,17 @@ from bot.filters.dedup import cluster_texts
 from bot.filters.urls import canonical_url
 from bot.memory_ceiling import MemoryCeiling
 from bot.models import Article, Candidate, Page, Reason, Rejection, Window
-from bot.screen import screen_page, stale_rejection
+from bot.screen import Undecided, one_per_url, screen_page, settle, stale_rejection
 from bot.sources import FeedError, Item, kind_for
+from bot.sources.feeds import newest_entries
 from bot.sources.health import pause_for
 from bot.window import digest_window, history_start
 from storage import articles as article_store
 from storage import sources as source_store
 
 log = logging.getLogger(__name__)
+
+_END = datetime.max.replace(tzinfo=UTC)
 
 Progress = Callable[[str, int], None]
 """Called with (stage, count) as work completes; the CLI draws it with rich."""
@@ -115,8 +118,11 @@ async def collect(
         article_store.upsert_rejection(db, topic.slug, day, rejection)
         report.rejected[str(rejection.reason)] += 1
 
-    candidates = await poll_sources(
-        db, topic, sources, fetcher, report, reject, progress, store_validators=False
+    # The same URL from two feeds is one candidate, counted once.
+    candidates = one_per_url(
+        await poll_sources(
+            db, topic, sources, fetcher, report, reject, progress, store_validators=False
+        )
     )
     report.candidates = len(candidates)
     ceiling.check("reading the sources")
@@ -126,7 +132,7 @@ async def collect(
     # The outlet a news-search result names; its link is a redirect that hides it.
     publishers = {c.url: c.publisher for c in to_screen if isinstance(c, Item) and c.publisher}
 
-    def store(batch: list[Article | Rejection]) -> None:
+    def store(batch: Sequence[Article | Rejection]) -> None:
         # One transaction per batch: one commit instead of one per row, and a crash
         # leaves a batch all in or all out, never half.
         with db.atomic():
@@ -134,11 +140,18 @@ async def collect(
 
     pool = extractor or ExtractPool.from_config(fetcher.config)
     try:
-        await _judge(fetcher, pool, to_screen, topic, not_before, progress, store, ceiling)
+        undecided = await _judge(
+            fetcher, pool, to_screen, topic, not_before, progress, store, ceiling
+        )
     finally:
         report.extraction = pool.stats
         if extractor is None:
             await pool.aclose()
+    # Pages that only the whole run can judge are settled together, against what the
+    # topic's stored articles read like. A run stopped before this point keeps every other
+    # verdict; these pages are simply judged again by the next run.
+    history = [a.text for a in article_store.articles_between(db, topic.slug, not_before, _END)]
+    store(settle(undecided, topic, history))
     with db.atomic():
         for source_id, etag, last_modified in report.validators:
             source_store.record_source_success(db, source_id, etag, last_modified)
@@ -152,23 +165,30 @@ async def _judge(
     topic: TopicConfig,
     not_before: datetime,
     progress: Progress,
-    store: Callable[[list[Article | Rejection]], None],
+    store: Callable[[Sequence[Article | Rejection]], None],
     ceiling: MemoryCeiling,
-) -> None:
-    """Fetch, extract and screen every candidate, storing verdicts in timed batches."""
+) -> list[Undecided]:
+    """Fetch, extract and screen every candidate, storing rejections in timed batches.
+    Returns the pages that passed every rule a page is judged by alone: whether they are
+    about the topic is settled with the whole run."""
     # Pages fetched but not yet judged are held in memory: at most this many at once.
     in_flight = asyncio.Semaphore(fetcher.config.concurrency + pool.workers)
 
-    async def judge(candidate: Candidate) -> Article | Rejection:
+    async def judge(candidate: Candidate) -> Undecided | Rejection:
         async with in_flight:
             return await _fetch_and_screen(fetcher, pool, candidate, topic, not_before, progress)
 
     tasks = [asyncio.ensure_future(judge(candidate)) for candidate in to_screen]
     batch: list[Article | Rejection] = []
+    undecided: list[Undecided] = []
     stored_at = time.monotonic()
     try:
         for next_verdict in asyncio.as_completed(tasks):
-            batch.append(await next_verdict)
+            verdict = await next_verdict
+            if isinstance(verdict, Undecided):
+                undecided.append(verdict)
+            else:
+                batch.append(verdict)
             if time.monotonic() - stored_at >= COMMIT_EVERY_S:
                 judged, batch, stored_at = batch, [], time.monotonic()
                 store(judged)
@@ -180,6 +200,7 @@ async def _judge(
         await asyncio.gather(*tasks, return_exceptions=True)
         if batch:
             store(batch)
+    return undecided
 
 
 def _first_sight(
@@ -251,7 +272,7 @@ def _store(
     day: date,
     not_before: datetime,
     window: Window,
-    screened: list[Article | Rejection],
+    screened: Sequence[Article | Rejection],
     report: CollectReport,
     reject: Callable[[Rejection], None],
     publishers: dict[str, str],
@@ -327,7 +348,8 @@ async def poll_sources(
                 if pause is not None:
                     source_store.pause_source(db, source_id, pause.until, pause.reason)
                 report.failed_sources.append((source.url, outcome.detail))
-                reject(outcome)
+                # Stored for `sources`, but not a rejected candidate: the summary adds up.
+                article_store.upsert_rejection(db, topic.slug, report.day, outcome)
             else:
                 fetched, found = outcome
                 validators = (fetched.etag, fetched.last_modified)
@@ -379,7 +401,7 @@ async def _read_source(
         found = await asyncio.to_thread(
             reader.parse, fetched.content, fetched.url, fetched.content_type
         )
-        return fetched, found
+        return fetched, newest_entries(found, fetcher.config.max_entries_per_feed)
     except FetchError as exc:
         log.info("source %s failed: %s", source.url, exc.detail)
         return Rejection(source.url, Reason(exc.reason), f"source: {exc.detail}")
@@ -395,7 +417,7 @@ async def _fetch_and_screen(
     topic: TopicConfig,
     not_before: datetime,
     progress: Progress,
-) -> Article | Rejection:
+) -> Undecided | Rejection:
     try:
         if isinstance(candidate, Item) and candidate.text:
             # The source carried the full text (release notes, a self post): no page fetch.

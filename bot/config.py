@@ -85,6 +85,7 @@ class FetchConfig(_Section):
     extract_memory_mb: Annotated[int, Field(ge=256, le=65_536)] = 1024
     max_memory_mb: Annotated[int, Field(ge=256, le=1_048_576)] = 2048
     replay_dir: str = ""
+    max_entries_per_feed: Annotated[int, Field(ge=1, le=100_000)] = 200
 
     def replay_path(self) -> Path | None:
         if not self.replay_dir:
@@ -161,6 +162,7 @@ class TopicConfig(_Section):
     aliases: list[str] = []
     context: list[str] = []
     exclude: list[str] = []
+    reject_senses: list[str] = []
     languages: list[str] = []
     max_stories: Annotated[int, Field(ge=1, le=30)] = 6
     sources: list[SourceConfig] = []
@@ -172,7 +174,7 @@ class TopicConfig(_Section):
             raise ValueError("expected an IANA timezone such as 'Europe/Paris'")
         return value
 
-    @field_validator("keywords", "aliases", "context", "exclude")
+    @field_validator("keywords", "aliases", "context", "exclude", "reject_senses")
     @classmethod
     def _no_blank_terms(cls, value: list[str]) -> list[str]:
         if any(not term.strip() for term in value):

@@ -1,31 +1,67 @@
-"""The decision for one fetched page: keep it as an article, or reject it and say why.
+"""The decision for fetched pages: keep each as an article, or reject it and say why.
 
-Pure: no I/O, so every rule is a plain function call in tests.
+Two steps. :func:`screen_page` judges one page on its own (date, extraction, language,
+page type) and returns what it cannot decide alone as :class:`Undecided`. :func:`settle`
+judges the run's undecided pages together: whether a page is about the topic depends on
+what the topic's pages look like, which the run's pages that carry its keywords (and its
+stored history) teach. Pure: no I/O, so every rule is a plain function call in tests.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from statistics import median
 
 from bot.config import TopicConfig
 from bot.filters.dedup import content_hash
 from bot.filters.language import guess_language
 from bot.filters.pagetype import classify
-from bot.filters.relevance import RELEVANT_SCORE, Relevance, assess
-from bot.filters.spam import assess_spam
+from bot.filters.profile import Profile, build_profile
+from bot.filters.relevance import RELEVANT_SCORE, Evidence, Relevance, TopicTerms, gather, judge
+from bot.filters.spam import TYPICAL_SHARE, assess_spam, promo_verdict, thin_page
+from bot.filters.text import count_term, words
 from bot.filters.urls import canonical_url
 from bot.models import Article, Candidate, Page, Reason, Rejection
 from bot.sources.base import Item
 
+DATES_AGREE = timedelta(hours=48)
+"""A feed's time and a page's date further apart than this: the story is an old one."""
+PROFILE_SEEDS = 300
+"""The most pages a profile learns from (the latest): enough, and bounded in cost."""
+
 
 def publication_time(candidate: Candidate, page: Page | None, fetched: datetime) -> datetime:
-    """The page's own date wins when it disagrees with the feed by more than a day (a feed
-    re-announcing an old story); otherwise the feed's, which carries a time of day."""
+    """The feed's time, which is exact, unless the page's own date is more than 48 hours
+    away from it (a feed re-announcing an old story). A page date without a time of day
+    (midnight UTC) stands for its whole day."""
     feed_time = candidate.published
     page_time = page.published if page else None
-    if feed_time and page_time and abs(feed_time - page_time) > timedelta(days=1):
+    if feed_time and page_time and _apart(feed_time, page_time) > DATES_AGREE:
         return page_time
     return feed_time or page_time or fetched
+
+
+def _apart(feed_time: datetime, page_time: datetime) -> timedelta:
+    if page_time.timetz().replace(tzinfo=None) != time(0, 0):
+        return abs(feed_time - page_time)
+    day_end = page_time + timedelta(days=1)
+    if page_time <= feed_time < day_end:
+        return timedelta(0)
+    return min(abs(feed_time - page_time), abs(feed_time - day_end))
+
+
+def one_per_url(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The first candidate of each URL: two feeds carrying one link announce one page."""
+    seen: set[str] = set()
+    unique: list[Candidate] = []
+    for candidate in candidates:
+        if candidate.url not in seen:
+            seen.add(candidate.url)
+            unique.append(candidate)
+    return unique
 
 
 def stale_rejection(
@@ -42,6 +78,56 @@ def stale_rejection(
     )
 
 
+@dataclass(frozen=True)
+class Undecided:
+    """A page that passed every rule a page can be judged by alone; whether it is about
+    the topic is settled with the rest of the run (:func:`settle`)."""
+
+    candidate: Candidate
+    page: Page
+    title: str
+    published: datetime
+    fetched: datetime
+    language: str | None
+    url: str
+    evidence: Evidence
+    own_channel: bool = False
+
+    @property
+    def teaches(self) -> bool:
+        """Named by a keyword in its headline or lead: one of the topic's pages."""
+        return self.own_channel or self.evidence.named_prominently
+
+    def reject(self, reason: Reason, detail: str) -> Rejection:
+        return Rejection(self.candidate.url, reason, detail, self.title, self.published)
+
+    def article(self, relevance: float) -> Article:
+        return Article(
+            url=self.url,
+            canonical_url=canonical_url(self.url),
+            link=self.candidate.url,
+            title=self.title,
+            text=self.page.text,
+            published=self.published,
+            fetched=self.fetched,
+            language=self.language,
+            content_hash=content_hash(self.page.text),
+            source_url=self.candidate.source_url,
+            author=self.page.author,
+            relevance=relevance,
+        )
+
+
+def topic_terms(topic: TopicConfig) -> TopicTerms:
+    return TopicTerms(
+        keywords=topic.keywords,
+        aliases=topic.aliases,
+        context=topic.context,
+        exclude=topic.exclude,
+        reject_senses=topic.reject_senses,
+    )
+
+
 def screen_page(
     candidate: Candidate,
     page: Page,
@@ -49,13 +135,26 @@ def screen_page(
     fetched: datetime,
     not_before: datetime,
     final_url: str | None = None,
-) -> Article | Rejection:
-    """Keep or reject a fetched page. ``final_url`` is where redirects ended, if they did."""
+) -> Undecided | Rejection:
+    """Judge a fetched page alone. ``final_url`` is where redirects ended, if they did."""
     published = publication_time(candidate, page, fetched)
     title = page.title or candidate.title
     stale = stale_rejection(candidate, published, not_before)
     if stale is not None:
         return stale
+
+    kind = classify(title, page.text)
+    if kind.kind is not None:
+        # A list of deals is a listing, but what makes it junk is that it sells.
+        promo = promo_verdict(title, page.text)
+        if promo is not None:
+            return Rejection(candidate.url, Reason.SPAM, promo, title, published)
+        return Rejection(candidate.url, Reason.OFF_TOPIC, kind.detail, title, published)
+
+    thin = thin_page(title, page.text)
+    if thin is not None:
+        reason = Reason.SPAM if thin.is_spam else Reason.EXTRACT_ERROR
+        return Rejection(candidate.url, reason, thin.detail, title, published)
 
     # The text says more than a site template's <html lang>, which is often left as is.
     language = guess_language(page.text) or page.language
@@ -68,44 +167,115 @@ def screen_page(
             published,
         )
 
-    kind = classify(title, page.text)
-    if kind.kind is not None:
-        return Rejection(candidate.url, Reason.OFF_TOPIC, kind.detail, title, published)
-
-    if isinstance(candidate, Item) and candidate.own_channel:
-        # A project's own release channel: the operator chose it for the topic.
-        relevance = Relevance(RELEVANT_SCORE, None, "the topic's own release channel")
-    else:
-        relevance = assess(
-            title,
-            page.text,
-            keywords=topic.keywords,
-            aliases=topic.aliases,
-            context=topic.context,
-            exclude=topic.exclude,
-        )
-    if relevance.reason is not None:
-        return Rejection(candidate.url, relevance.reason, relevance.detail, title, published)
-
-    spam = assess_spam(title, page.text, topic.keywords + topic.aliases)
-    if spam.is_spam:
-        return Rejection(candidate.url, Reason.SPAM, spam.detail, title, published)
-
-    url = final_url or candidate.url
-    return Article(
-        url=url,
-        canonical_url=canonical_url(url),
-        link=candidate.url,
+    return Undecided(
+        candidate=candidate,
+        page=page,
         title=title,
-        text=page.text,
         published=published,
         fetched=fetched,
         language=language,
-        content_hash=content_hash(page.text),
-        source_url=candidate.source_url,
-        author=page.author,
-        relevance=relevance.score,
+        url=final_url or candidate.url,
+        evidence=gather(title, page.text, topic_terms(topic)),
+        # A project's own release channel: the operator chose it for the topic.
+        own_channel=isinstance(candidate, Item) and candidate.own_channel,
     )
+
+
+def settle(
+    screened: Sequence[Article | Rejection | Undecided],
+    topic: TopicConfig,
+    history: Sequence[str] = (),
+) -> list[Article | Rejection]:
+    """Decide the run's undecided pages together, against a profile of the topic learned
+    from the pages that carry its keywords and from ``history`` (texts of its stored
+    articles). Order is kept."""
+    undecided = [s for s in screened if isinstance(s, Undecided)]
+    terms = topic_terms(topic)
+    teachers = [u for u in undecided if u.teaches]
+    seeds = [*((_language(text), text) for text in history), *_languages_of(teachers)]
+    seeds = seeds[-PROFILE_SEEDS:]
+    others = [u.page.text for u in undecided if not u.teaches]
+    # Words are compared within a language: a French page shares few with English ones.
+    profiles = {
+        language: build_profile(
+            [text for lang, text in seeds if lang == language], others, terms.names, terms.context
+        )
+        for language in {lang for lang, _ in seeds}
+    }
+    everything = build_profile([t for _, t in seeds], others, terms.names, terms.context)
+    shares = _source_shares(undecided)
+    typical = _typical_share([text for _, text in seeds], terms.names)
+    out: list[Article | Rejection] = []
+    for verdict in screened:
+        if not isinstance(verdict, Undecided):
+            out.append(verdict)
+            continue
+        profile = profiles.get(_base(verdict.language or ""))
+        if profile is None or not profile.usable:
+            # Few pages in this language yet: names, figures and technical terms are
+            # shared across languages, so all the topic's pages are the next best guide.
+            profile = everything
+        out.append(_decide(verdict, terms, profile, shares, typical))
+    return out
+
+
+def _language(text: str) -> str:
+    return _base(guess_language(text) or "")
+
+
+def _languages_of(pages: Sequence[Undecided]) -> list[tuple[str, str]]:
+    return [(_base(page.language or ""), page.page.text) for page in pages]
+
+
+def _decide(
+    page: Undecided,
+    terms: TopicTerms,
+    profile: Profile | None,
+    shares: dict[str, float],
+    typical: float,
+) -> Article | Rejection:
+    if page.own_channel:
+        relevance = Relevance(RELEVANT_SCORE, None, "the topic's own release channel")
+    else:
+        relevance = judge(
+            page.evidence,
+            terms,
+            profile,
+            source_share=shares.get(page.candidate.source_url, 0.0),
+            member=page.teaches,
+        )
+    promo = promo_verdict(page.title, page.page.text)
+    if promo is not None and relevance.reason is not Reason.OFF_TOPIC:
+        # A promo page trading on a name is spam, whichever sense of the name it uses.
+        return page.reject(Reason.SPAM, promo)
+    if relevance.reason is not None:
+        return page.reject(relevance.reason, relevance.detail)
+    spam = assess_spam(page.title, page.page.text, list(terms.names), typical)
+    if spam.is_spam:
+        return page.reject(Reason.SPAM, spam.detail)
+    return page.article(relevance.score)
+
+
+SOURCE_MIN_PAGES = 4
+
+
+def _source_shares(undecided: Sequence[Undecided]) -> dict[str, float]:
+    """For each source with enough pages, the share of them that name the topic by a
+    keyword in the headline or lead."""
+    total: Counter[str] = Counter(u.candidate.source_url for u in undecided)
+    named: Counter[str] = Counter(u.candidate.source_url for u in undecided if u.teaches)
+    return {s: named[s] / n for s, n in total.items() if n >= SOURCE_MIN_PAGES}
+
+
+def _typical_share(texts: Sequence[str], names: Sequence[str]) -> float:
+    """How much of the topic's normal articles its names take (the median)."""
+    shares = []
+    for text in texts:
+        count = len(words(text))
+        if count:
+            named = sum(count_term(n, text) * len(n.split()) for n in names)
+            shares.append(named / count)
+    return median(shares) if shares else TYPICAL_SHARE
 
 
 def _base(language: str) -> str:

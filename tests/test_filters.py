@@ -6,7 +6,7 @@ from bot.filters.dedup import cluster_texts, content_hash
 from bot.filters.language import guess_language
 from bot.filters.pagetype import classify
 from bot.filters.relevance import assess
-from bot.filters.spam import assess_spam
+from bot.filters.spam import assess_spam, thin_page
 from bot.filters.text import count_term
 from bot.filters.urls import canonical_url
 from bot.models import Reason
@@ -60,7 +60,10 @@ def test_wind_story_is_a_homonym() -> None:
         + FILLER,
     )
     assert verdict.reason is Reason.HOMONYM
-    assert "wind" in verdict.detail
+    # The reason says what decided: nothing of the topic around the name, and what the
+    # page is about instead, in its own words.
+    assert "namesake" in verdict.detail and "none of its context words" in verdict.detail
+    assert "gusts" in verdict.detail
 
 
 def test_warship_story_is_a_homonym() -> None:
@@ -118,8 +121,10 @@ def test_promotional_page_is_spam() -> None:
     assert "promotional" in verdict.detail
 
 
-def test_thin_page_is_spam_but_a_real_article_is_not() -> None:
-    assert assess_spam("Mistral AI", "Mistral AI news. Click.", KEYWORDS).is_spam
+def test_thin_bait_is_spam_a_thin_extraction_is_not_and_a_real_article_is_not() -> None:
+    assert assess_spam("Mistral AI", "Mistral AI news. Click here.", KEYWORDS).is_spam
+    notice = thin_page("Mistral AI opens an office", "Please enable JavaScript to continue.")
+    assert notice is not None and not notice.is_spam and "only 5 words" in notice.detail
     article = "Mistral AI opened an office in Singapore, its first in Asia. " + FILLER * 4
     assert not assess_spam("Mistral AI opens Singapore office", article, KEYWORDS).is_spam
 

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
         [
             "the",
@@ -179,7 +179,7 @@ def guess_language(text: str) -> str | None:
         return None
     counts = Counter(words)
     scores = {
-        lang: sum(counts[w] for w in vocabulary) for lang, vocabulary in _FUNCTION_WORDS.items()
+        lang: sum(counts[w] for w in vocabulary) for lang, vocabulary in FUNCTION_WORDS.items()
     }
     best = max(scores, key=lambda lang: scores[lang])
     if scores[best] < max(2, len(words) // 50):

@@ -12,35 +12,73 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from bot.filters.text import looks_like_heading, word_count
+
 MIN_SIGNS = 3
 INDEX_MIN_ENTRIES = 4
 
 _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
     "a personal profile page": (
-        ("followers", r"\b[\d.,]+\s?[kKmM]?\+?\s+followers\b"),
+        (
+            "followers",
+            r"\b[\d.,]+\s?[kKmM]?\+?\s+(followers|Follower|abonnés)\b|[\d.,]+\s*位?追蹤者",
+        ),
         ("connections", r"\b\d[\d,]*\+?\s+connections\b"),
-        ("'join to connect'", r"\bjoin to connect\b|\bfollow to see\b"),
+        ("'join to connect'", r"\bjoin to connect\b|\bfollow to see\b|\bvernetzen\b"),
         ("'opinions are my own'", r"\bopinions (are )?my own\b|\bviews are my own\b"),
-        ("experience section", r"(?m)^\s*experience\s*[:\n]"),
-        ("education section", r"(?m)^\s*education\s*[:\n]"),
+        ("experience section", r"(?m)^\s*(experience|berufserfahrung|expérience|經歷)\s*[:：\n]"),
+        ("education section", r"(?m)^\s*(education|ausbildung|formation|學歷)\s*[:：\n]"),
         ("skills list", r"(?m)\bskills\s*:"),
     ),
     "a job listing": (
-        ("'apply now'", r"\bapply now\b|\beasy apply\b"),
+        ("'apply now'", r"\bapply now\b|\beasy apply\b|\bjetzt bewerben\b|\bpostuler\b|立即應徵"),
         ("applicant count", r"\b\d+\s+applicants\b"),
         ("'save job'", r"\bsave (this )?job\b"),
-        ("responsibilities", r"(?m)^\s*(responsibilities|what you.ll do)\s*:"),
-        ("requirements", r"(?m)^\s*(requirements|qualifications|what we.re looking for)\s*:"),
-        ("benefits", r"(?m)^\s*(benefits|perks)\s*:"),
+        (
+            "responsibilities",
+            r"(?m)^\s*(responsibilities|what you.ll do|ihre aufgaben|aufgaben|missions|"
+            r"工作內容)\s*[:：]",
+        ),
+        (
+            "requirements",
+            r"(?m)^\s*(requirements|qualifications|what we.re looking for|ihr profil|profil "
+            r"recherché|profil|條件要求|應徵條件)\s*[:：]",
+        ),
+        ("benefits", r"(?m)^\s*(benefits|perks|wir bieten|avantages|福利)\s*[:：]"),
         ("posting age", r"\bposted\s+\d+\s+(hours?|days?|weeks?)\s+ago\b"),
-        ("'is hiring'", r"\bis hiring\b|\bwe.re hiring\b"),
-        ("contract type", r"\bfull[- ]time\b|\bpart[- ]time\b"),
+        ("'is hiring'", r"\bis hiring\b|\bwe.re hiring\b|\bsucht\b.{0,40}\b\(m/w/d\)|\brecrute\b"),
+        (
+            "equal-opportunity line",
+            r"\bequal opportunity employer\b|\bchancengleichheit\b|\bégalité des chances\b",
+        ),
+        (
+            "role sections",
+            r"(?m)^\s*(about the role|you have|you bring|we offer|your profile|what we offer|"
+            r"das bringst du mit|das bieten wir|vos missions|votre profil)\s*[:：]",
+        ),
+        ("contract type", r"\bfull[- ]time\b|\bpart[- ]time\b|\bvollzeit\b|\bCDI\b|全職"),
     ),
     "a forum or discussion thread": (
-        ("'posted by' a user", r"\bposted by\s+u/\w+|\bsubmitted by\s+\w+"),
+        (
+            "'posted by' a user",
+            r"(?m)\bposted by\s+u/\w+|\bsubmitted by\s+\w+|^\s*(posted|asked|started) by\s+\S+\s*$",
+        ),
         ("votes", r"\b[\d.,]+\s?[kK]?\s+(points|upvotes|votes)\b"),
-        ("comment count", r"\b[\d.,]+\s?[kK]?\s+comments\b"),
+        (
+            "comment count",
+            r"\b[\d.,]+\s?[kK]?\s+(comments|Kommentare|commentaires)\b|[\d]+\s*則留言",
+        ),
         ("replies", r"(?m)^\s*(reply|top comment|level \d+)\s*:"),
+        (
+            "replies by users",
+            r"(?m)^\s*(reply|replied|answer|antwort|réponse|回覆)\s+(by|von|de|par)\s+\S+\s*$"
+            r"[\s\S]*^\s*(reply|replied|answer|antwort|réponse|回覆)\s+(by|von|de|par)\s+\S+\s*$",
+        ),
+        (
+            "a thread of named replies",
+            r"(?m)(^\s*(reply|replied|answer|antwort|réponse|回覆)\s+(by|von|de|par)\s+\S+\s*$"
+            r"[\s\S]*){3}",
+        ),
         ("subreddit", r"(?<!\w)r/\w+"),
     ),
 }
@@ -52,6 +90,26 @@ class PageKind:
     detail: str
 
 
+# Titles that name a page of many stories, in the languages digests are read in.
+_LISTING_TITLE = re.compile(
+    r"\b(latest|all|recent)\s+(news|posts|stories|articles|updates|episodes)\b"
+    r"|\b(archives?|category|tag|tagged|topics?)\s*[:|–—-]|^\s*(news|blog|newsroom|press)\s*$"
+    r"|\bpage\s+\d+\s+of\s+\d+\b|\baktuelle\s+(nachrichten|meldungen|news)\b"
+    r"|\balle\s+(artikel|beiträge|meldungen)\b|\barchiv\b|\bschlagwort\b"
+    r"|\b(toutes\s+les\s+)?actualités\b\s*$|\bdernières\s+(nouvelles|actualités)\b"
+    r"|\btous\s+les\s+articles\b|最新(消息|新聞|文章)|新聞列表|標籤|文章列表|所有文章",
+    re.IGNORECASE,
+)
+_DATE_LINE = re.compile(
+    r"^\s*(\d{1,2}[./ ]\s?\w{3,9}\.?[ ,]+\d{4}|\w{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}"
+    r"|\d{4}年\d{1,2}月\d{1,2}日)\s*$"
+)
+INDEX_MIN_HEADINGS = 6
+LISTING_SHARE = 0.4
+ENTRY_PROSE_WORDS = 30
+"""Teasers under a listing's headlines are short; an article's paragraphs are not."""
+
+
 def _index_entries(text: str) -> tuple[str, int]:
     """The most repeated paragraph opening ("episode #:", a date; list bullets ignored) and
     how often it recurs."""
@@ -61,6 +119,58 @@ def _index_entries(text: str) -> tuple[str, int]:
         if paragraph.strip()
     )
     return openings.most_common(1)[0] if openings else ("", 0)
+
+
+def _listing(title: str, text: str) -> str:
+    """Why a page reads as a list of other pages (many headlines, dates and teasers, little
+    prose of its own), or "" when it reads as an article."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    headings = [line for line in lines if looks_like_heading(line) and len(line.split()) >= 3]
+    dates = [line for line in lines if _DATE_LINE.match(line)]
+    prose = [line for line in lines if not looks_like_heading(line) and not _DATE_LINE.match(line)]
+    prose_words = [word_count(line) for line in prose]
+    longest = max(prose_words, default=0)
+    mean_prose = sum(prose_words) / len(prose_words) if prose_words else 0.0
+    entries = len(headings) + len(dates)
+    share = entries / len(lines)
+    listing_title = bool(_LISTING_TITLE.search(title))
+    if (
+        len(headings) >= INDEX_MIN_HEADINGS
+        and share >= LISTING_SHARE
+        and mean_prose < ENTRY_PROSE_WORDS
+        and longest < 2 * ENTRY_PROSE_WORDS
+    ):
+        return f"{len(headings)} headlines and {len(dates)} dates with short teasers"
+    if (
+        listing_title
+        and len(headings) >= INDEX_MIN_HEADINGS // 2
+        and mean_prose < 2 * ENTRY_PROSE_WORDS
+    ):
+        return f"a listing title ('{title.strip()[:60]}') over {len(headings)} headlines"
+    if len(dates) >= INDEX_MIN_ENTRIES and len(dates) * 4 >= len(lines):
+        return f"{len(dates)} dated entries"
+    labelled = _labelled_items(lines)
+    if labelled >= ROUNDUP_ITEMS:
+        return f"a roundup of {labelled} one-line items"
+    return ""
+
+
+ROUNDUP_ITEMS = 5
+_LABEL = re.compile(r"^\s*([^\W\d][\w'’ -]{0,30}?)\s*[:：]\s+\S")
+
+
+def _labelled_items(lines: list[str]) -> int:
+    """One-line items each under its own label ("Mars: ...", "Industry: ..."), as a
+    newsletter or a roundup lists other stories. An interview's labels (Q:, A:, names)
+    repeat, so they are counted once."""
+    labels = set()
+    for line in lines:
+        match = _LABEL.match(line)
+        if match and len(match[1].split()) <= 3 and word_count(line) <= 25:
+            labels.add(match[1].lower())
+    return len(labels)
 
 
 def classify(title: str, text: str) -> PageKind:
@@ -77,4 +187,7 @@ def classify(title: str, text: str) -> PageKind:
             "an index page",
             f"an index page, not an article ({repeats} entries starting '{opening}')",
         )
+    listing = _listing(title, text)
+    if listing:
+        return PageKind("an index page", f"an index or listing page, not an article ({listing})")
     return PageKind(None, "")

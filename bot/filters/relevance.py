@@ -2,262 +2,37 @@
 
 Evidence is counted where a reader would look: the title weighs most, then the lead, then
 the body. A topic's ``keywords`` are distinctive names (a match is strong evidence); its
-``aliases`` are short names that other things share ("Mistral" is also a wind, a warship,
-a car, a hotel, a poet). An alias alone counts only next to the topic's ``context`` words,
-and an alias surrounded by another sense's vocabulary is a homonym.
+``aliases`` are short names other things share. Nothing here knows what else a name may
+mean: a page that uses a name is judged by what surrounds it, compared with what the
+topic's own pages are known to be about. That knowledge comes from the config (the
+``context`` words, and ``reject_senses``, words of senses the user does not want) and from
+the stream (a :class:`~bot.filters.profile.Profile` learned from the pages that carry the
+topic's keywords). A name surrounded by nothing of the topic is a namesake: a homonym.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from bot.filters.text import capitals, count_loose, count_term, term_pattern
+from bot.filters.profile import Profile, own_terms
+from bot.filters.text import count_loose, count_term, term_pattern
 from bot.models import Reason
 
 LEAD_CHARS = 600
 LEAD_MIN_CHARS = 200
 ALIAS_CONTEXT_WORDS = 3
 RELEVANT_SCORE = 3.0
-
-# Vocabulary of the other things a product or company name is commonly shared with.
-# Generic on purpose: it describes winds, ships and hotels, not any one page.
-HOMONYM_SENSES: dict[str, tuple[str, ...]] = {
-    "weather or wind": (
-        "wind",
-        "winds",
-        "gust",
-        "gusts",
-        "gusting",
-        "km/h",
-        "mph",
-        "knots",
-        "weather",
-        "forecast",
-        "forecasters",
-        "meteorological",
-        "storm",
-        "temperatures",
-        "chill",
-        "vent",
-        "vents",
-        "rafales",
-        "météo",
-        "Météo-France",
-        "tramontane",
-        "sirocco",
-        "cold air",
-        "blows",
-        "blowing",
-        "wildfire",
-        "wildfires",
-    ),
-    "a hotel or venue": (
-        "hotel",
-        "hôtel",
-        "resort",
-        "rooms",
-        "suite",
-        "suites",
-        "booking",
-        "book now",
-        "check-in",
-        "guests",
-        "sea view",
-        "beachfront",
-        "beach",
-        "spa",
-        "breakfast",
-        "pool",
-        "per night",
-        "reservation",
-        "chambres",
-        "stay",
-        "restaurant",
-        "menu",
-        "cabaret",
-        "theatre",
-        "theater",
-        "tickets",
-        "matinee",
-        "stage",
-    ),
-    "a ship or weapon": (
-        "navy",
-        "naval",
-        "warship",
-        "amphibious",
-        "helicopter carrier",
-        "vessel",
-        "frigate",
-        "fleet",
-        "sailors",
-        "deck",
-        "hull",
-        "marine nationale",
-        "missile",
-        "missiles",
-        "air defence",
-        "air defense",
-        "surface-to-air",
-        "armed forces",
-        "defence ministry",
-        "defense ministry",
-        "deployment",
-        "port call",
-        "troops",
-    ),
-    "a vehicle": (
-        "car",
-        "cars",
-        "coupé",
-        "coupe",
-        "spyder",
-        "roadster",
-        "convertible",
-        "auction",
-        "concours",
-        "Maserati",
-        "engine",
-        "horsepower",
-        "bhp",
-        "chassis",
-        "gearbox",
-        "straight-six",
-        "mileage",
-        "restoration",
-        "vintage",
-        "classic car",
-        "motorcycle",
-        "bicycle",
-        "yacht",
-        "sailboat",
-        "boat",
-    ),
-    "a person": (
-        "poet",
-        "poète",
-        "poem",
-        "poems",
-        "poetry",
-        "Nobel",
-        "novelist",
-        "born",
-        "died",
-        "birthday",
-        "anniversary",
-        "biography",
-        "footballer",
-        "striker",
-        "midfielder",
-        "goalkeeper",
-        "singer",
-        "album",
-        "actor",
-        "actress",
-        "Provençal",
-        "Occitan",
-        "Félibrige",
-        "statue",
-    ),
-    "a fragrance or consumer product": (
-        "perfume",
-        "fragrance",
-        "eau de parfum",
-        "eau de toilette",
-        "scent",
-        "bergamot",
-        "musk",
-        "bottle",
-        "cosmetics",
-        "skincare",
-        "candle",
-        "lipstick",
-    ),
-    "a horse or a race": (
-        "colt",
-        "filly",
-        "mare",
-        "stallion",
-        "jockey",
-        "furlong",
-        "furlongs",
-        "racecourse",
-        "odds",
-        "lengths",
-        "favourite",
-        "Prix",
-        "stakes",
-        "trainer",
-    ),
-    "a band or music": (
-        "band",
-        "album",
-        "song",
-        "songs",
-        "tour",
-        "concert",
-        "gig",
-        "guitars",
-        "drummer",
-        "vocals",
-        "record label",
-        "dream pop",
-    ),
-    "a place or street": (
-        "avenue",
-        "street",
-        "rue",
-        "boulevard",
-        "roadworks",
-        "town hall",
-        "residents",
-        "village",
-        "square",
-        "neighbourhood",
-        "town council",
-        "mayor",
-        "commune",
-    ),
-    "another software project": (
-        "OpenStack",
-        "workflow",
-        "workflows",
-        "YAML",
-        "executor",
-        "plugin",
-        "plugins",
-        "daemon",
-        "cron",
-        "Ansible",
-    ),
-    "an animal": (
-        "cat",
-        "cats",
-        "chat",
-        "chats",
-        "kitten",
-        "chien",
-        "dog",
-        "dogs",
-        "vétérinaire",
-        "vétérinaires",
-        "veterinarian",
-        "vet",
-        "pet",
-        "pets",
-    ),
-    "a lecture or a class": (
-        "lecture",
-        "masterclass",
-        "students",
-        "professor",
-        "faculty",
-        "laureate",
-        "university",
-    ),
-}
+SUPPORTED = 0.5
+"""Topic support from which a shared name is taken as the topic's."""
+UNSUPPORTED = 0.2
+"""Support under which even a keyword in the headline is read as a namesake's, when a
+well-taught profile is known and none of the topic's context words is on the page."""
+RELIABLE_SEEDS = 8
+"""Overruling a keyword in the headline takes a profile taught by this many pages."""
+SOURCE_SHARE = 0.5
+"""A source whose pages name the topic this often is about the topic."""
+SOURCE_CLOSENESS = 0.6
 
 
 @dataclass(frozen=True)
@@ -267,7 +42,70 @@ class Relevance:
     detail: str
 
 
-def _count_all(terms: list[str] | tuple[str, ...], text: str) -> dict[str, int]:
+@dataclass(frozen=True)
+class TopicTerms:
+    """What the config says about a topic's names and surroundings."""
+
+    keywords: Sequence[str]
+    aliases: Sequence[str] = ()
+    context: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    reject_senses: Sequence[str] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (*self.keywords, *self.aliases)
+
+    @property
+    def shared_names(self) -> tuple[str, ...]:
+        """The aliases, and the name inside a keyword made of a name and a short qualifier
+        ("Mistral" of "Mistral AI", "Arsenal" of "Arsenal FC"): pages also use it alone,
+        and so do namesakes."""
+        implied = []
+        for keyword in self.keywords:
+            head, *rest = keyword.split()
+            if rest and len(head) >= 4 and head[0].isupper() and all(_qualifier(w) for w in rest):
+                implied.append(head)
+        known = {a.lower() for a in self.aliases}
+        return (*self.aliases, *(n for n in dict.fromkeys(implied) if n.lower() not in known))
+
+
+def _qualifier(word: str) -> bool:
+    """A short upper-case qualifier: AI, FC, AG, II."""
+    return len(word) <= 3 and word.isupper()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How often a page names the topic, where, and what surrounds the names."""
+
+    title: str
+    text: str
+    strong_title: int
+    strong_lead: int
+    strong_body: int
+    alias_title: int
+    alias_lead: int
+    alias_body: int
+    context_found: list[str]
+    """The topic's context words on the page (outside its names)."""
+    rejected_found: list[str]
+    """Words of senses the user rejects (``reject_senses``) on the page."""
+    loose: list[str]
+    """Names present only as an ordinary word or inside a compound ("the mistral")."""
+    excluded: list[str] = field(default_factory=list)
+
+    @property
+    def named_prominently(self) -> bool:
+        """A keyword in the headline or the lead: the page says it is about the topic."""
+        return bool(self.strong_title or self.strong_lead)
+
+    @property
+    def mentions(self) -> int:
+        return self.strong_body + self.alias_body + self.strong_title + self.alias_title
+
+
+def _count_all(terms: Sequence[str], text: str) -> dict[str, int]:
     return {term: n for term in terms if (n := count_term(term, text))}
 
 
@@ -284,188 +122,245 @@ def _lead(text: str, title: str) -> str:
     return lead[:LEAD_CHARS]
 
 
-def assess(
-    title: str,
-    text: str,
-    keywords: list[str],
-    aliases: list[str],
-    context: list[str],
-    exclude: list[str],
-) -> Relevance:
-    """Score a page against a topic and say why it is rejected, if it is."""
+def _without(terms: Sequence[str], text: str) -> str:
+    for term in terms:
+        text = term_pattern(term).sub(" ", text)
+    return text
+
+
+def gather(title: str, text: str, topic: TopicTerms) -> Evidence:
     lead = _lead(text, title)
-    excluded = _count_all(exclude, f"{title}\n{lead}")
-    if excluded:
-        terms = ", ".join(sorted(excluded))
-        return Relevance(0.0, Reason.OFF_TOPIC, f"matches excluded term(s): {terms}")
-    found = _gather(title, lead, text, keywords, aliases, context)
-    score = _score(found)
-    if not found.mentioned:
-        loose = [term for term in (*aliases, *keywords) if count_loose(term, f"{title}\n{text}")]
-        return _not_named(score, found, loose)
-    return _another_sense(score, found) or _by_score(score, found)
-
-
-@dataclass(frozen=True)
-class _Evidence:
-    """How often a page names the topic, where, and what surrounds the names."""
-
-    strong_title: int
-    strong_lead: int
-    strong_body: int
-    alias_title: int
-    alias_lead: int
-    alias_body: int
-    topic_evidence: int
-    """Distinct context words of the topic on the page."""
-    senses: dict[str, list[str]]
-    """Vocabulary of each other sense of the topic's names found on the page."""
-    best_sense: str
-    """The sense with the most vocabulary on the page ("" when none)."""
-    sense_terms: list[str]
-
-    @property
-    def other_evidence(self) -> int:
-        return len(self.sense_terms)
-
-    @property
-    def mentioned(self) -> int:
-        return self.strong_title + self.strong_body + self.alias_title + self.alias_body
-
-    def shown(self) -> str:
-        return ", ".join(self.sense_terms[:5])
-
-
-def _gather(
-    title: str, lead: str, body: str, keywords: list[str], aliases: list[str], context: list[str]
-) -> _Evidence:
     # Aliases and context words inside a keyword ("Mistral" in "Mistral AI") are that
     # keyword's evidence, already counted.
-    bare_title, bare_lead, bare_body = (_without(keywords, t) for t in (title, lead, body))
-    # Senses are read around the topic's own names ("Le Chat" is not a cat).
-    senses = _homonym_senses(f"{bare_title}\n{bare_body}")
-    best_sense, sense_terms = max(senses.items(), key=lambda kv: len(kv[1]), default=("", []))
-    return _Evidence(
-        strong_title=sum(_count_all(keywords, title).values()),
-        strong_lead=sum(_count_all(keywords, lead).values()),
-        strong_body=sum(_count_all(keywords, body).values()),
+    bare_title, bare_lead, bare_body = (_without(topic.keywords, t) for t in (title, lead, text))
+    aliases = topic.shared_names
+    surroundings = _without((*topic.names, *aliases), f"{title}\n{text}")
+    found = Evidence(
+        title=title,
+        text=text,
+        strong_title=sum(_count_all(topic.keywords, title).values()),
+        strong_lead=sum(_count_all(topic.keywords, lead).values()),
+        strong_body=sum(_count_all(topic.keywords, text).values()),
         alias_title=sum(_count_all(aliases, bare_title).values()),
         alias_lead=sum(_count_all(aliases, bare_lead).values()),
         alias_body=sum(_count_all(aliases, bare_body).values()),
-        topic_evidence=len(_count_all(context, f"{bare_title}\n{bare_body}")),
-        senses=senses,
-        best_sense=best_sense,
-        sense_terms=sense_terms,
+        context_found=list(_count_all(topic.context, surroundings)),
+        rejected_found=list(_count_all(topic.reject_senses, surroundings)),
+        loose=[],
+        excluded=list(_count_all(topic.exclude, f"{title}\n{lead}")),
+    )
+    page = f"{title}\n{text}"
+    # Uses of a name beyond its uses as the name: as a common word or in a compound.
+    loose = [t for t in (*topic.names, *aliases) if count_loose(t, page) > count_term(t, page)]
+    return Evidence(**{**found.__dict__, "loose": loose})
+
+
+def assess(
+    title: str,
+    text: str,
+    keywords: Sequence[str],
+    aliases: Sequence[str],
+    context: Sequence[str],
+    exclude: Sequence[str],
+    reject_senses: Sequence[str] = (),
+    profile: Profile | None = None,
+    source_share: float = 0.0,
+) -> Relevance:
+    """Score a page against a topic and say why it is rejected, if it is."""
+    topic = TopicTerms(keywords, aliases, context, exclude, reject_senses)
+    return judge(gather(title, text, topic), topic, profile, source_share)
+
+
+def judge(
+    found: Evidence,
+    topic: TopicTerms,
+    profile: Profile | None = None,
+    source_share: float = 0.0,
+    member: bool = False,
+    overrule_keyword: bool = True,
+) -> Relevance:
+    """The verdict on gathered evidence. ``profile`` is what the topic's pages read like
+    (None or unusable: the context words decide alone); ``source_share`` how many of the
+    page's source's pages name the topic; ``member`` says the page taught the profile;
+    ``overrule_keyword`` is False when the profile is of pages in other languages, too far
+    from the page to overrule a keyword."""
+    if found.excluded:
+        terms = ", ".join(sorted(found.excluded))
+        return Relevance(0.0, Reason.OFF_TOPIC, f"matches excluded term(s): {terms}")
+    closeness = _closeness(found, profile, member)
+    support = _support(found, closeness, profile)
+    score = _score(found, support, closeness)
+    if found.mentions == 0:
+        return _not_named(score, found, topic, closeness, source_share)
+    passing = found.mentions <= 1 and not (found.alias_title or found.alias_lead)
+    if passing and found.loose and found.strong_body == 0:
+        return Relevance(
+            score,
+            Reason.HOMONYM,
+            f"'{found.loose[0]}' is named once, and otherwise used as an ordinary word or in "
+            "a compound: another sense of the name",
+        )
+    against = _rejected_sense(score, found)
+    if against is not None:
+        return against
+    if found.named_prominently:
+        namesake = (
+            _namesake_despite_keyword(score, found, topic, profile, support, closeness)
+            if overrule_keyword
+            else None
+        )
+        return namesake or Relevance(max(score, RELEVANT_SCORE), None, _kept(score, found))
+    if found.strong_body == 0 and support < SUPPORTED and not passing:
+        # Only the shared name, used where a reader looks or repeatedly, and nothing of
+        # the topic around it: a page about someone else of that name.
+        return Relevance(score, Reason.HOMONYM, _nothing_around(found, topic, closeness, profile))
+    if score >= RELEVANT_SCORE:
+        return Relevance(score, None, _kept(score, found))
+    if (found.alias_title or found.alias_lead) and closeness is not None and closeness >= SUPPORTED:
+        # Named in the headline or lead, by a shared name, on a page that reads like the
+        # topic's: the same as a keyword there.
+        return Relevance(
+            RELEVANT_SCORE,
+            None,
+            f"relevance score {score:.1f}: named in the title or lead, and reads like the "
+            f"topic's pages (closeness {closeness:.2f})",
+        )
+    if found.mentions <= 1 and not found.alias_title:
+        return Relevance(score, Reason.OFF_TOPIC, "mentions the topic only in passing")
+    return Relevance(
+        score,
+        Reason.OFF_TOPIC,
+        f"relevance score {score:.1f} below {RELEVANT_SCORE:.1f}: the topic is named but is "
+        "not what the page is about",
     )
 
 
-def _score(found: _Evidence) -> float:
+def _closeness(found: Evidence, profile: Profile | None, member: bool) -> float | None:
+    if profile is None or not profile.usable:
+        return None
+    return profile.closeness(f"{found.title}\n{found.text}", member)
+
+
+def _support(found: Evidence, closeness: float | None, profile: Profile | None) -> float:
+    """0 to 1: how much of the topic's own surroundings the page has."""
+    from_context = min(len(found.context_found), ALIAS_CONTEXT_WORDS) / ALIAS_CONTEXT_WORDS
+    if closeness is None:
+        return from_context
+    return max(from_context, min(closeness, 1.0))
+
+
+def _score(found: Evidence, support: float, closeness: float | None) -> float:
     score = (
         3.0 * found.strong_title
         + 2.0 * min(found.strong_lead, 3)
         + 0.5 * min(found.strong_body, 10)
     )
     if found.alias_title or found.alias_body:
-        # An alias counts only as far as the topic's own vocabulary surrounds it.
-        alias_weight = min(found.topic_evidence, ALIAS_CONTEXT_WORDS) / ALIAS_CONTEXT_WORDS
-        score += alias_weight * (
+        # A shared name counts only as far as the topic's surroundings are there.
+        score += support * (
             3.0 * min(found.alias_title, 1)
             + 1.5 * min(found.alias_lead, 1)
             + 0.5 * min(found.alias_body, 6)
         )
+    if closeness is not None and found.mentions:
+        score += 2.0 * min(closeness, 1.0)
     return score
 
 
-def _not_named(score: float, found: _Evidence, loose: list[str]) -> Relevance:
-    """No keyword or alias as a name. ``loose`` are the terms there only as an ordinary word
-    ("the mistral", "le chat", "clase magistral") or inside a compound ("Mistral-class"):
-    another sense of the name."""
-    if loose and found.sense_terms:
+def _kept(score: float, found: Evidence) -> str:
+    if found.named_prominently:
+        return f"relevance score {score:.1f}: a keyword in the title or lead"
+    return f"relevance score {score:.1f}"
+
+
+def _not_named(
+    score: float,
+    found: Evidence,
+    topic: TopicTerms,
+    closeness: float | None,
+    source_share: float,
+) -> Relevance:
+    """No keyword or alias as a name. ``loose`` are the names there only as an ordinary
+    word ("the mistral") or inside a compound ("Mistral-class"): another sense."""
+    if found.loose:
         return Relevance(
             score,
             Reason.HOMONYM,
-            f"'{loose[0]}' appears only as a common word or in a compound, "
-            f"{found.best_sense} ({found.shown()})",
+            f"'{found.loose[0]}' appears only as an ordinary word or in a compound, not as "
+            "the name",
         )
-    if loose:
+    if (
+        closeness is not None
+        and closeness >= SOURCE_CLOSENESS
+        and source_share >= SOURCE_SHARE
+        and len(found.context_found) >= 1
+    ):
+        # The topic's own channel (a company's newsroom): its posts about a product
+        # rarely repeat the company's name, but read like the topic's other pages.
         return Relevance(
-            score,
-            Reason.HOMONYM,
-            f"'{loose[0]}' appears only as an ordinary word, not as the name",
+            RELEVANT_SCORE,
+            None,
+            f"from a source whose pages are {source_share:.0%} about the topic, and reads "
+            f"like them (closeness {closeness:.2f})",
         )
     return Relevance(score, Reason.OFF_TOPIC, "does not mention the topic at all")
 
 
-def _another_sense(score: float, found: _Evidence) -> Relevance | None:
-    """A homonym rejection when the page names the topic but is about something else."""
-    if (
-        found.strong_title == 0
-        and found.strong_lead == 0
-        and found.other_evidence >= 3
-        and (found.other_evidence >= 2 * found.topic_evidence)
-    ):
-        return Relevance(
-            score, Reason.HOMONYM, f"the name refers to {found.best_sense} here ({found.shown()})"
-        )
-    strong = found.strong_body  # the body holds the lead, and often the headline again
-    all_other = sum(len(terms) for terms in found.senses.values())
-    if found.topic_evidence == 0 and all_other >= 3 and strong <= 2:
-        # A name match with none of the topic's vocabulary around it and plenty of another
-        # sense's is another thing with the same name ("Le Chat Noir", the cabaret).
+def _rejected_sense(score: float, found: Evidence) -> Relevance | None:
+    """The user named words of senses they do not want; the page has more of them than of
+    the topic's context words."""
+    rejected = found.rejected_found
+    if len(rejected) >= 2 and len(rejected) > len(found.context_found):
         return Relevance(
             score,
             Reason.HOMONYM,
-            f"the name matches but nothing about the topic surrounds it; reads as "
-            f"{found.best_sense} ({found.shown()})",
+            f"reads as a sense you reject (reject_senses: {', '.join(rejected[:5])})",
         )
     return None
 
 
-def _by_score(score: float, found: _Evidence) -> Relevance:
-    if score >= RELEVANT_SCORE:
-        return Relevance(score, None, f"relevance score {score:.1f}")
-    passing = found.strong_body + found.alias_body <= 1 and not (
-        found.strong_title or found.strong_lead
+def _namesake_despite_keyword(
+    score: float,
+    found: Evidence,
+    topic: TopicTerms,
+    profile: Profile | None,
+    support: float,
+    closeness: float | None,
+) -> Relevance | None:
+    """A keyword in the headline is the topic's name, unless the page has nothing of the
+    topic around it: none of its context words and nothing like its other pages (a
+    cabaret, a shop or a film that happens to carry the same name)."""
+    if profile is None or profile.seeds < RELIABLE_SEEDS or found.context_found:
+        return None
+    if support >= UNSUPPORTED or found.strong_body > 2:
+        return None
+    return Relevance(score, Reason.HOMONYM, _nothing_around(found, topic, closeness, profile))
+
+
+def _nothing_around(
+    found: Evidence, topic: TopicTerms, closeness: float | None, profile: Profile | None
+) -> str:
+    name = _name_used(found, topic)
+    context = (
+        f"{len(found.context_found)} of its context words ({', '.join(found.context_found)})"
+        if found.context_found
+        else "none of its context words"
     )
-    if passing and not found.alias_title:
-        detail = "mentions the topic only in passing"
-    else:
-        detail = f"relevance score {score:.1f} below {RELEVANT_SCORE:.1f}"
-    if found.other_evidence >= 2 and found.other_evidence > found.topic_evidence:
-        return Relevance(
-            score, Reason.HOMONYM, f"{detail}; reads as {found.best_sense} ({found.shown()})"
-        )
-    return Relevance(score, Reason.OFF_TOPIC, detail)
+    similar = (
+        f", and it reads unlike the topic's pages (closeness {closeness:.2f})"
+        if profile is not None and profile.usable and closeness is not None
+        else ""
+    )
+    about = ", ".join(own_terms(f"{found.title}\n{found.text}", topic.names, 5))
+    return (
+        f"'{name}' here is a namesake: the page has {context}{similar}; it is about: "
+        f"{about} (if that is the topic, add such words to context)"
+    )
 
 
-def _without(terms: list[str], text: str) -> str:
-    for term in terms:
-        text = term_pattern(term).sub(" ", text)
-    return text
-
-
-@lru_cache(maxsize=1)
-def _vocabulary() -> tuple[re.Pattern[str], dict[str, list[tuple[str, str]]]]:
-    """One pattern for every sense's vocabulary (one pass over a page instead of one per
-    term), and for each lower-cased term the (sense, term) pairs it stands for."""
-    owners: dict[str, list[tuple[str, str]]] = {}
-    for sense, vocabulary in HOMONYM_SENSES.items():
-        for term in vocabulary:
-            owners.setdefault(" ".join(term.lower().split()), []).append((sense, term))
-    alternatives = sorted(owners, key=len, reverse=True)
-    body = "|".join(r"\s+".join(re.escape(part) for part in t.split()) for t in alternatives)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w]|-[^\W\d])", re.IGNORECASE), owners
-
-
-def _homonym_senses(text: str) -> dict[str, list[str]]:
-    pattern, owners = _vocabulary()
-    found: dict[str, list[str]] = {}
-    for match in pattern.findall(text):
-        for sense, term in owners.get(" ".join(match.lower().split()), []):
-            # A term written with capitals is a name and needs them (as count_term does).
-            if capitals(match) >= capitals(term) and term not in found.get(sense, []):
-                found.setdefault(sense, []).append(term)
-    # Vocabulary order, so details read the same on every run.
-    return {
-        sense: [t for t in HOMONYM_SENSES[sense] if t in terms] for sense, terms in found.items()
-    }
+def _name_used(found: Evidence, topic: TopicTerms) -> str:
+    body = f"{found.title}\n{found.text}"
+    for name in (*topic.keywords, *topic.shared_names):
+        if count_term(name, body):
+            return name
+    return topic.names[0] if topic.names else ""

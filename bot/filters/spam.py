@@ -1,39 +1,70 @@
-"""Spam, SEO and promotional pages: keyword stuffing, promo patterns, thin pages."""
+"""Spam, SEO and promotional pages: keyword stuffing, promo structure, pump language.
+
+Every signal is true of promotional pages on any subject: coupon codes, "buy now" blocks,
+affiliate disclosures, presale and pump language next to tokens, generated pages that
+repeat one phrase. A subject's own name is never enough: a short release note names its
+project in every line, and a headline may repeat it; stuffing is measured against how
+densely the topic's normal articles name it.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
-from bot.filters.text import count_term, words
+from bot.filters.text import count_term, word_count, words
 
 THIN_WORDS = 60
-STUFFING_SHARE = 0.06
+"""Less text than this is not an article: a failed extraction, or bait."""
+TYPICAL_SHARE = 0.02
+"""How much of a normal article its subject's name takes, when the run does not say."""
+STUFFING_FLOOR = 0.12
+STUFFING_TIMES_TYPICAL = 4
+STUFFING_MIN_OCCURRENCES = 8
+TITLE_SEGMENTS = 4
+SHORT_POST_WORDS = 150
+SHORT_POST_SHARE = 0.25
+PHRASE_SHARE = 0.06
 
-_PROMO_PATTERNS: dict[str, re.Pattern[str]] = {
-    name: re.compile(pattern, re.IGNORECASE)
-    for name, pattern in {
+_TITLE_SEPARATORS = re.compile(r"\s[|·•–—-]\s|\s?[|:,;]\s")
+
+
+def _patterns(table: dict[str, str]) -> dict[str, re.Pattern[str]]:
+    return {name: re.compile(pattern, re.IGNORECASE) for name, pattern in table.items()}
+
+
+_PROMO_PATTERNS = _patterns(
+    {
         "coupon or promo code": r"\b(promo|coupon|discount|voucher)\s+codes?\b|\buse\s+code\b",
         "percent-off deal": r"\b\d{1,2}\s?%\s+off\b",
         "presale or token pump": r"\bpre-?sale\b|\bairdrop\b"
-        r"|\b\d{2,5}x\s+(gains?|returns?|potential)\b|\bto the moon\b"
+        r"|\b\d{2,5}x\s+(gains?|returns?|potential)\b"
         r"|\bbuy\s+(the\s+)?tokens?\b|\bbefore\s+(the\s+)?listing\b|\bnext\s+big\s+\w*\s?coin\b",
-        "cracked software": r"\bcrack(ed)?\b|\bkeygen\b|\bserial\s+key\b|\bfull\s+version\s+free\b",
+        "cracked software": r"\bkeygen\b|\bserial\s+key\b|\bfull\s+version\s+free\b"
+        r"|\bcrack(ed)?\s+(version|apk|software|app|download|free|\+)"
+        r"|\bcracked\s+(premium|pro)\b",
         "free download bait": r"\bfree\s+download\b|\bdownload\s+now\b",
         "call to buy": r"\bbuy\s+now\b|\border\s+now\b|\blimited[- ]time\s+offer\b"
-        r"|\bclick\s+here\b|\bact\s+fast\b|\bdon['’]?t\s+miss\s+(out|the\s+next)\b",
+        r"|\bclick\s+(here|the\s+link)\b|\bact\s+fast\b|\bdon['’]?t\s+miss\s+(out|the\s+next)\b",
         "affiliate disclosure": r"\baffiliate\s+(links?|commission|partner)\b"
         r"|\bwe\s+may\s+earn\s+a\s+commission\b",
         "price-prediction SEO": r"\bprice\s+predictions?\b|\b(stock|price|token)\s+forecast\b"
         r"|\bhow\s+to\s+buy\s+[\w\s]{0,30}?\b(stocks?|shares|tokens?|coins?)\b"
         r"|\bpre-?IPO\s+shares\b",
+        "SEO filler": r"\b(?:latest|all)\s+(?:\w+\s+){0,5}news\s+(?:today|and\s+updates)\b"
+        r"|\bis\s+trending\b|\beverything\s+you\s+need\s+to\s+know\b"
+        r"|\bkeep\s+this\s+page\s+updated\b|\bbookmark\s+this\s+page\b|\bstay\s+tuned\s+for\b",
         "mod or unlocked app": r"\bmod\s+apk\b|\bpremium\s+unlocked\b",
         "gambling or easy money": r"\bcasino\b|\bbetting\s+odds\b|\bearn\s+\$?\d+\s+(a|per)\s+day\b"
         r"|\bguaranteed\s+(profit|returns?)\b",
-    }.items()
-}
-
+    }
+)
+# Pump slogans are pump language only where something is being sold as a token: NASA
+# going "to the moon" is not.
+_PUMP_SLOGAN = re.compile(r"\bto\s+the\s+moon\b|\bmoonshot\s+gains?\b", re.IGNORECASE)
+_TOKENS_FOR_SALE = re.compile(r"\b(tokens?|coins?|memecoins?|crypto)\b", re.IGNORECASE)
 
 # Signals no news article about a company carries about itself.
 _DECISIVE = frozenset({"presale or token pump", "cracked software", "mod or unlocked app"})
@@ -45,36 +76,94 @@ class SpamVerdict:
     detail: str
 
 
-def assess_spam(title: str, text: str, topic_terms: list[str]) -> SpamVerdict:
-    """Two independent promo signals, or stuffing, or a thin page, make spam."""
-    tokens = words(text)
-    if len(tokens) < THIN_WORDS:
-        return SpamVerdict(True, f"thin page: {len(tokens)} words of text")
+def promo_signals(title: str, text: str) -> list[str]:
+    return list(_promo_signals(title, text))
 
-    signals = [
-        name for name, pattern in _PROMO_PATTERNS.items() if pattern.search(f"{title}\n{text}")
-    ]
 
-    stuffing = _stuffing(title, text, tokens, topic_terms)
+@lru_cache(maxsize=64)
+def _promo_signals(title: str, text: str) -> tuple[str, ...]:
+    # Cached: screening asks about one page several times in a row.
+    page = f"{title}\n{text}"
+    found = [name for name, pattern in _PROMO_PATTERNS.items() if pattern.search(page)]
+    if (
+        "presale or token pump" not in found
+        and _PUMP_SLOGAN.search(page)
+        and _TOKENS_FOR_SALE.search(page)
+    ):
+        found.append("presale or token pump")
+    return tuple(found)
+
+
+def promo_verdict(title: str, text: str) -> str | None:
+    """Why a page is promotional by its structure alone (one decisive signal or two
+    independent ones), or None."""
+    signals = promo_signals(title, text)
+    if len(signals) >= 2 or any(name in _DECISIVE for name in signals):
+        return "promotional patterns: " + ", ".join(signals)
+    return None
+
+
+def thin_page(title: str, text: str) -> SpamVerdict | None:
+    """Almost no text. Bait (a promo line pointing elsewhere) is spam; anything else is
+    an extraction that found nothing to read, which says nothing about the page."""
+    count = word_count(text)
+    if count >= THIN_WORDS:
+        return None
+    signals = promo_signals(title, text)
+    if signals:
+        return SpamVerdict(True, f"thin page: {count} words of text, {', '.join(signals)}")
+    return SpamVerdict(False, f"the extracted text is only {count} words: nothing to judge")
+
+
+def assess_spam(
+    title: str, text: str, topic_terms: list[str], typical_share: float = TYPICAL_SHARE
+) -> SpamVerdict:
+    """Stuffing, or one decisive promo signal, or two independent ones, make spam.
+    ``typical_share`` is how much of a normal article on the topic its names take."""
+    thin = thin_page(title, text)
+    if thin is not None and thin.is_spam:
+        return thin
+    signals = promo_signals(title, text)
+    stuffing = _stuffing(title, text, topic_terms, typical_share)
     if stuffing:
         return SpamVerdict(True, stuffing + (f"; also {', '.join(signals)}" if signals else ""))
-    if len(signals) >= 2 or any(name in _DECISIVE for name in signals):
-        return SpamVerdict(True, "promotional patterns: " + ", ".join(signals))
+    promo = promo_verdict(title, text)
+    if promo is not None:
+        return SpamVerdict(True, promo)
     return SpamVerdict(False, ", ".join(signals))
 
 
-def _stuffing(title: str, text: str, tokens: list[str], terms: list[str]) -> str:
+def _stuffing(title: str, text: str, terms: list[str], typical_share: float) -> str:
+    tokens = words(text)
+    limit = max(STUFFING_FLOOR, STUFFING_TIMES_TYPICAL * typical_share)
+    segments = [s for s in _TITLE_SEPARATORS.split(title) if s.strip()]
     for term in terms:
-        in_title = count_term(term, title)
-        if in_title >= 3:
-            return f"keyword stuffing: '{term}' {in_title} times in the title"
+        # A headline naming its subject twice or three times is a headline; a title
+        # that is a list of phrases all carrying the name is written for search engines.
+        carrying = sum(1 for segment in segments if count_term(term, segment))
+        if carrying >= TITLE_SEGMENTS:
+            return f"keyword stuffing: the title is {carrying} phrases each naming '{term}'"
         occurrences = count_term(term, text)
         share = occurrences * len(term.split()) / max(len(tokens), 1)
-        if occurrences >= 8 and share > STUFFING_SHARE:
-            return f"keyword stuffing: '{term}' is {share:.0%} of the words"
-    # The same long phrase over and over is how generated SEO pages read.
-    trigrams = Counter(" ".join(tokens[i : i + 3]).lower() for i in range(max(len(tokens) - 2, 0)))
+        # A short post names its subject in every line, but not in a quarter of its words
+        # (unless it also sells something: then density is the second signal).
+        short = len(tokens) < SHORT_POST_WORDS and not promo_signals(title, text)
+        allowed = max(SHORT_POST_SHARE, limit) if short else limit
+        if occurrences >= STUFFING_MIN_OCCURRENCES and share > allowed:
+            return (
+                f"keyword stuffing: '{term}' is {share:.0%} of the words "
+                f"(a normal article on the topic: about {typical_share:.0%})"
+            )
+    # The same long phrase over and over is how generated SEO pages read; a phrase with
+    # the subject's name in it is the name again, judged above.
+    names = {part.lower() for term in terms for part in words(term)}
+    lowered = [token.lower() for token in tokens]
+    trigrams = Counter(
+        " ".join(lowered[i : i + 3])
+        for i in range(max(len(lowered) - 2, 0))
+        if not names.intersection(lowered[i : i + 3])
+    )
     phrase, repeats = trigrams.most_common(1)[0] if trigrams else ("", 0)
-    if repeats >= 6 and repeats * 3 / len(tokens) > STUFFING_SHARE:
+    if repeats >= 6 and repeats * 3 / len(tokens) > PHRASE_SHARE:
         return f"keyword stuffing: '{phrase}' repeated {repeats} times"
     return ""

@@ -6,6 +6,12 @@ import re
 from functools import lru_cache
 
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+# Scripts written without spaces between words: one character is about one word.
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{CJK}]")
+# A letter of a spaced script: what a name must not run into ("Mistralis"). A CJK
+# character next to a Latin name is a word boundary ("Mistral AI推出").
+_SPACED = rf"[^\W{CJK}]"
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+(?=[\"“'(\[A-Z0-9À-ÖØ-Þ\u4e00-\u9fff])")
 # What a line of prose ends with; a short line ending otherwise is a headline or a kicker.
@@ -15,6 +21,14 @@ HEADING_CHARS = 80
 
 def words(text: str) -> list[str]:
     return WORD.findall(text)
+
+
+def word_count(text: str) -> int:
+    """Words a reader would count: spaced scripts by words, CJK by characters."""
+    cjk = len(_CJK_CHAR.findall(text))
+    if not cjk:
+        return len(WORD.findall(text))
+    return cjk + len(WORD.findall(_CJK_CHAR.sub(" ", text)))
 
 
 def figures(text: str) -> list[str]:
@@ -35,7 +49,7 @@ def sentences(text: str) -> list[str]:
 def term_pattern(term: str) -> re.Pattern[str]:
     body = r"\s+".join(re.escape(part) for part in term.split())
     # A trailing hyphen+digit is a version ("mistral-embed-2"), still the same name.
-    return re.compile(rf"(?<![\w-]){body}(?![\w]|-[^\W\d])", re.IGNORECASE)
+    return re.compile(rf"(?<!{_SPACED})(?<!-){body}(?!{_SPACED}|-[^\W\d])", re.IGNORECASE)
 
 
 def looks_like_heading(line: str) -> bool:
@@ -58,7 +72,7 @@ def count_term(term: str, text: str) -> int:
 @lru_cache(maxsize=1024)
 def _loose_pattern(term: str) -> re.Pattern[str]:
     body = r"\s+".join(re.escape(part) for part in term.split())
-    return re.compile(rf"(?<![\w-]){body}(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!{_SPACED})(?<!-){body}(?!{_SPACED})", re.IGNORECASE)
 
 
 def count_loose(term: str, text: str) -> int:

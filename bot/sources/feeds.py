@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import html
+import logging
 import re
 import time
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ import feedparser
 from bot.models import Candidate
 from bot.sources.base import FeedError
 from bot.sources.xmllimits import check_xml_limits
+
+log = logging.getLogger(__name__)
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -73,15 +76,46 @@ class Feed:
         return parse_feed(content, url, content_type)
 
 
+# Links an entry carries that are never the article: its licence, its media files, the
+# feed itself, replies. feedparser fills ``entry.link`` from the first link it sees,
+# whatever its rel, so the rel is read here.
+_NOT_THE_ARTICLE = frozenset({"license", "enclosure", "self", "replies", "edit", "payment"})
+_NOT_A_PAGE_TYPES = ("audio/", "video/", "image/", "application/pdf", "application/zip")
+
+
 def _entry_link(entry: feedparser.FeedParserDict) -> str:
+    """The entry's article: its alternate (HTML) link; the plain ``link`` only when it is
+    not one of the entry's non-article links."""
+    links = [link for link in entry.get("links", []) if _http(link.get("href", ""))]
+    alternates = [
+        link
+        for link in links
+        if link.get("rel", "alternate") == "alternate"
+        and not str(link.get("type", "")).startswith(_NOT_A_PAGE_TYPES)
+    ]
+    if alternates:
+        pages = [link for link in alternates if "html" in str(link.get("type", ""))]
+        return str((pages or alternates)[0]["href"]).strip()
+    if links:
+        # Links, none of them the article (a licence, an enclosure): nothing to fetch.
+        return ""
+    # No links list: feedparser may still have a plain link (or an id it took for one).
     link = str(entry.get("link", "")).strip()
-    if link.startswith(("http://", "https://")):
-        return link
-    for candidate in entry.get("links", []):
-        href = str(candidate.get("href", "")).strip()
-        if href.startswith(("http://", "https://")):
-            return href
-    return ""
+    return link if _http(link) and not entry.get("guidislink", False) else ""
+
+
+def _http(href: object) -> bool:
+    return str(href).strip().startswith(("http://", "https://"))
+
+
+def newest_entries(candidates: list[Candidate], cap: int) -> list[Candidate]:
+    """At most ``cap`` candidates of one source, the newest (undated ones last): one huge
+    feed must not turn into thousands of fetches."""
+    if len(candidates) <= cap:
+        return candidates
+    log.info("source announced %d entries; the newest %d are taken", len(candidates), cap)
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return sorted(candidates, key=lambda c: c.published or oldest, reverse=True)[:cap]
 
 
 def _entry_time(entry: feedparser.FeedParserDict) -> datetime | None:

@@ -1,0 +1,234 @@
+"""What a topic's pages read like, learned from the stream instead of written into code.
+
+A page that names a topic only by a short name other things share ("Mistral", "Apple",
+"Mercury") is judged by its surroundings. Those come from two places: the topic's own
+``context`` words in the config, and a profile learned from the pages that carry the
+topic's distinctive names (its keywords) in this run and in its stored history. The
+profile is a TF-IDF centroid: words frequent on the topic's pages and rare on the run's
+other pages weigh most. A page is compared with it by cosine similarity, and the
+comparison is calibrated against how similar the topic's own pages are to it, so the
+threshold means the same thing for a narrow topic and for a broad one.
+
+The topic's names are removed before a page is read: a namesake's page repeats the name
+as often as the topic's own, and only the words around it tell them apart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from statistics import median
+
+from bot.filters.language import FUNCTION_WORDS
+from bot.filters.text import CJK, term_pattern
+
+PROFILE_TERMS = 400
+MIN_SEEDS = 3
+"""Fewer pages than this teach nothing reliable; the context words decide alone."""
+SHOWN_TERMS = 6
+
+_LATIN_WORD = re.compile(rf"[^\W\d_{CJK}][^\W_{CJK}]*(?:['’-][^\W_{CJK}]+)*")
+_CJK_RUN = re.compile(f"[{CJK}]+")
+_STOP = frozenset(word for vocabulary in FUNCTION_WORDS.values() for word in vocabulary)
+# Words every news page uses whatever it is about; they would only add noise.
+_NEWS_FURNITURE = frozenset(
+    (
+        "said",
+        "says",
+        "also",
+        "would",
+        "could",
+        "will",
+        "year",
+        "years",
+        "new",
+        "one",
+        "two",
+        "first",
+        "last",
+        "more",
+        "most",
+        "many",
+        "other",
+        "about",
+        "after",
+        "before",
+        "over",
+        "into",
+        "than",
+        "then",
+        "when",
+        "which",
+        "while",
+        "where",
+        "there",
+        "their",
+        "they",
+        "them",
+        "this",
+        "these",
+        "those",
+        "what",
+        "been",
+        "being",
+        "have",
+        "were",
+        "your",
+        "just",
+        "like",
+        "only",
+        "some",
+        "such",
+        "very",
+        "can",
+        "may",
+        "our",
+        "its",
+        "his",
+        "her",
+        "she",
+        "him",
+        "who",
+        "how",
+        "all",
+        "any",
+        "each",
+        "not",
+        "but",
+        "you",
+        "we",
+        "",
+    )
+)
+
+
+def terms(text: str, names: Sequence[str] = ()) -> Counter[str]:
+    """Content words of ``text`` (lower-cased; CJK as character pairs), without ``names``."""
+    for name in names:
+        text = term_pattern(name).sub(" ", text)
+    counts: Counter[str] = Counter()
+    for word in _LATIN_WORD.findall(text):
+        lowered = word.lower()
+        if len(lowered) >= 3 and lowered not in _STOP and lowered not in _NEWS_FURNITURE:
+            counts[lowered] += 1
+    for run in _CJK_RUN.findall(text):
+        counts.update(run[i : i + 2] for i in range(len(run) - 1))
+    return counts
+
+
+Vector = dict[str, float]
+
+
+def _vector(counts: Counter[str], idf: dict[str, float], default_idf: float) -> Vector:
+    weights = {t: (1 + math.log(n)) * idf.get(t, default_idf) for t, n in counts.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {t: w / norm for t, w in weights.items()}
+
+
+def _cosine(a: Vector, b: Vector) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
+    norm_b = math.sqrt(sum(w * w for w in b.values())) or 1.0
+    return dot / norm_b  # a is unit length
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The topic's learned vocabulary: a centroid and what similarity is typical of it."""
+
+    centroid: Vector
+    idf: dict[str, float]
+    default_idf: float
+    names: tuple[str, ...]
+    seeds: int
+    typical: float
+    """Median similarity of the topic's own pages to the centroid of the others."""
+
+    @property
+    def usable(self) -> bool:
+        return self.seeds >= MIN_SEEDS and self.typical > 0
+
+    def similarity(self, text: str, member: bool = False) -> float:
+        """Cosine similarity of a page to the topic's pages, 0 to 1. A ``member`` (a page
+        that taught the profile) is compared with the others only, not with itself."""
+        if not self.centroid:
+            return 0.0
+        vector = _vector(terms(text, self.names), self.idf, self.default_idf)
+        if not member or self.seeds < 2:
+            return _cosine(vector, self.centroid)
+        # The centroid of the other seeds, n*C - v, without building it.
+        n = self.seeds
+        dot = sum(w * self.centroid.get(t, 0.0) for t, w in vector.items())
+        squared = sum(w * w for w in self.centroid.values())
+        norm = math.sqrt(max(n * n * squared - 2 * n * dot + 1, 1e-12))
+        return max(n * dot - 1, 0.0) / norm
+
+    def closeness(self, text: str, member: bool = False) -> float:
+        """Similarity relative to what the topic's own pages reach: about 1 for a page like
+        them, near 0 for a page about something else."""
+        if not self.usable:
+            return 0.0
+        return self.similarity(text, member) / self.typical
+
+    def shared_terms(self, text: str, limit: int = SHOWN_TERMS) -> list[str]:
+        """The page's words that weigh most in the profile: why it reads like the topic."""
+        page = terms(text, self.names)
+        ranked = sorted(page, key=lambda t: -self.centroid.get(t, 0.0) * page[t])
+        return [t for t in ranked[:limit] if self.centroid.get(t, 0.0) > 0]
+
+
+def own_terms(text: str, names: Sequence[str], limit: int = SHOWN_TERMS) -> list[str]:
+    """A page's most repeated content words: what it is about, shown to the user."""
+    return [t for t, _ in terms(text, names).most_common(limit)]
+
+
+def build_profile(
+    seeds: Sequence[str],
+    others: Iterable[str],
+    names: Sequence[str],
+    context: Sequence[str] = (),
+) -> Profile:
+    """A profile from the topic's pages (``seeds``) against the run's other pages.
+
+    ``context`` words from the config join the profile at the weight of its strongest
+    learned word: the user said they belong to the topic.
+    """
+    seed_counts = [terms(text, names) for text in seeds]
+    other_counts = [terms(text, names) for text in others]
+    documents = len(seed_counts) + len(other_counts)
+    frequency: Counter[str] = Counter()
+    for counts in (*seed_counts, *other_counts):
+        frequency.update(counts.keys())
+    idf = {t: math.log((documents + 1) / (n + 1)) + 1 for t, n in frequency.items()}
+    default_idf = math.log(documents + 1) + 1
+    vectors = [_vector(counts, idf, default_idf) for counts in seed_counts]
+    total: Counter[str] = Counter()
+    for vector in vectors:
+        total.update(vector)
+    centroid = _top(total, len(vectors))
+    for word in context:
+        for term in terms(word):
+            centroid[term] = max(centroid.values(), default=1.0)
+    typical = _typical(vectors, total)
+    return Profile(centroid, idf, default_idf, tuple(names), len(vectors), typical)
+
+
+def _top(total: Counter[str], count: int) -> Vector:
+    return {t: w / max(count, 1) for t, w in total.most_common(PROFILE_TERMS)}
+
+
+def _typical(vectors: list[Vector], total: Counter[str]) -> float:
+    """Leave-one-out: each seed against the centroid of the other seeds."""
+    if len(vectors) < MIN_SEEDS:
+        return 0.0
+    scores = []
+    for vector in vectors:
+        others = Counter(total)
+        others.subtract(vector)
+        centroid = _top(+others, len(vectors) - 1)
+        scores.append(_cosine(vector, centroid))
+    return median(scores)

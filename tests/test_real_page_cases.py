@@ -1,0 +1,207 @@
+"""Issue 11's real-page cases, written from their description with our own text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.config import TopicConfig
+from bot.filters.pagetype import classify
+from bot.filters.relevance import assess
+from bot.filters.spam import assess_spam, thin_page
+from bot.filters.text import count_term, word_count
+from bot.models import Candidate, Page, Reason
+from bot.screen import Undecided, one_per_url, publication_time, screen_page, settle
+from bot.sources.feeds import newest_entries, parse_feed
+
+PROSE = (
+    "Engineers spent the last month checking every joint of the structure before the "
+    "review board met. The report lists the remaining risks and the tests still to run, "
+    "and the team expects a decision within weeks, according to people who saw it. "
+)
+
+
+def test_a_moon_lander_story_is_not_a_token_pump() -> None:
+    text = (
+        "The agency's robotic lander is on its way to the moon after a clean launch on "
+        "Thursday night, carrying six instruments to the lunar south pole. " + PROSE * 2
+    )
+    assert not assess_spam("Lander heads to the moon", text, ["lander"]).is_spam
+    pump = text + " Buy the token before the listing: this coin is going to the moon."
+    assert assess_spam("Lander coin", pump, ["lander"]).is_spam
+
+
+def test_a_release_post_naming_its_project_in_every_line_is_not_stuffing() -> None:
+    text = (
+        "Python 3.6.0 is now available! Python 3.6.0 is the newest major release of the "
+        "Python language. Python 3.6 brings formatted string literals and a faster dict. "
+        "Get Python 3.6.0 from the downloads page; Python 3.5 users can upgrade now. "
+        "Python 3.6 documentation covers every change, and Python packagers have builds."
+    )
+    assert not assess_spam("Python 3.6.0 is now available!", text, ["Python"]).is_spam
+
+
+def test_a_headline_repeating_its_subject_is_not_stuffing_but_a_keyword_list_is() -> None:
+    text = "Arsenal beat the league leaders at home on Sunday. " + PROSE * 2
+    headline = "Arsenal, Arsenal, Arsenal: how the Gunners turned the season"
+    assert not assess_spam(headline, text, ["Arsenal"]).is_spam
+    listing = "Arsenal news | Arsenal transfers | Arsenal tickets | Arsenal live | Arsenal"
+    assert assess_spam(listing, text, ["Arsenal"]).is_spam
+
+
+def test_police_cracking_down_is_not_cracked_software() -> None:
+    text = "Police cracked down on a ring selling fake concert tickets online. " + PROSE * 2
+    verdict = assess_spam("Police crack down on ticket fraud", text, ["tickets"])
+    assert not verdict.is_spam
+    assert "cracked" not in verdict.detail
+
+
+def test_a_near_empty_extraction_is_an_extraction_error_not_spam() -> None:
+    notice = "We use cookies to improve your experience. Accept all cookies to continue."
+    verdict = thin_page("Python 4 plans revealed", notice)
+    assert verdict is not None and not verdict.is_spam
+    topic = _topic(keywords=["Python 4"])
+    result = screen_page(
+        _candidate(),
+        Page("Python 4 plans", notice, None, None, "en"),
+        topic,
+        NOW,
+        NOW - timedelta(days=7),
+    )
+    assert not isinstance(result, Undecided) and result.reason is Reason.EXTRACT_ERROR
+
+
+def test_words_are_counted_per_script() -> None:
+    assert word_count("歐洲人工智慧新創公司今天發布新模型") == 17
+    assert word_count("Mistral AI 發布新模型") == 2 + 5
+    assert count_term("Mistral AI", "法國新創Mistral AI今天發布") == 1
+
+
+def test_a_keyword_in_the_headline_is_enough_without_context_words() -> None:
+    verdict = assess(
+        "Codestral gets a larger context window",
+        "The coding model now reads whole repositories at once. " + PROSE,
+        keywords=["Codestral", "Mistral AI"],
+        aliases=[],
+        context=[],
+        exclude=[],
+    )
+    assert verdict.reason is None
+
+
+def test_a_newsroom_index_page_is_not_an_article() -> None:
+    headlines = "\n".join(
+        f"{title}\nMarch {day}, 2026"
+        for day, title in enumerate(
+            [
+                "Introducing our smallest model for phones",
+                "A new research preview for long documents",
+                "Our agents platform is generally available",
+                "Partnering with a European telecom group",
+                "Opening an office in Singapore this spring",
+                "What we learned from a year of open weights",
+            ],
+            start=3,
+        )
+    )
+    kind = classify("Latest news", headlines)
+    assert kind.kind == "an index page"
+    assert classify("An agents platform, generally available", PROSE * 3).kind is None
+
+
+def test_threads_job_ads_and_roundups_are_not_articles() -> None:
+    thread = "\n".join(
+        ["Posted by hikerjo", "Which trail is open after the storm?"]
+        + [f"Reply by user{n}\nThe north loop was fine on Sunday." for n in range(3)]
+    )
+    assert classify("Trail question", thread).kind == "a forum or discussion thread"
+    job = (
+        "Acme Labs is hiring a data engineer.\nAbout the role: build pipelines.\n"
+        "You have: SQL.\nWe offer: a salary.\nApply now. We are an equal opportunity employer."
+    )
+    assert classify("Data engineer", job).kind == "a job listing"
+    roundup = "\n".join(
+        f"{label}: one line about a story elsewhere."
+        for label in ("Rockets", "Mars", "Industry", "Sky tonight", "Satellites")
+    )
+    assert classify("This week", roundup).kind == "an index page"
+    interview = "\n".join(f"Q: question {n}?\nA: a full answer to it." for n in range(6))
+    assert classify("An interview", interview + "\n" + PROSE * 2).kind is None
+
+
+def test_product_posts_on_the_topics_own_feed_are_kept() -> None:
+    """Of a company newsroom's posts, most name the company; a product post that never
+    does reads like them and is kept, a post about something else is not."""
+    topic = _topic(keywords=["Acme Labs"], context=["model", "API"])
+    vocabulary = (
+        "The model runs through the API with lower latency, longer context and cheaper "
+        "tokens for developers, and the weights are published for self-hosting. "
+    )
+    named = [f"Acme Labs ships update {n}: " + vocabulary + PROSE for n in range(5)]
+    pages = [_undecided(topic, f"Acme Labs update {n}", text, n) for n, text in enumerate(named)]
+    product = _undecided(
+        topic, "Faster tokens for everyone", "The Swift model. " + vocabulary + PROSE, 9
+    )
+    other = _undecided(
+        topic, "Office garden reopens", "The garden has new benches. " + PROSE * 2, 10
+    )
+    decided = settle([*pages, product, other], topic)
+    assert all(not hasattr(d, "reason") for d in decided[:6]), decided[5]
+    assert getattr(decided[6], "reason", None) is Reason.OFF_TOPIC
+
+
+def test_the_feed_time_wins_unless_the_page_date_is_two_days_away() -> None:
+    evening = datetime(2026, 3, 4, 23, 30, tzinfo=UTC)
+    page_day = datetime(2026, 3, 4, tzinfo=UTC)  # a date without a time of day
+    candidate = Candidate("https://n.example/a", "A", "", evening, "https://n.example/feed")
+    page = Page("A", PROSE, page_day, None, "en")
+    assert publication_time(candidate, page, NOW) == evening
+    next_morning = Page("A", PROSE, datetime(2026, 3, 5, tzinfo=UTC), None, "en")
+    assert publication_time(candidate, next_morning, NOW) == evening
+    old = Page("A", PROSE, datetime(2026, 2, 20, tzinfo=UTC), None, "en")
+    assert publication_time(candidate, old, NOW) == old.published
+
+
+def test_the_same_url_from_two_feeds_is_one_candidate() -> None:
+    a = Candidate("https://n.example/a", "A", "", None, "https://one.example/feed")
+    b = Candidate("https://n.example/a", "A", "", None, "https://two.example/feed")
+    assert one_per_url([a, b]) == [a]
+
+
+def test_a_feed_entry_links_to_its_article_never_its_licence_or_enclosure() -> None:
+    feed = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+    <entry><title>Story</title><id>1</id><updated>2026-03-04T10:00:00Z</updated>
+      <link rel="license" href="https://creativecommons.example/by/4.0/"/>
+      <link rel="enclosure" type="audio/mpeg" href="https://cdn.example/a.mp3"/>
+      <link rel="alternate" type="text/html" href="https://n.example/story"/></entry>
+    <entry><title>Only a licence</title><id>2</id><updated>2026-03-04T10:00:00Z</updated>
+      <link rel="license" href="https://creativecommons.example/by/4.0/"/></entry>
+    </feed>"""
+    found = parse_feed(feed, "https://n.example/feed.atom", "application/atom+xml")
+    assert [c.url for c in found] == ["https://n.example/story"]
+
+
+def test_one_huge_feed_is_capped_to_its_newest_entries() -> None:
+    entries = [
+        Candidate(f"https://n.example/{n}", "", "", NOW - timedelta(hours=n), "f")
+        for n in range(500)
+    ]
+    taken = newest_entries(list(reversed(entries)), 200)
+    assert len(taken) == 200 and taken[0].url == "https://n.example/0"
+
+
+NOW = datetime(2026, 3, 5, 12, tzinfo=UTC)
+
+
+def _topic(keywords: list[str], context: list[str] | None = None) -> TopicConfig:
+    return TopicConfig(slug="t", name="T", keywords=keywords, context=context or [])
+
+
+def _candidate(number: int = 0, source: str = "https://acme.example/news.rss") -> Candidate:
+    return Candidate(f"https://acme.example/news/{number}", "", "", NOW, source)
+
+
+def _undecided(topic: TopicConfig, title: str, text: str, number: int) -> Undecided:
+    page = Page(title, f"{title}\n{text}", None, None, "en")
+    result = screen_page(_candidate(number), page, topic, NOW, NOW - timedelta(days=7))
+    assert isinstance(result, Undecided), result
+    return result
