@@ -35,12 +35,14 @@ from bot.filters.dedup import cluster_texts
 from bot.filters.urls import canonical_url
 from bot.memory_ceiling import MemoryCeiling
 from bot.models import Article, Candidate, Page, Reason, Rejection, Window
+from bot.pending_pages import decode, encode
 from bot.screen import Undecided, one_per_url, screen_page, settle, stale_rejection
 from bot.sources import FeedError, Item, kind_for
 from bot.sources.feeds import newest_entries
 from bot.sources.health import pause_for
 from bot.window import digest_window, history_start
 from storage import articles as article_store
+from storage import pending as pending_store
 from storage import sources as source_store
 
 log = logging.getLogger(__name__)
@@ -132,12 +134,22 @@ async def collect(
     # The outlet a news-search result names; its link is a redirect that hides it.
     publishers = {c.url: c.publisher for c in to_screen if isinstance(c, Item) and c.publisher}
 
-    def store(batch: Sequence[Article | Rejection]) -> None:
+    def store(batch: Sequence[Article | Rejection], waiting: Sequence[Undecided] = ()) -> None:
         # One transaction per batch: one commit instead of one per row, and a crash
         # leaves a batch all in or all out, never half.
         with db.atomic():
             _store(db, topic, day, not_before, window, batch, report, reject, publishers)
+            pending_store.save_pending(
+                db,
+                topic.slug,
+                day,
+                ((u.url, encode(u.candidate, u.page, u.fetched, u.url)) for u in waiting),
+            )
 
+    # Pages a killed run had judged as far as a page alone can be: not fetched again.
+    resumed = _resume(db, topic, day, not_before)
+    again = {canonical_url(v.candidate.url if isinstance(v, Undecided) else v.url) for v in resumed}
+    to_screen = [c for c in to_screen if canonical_url(c.url) not in again]
     pool = extractor or ExtractPool.from_config(fetcher.config)
     try:
         undecided = await _judge(
@@ -148,10 +160,12 @@ async def collect(
         if extractor is None:
             await pool.aclose()
     # Pages that only the whole run can judge are settled together, against what the
-    # topic's stored articles read like. A run stopped before this point keeps every other
-    # verdict; these pages are simply judged again by the next run.
+    # topic's stored articles read like. Until then they wait in pending_pages, so a run
+    # killed before this point loses none of them.
     history = [a.text for a in article_store.articles_between(db, topic.slug, not_before, _END)]
-    store(settle(undecided, topic, history))
+    with db.atomic():
+        store(settle([*resumed, *undecided], topic, history))
+        pending_store.clear_pending(db, topic.slug, day)
     with db.atomic():
         for source_id, etag, last_modified in report.validators:
             source_store.record_source_success(db, source_id, etag, last_modified)
@@ -165,7 +179,7 @@ async def _judge(
     topic: TopicConfig,
     not_before: datetime,
     progress: Progress,
-    store: Callable[[Sequence[Article | Rejection]], None],
+    store: Callable[[Sequence[Article | Rejection], Sequence[Undecided]], None],
     ceiling: MemoryCeiling,
 ) -> list[Undecided]:
     """Fetch, extract and screen every candidate, storing rejections in timed batches.
@@ -180,6 +194,7 @@ async def _judge(
 
     tasks = [asyncio.ensure_future(judge(candidate)) for candidate in to_screen]
     batch: list[Article | Rejection] = []
+    waiting: list[Undecided] = []
     undecided: list[Undecided] = []
     stored_at = time.monotonic()
     try:
@@ -187,20 +202,33 @@ async def _judge(
             verdict = await next_verdict
             if isinstance(verdict, Undecided):
                 undecided.append(verdict)
+                waiting.append(verdict)
             else:
                 batch.append(verdict)
             if time.monotonic() - stored_at >= COMMIT_EVERY_S:
-                judged, batch, stored_at = batch, [], time.monotonic()
-                store(judged)
+                store(batch, waiting)
+                batch, waiting, stored_at = [], [], time.monotonic()
             ceiling.check("judging pages")
     finally:
         # What was judged is kept, also when the run stops early (memory ceiling, cancel).
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        if batch:
-            store(batch)
+        if batch or waiting:
+            store(batch, waiting)
     return undecided
+
+
+def _resume(
+    db: sqlite_utils.Database, topic: TopicConfig, day: date, not_before: datetime
+) -> list[Undecided | Rejection]:
+    """The pages an interrupted run of ``day`` left waiting, judged alone again (pure and
+    cheap: no fetch, no extraction)."""
+    resumed: list[Undecided | Rejection] = []
+    for text in pending_store.pending_on(db, topic.slug, day):
+        candidate, page, fetched, final_url = decode(text)
+        resumed.append(screen_page(candidate, page, topic, fetched, not_before, final_url))
+    return resumed
 
 
 def _first_sight(

@@ -238,3 +238,14 @@ def m006_digest_record(db: sqlite_utils.Database) -> None:
     replies and exports are built from it rather than from the public JSON. Rows stored
     before stay null and are read back best-effort from that JSON."""
     db.table("digests").add_column("digest", str)
+
+
+@migrations()
+def m008_pending_pages(db: sqlite_utils.Database) -> None:
+    """Pages that passed every rule a page is judged by alone and wait for their run's
+    settlement (``storage/pending.py``): a killed collect keeps them, so the next run
+    settles them without fetching or extracting them again."""
+    db.table("pending_pages").create(
+        {"topic": str, "day": str, "url": str, "page": str},
+        pk=("topic", "day", "url"),
+    )

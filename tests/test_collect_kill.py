@@ -69,11 +69,13 @@ def _config(tmp_path: Path, db_path: Path, root: str) -> Path:
 
 
 def _judged(db_path: Path) -> set[str]:
-    """Page paths with a stored verdict (kept or rejected)."""
+    """Page paths with a stored verdict: kept, rejected, or judged as far as a page alone
+    can be and waiting for the run's settlement (``pending_pages``)."""
     try:
         with sqlite3.connect(db_path) as conn:
             rows = conn.execute(
-                "select url from articles union select url from rejections"
+                "select url from articles union select url from rejections "
+                "union select url from pending_pages"
             ).fetchall()
     except sqlite3.OperationalError:  # not created yet
         return set()
@@ -133,3 +135,5 @@ def test_killed_collect_keeps_its_verdicts_and_the_rerun_does_not_redo_them(
     refetched = {path.removeprefix("/") for path in fetched} & kept_after_kill
     assert not refetched, f"judged before the kill and fetched again: {sorted(refetched)}"
     assert _judged(db_path) == {f"story/{n}" for n in range(PAGES)}, "every page has a verdict"
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("select count(*) from pending_pages").fetchone() == (0,)

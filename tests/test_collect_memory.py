@@ -66,5 +66,5 @@ async def test_a_run_past_the_ceiling_stops_with_a_clear_error_and_keeps_its_ver
     message = str(stopped.value)
     assert "collection stopped while judging pages" in message
     assert f"more than fetch.max_memory_mb = {ceiling}" in message
-    judged = count_rows(db, "articles") + count_rows(db, "rejections")
+    judged = sum(count_rows(db, table) for table in ("articles", "rejections", "pending_pages"))
     assert 3 <= judged < PAGES, "what was judged before the stop is stored"
