@@ -20,6 +20,7 @@ cannot be compared word by word offline: rules 1-3 still apply, and it must stat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -45,6 +46,9 @@ class _Sentence:
     stems: frozenset[str]
     pairs: frozenset[str]
     negated: bool
+    words: frozenset[str] = frozenset()
+    figures: frozenset[Figure] = frozenset()
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,16 @@ def evidence(text: str) -> Evidence:
     said = []
     for sentence in tokens.sentences(text):
         stems, pairs = _units(sentence)
-        said.append(_Sentence(stems, pairs, "negation" in facts.markers(sentence)))
+        said.append(
+            _Sentence(
+                stems,
+                pairs,
+                "negation" in facts.markers(sentence),
+                frozenset(tokens.word_stems(sentence)),
+                facts.figures(sentence),
+                sentence,
+            )
+        )
     stems, pairs = _units(text)
     return Evidence(
         figures=facts.figures(text),
@@ -126,6 +139,8 @@ class Claim:
     stems: frozenset[str]
     pairs: frozenset[str]
     markers: Mapping[str, frozenset[str]]
+    ignore: frozenset[str] = frozenset()
+    """Stems of the topic's own words: no proof, and no rival either."""
 
     @property
     def anchors(self) -> int:
@@ -150,6 +165,7 @@ def claim(text: str, ignore: frozenset[str] = frozenset()) -> Claim:
         stems,
         pairs,
         facts.markers(text),
+        frozenset(tokens.stem(w) for w in ignore),
     )
 
 
@@ -218,6 +234,57 @@ def _facts(said: Claim, source: Evidence) -> Verdict:
     return _markers(said, source)
 
 
+_NAME_SPAN = r"[A-Z][\w'’-]*(?:\s+[A-Z0-9][\w'’.-]*){0,3}"
+_FIGURE_SPAN = r"[$€£¥]?\d[\d,.]*(?:\s?(?:%|bn|billion|million|m|k)\b|%)?"
+_SLOT = re.compile(rf"(\w+)\s+({_NAME_SPAN}|{_FIGURE_SPAN})(?=\s+(\w+))")
+
+
+def _in_role(said: Claim, source: Evidence) -> Verdict:
+    """A claim that puts its own name or figure where the source has another one is not
+    backed by the source mentioning that name or figure elsewhere: "for Small and Large 4
+    by up to 40%" against "for Small and Codestral by up to 40%" swapped the entity, though
+    Large 4 is named further down; "around 2027" against "around 2026" took the year of
+    another event. The slot is the words on either side, in a sentence that says at least
+    half of the claim."""
+    if not source.sentences or said.pairs or not _same_script(said, source):
+        return _OK
+    size = len(said.stems) + len(said.names) + len(said.figures)
+    aligned = [s.text for s in source.sentences if s.text and _overlap(said, s) * 2 >= size >= 3]
+    for match in _SLOT.finditer(said.text):
+        left, mine, right = match.groups()
+        slot = re.compile(
+            rf"(?i:\b{re.escape(left)})\s+({_NAME_SPAN}|{_FIGURE_SPAN})\s+(?i:{re.escape(right)}\b)"
+        )
+        for sentence in aligned:
+            if mine.lower() in sentence.lower():
+                continue
+            for found in slot.finditer(sentence):
+                theirs = found.group(1)
+                if _rival(mine, theirs, said):
+                    return Verdict(False, f"the source says {theirs} where the claim says {mine}")
+    return _OK
+
+
+def _rival(mine: str, theirs: str, said: Claim) -> bool:
+    """Whether ``theirs`` is another entity, or another figure, of the kind ``mine`` is (a
+    number inside a name, "Large 4", is part of the name)."""
+    my_names = facts.names(mine, said.ignore)
+    their_names = facts.names(theirs, said.ignore)
+    if my_names or their_names:
+        return bool(my_names and their_names) and not (their_names & said.names)
+    my_figures, their_figures = facts.figures(mine), facts.figures(theirs)
+    return bool(my_figures and their_figures) and not any(
+        f.matches(g) for f in my_figures for g in their_figures
+    )
+
+
+def _overlap(said: Claim, sentence: _Sentence) -> int:
+    stems = sum(1 for s in said.stems if tokens.stems_meet(s, sentence.stems))
+    names = sum(1 for n in said.names if tokens.stems_meet(n, sentence.words))
+    figures = sum(1 for f in said.figures if any(f.matches(g) for g in sentence.figures))
+    return stems + names + figures
+
+
 def check(said: Claim, source: Evidence) -> Verdict:
     """Whether ``source`` backs everything ``said`` states (see the module docstring)."""
     if not (verdict := _facts(said, source)):
@@ -231,6 +298,8 @@ def check(said: Claim, source: Evidence) -> Verdict:
             return Verdict(False, f"only {found} of {considered} content words in the source")
     elif said.anchors - unchecked < MIN_ANCHORS:
         return Verdict(False, "too few names or figures to check across languages")
+    if not (verdict := _in_role(said, source)):
+        return verdict
     return _polarity(said, source)
 
 
