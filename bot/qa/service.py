@@ -99,6 +99,7 @@ async def _model_answer(
         reply = await model.chat_json(
             compose.system_prompt(topic_name),
             compose.user_prompt(question, sources),
+            schema=ModelAnswer,
             max_tokens=ANSWER_MAX_TOKENS,
         )
         parsed = parse_reply(reply, ModelAnswer)
