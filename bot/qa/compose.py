@@ -125,7 +125,8 @@ def group_sources(ranked: Sequence[tuple[PassageRow, float]]) -> list[Source]:
     for n, article_id in enumerate(order, start=1):
         rows = tuple(p for p, _ in grouped[article_id])
         best = max(c for _, c in grouped[article_id])
-        sources.append(Source(n, rows[0].title, rows[0].url, rows, best))
+        title = quarantine.without_urls(rows[0].title)
+        sources.append(Source(n, title, rows[0].url, rows, best))
     return sources
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from pydantic import BaseModel
 
+from bot.compose import story_title
 from bot.config import TopicConfig
 from bot.errors import ModelError
 from bot.llm import ChatReply, LanguageModel, Usage, parse_reply
@@ -167,7 +168,7 @@ async def _summarise(
             # What stage 2 may repeat is only what the story itself says.
             lead = told.lead
             source = source_evidence(lead.title, lead.text)
-            checked = checked_summary(item, source, lead.title, urls, ignore)
+            checked = checked_summary(item, source, story_title(told), urls, ignore)
             if checked is None:
                 log.info("stage 1: nothing of the summary of [%d] is backed by it", item.n)
                 continue
@@ -178,7 +179,7 @@ async def _summarise(
     for n, story in numbered:
         if n not in summaries:
             summaries[n] = ClusterSummary(
-                n=n, headline=story.lead.title, summary=prompts.story_brief(story, topic.keywords)
+                n=n, headline=story_title(story), summary=prompts.story_brief(story, topic.keywords)
             )
     return summaries
 
