@@ -93,7 +93,7 @@ def test_a_first_release_database_keeps_its_articles_sources_and_rejections(
     db = open_database(path)
 
     status = schema_status(db)
-    assert status.pending == () and status.version == 6
+    assert status.pending == () and status.version == 7
     assert status.applied[:2] == ("m001_initial", "m002_collection")
     (health,) = source_store.source_health(db, "mistral")
     assert health.origin == "config" and health.etag == '"v1"'
@@ -168,7 +168,7 @@ def test_digests_stored_before_the_digest_record_still_reply_and_export_the_same
         [{"digest_id": 7, "n": 1, "article_id": 1}, {"digest_id": 7, "n": 2, "article_id": 2}]
     )
     old.conn.commit()
-    assert schema_status(old).pending == ("m006_digest_record",)
+    assert schema_status(old).pending == ("m006_digest_record", "m007_cjk_index")
     old.close()
 
     db = open_database(path)

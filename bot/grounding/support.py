@@ -271,7 +271,8 @@ def _rival(mine: str, theirs: str, said: Claim) -> bool:
     my_names = facts.names(mine, said.ignore)
     their_names = facts.names(theirs, said.ignore)
     if my_names or their_names:
-        return bool(my_names and their_names) and not (their_names & said.names)
+        # Another entity: one the claim does not name anywhere, where the claim names its own.
+        return bool(my_names and their_names - said.names) and not my_names <= their_names
     my_figures, their_figures = facts.figures(mine), facts.figures(theirs)
     return bool(my_figures and their_figures) and not any(
         f.matches(g) for f in my_figures for g in their_figures
