@@ -78,10 +78,11 @@ def _says(answer: str, sentence: str) -> bool:
     return len(words & set(_WORD.findall(answer.lower()))) >= 0.8 * len(words)
 
 
-_COMMON = frozenset(
-    "the a an of in on at to for and or is are was were be been does do did will would how "
-    "what which who whom whose when why where much many its it this that with from by as".split()
-)
+_COMMON_WORDS = """
+    the a an of in on at to for and or is are was were be been does do did will would how
+    what which who whom whose when why where much many its it this that with from by as
+"""
+_COMMON = frozenset(_COMMON_WORDS.split())
 
 
 def _units(text: str) -> set[str]:
