@@ -77,7 +77,7 @@ _CAUSE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b|\b(?:Q[1-4]|first|second|third|fourth) (?:quarter|half)\b")
-_DISTINCTIVE = re.compile(r"[A-Za-z][\w]*(?:[-.][\w]+)*\d[\w.]*|\d+(?:\.\d+)?[A-Za-z]+\b")
+_TOKEN = re.compile(r"[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?")
 _CJK_VERSION = re.compile(f"[{tokens.CJK_CHARS}]{{2}}\\d+(?:\\.\\d+)?")
 _CJK_DATE = re.compile(r"\d+\s*[年月日]|[上下]半年|第[一二三四]季|明年|今年|去年")
 
@@ -115,7 +115,12 @@ def must_give(kind: Wanted) -> bool:
 def distinctive(question: str) -> list[str]:
     """The question's version numbers and names with digits ("Quill-13B", "VM-500",
     "1.4nm", "Large 4" gives "4" after a name): a source must hold each of them."""
-    found = [m.group(0) for m in _DISTINCTIVE.finditer(tokens.CJK_RUN.sub(" ", question))]
+    latin = tokens.CJK_RUN.sub(" ", question)
+    found = [
+        word
+        for word in _TOKEN.findall(latin)
+        if any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
+    ]
     found += _CJK_VERSION.findall(question)
     found += re.findall(r"\b[A-Z][a-z]+ (\d+(?:\.\d+)?)\b(?![.,]?\d)", question)
     return list(dict.fromkeys(found))
@@ -139,6 +144,22 @@ class Question:
     stems: frozenset[str]
     pairs: frozenset[str]
     distinctive: tuple[str, ...]
+    names: frozenset[str] = frozenset()
+    """Stems of the names it states ("Lumera", "Veridian")."""
+
+    def about(self, text: str) -> bool:
+        """Whether ``text`` (a source's title and retrieved passages) can answer: it holds
+        every distinctive term and, for a "who" question and a page in Latin script, every
+        name of the question (a page naming another company's CFO does not say who
+        Lumera's is)."""
+        if any(not holds(text, term) for term in self.distinctive):
+            return False
+        if tokens.has_cjk(text) and len(tokens.cjk_pairs(text)) > len(tokens.word_stems(text)):
+            return True  # a Chinese page writes Latin names its own way ("高雄")
+        if self.kind != "person":
+            return True  # the other names may sit in a passage that was not retrieved
+        words = tokens.word_stems(text)
+        return all(tokens.stems_meet(name, words) for name in self.names)
 
 
 def read(question: str) -> Question:
@@ -149,6 +170,7 @@ def read(question: str) -> Question:
         stems - _QUESTION_STEMS,
         frozenset(tokens.cjk_pairs(question)),
         tuple(distinctive(question)),
+        facts.names(question),
     )
 
 
@@ -196,7 +218,10 @@ def sentence_score(
             found += 0.5 * weight[stem]
     for pair in question.pairs:
         found += weight[pair] * (1.0 if pair in pairs else 0.5 * (pair in around_pairs))
-    bonus = 1.0 if question.kind != "any" and offers(sentence, question.kind) else 0.0
+    bonus = 0.0
+    if question.kind != "any" and offers(sentence, question.kind):
+        # "Who" often asks for a group or a body ("who is exempt"): a person weighs less.
+        bonus = 0.5 if question.kind == "person" else 1.0
     return found / total + bonus
 
 

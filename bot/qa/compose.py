@@ -264,9 +264,9 @@ def _said(passage: PassageRow) -> list[str]:
 def _quote_of(question: asks.Question, source: Source, weight: dict[str, float]) -> _Quote | None:
     """The sentence of ``source`` that answers best, with its neighbour when both fit in
     :data:`QUOTE_CHARS`; None when the source cannot answer: it lacks one of the
-    question's distinctive terms, or states nowhere the figure or date asked for."""
-    whole = source.evidence_text
-    if any(not asks.holds(whole, term) for term in question.distinctive):
+    question's distinctive terms or names, or states nowhere the figure or date asked
+    for."""
+    if not question.about(source.evidence_text):
         return None
     best: tuple[float, list[str], int] | None = None
     offered = False
