@@ -202,6 +202,48 @@ def _markers(said: Claim, source: Evidence) -> Verdict:
     return _OK
 
 
+_LOOSE_SUPERLATIVES = frozenset({"all", "every", "always", "ever", "most", "only"})
+_ATTACH_WINDOW = 6
+
+
+def _following(text: str, word: str) -> list[list[str]]:
+    """For each place ``word`` is written in ``text``, the content stems of the next
+    :data:`_ATTACH_WINDOW` words; for an appositive (", a record for the event"), of the
+    words before the comma too, which it qualifies."""
+    folded = tokens.fold(text)
+    found = []
+    for match in re.finditer(rf"\b{re.escape(word)}\b", folded):
+        after = re.findall(r"[^\W_]+", folded[match.end() :])[:_ATTACH_WINDOW]
+        head = folded[: match.start()]
+        if _APPOSITIVE.search(head):
+            after += re.findall(r"[^\W_]+", _APPOSITIVE.sub("", head))[-_ATTACH_WINDOW:]
+        found.append([tokens.stem(w) for w in after if w not in tokens.STOPWORDS])
+    return found
+
+
+_APPOSITIVE = re.compile(r",\s*(?:a|an|the)\s+$")
+
+
+def _attached(said: Claim, source: Evidence) -> Verdict:
+    """A superlative must qualify the same thing in the source: "the first private
+    company" is not backed by "its first lunar mission" (a first about something else).
+    The words after it in the claim and in some source sentence must meet."""
+    if not _same_script(said, source) or said.pairs:
+        return _OK
+    for word in said.markers.get("superlative", frozenset()) - _LOOSE_SUPERLATIVES:
+        mine = [stems for stems in _following(said.text, word) if stems]
+        if not mine:
+            continue
+        theirs = [stems for s in source.sentences for stems in _following(s.text, word)]
+        if not any(
+            set(a) & set(b) or any(tokens.stems_meet(x, set(b)) for x in a)
+            for a in mine
+            for b in theirs
+        ):
+            return Verdict(False, f'"{word}" says something else in the source')
+    return _OK
+
+
 def _polarity(said: Claim, source: Evidence) -> Verdict:
     """The sentence that says most of the claim must be negated exactly when it is."""
     size = len(said.stems) + len(said.pairs)
@@ -236,7 +278,9 @@ def _facts(said: Claim, source: Evidence) -> Verdict:
 
 _NAME_SPAN = r"[A-Z][\w'’-]*(?:\s+[A-Z0-9][\w'’.-]*){0,3}"
 _FIGURE_SPAN = r"[$€£¥]?\d[\d,.]*(?:\s?(?:%|bn|billion|million|m|k)\b|%)?"
-_SLOT = re.compile(rf"(\w+)\s+({_NAME_SPAN}|{_FIGURE_SPAN})(?=\s+(\w+))")
+_SPAN = f"{_NAME_SPAN}|{_FIGURE_SPAN}"
+_SLOT = re.compile(rf"(\w+)\s+({_SPAN})(?=\s+(\w+))")
+_END_SLOT = re.compile(rf"(\w+)\s+(\w+)\s+({_FIGURE_SPAN})\s*[.!?]?\s*$")
 
 
 def _in_role(said: Claim, source: Evidence) -> Verdict:
@@ -250,19 +294,35 @@ def _in_role(said: Claim, source: Evidence) -> Verdict:
         return _OK
     size = len(said.stems) + len(said.names) + len(said.figures)
     aligned = [s.text for s in source.sentences if s.text and _overlap(said, s) * 2 >= size >= 3]
-    for match in _SLOT.finditer(said.text):
-        left, mine, right = match.groups()
-        slot = re.compile(
-            rf"(?i:\b{re.escape(left)})\s+({_NAME_SPAN}|{_FIGURE_SPAN})\s+(?i:{re.escape(right)}\b)"
-        )
+    for mine, slot in _slots(said.text):
         for sentence in aligned:
-            if mine.lower() in sentence.lower():
-                continue
-            for found in slot.finditer(sentence):
-                theirs = found.group(1)
+            filling = [found.group(1) for found in slot.finditer(sentence)]
+            if any(mine.lower() in theirs.lower() for theirs in filling):
+                continue  # the source says it in this slot too
+            for theirs in filling:
                 if _rival(mine, theirs, said):
                     return Verdict(False, f"the source says {theirs} where the claim says {mine}")
     return _OK
+
+
+def _slots(text: str) -> list[tuple[str, re.Pattern[str]]]:
+    """Each name or figure of ``text`` and the pattern of its slot: the word before and the
+    word after it, or the two words before it when it ends the sentence ("open in 2032.")."""
+    found = []
+    for match in _SLOT.finditer(text):
+        left, mine, right = match.groups()
+        found.append(
+            (
+                mine,
+                re.compile(rf"(?i:\b{re.escape(left)})\s+({_SPAN})\s+(?i:{re.escape(right)}\b)"),
+            )
+        )
+    if end := _END_SLOT.search(text):
+        before, left, mine = end.groups()
+        found.append(
+            (mine, re.compile(rf"(?i:\b{re.escape(before)}\s+{re.escape(left)})\s+({_SPAN})"))
+        )
+    return found
 
 
 def _rival(mine: str, theirs: str, said: Claim) -> bool:
@@ -300,6 +360,8 @@ def check(said: Claim, source: Evidence) -> Verdict:
     elif said.anchors - unchecked < MIN_ANCHORS:
         return Verdict(False, "too few names or figures to check across languages")
     if not (verdict := _in_role(said, source)):
+        return verdict
+    if not (verdict := _attached(said, source)):
         return verdict
     return _polarity(said, source)
 
