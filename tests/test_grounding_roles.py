@@ -38,3 +38,12 @@ def test_the_year_of_another_event_is_not_this_one() -> None:
 def test_a_first_about_something_else_is_no_first() -> None:
     assert supports(LANDER, "Marigold was Tycho Aerospace's first lunar mission.")
     assert not supports(LANDER, "Tycho Aerospace became the first private company on the Moon.")
+
+
+def test_the_opposite_word_contradicts_without_a_negation() -> None:
+    source = evidence(
+        "The chamber of commerce, which represents city-centre shops, opposed the parking "
+        "levy and warned that shoppers would stay away."
+    )
+    assert supports(source, "The chamber of commerce opposed the parking levy.")
+    assert not supports(source, "The chamber of commerce backed the parking levy.")

@@ -261,6 +261,21 @@ def _polarity(said: Claim, source: Evidence) -> Verdict:
         return Verdict(False, "a negation no cited sentence makes")
     if not said.negated and best and overlap / size >= STRONG_ALIGNMENT:
         return Verdict(False, "the source says the opposite")
+    return _opposite_words(said, source) if same else _OK
+
+
+def _opposite_words(said: Claim, source: Evidence) -> Verdict:
+    """A claim that "backed" what the sentence saying most of it "opposed" (or "won" for
+    "lost", a "tailwind" for a "headwind") is contradicted without any negation word."""
+    for sentence in source.sentences:
+        names = sum(1 for n in said.names if tokens.stems_meet(n, sentence.words))
+        if names + len(said.stems & sentence.stems) < MIN_ANCHORS + 1:
+            continue  # not a sentence about the same thing
+        for word in said.stems - sentence.stems:
+            if (theirs := synonyms.opposites(word) & sentence.stems) and not any(
+                synonyms.opposites(t) & said.stems - {word} for t in theirs
+            ):
+                return Verdict(False, f"the source says {sorted(theirs)[0]}, not {word}")
     return _OK
 
 
