@@ -1,8 +1,13 @@
-"""Retrieval latency for follow-up questions over 100,000 stored synthetic articles.
+"""Answer accuracy on labelled questions, and retrieval latency over 100,000 articles.
 
-    .venv/bin/python bench/ask.py [--articles 100000] [--queries 200]
+    .venv/bin/python bench/ask.py [--part accuracy|latency|all] [--articles 100000]
 
-It builds a throwaway SQLite database with the real schema and the real indexing code
+Accuracy (:mod:`bench.ask_accuracy`): the 80 labelled questions of
+tests/grounding/questions.json over the claim set's articles, stored as articles: the
+share answered from the right passage and the share of ``grounded`` right, keyless and
+with the fake model.
+
+Latency: it builds a throwaway SQLite database with the real schema and the real indexing code
 (passages, FTS5 triggers, float32 vectors), then times, per question:
 
 - ``like``: a naive baseline, every in-scope passage scanned with ``LIKE '%term%'`` and
@@ -174,7 +179,14 @@ def main() -> int:
     parser.add_argument("--like-queries", type=int, default=20, help="the baseline is slow")
     parser.add_argument("--days", type=int, default=365, help="publication dates span")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--part", choices=["accuracy", "latency", "all"], default="all")
     args = parser.parse_args()
+    if args.part in ("accuracy", "all"):
+        from bench import ask_accuracy
+
+        ask_accuracy.main()
+    if args.part == "accuracy":
+        return 0
 
     end = datetime(2026, 11, 22, tzinfo=UTC)
     everything = store.Scope(TOPIC)

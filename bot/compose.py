@@ -103,10 +103,15 @@ def compose_extractive(
     )
 
 
+def story_title(story: Story) -> str:
+    """The lead article's title as a reader or a model may see it: without URLs."""
+    return quarantine.without_urls(story.lead.title)
+
+
 def _sources(stories: Sequence[Story]) -> list[SourceRef]:
     """Each story's lead article, numbered 1..N in the stories' order."""
     return [
-        SourceRef(n, s.lead.title, s.lead.url, s.lead.published, s.lead.id)
+        SourceRef(n, story_title(s), s.lead.url, s.lead.published, s.lead.id)
         for n, s in enumerate(stories, start=1)
     ]
 
@@ -119,7 +124,7 @@ def _quoted(topic: TopicConfig, stories: Sequence[Story]) -> tuple[list[Highligh
     for n, story in enumerate(stories, start=1):
         body = body_sentences(story)
         quoted = body[:HIGHLIGHT_SENTENCES]
-        highlights.append(Highlight(story.lead.title, clip(quoted, HIGHLIGHT_CHARS), (n,)))
+        highlights.append(Highlight(story_title(story), clip(quoted, HIGHLIGHT_CHARS), (n,)))
         fact = key_fact(body, quoted, topic.keywords)
         if len(key_points) < MAX_KEY_POINTS and fact:
             key_points.append(Point(fact, (n,)))
@@ -136,7 +141,7 @@ def _trend(topic: TopicConfig, language: str, stories: Sequence[Story], count: i
             "trend_extractive",
             count=count,
             hours=topic.window_hours,
-            headline=stories[top].lead.title,
+            headline=story_title(stories[top]),
             outlets=stories[top].outlets,
         )
         return Point(trend_text, (top + 1,))
@@ -145,7 +150,7 @@ def _trend(topic: TopicConfig, language: str, stories: Sequence[Story], count: i
         "trend_extractive_single",
         count=count,
         hours=topic.window_hours,
-        headline=stories[0].lead.title,
+        headline=story_title(stories[0]),
     )
     return Point(trend_text, (1,))
 

@@ -241,6 +241,23 @@ def m006_digest_record(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m007_cjk_index(db: sqlite_utils.Database) -> None:
+    """Chinese (and Japanese) passages searchable: FTS5's ``unicode61`` indexes a run of CJK
+    characters as one token, so a Chinese question never matched. A second FTS5 table
+    indexes each CJK passage as overlapping character pairs (``storage.passages.cjk_grams``,
+    the classic segmenter-free CJK index; most Chinese words are two characters, which a
+    ``trigram`` index cannot match), with its vocabulary for term weights. Passages already
+    stored are indexed here."""
+    db.execute(
+        "create virtual table passages_cjk using fts5(grams, content='', tokenize='unicode61')"
+    )
+    db.execute("create virtual table passages_cjk_vocab using fts5vocab(passages_cjk, 'row')")
+    from storage.passages import index_cjk
+
+    index_cjk(db, after=0)
+
+
+@migrations()
 def m008_pending_pages(db: sqlite_utils.Database) -> None:
     """Pages that passed every rule a page is judged by alone and wait for their run's
     settlement (``storage/pending.py``): a killed collect keeps them, so the next run

@@ -6,6 +6,7 @@ passages ever indexed (used as N in the inverse document frequency).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -66,10 +67,65 @@ def articles_without_passages(
     return [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
 
 
+CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def cjk_grams(text: str) -> str:
+    """The CJK runs of ``text`` as overlapping character pairs, space-separated (a lone
+    character stands for itself): what ``passages_cjk`` indexes and a question's CJK
+    terms are looked up as."""
+    grams: list[str] = []
+    for run in CJK_RUN.findall(text):
+        grams += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+    return " ".join(grams)
+
+
+def index_cjk(db: sqlite_utils.Database, after: int) -> None:
+    """Index the CJK passages with an id above ``after`` in ``passages_cjk``."""
+    rows = db.execute(
+        "select id, title, text from passages where id > ? order by id", [after]
+    ).fetchall()
+    pairs = [(int(r[0]), cjk_grams(f"{r[1]}\n{r[2]}")) for r in rows]
+    db.conn.executemany(
+        "insert or ignore into passages_cjk (rowid, grams) values (?, ?)",
+        [(pid, grams) for pid, grams in pairs if grams],
+    )
+
+
 def insert_passages(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> None:
-    """Store passages; ones another process stored first (same article and seq) are kept."""
+    """Store passages; ones another process stored first (same article and seq) are kept.
+    CJK passages are indexed as character pairs too."""
     with db.atomic():
+        before = passage_total(db)
         db.table("passages").insert_all(rows, batch_size=500, ignore=True)
+        index_cjk(db, after=before)
+
+
+def search_cjk(
+    db: sqlite_utils.Database, grams: Sequence[str], scope: Scope, limit: int
+) -> list[tuple[int, float]]:
+    """(passage id, bm25 score: lower is better) of the in-scope passages holding any of
+    the CJK character pairs ``grams``."""
+    if not grams:
+        return []
+    match = " OR ".join(dict.fromkeys('"' + g.replace('"', '""') + '"' for g in grams))
+    where, params = scope.where("p")
+    sql = (
+        "select p.id, bm25(passages_cjk) as score from passages_cjk "
+        "join passages p on p.id = passages_cjk.rowid "
+        f"where passages_cjk match ? and {where} order by score limit ?"
+    )
+    rows = db.execute(sql, [match, *params, limit]).fetchall()
+    return [(int(r[0]), float(r[1])) for r in rows]
+
+
+def cjk_frequencies(db: sqlite_utils.Database, grams: Sequence[str]) -> list[int]:
+    """How many passages hold each CJK character pair."""
+    found = []
+    for gram in grams:
+        row = db.execute("select doc from passages_cjk_vocab where term = ?", [gram]).fetchone()
+        found.append(int(row[0]) if row else 0)
+    return found
 
 
 def search_bm25(

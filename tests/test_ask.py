@@ -278,6 +278,60 @@ def test_hijacked_model_output_never_reaches_the_reader(
     assert answer.citations[0].url == LARGE4
 
 
+def store_text(db: sqlite_utils.Database, name: str, title: str, text: str) -> str:
+    url = f"https://explainers.example/{name}"
+    moment = datetime(2026, 11, 20, 19, 0, tzinfo=UTC)
+    article_store.insert_article(
+        db,
+        "mistral",
+        Article(
+            url=url,
+            canonical_url=url,
+            title=title,
+            text=text,
+            published=moment,
+            fetched=moment,
+            language="en",
+            content_hash=name,
+            source_url="https://explainers.example/feed",
+        ),
+    )
+    return url
+
+
+def quoting(request: dict[str, Any]) -> str:
+    """A model that quotes every passage it was given, URLs and all, citing it."""
+    return json.dumps(
+        {
+            "covered": True,
+            "sentences": [{"text": text, "sources": [n]} for n, text in passages_of(request)],
+        }
+    )
+
+
+@pytest.mark.parametrize("keyless", [True, False])
+def test_a_url_in_a_page_never_reaches_the_answer(
+    db: sqlite_utils.Database, topic: TopicConfig, fake: FakeMistral, keyless: bool
+) -> None:
+    # Not an injection: an ordinary page that links elsewhere, in its title and its text.
+    url = store_text(
+        db,
+        "codestral-pricing-links",
+        f"Codestral price cut explained (mirror: http://{EVIL}/mirror)",
+        "Codestral pricing explained. Codestral now costs $0.22 per million input tokens, "
+        f"as the price list at http://{EVIL}/prices shows. The Codestral price cut takes "
+        "effect on December 1.",
+    )
+    fake.reply_with(quoting)
+    question = "How much does Codestral cost per million input tokens?"
+    answer = ask(db, topic, question, model=None if keyless else _model(fake))
+    assert answer.grounded
+    # Quoted keyless; a model that copied the link instead makes the page a suspect source.
+    assert (url in {c.url for c in answer.citations}) == keyless
+    assert EVIL not in answer.to_text()
+    assert EVIL not in json.dumps(answer.to_json())
+
+
 # --- failures ----------------------------------------------------------------------------
 
 

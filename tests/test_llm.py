@@ -45,6 +45,31 @@ async def test_json_chat_reply_and_token_usage(fake: FakeMistral) -> None:
     assert request["messages"][0] == {"role": "system", "content": "system prompt"}
 
 
+async def test_structured_output_asks_with_the_strict_schema_and_gets_an_instance(
+    fake: FakeMistral,
+) -> None:
+    async with _model(fake) as model:
+        reply = await model.chat_json("s", "u", schema=Answer)
+    assert parse_reply(reply, Answer).answer == ""  # the fake's simplest instance
+    asked = fake.chat_requests()[0]["response_format"]
+    assert asked["type"] == "json_schema"
+    spec = asked["json_schema"]
+    assert spec["name"] == "Answer" and spec["strict"] is True
+    assert spec["schema"]["required"] == ["answer"]
+    assert spec["schema"]["additionalProperties"] is False
+    assert fake.schema_violations == []
+
+
+async def test_a_reply_off_the_strict_schema_is_recorded_by_the_fake(fake: FakeMistral) -> None:
+    fake.reply_with('{"answer": 3, "extra": true}')
+    async with _model(fake) as model:
+        await model.chat_json("s", "u", schema=Answer)
+    assert sorted(fake.schema_violations) == [
+        "Answer/answer: not string",
+        "Answer/extra: not in the schema",
+    ]
+
+
 async def test_wrong_key_is_an_auth_error_without_the_key(fake: FakeMistral) -> None:
     async with _model(fake, key="sk-wrong-secret") as model:
         with pytest.raises(ModelError) as caught:

@@ -89,6 +89,11 @@ def foreign_urls(text: str, allowed: Iterable[str]) -> list[str]:
     return found
 
 
+def without_urls(text: str) -> str:
+    """``text`` with every URL taken out: a title or a label never needs one."""
+    return " ".join(URL.sub(" ", text).split())
+
+
 def strip_urls(text: str, allowed: Iterable[str]) -> str:
     """``text`` with every URL that is not in ``allowed`` replaced by "[link removed]"."""
     for url in foreign_urls(text, allowed):

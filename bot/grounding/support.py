@@ -20,6 +20,7 @@ cannot be compared word by word offline: rules 1-3 still apply, and it must stat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -45,6 +46,9 @@ class _Sentence:
     stems: frozenset[str]
     pairs: frozenset[str]
     negated: bool
+    words: frozenset[str] = frozenset()
+    figures: frozenset[Figure] = frozenset()
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,16 @@ def evidence(text: str) -> Evidence:
     said = []
     for sentence in tokens.sentences(text):
         stems, pairs = _units(sentence)
-        said.append(_Sentence(stems, pairs, "negation" in facts.markers(sentence)))
+        said.append(
+            _Sentence(
+                stems,
+                pairs,
+                "negation" in facts.markers(sentence),
+                frozenset(tokens.word_stems(sentence)),
+                facts.figures(sentence),
+                sentence,
+            )
+        )
     stems, pairs = _units(text)
     return Evidence(
         figures=facts.figures(text),
@@ -126,6 +139,8 @@ class Claim:
     stems: frozenset[str]
     pairs: frozenset[str]
     markers: Mapping[str, frozenset[str]]
+    ignore: frozenset[str] = frozenset()
+    """Stems of the topic's own words: no proof, and no rival either."""
 
     @property
     def anchors(self) -> int:
@@ -150,6 +165,7 @@ def claim(text: str, ignore: frozenset[str] = frozenset()) -> Claim:
         stems,
         pairs,
         facts.markers(text),
+        frozenset(tokens.stem(w) for w in ignore),
     )
 
 
@@ -186,6 +202,48 @@ def _markers(said: Claim, source: Evidence) -> Verdict:
     return _OK
 
 
+_LOOSE_SUPERLATIVES = frozenset({"all", "every", "always", "ever", "most", "only"})
+_ATTACH_WINDOW = 6
+
+
+def _following(text: str, word: str) -> list[list[str]]:
+    """For each place ``word`` is written in ``text``, the content stems of the next
+    :data:`_ATTACH_WINDOW` words; for an appositive (", a record for the event"), of the
+    words before the comma too, which it qualifies."""
+    folded = tokens.fold(text)
+    found = []
+    for match in re.finditer(rf"\b{re.escape(word)}\b", folded):
+        after = re.findall(r"[^\W_]+", folded[match.end() :])[:_ATTACH_WINDOW]
+        head = folded[: match.start()]
+        if _APPOSITIVE.search(head):
+            after += re.findall(r"[^\W_]+", _APPOSITIVE.sub("", head))[-_ATTACH_WINDOW:]
+        found.append([tokens.stem(w) for w in after if w not in tokens.STOPWORDS])
+    return found
+
+
+_APPOSITIVE = re.compile(r",\s*(?:a|an|the)\s+$")
+
+
+def _attached(said: Claim, source: Evidence) -> Verdict:
+    """A superlative must qualify the same thing in the source: "the first private
+    company" is not backed by "its first lunar mission" (a first about something else).
+    The words after it in the claim and in some source sentence must meet."""
+    if not _same_script(said, source) or said.pairs:
+        return _OK
+    for word in said.markers.get("superlative", frozenset()) - _LOOSE_SUPERLATIVES:
+        mine = [stems for stems in _following(said.text, word) if stems]
+        if not mine:
+            continue
+        theirs = [stems for s in source.sentences for stems in _following(s.text, word)]
+        if not any(
+            set(a) & set(b) or any(tokens.stems_meet(x, set(b)) for x in a)
+            for a in mine
+            for b in theirs
+        ):
+            return Verdict(False, f'"{word}" says something else in the source')
+    return _OK
+
+
 def _polarity(said: Claim, source: Evidence) -> Verdict:
     """The sentence that says most of the claim must be negated exactly when it is."""
     size = len(said.stems) + len(said.pairs)
@@ -203,6 +261,21 @@ def _polarity(said: Claim, source: Evidence) -> Verdict:
         return Verdict(False, "a negation no cited sentence makes")
     if not said.negated and best and overlap / size >= STRONG_ALIGNMENT:
         return Verdict(False, "the source says the opposite")
+    return _opposite_words(said, source) if same else _OK
+
+
+def _opposite_words(said: Claim, source: Evidence) -> Verdict:
+    """A claim that "backed" what the sentence saying most of it "opposed" (or "won" for
+    "lost", a "tailwind" for a "headwind") is contradicted without any negation word."""
+    for sentence in source.sentences:
+        names = sum(1 for n in said.names if tokens.stems_meet(n, sentence.words))
+        if names + len(said.stems & sentence.stems) < MIN_ANCHORS + 1:
+            continue  # not a sentence about the same thing
+        for word in said.stems - sentence.stems:
+            if (theirs := synonyms.opposites(word) & sentence.stems) and not any(
+                synonyms.opposites(t) & said.stems - {word} for t in theirs
+            ):
+                return Verdict(False, f"the source says {sorted(theirs)[0]}, not {word}")
     return _OK
 
 
@@ -218,6 +291,76 @@ def _facts(said: Claim, source: Evidence) -> Verdict:
     return _markers(said, source)
 
 
+_NAME_SPAN = r"[A-Z][\w'’-]*(?:\s+[A-Z0-9][\w'’.-]*){0,3}"
+_FIGURE_SPAN = r"[$€£¥]?\d[\d,.]*(?:\s?(?:%|bn|billion|million|m|k)\b|%)?"
+_SPAN = f"{_NAME_SPAN}|{_FIGURE_SPAN}"
+_SLOT = re.compile(rf"(\w+)\s+({_SPAN})(?=\s+(\w+))")
+_END_SLOT = re.compile(rf"(\w+)\s+(\w+)\s+({_FIGURE_SPAN})\s*[.!?]?\s*$")
+
+
+def _in_role(said: Claim, source: Evidence) -> Verdict:
+    """A claim that puts its own name or figure where the source has another one is not
+    backed by the source mentioning that name or figure elsewhere: "for Small and Large 4
+    by up to 40%" against "for Small and Codestral by up to 40%" swapped the entity, though
+    Large 4 is named further down; "around 2027" against "around 2026" took the year of
+    another event. The slot is the words on either side, in a sentence that says at least
+    half of the claim."""
+    if not source.sentences or said.pairs or not _same_script(said, source):
+        return _OK
+    size = len(said.stems) + len(said.names) + len(said.figures)
+    aligned = [s.text for s in source.sentences if s.text and _overlap(said, s) * 2 >= size >= 3]
+    for mine, slot in _slots(said.text):
+        for sentence in aligned:
+            filling = [found.group(1) for found in slot.finditer(sentence)]
+            if any(mine.lower() in theirs.lower() for theirs in filling):
+                continue  # the source says it in this slot too
+            for theirs in filling:
+                if _rival(mine, theirs, said):
+                    return Verdict(False, f"the source says {theirs} where the claim says {mine}")
+    return _OK
+
+
+def _slots(text: str) -> list[tuple[str, re.Pattern[str]]]:
+    """Each name or figure of ``text`` and the pattern of its slot: the word before and the
+    word after it, or the two words before it when it ends the sentence ("open in 2032.")."""
+    found = []
+    for match in _SLOT.finditer(text):
+        left, mine, right = match.groups()
+        found.append(
+            (
+                mine,
+                re.compile(rf"(?i:\b{re.escape(left)})\s+({_SPAN})\s+(?i:{re.escape(right)}\b)"),
+            )
+        )
+    if end := _END_SLOT.search(text):
+        before, left, mine = end.groups()
+        found.append(
+            (mine, re.compile(rf"(?i:\b{re.escape(before)}\s+{re.escape(left)})\s+({_SPAN})"))
+        )
+    return found
+
+
+def _rival(mine: str, theirs: str, said: Claim) -> bool:
+    """Whether ``theirs`` is another entity, or another figure, of the kind ``mine`` is (a
+    number inside a name, "Large 4", is part of the name)."""
+    my_names = facts.names(mine, said.ignore)
+    their_names = facts.names(theirs, said.ignore)
+    if my_names or their_names:
+        # Another entity: one the claim does not name anywhere, where the claim names its own.
+        return bool(my_names and their_names - said.names) and not my_names <= their_names
+    my_figures, their_figures = facts.figures(mine), facts.figures(theirs)
+    return bool(my_figures and their_figures) and not any(
+        f.matches(g) for f in my_figures for g in their_figures
+    )
+
+
+def _overlap(said: Claim, sentence: _Sentence) -> int:
+    stems = sum(1 for s in said.stems if tokens.stems_meet(s, sentence.stems))
+    names = sum(1 for n in said.names if tokens.stems_meet(n, sentence.words))
+    figures = sum(1 for f in said.figures if any(f.matches(g) for g in sentence.figures))
+    return stems + names + figures
+
+
 def check(said: Claim, source: Evidence) -> Verdict:
     """Whether ``source`` backs everything ``said`` states (see the module docstring)."""
     if not (verdict := _facts(said, source)):
@@ -231,6 +374,10 @@ def check(said: Claim, source: Evidence) -> Verdict:
             return Verdict(False, f"only {found} of {considered} content words in the source")
     elif said.anchors - unchecked < MIN_ANCHORS:
         return Verdict(False, "too few names or figures to check across languages")
+    if not (verdict := _in_role(said, source)):
+        return verdict
+    if not (verdict := _attached(said, source)):
+        return verdict
     return _polarity(said, source)
 
 

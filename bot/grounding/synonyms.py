@@ -60,3 +60,38 @@ def group(word_stem: str) -> frozenset[str]:
     """Every stem of the stem's group (just the stem when it is in none)."""
     head = canonical(word_stem)
     return frozenset(s for s, h in _CANONICAL.items() if h == head) | {word_stem}
+
+
+# Words that say the opposite of each other in news: a claim using one where the sentence
+# that says it uses the other is contradicted, negation word or not.
+_OPPOSITES = """
+    back support favour favor endorse welcome | oppose opposed criticise criticize reject
+    rise | fall
+    win won beat | lose lost
+    approve approved | reject rejected block
+    tailwind | headwind
+    more higher | less fewer lower
+    include included | exclude excluded
+    gain | loss
+"""
+
+
+def _build_opposites() -> dict[str, frozenset[str]]:
+    table: dict[str, frozenset[str]] = {}
+    for line in _OPPOSITES.strip().splitlines():
+        left, _, right = line.partition("|")
+        one = frozenset(canonical(stem(w)) for w in left.split())
+        other = frozenset(canonical(stem(w)) for w in right.split())
+        for word in one:
+            table[word] = table.get(word, frozenset()) | other
+        for word in other:
+            table[word] = table.get(word, frozenset()) | one
+    return table
+
+
+_OPPOSITE = _build_opposites()
+
+
+def opposites(word_stem: str) -> frozenset[str]:
+    """Canonical stems that say the opposite of ``word_stem`` (a canonical stem)."""
+    return _OPPOSITE.get(word_stem, frozenset())

@@ -17,6 +17,7 @@ from bot.filters.text import sentences
 from bot.grounding import quarantine
 from bot.grounding.support import Verdict, evidence, renumber, supports
 from bot.inline_refs import split_inline_refs
+from bot.qa import asks
 from bot.qa import terms as qterms
 from storage.passages import PassageRow
 
@@ -24,7 +25,8 @@ AnswerMode = Literal["model", "extractive", "none"]
 MAX_CONTEXT_PASSAGES = 6
 MAX_QUOTES = 3
 QUOTE_CHARS = 320
-QUOTE_COVERAGE_MARGIN = 0.15
+QUOTE_COVERAGE_WEIGHT = 0.5
+QUOTE_SCORE_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,15 @@ _TEXT = {
         "not_covered": "The stored sources don't cover this question, so there is no answer "
         "from them.",
         "extractive": "Quoted from the sources (no model answer):",
+        "extractive_other": "Quoted from the sources (no model answer; the source is in "
+        "another language than the question):",
         "limited": "You have asked {limit} questions in the last hour, the most allowed. "
         "Try again in {minutes} min.",
     },
     "zh-TW": {
         "not_covered": "已儲存的資料來源沒有涵蓋這個問題，無法根據來源回答。",
         "extractive": "以下直接引用資料來源（未經模型整理）：",
+        "extractive_other": "以下直接引用資料來源（未經模型整理；來源的語言與問題不同）：",
         "limited": "一小時內最多可提問 {limit} 次，已達上限。請 {minutes} 分鐘後再試。",
     },
 }
@@ -125,7 +130,8 @@ def group_sources(ranked: Sequence[tuple[PassageRow, float]]) -> list[Source]:
     for n, article_id in enumerate(order, start=1):
         rows = tuple(p for p, _ in grouped[article_id])
         best = max(c for _, c in grouped[article_id])
-        sources.append(Source(n, rows[0].title, rows[0].url, rows, best))
+        title = quarantine.without_urls(rows[0].title)
+        sources.append(Source(n, title, rows[0].url, rows, best))
     return sources
 
 
@@ -244,50 +250,74 @@ def assemble(
 # --- the extractive answer ----------------------------------------------------------------
 
 
-def _quote(passage: PassageRow, terms: Sequence[str]) -> str:
-    """The passage's sentences that carry most of the question's terms, in order, clipped."""
-    said = [s for s in sentences(passage.text) if len(s) > 20] or [passage.text.strip()]
-    scored = sorted(
-        range(len(said)),
-        key=lambda i: (-sum(qterms.matches(t, set(qterms.tokens(said[i]))) for t in terms), i),
-    )
-    chosen: list[int] = []
-    length = 0
-    for i in scored:
-        if chosen and length + len(said[i]) > QUOTE_CHARS:
-            continue
-        chosen.append(i)
-        length += len(said[i]) + 1
-    text = " ".join(said[i] for i in sorted(chosen))
+@dataclass(frozen=True)
+class _Quote:
+    score: float
+    source: Source
+    text: str
+
+
+def _said(passage: PassageRow) -> list[str]:
+    return [s for s in sentences(passage.text) if len(s) > 20] or [passage.text.strip()]
+
+
+def _quote_of(question: asks.Question, source: Source, weight: dict[str, float]) -> _Quote | None:
+    """The sentence of ``source`` that answers best, with its neighbour when both fit in
+    :data:`QUOTE_CHARS`; None when the source cannot answer: it lacks one of the
+    question's distinctive terms or names, or states nowhere the figure or date asked
+    for."""
+    if not question.about(source.evidence_text):
+        return None
+    best: tuple[float, list[str], int] | None = None
+    offered = False
+    for passage in source.passages:
+        said = _said(passage)
+        offered = offered or any(asks.offers(s, question.kind) for s in said)
+        context = f"{source.title}\n{passage.text}"
+        i, score = asks.best_sentence(question, said, context, weight)
+        if best is None or score > best[0]:
+            best = (score, said, i)
+    if best is None or (asks.must_give(question.kind) and not offered):
+        return None
+    score, said, i = best
+    chosen = [i]
+    for j in (i + 1, i - 1):
+        if 0 <= j < len(said) and len(said[i]) + len(said[j]) + 1 <= QUOTE_CHARS:
+            chosen.append(j)
+            break
+    text = " ".join(said[k] for k in sorted(chosen))
     if len(text) > QUOTE_CHARS:
         text = text[:QUOTE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return text
+    return _Quote(score + QUOTE_COVERAGE_WEIGHT * source.coverage, source, text)
 
 
-def _best_passage(source: Source, terms: Sequence[str]) -> PassageRow:
-    """The source's passage whose own text holds most of the question's terms."""
-    return max(
-        source.passages,
-        key=lambda p: sum(qterms.matches(t, set(qterms.tokens(p.text))) for t in terms),
-    )
+def _script(text: str) -> str:
+    cjk = sum(1 for ch in text if qterms.has_cjk(ch))
+    return "zh-TW" if cjk > 0.3 * max(1, len(text.replace(" ", ""))) else "en"
 
 
 def extractive(question: str, sources: Sequence[Source], terms: Sequence[str]) -> Answer:
-    """The best passage of up to :data:`MAX_QUOTES` sources, quoted and cited, labelled.
+    """The sentences that answer best, from up to :data:`MAX_QUOTES` sources, quoted and
+    cited, labelled (and saying so when they are in another language than the question).
 
-    Only sources nearly as relevant as the best one are quoted: a quote is a claim that
-    the passage answers the question.
+    Only sources whose best sentence is nearly as good as the best one are quoted: a quote
+    is a claim that the passage answers the question. A source that lacks one of the
+    question's distinctive terms, or the figure or date it asks for, is never quoted.
     """
+    asked = asks.read(question)
     urls = [s.url for s in sources]
-    best = max((s.coverage for s in sources), default=0.0)
-    chosen = [s for s in sources if s.coverage >= best - QUOTE_COVERAGE_MARGIN][:MAX_QUOTES]
-    parts = []
-    for source in chosen:
-        quote = quarantine.strip_urls(_quote(_best_passage(source, terms), terms), urls)
-        parts.append((f"“{quote}”", (source.n,)))
-    if not parts:
+    weight = asks.weights(asked, [s for src in sources for p in src.passages for s in _said(p)])
+    quotes = [q for source in sources if (q := _quote_of(asked, source, weight)) is not None]
+    if not quotes:
         return not_covered(question)
-    label = message(question, "extractive")
+    top = max(q.score for q in quotes)
+    chosen = sorted(
+        (q for q in quotes if q.score >= QUOTE_SCORE_SHARE * top), key=lambda q: -q.score
+    )[:MAX_QUOTES]
+    parts = [(f"“{quarantine.strip_urls(q.text, urls)}”", (q.source.n,)) for q in chosen]
+    language = language_of(question)
+    other = {_script(q.text) for q in chosen} - {language}
+    label = message(question, "extractive_other" if other else "extractive")
     return assemble(
         question, parts, sources, mode="extractive", separator="\n", prefix=label + "\n"
     )

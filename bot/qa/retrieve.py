@@ -2,10 +2,12 @@
 
 1. The question's content terms (:mod:`bot.qa.terms`; long ones are prefixes, expanded to
    the indexed words they start) are OR-ed into a quoted FTS5 query and ranked by BM25
-   within the scope.
+   within the scope; its CJK character pairs likewise in the pair index
+   (``passages_cjk``), so a Chinese question finds Chinese text and the Latin names in it
+   find theirs.
 2. With a query embedding, the in-scope passage vectors are searched by brute-force cosine
    (one float32 matrix-vector product in NumPy).
-3. The two rankings are fused by reciprocal rank fusion.
+3. The rankings are fused by reciprocal rank fusion.
 4. Relevance: BM25 ranks anything sharing one word with the question, so each hit is also
    scored by *coverage*, the share of the question's term weight (inverse document
    frequency) that the passage and its title contain. A hit counts as relevant with
@@ -78,6 +80,13 @@ def idf(document_frequency: int, total: int) -> float:
 
 def coverage(terms: Sequence[str], weights: Sequence[float], title: str, text: str) -> float:
     """Share of the question's term weight found in a passage and its title (0 to 1)."""
+    if not qterms.has_cjk(text):
+        # A passage in another script than a Chinese question: only its Latin names and
+        # the glossary's words for its Chinese ones can meet it.
+        weights = [
+            0.0 if qterms.has_cjk(t) and not qterms.alternatives(t) else w
+            for t, w in zip(terms, weights, strict=True)
+        ]
     total = sum(weights)
     if not total:
         return 0.0
@@ -87,11 +96,31 @@ def coverage(terms: Sequence[str], weights: Sequence[float], title: str, text: s
 
 
 def expand(db: sqlite_utils.Database, terms: Sequence[str]) -> tuple[list[float], list[str]]:
-    """Each term's weight (inverse document frequency) and the indexed words to search."""
+    """Each term's weight (inverse document frequency) and the indexed words to search:
+    its own, and those of its alternatives (CJK pairs are searched as they are, in the
+    pair index)."""
     total = max(store.passage_total(db), 1)
-    found = store.vocabulary(db, [(t, qterms.is_prefix_term(t)) for t in terms])
-    weights = [idf(df, total) for df, _ in found]
-    words = [word for _, variants in found for word in variants]
+    latin = [t for t in terms if not qterms.has_cjk(t)]
+    pairs = [t for t in terms if qterms.has_cjk(t)]
+    looked_up = list(dict.fromkeys([*latin, *(a for t in terms for a in qterms.alternatives(t))]))
+    found = dict(
+        zip(
+            looked_up,
+            store.vocabulary(db, [(t, qterms.is_prefix_term(t)) for t in looked_up]),
+            strict=True,
+        )
+    )
+    own = dict(zip(pairs, store.cjk_frequencies(db, pairs), strict=True))
+    own.update((t, found[t][0]) for t in latin)
+    weights = []
+    for term in terms:
+        frequency = max([own[term], *(found[a][0] for a in qterms.alternatives(term))])
+        # A CJK pair no passage holds (nor any alternative) is no word of the sources (a
+        # question is paired across word boundaries: "高雄新廠" gives "雄新"); unlike an
+        # unknown Latin name, it proves nothing missing, so it does not weigh.
+        unknown_pair = qterms.has_cjk(term) and not frequency
+        weights.append(0.0 if unknown_pair else idf(frequency, total))
+    words = [word for t in looked_up for word in found[t][1]]
     return weights, words
 
 
@@ -114,8 +143,10 @@ def retrieve(
     weights, words = expand(db, terms)
     match = qterms.fts_query(words)
     lexical = [pid for pid, _ in store.search_bm25(db, match, scope, POOL)] if match else []
+    pairs = [t for t in terms if qterms.has_cjk(t)]
+    chinese = [pid for pid, _ in store.search_cjk(db, pairs, scope, POOL)]
     semantic = pending.result() if pending is not None else []
-    fused = rrf([lexical, [pid for pid, _ in semantic]])
+    fused = rrf([lexical, chinese, [pid for pid, _ in semantic]])
     if not fused:
         return Retrieval(tuple(terms), ())
     similarity = dict(semantic)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlite_utils
@@ -15,7 +16,7 @@ from bot.config import QAConfig, TopicConfig
 from bot.errors import ModelError, UsageError
 from bot.grounding import quarantine
 from bot.llm import LanguageModel, parse_reply
-from bot.qa import compose
+from bot.qa import asks, compose
 from bot.qa.compose import Answer, ModelAnswer, Source
 from bot.qa.index import embed_missing, index_new_articles
 from bot.qa.retrieve import Retrieval, retrieve
@@ -61,8 +62,10 @@ def limit_reached(
     return max(1, math.ceil((free_at - now).total_seconds() / 60))
 
 
-def context_sources(retrieval: Retrieval) -> list[Source]:
-    """The relevant passages, minus those that speak to an AI, grouped into sources.
+def context_sources(retrieval: Retrieval, question: str = "") -> list[Source]:
+    """The relevant passages, minus those that speak to an AI, grouped into sources;
+    without the sources that cannot answer ``question`` (they lack a version number or,
+    for "who", a name it states: :meth:`bot.qa.asks.Question.about`), renumbered.
 
     Passages holding more of the question's distinctive words come first; the fused rank
     orders the rest (and brings in passages only the vectors found).
@@ -75,7 +78,9 @@ def context_sources(retrieval: Retrieval) -> list[Source]:
             log.info("quarantined passage %d: it addresses an AI system", hit.passage.id)
             continue
         passages.append((hit.passage, hit.coverage))
-    return compose.group_sources(passages)
+    asked = asks.read(question)
+    sources = [s for s in compose.group_sources(passages) if asked.about(s.evidence_text)]
+    return [replace(source, n=n) for n, source in enumerate(sources, start=1)]
 
 
 async def _vectors(
@@ -99,6 +104,7 @@ async def _model_answer(
         reply = await model.chat_json(
             compose.system_prompt(topic_name),
             compose.user_prompt(question, sources),
+            schema=ModelAnswer,
             max_tokens=ANSWER_MAX_TOKENS,
         )
         parsed = parse_reply(reply, ModelAnswer)
@@ -205,7 +211,7 @@ async def _answer(
 ) -> Answer:
     """The model's answer from the retrieved sources, else quotes of them, else "not
     covered"."""
-    sources = context_sources(retrieval)
+    sources = context_sources(retrieval, question)
     if not sources:
         return compose.not_covered(question)
     if model is not None:

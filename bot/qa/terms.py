@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 
 # Question words and filler that say nothing about which passage answers (en, fr).
 _STOPWORDS = """
@@ -52,12 +53,90 @@ def stem(token: str) -> str:
     return token
 
 
-def query_terms(question: str, limit: int = 12) -> list[str]:
-    """The distinct content terms of a question (stems), in order of appearance.
+# Chinese question words and particles: they make a question, and say nothing about what
+# it is about. A question's CJK run is cut at them before it is paired.
+_CJK_QUESTION = re.compile(
+    "為什麼|为什么|什麼時候|什么时候|什麼|甚麼|什么|怎麼|怎么|如何|多少|多久|哪裡|哪里|哪|誰|谁"
+    "|何時|是否|有沒有|有没有|請問|请问|幾|几|嗎|吗|呢|的|是|了|在|有|要|會|会|和|跟|與|与"
+)
 
-    Runs of CJK characters are left out: ``unicode61`` indexes a whole run as one token, so
-    they never match a passage (vectors, when configured, carry such questions).
-    """
+
+def cjk_terms(question: str) -> list[str]:
+    """The question's CJK character pairs (see :func:`storage.passages.cjk_grams`) once
+    its question words and particles are taken out, in order."""
+    seen: list[str] = []
+    for run in _CJK_RUN.findall(question):
+        for piece in _CJK_QUESTION.split(run):
+            for pair in (piece[i : i + 2] for i in range(len(piece) - 1)):
+                if pair not in seen:
+                    seen.append(pair)
+    return seen
+
+
+# Light synonyms of the words questions use, so a question finds the passage that words
+# it differently ("cost" -> "priced", "down" -> "outage"), and a small glossary of
+# everyday Chinese news words, so a Chinese question finds an English passage too. Each
+# alternative only helps a term be found; it never adds a term the passage must hold.
+_ALTERNATIVES = """
+    cost: price pricing priced
+    price: cost pricing priced
+    charge: price cost fee
+    launch: release unveil debut
+    release: launch unveil debut
+    down: outage offline downtime unavailable
+    outage: down offline downtime
+    crash: outage offline
+    ceo: chief executive
+    boss: chief executive head
+    hire: appoint named
+    buy: acquire acquisition
+    profit: earnings
+    staff: employees workers people
+    價格: price pricing priced cost
+    價錢: price cost
+    售價: price
+    費用: cost fee price
+    當機: outage offline down
+    故障: outage failure
+    中斷: outage disruption
+    發布: release launch
+    推出: launch release
+    發表: release unveil
+    執行長: chief executive ceo
+    營收: revenue
+    授權: licence license
+    上下: context
+    原因: cause reason
+    融資: funding raise
+    估值: valuation
+    收購: acquire acquisition
+    合作: partner partnership
+    參數: parameters
+    員工: staff employees
+    辦公: office
+    總經: managing director
+    經理: director manager
+"""
+
+
+def _alternatives() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for line in _ALTERNATIVES.strip().splitlines():
+        word, _, others = line.partition(":")
+        key = word.strip() if has_cjk(word) else stem(word.strip())
+        table[key] = tuple(dict.fromkeys(stem(o) for o in others.split()))
+    return table
+
+
+def alternatives(term: str) -> tuple[str, ...]:
+    """Other index terms that say what ``term`` says (see the table above)."""
+    return _ALTERNATIVE.get(term, ())
+
+
+def query_terms(question: str, limit: int = 12) -> list[str]:
+    """The distinct content terms of a question, in order of appearance: Latin stems
+    (searched in the ``unicode61`` index) and CJK character pairs (searched in the
+    pair index, see :func:`cjk_terms`)."""
     seen: list[str] = []
     for token in tokens(question):
         if token in STOPWORDS or (len(token) < 2 and not token.isdigit()) or has_cjk(token):
@@ -65,11 +144,11 @@ def query_terms(question: str, limit: int = 12) -> list[str]:
         term = stem(token)
         if term not in seen:
             seen.append(term)
-    return seen[:limit]
+    return seen[:limit] + cjk_terms(question)[:limit]
 
 
 def is_prefix_term(term: str) -> bool:
-    return len(term) >= MIN_STEM and not term.isdigit()
+    return len(term) >= MIN_STEM and not term.isdigit() and not has_cjk(term)
 
 
 def fts_query(words: Iterable[str]) -> str | None:
@@ -81,6 +160,13 @@ def fts_query(words: Iterable[str]) -> str | None:
 
 
 def matches(term: str, words: set[str]) -> bool:
+    """Whether ``term``, or one of its :func:`alternatives`, is among ``words``."""
+    return _matches(term, words) or any(_matches(alt, words) for alt in alternatives(term))
+
+
+def _matches(term: str, words: set[str]) -> bool:
+    if has_cjk(term):  # a pair inside a run of Chinese, which is indexed whole
+        return any(term in word for word in words if has_cjk(word))
     if is_prefix_term(term):
         return any(word.startswith(term) for word in words)
     return term in words
@@ -88,3 +174,6 @@ def matches(term: str, words: set[str]) -> bool:
 
 def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
+
+
+_ALTERNATIVE = _alternatives()

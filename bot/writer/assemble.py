@@ -61,7 +61,7 @@ class _Checker:
 
     def point(self, item: CitedText, label: str = "") -> Point | None:
         checked = self.claim(item.text, item.citations)
-        return Point(self.week(checked[0]), checked[1], label) if checked else None
+        return Point(self.week(checked[0]), checked[1], _label(label)) if checked else None
 
     def anywhere(self, prose: str) -> str:
         """The sentences of ``prose`` that some source of the digest supports."""
@@ -142,7 +142,14 @@ def assemble(
 def _uncited(item: LabelledPoint, check: _Checker) -> Point | None:
     """A thought citing nothing: kept when the day's sources back what it states."""
     text = check.anywhere(item.text)
-    return Point(check.week(text), (), item.label) if text else None
+    return Point(check.week(text), (), _label(item.label)) if text else None
+
+
+def _label(label: str) -> str:
+    """A point's label is a few words of the model's own, never a source: no URL in it,
+    and nothing that speaks to an AI."""
+    label = quarantine.without_urls(label)
+    return "" if quarantine.looks_like_instructions(label) else label
 
 
 def _highlights(

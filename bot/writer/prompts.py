@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.compose import body_sentences, clip, key_fact
+from bot.compose import body_sentences, clip, key_fact, story_title
 from bot.models import Story, host
 from bot.writer.memory import Memory, StoryStatus
 from bot.writer.schemas import ClusterSummary
@@ -96,7 +96,7 @@ def stage1(
 ) -> tuple[str, str]:
     system = STAGE1_SYSTEM.format(topic=topic_name, language=LANGUAGE_NAMES[language])
     blocks = [
-        f"[{n}] {story.lead.title} ({host(story.lead.url)}, {story.outlets} outlet(s))\n"
+        f"[{n}] {story_title(story)} ({host(story.lead.url)}, {story.outlets} outlet(s))\n"
         f"{story_brief(story, keywords)}"
         for n, story in numbered
     ]

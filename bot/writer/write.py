@@ -3,6 +3,9 @@
 1. **Summarise**: one short structured summary per story cluster, from a bounded brief.
 2. **Compose**: every section, as JSON, from those summaries and the memory of earlier days.
 
+Both stages ask for structured output with the JSON schema of their pydantic model
+(:mod:`bot.writer.schemas`), so a reply fits by construction; it is validated all the same.
+
 The reply is validated (pydantic), checked for language (one stricter retry), and its
 citations checked against the sources (:mod:`bot.writer.assemble`). Any model failure, or
 a second wrong-language reply, gives the extractive digest instead, labelled, with the
@@ -15,13 +18,21 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from pydantic import BaseModel
+
+from bot.compose import story_title
 from bot.config import TopicConfig
 from bot.errors import ModelError
 from bot.llm import ChatReply, LanguageModel, Usage, parse_reply
 from bot.models import Digest, Story
 from bot.writer import prompts
 from bot.writer.assemble import assemble, composed_texts
-from bot.writer.citations import Evidence, source_evidence, topic_stopwords
+from bot.writer.citations import (
+    Evidence,
+    checked_summary,
+    source_evidence,
+    topic_stopwords,
+)
 from bot.writer.language import language_problem
 from bot.writer.memory import Memory, StoryStatus
 from bot.writer.schemas import ClusterSummary, Composition, Summaries
@@ -96,8 +107,10 @@ class _Run:
         self.cached = cached
         self.fresh: dict[int, ClusterSummary] = {}
 
-    async def ask(self, system: str, user: str, max_tokens: int) -> ChatReply:
-        reply = await self.model.chat_json(system, user, max_tokens=max_tokens)
+    async def ask(
+        self, system: str, user: str, schema: type[BaseModel], max_tokens: int
+    ) -> ChatReply:
+        reply = await self.model.chat_json(system, user, schema=schema, max_tokens=max_tokens)
         self.usage += reply.usage
         return reply
 
@@ -141,21 +154,32 @@ async def _summarise(
         if known is not None:
             summaries[n] = known.model_copy(update={"n": n})
     to_ask = [(n, story) for n, story in numbered if n not in summaries]
+    urls = [url for _, story in numbered for url in (story.lead.url, *story.copies)]
+    ignore = topic_stopwords(topic.name, topic.slug)
     for start in range(0, len(to_ask), STAGE1_BATCH):
         batch = to_ask[start : start + STAGE1_BATCH]
         system, user = prompts.stage1(topic.name, language, batch, topic.keywords)
-        reply = await run.ask(system, user, STAGE1_MAX_TOKENS)
-        ids = {n: story.lead.id for n, story in batch}
+        reply = await run.ask(system, user, Summaries, STAGE1_MAX_TOKENS)
+        asked = dict(batch)
         for item in parse_reply(reply, Summaries).summaries:
-            if item.n in ids and item.n not in summaries:
-                summaries[item.n] = item
-                if (article_id := ids[item.n]) is not None:
-                    run.fresh[article_id] = item
+            told = asked.get(item.n)
+            if told is None or item.n in summaries:
+                continue
+            # What stage 2 may repeat is only what the story itself says.
+            lead = told.lead
+            source = source_evidence(lead.title, lead.text)
+            checked = checked_summary(item, source, story_title(told), urls, ignore)
+            if checked is None:
+                log.info("stage 1: nothing of the summary of [%d] is backed by it", item.n)
+                continue
+            summaries[item.n] = checked
+            if lead.id is not None:
+                run.fresh[lead.id] = checked
     # A cluster the model skipped still reaches stage 2, with its own title and brief.
     for n, story in numbered:
         if n not in summaries:
             summaries[n] = ClusterSummary(
-                n=n, headline=story.lead.title, summary=prompts.story_brief(story, topic.keywords)
+                n=n, headline=story_title(story), summary=prompts.story_brief(story, topic.keywords)
             )
     return summaries
 
@@ -176,7 +200,7 @@ async def _compose(
         system, user = prompts.stage2(
             topic_name, day_iso, language, summaries, statuses, memory, strict=strict
         )
-        reply = await run.ask(system, user, STAGE2_MAX_TOKENS)
+        reply = await run.ask(system, user, Composition, STAGE2_MAX_TOKENS)
         composition = parse_reply(reply, Composition)
         problem = language_problem(composed_texts(composition), language) or ""
         if not problem:

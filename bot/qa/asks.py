@@ -1,0 +1,234 @@
+"""What a question asks for, and which sentence of a passage gives it. Pure.
+
+A keyless answer is a quote, so the quote must be the sentence that answers: for "how much
+/ how many" one that states a figure (an amount of money for a price or a cost), for "who"
+one that names a person, for "when" one with a date, for "why" one that gives a cause.
+Words are compared as the grounding check compares them (stems, light synonyms: "cost"
+meets "price", "launch" meets "release"; CJK as character pairs).
+
+A question's distinctive terms (names, version numbers such as "Quill-13B", "VM-500" or
+"1.4nm") must all be in a source for it to answer: a page about version 12 of something
+does not answer a question about version 13.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.grounding import facts, synonyms, tokens
+
+Wanted = Literal["figure", "money", "person", "date", "cause", "any"]
+
+_ASKS: tuple[tuple[Wanted, re.Pattern[str]], ...] = (
+    (
+        "cause",
+        re.compile(r"\bwhy\b|\bwhat caused\b|\bpourquoi\b|\bwarum\b|為什麼|為何|原因|为什么"),
+    ),
+    (
+        "date",
+        re.compile(
+            r"\bwhen\b|\bwhat (?:day|date|year|month)\b|\bquand\b|\bwann\b"
+            r"|什麼時候|何時|哪一天|幾月|哪一年|什么时候"
+        ),
+    ),
+    (
+        "money",
+        re.compile(
+            r"\bhow much (?:does|do|did|will|would|is|are|was)\b.*"
+            r"\b(?:cost|costs|charge|pay|paid|price)\b"
+            r"|\bwhat (?:is|was|are|will be) the (?:price|cost)\b|\bprice of\b"
+            r"|價格|價錢|多少錢|費用"
+        ),
+    ),
+    (
+        "figure",
+        re.compile(
+            r"\bhow (?:much|many|long|big|large|fast|far|old)\b|\bwhat share\b"
+            r"|多少|幾|多長|多大|多久"
+        ),
+    ),
+    (
+        "person",
+        re.compile(r"\bwho\b|\bwhose\b|\bwhich (?:person|executive)\b|\bqui\b|\bwer\b|是誰|誰"),
+    ),
+)
+
+# A person is a run of capitalised words a role or a reporting verb attaches to: "named
+# Daniel Koh", "said Claire Vasseur", "Hannah Okafor, the chief executive", "Koh said".
+_NAME = (
+    r"(?!(?:The|A|An|In|On|At|For|Its|This|That|But|And|If|When|While)\b)"
+    r"[A-Z][a-zà-ÿ'’-]+(?: [A-Z][a-zà-ÿ'’-]+)+"
+)
+_ROLE = (
+    r"(?:said|says|told|named|appointed|hired|chief executive|executive|director|officer|head"
+    r"|founder|president|minister|chair(?:man|woman)?|spokes(?:man|woman|person)|manager"
+    r"|led by|run by|leads|coach|winner|won)"
+)
+_PERSON = re.compile(
+    rf"\b{_ROLE}\b[^.;:]{{0,30}}?\b{_NAME}|\b{_NAME},? (?:{_ROLE}|who|the|a|an|its)\b"
+)
+_CAUSE = re.compile(
+    r"\b(?:because|due to|caused|causing|after|following|blamed|attributed|as a result|"
+    r"owing to|triggered|led to|root cause|failed|failure|since)\b|因為|由於|導致|原因|起因",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b|\b(?:Q[1-4]|first|second|third|fourth) (?:quarter|half)\b")
+_TOKEN = re.compile(r"[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?")
+_CJK_VERSION = re.compile(f"[{tokens.CJK_CHARS}]{{2}}\\d+(?:\\.\\d+)?")
+_CJK_DATE = re.compile(r"\d+\s*[年月日]|[上下]半年|第[一二三四]季|明年|今年|去年")
+
+
+def wanted(question: str) -> Wanted:
+    """What the question asks for (the first kind whose wording it uses)."""
+    lowered = question.lower()
+    for kind, pattern in _ASKS:
+        if pattern.search(lowered):
+            return kind
+    return "any"
+
+
+def offers(sentence: str, kind: Wanted) -> bool:
+    """Whether ``sentence`` gives the kind of thing asked for."""
+    if kind == "any":
+        return True
+    if kind == "money":
+        return any(f.kind not in ("", "%") for f in facts.figures(sentence))
+    if kind == "figure":
+        return bool(facts.figures(sentence))
+    if kind == "date":
+        return bool(facts.dates(sentence) or _YEAR.search(sentence) or _CJK_DATE.search(sentence))
+    if kind == "cause":
+        return bool(_CAUSE.search(sentence))
+    return bool(_PERSON.search(sentence))
+
+
+def must_give(kind: Wanted) -> bool:
+    """Kinds a source must state somewhere to answer at all (a person or a cause can be
+    worded in too many ways to require)."""
+    return kind in ("figure", "money", "date")
+
+
+def distinctive(question: str) -> list[str]:
+    """The question's version numbers and names with digits ("Quill-13B", "VM-500",
+    "1.4nm", "Large 4" gives "4" after a name): a source must hold each of them."""
+    latin = tokens.CJK_RUN.sub(" ", question)
+    found = [
+        word
+        for word in _TOKEN.findall(latin)
+        if any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
+    ]
+    found += _CJK_VERSION.findall(question)
+    found += re.findall(r"\b[A-Z][a-z]+ (\d+(?:\.\d+)?)\b(?![.,]?\d)", question)
+    return list(dict.fromkeys(found))
+
+
+def holds(text: str, term: str) -> bool:
+    """Whether ``text`` holds ``term`` as a whole word (case and diacritics folded)."""
+    folded, wanted_term = tokens.fold(text), tokens.fold(term)
+    if tokens.has_cjk(term):  # no spaces around words in Chinese: a substring, whole number
+        return re.search(rf"{re.escape(wanted_term)}(?![\d.])", folded) is not None
+    return re.search(rf"(?<![\w.-]){re.escape(wanted_term)}(?![\w-])", folded) is not None
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question read once: what it asks for, its content (stems and CJK pairs) and its
+    distinctive terms."""
+
+    text: str
+    kind: Wanted
+    stems: frozenset[str]
+    pairs: frozenset[str]
+    distinctive: tuple[str, ...]
+    names: frozenset[str] = frozenset()
+    """Stems of the names it states ("Lumera", "Veridian")."""
+
+    def about(self, text: str) -> bool:
+        """Whether ``text`` (a source's title and retrieved passages) can answer: it holds
+        every distinctive term and, for a "who" question and a page in Latin script, every
+        name of the question (a page naming another company's CFO does not say who
+        Lumera's is)."""
+        if any(not holds(text, term) for term in self.distinctive):
+            return False
+        if tokens.has_cjk(text) and len(tokens.cjk_pairs(text)) > len(tokens.word_stems(text)):
+            return True  # a Chinese page writes Latin names its own way ("高雄")
+        if self.kind != "person":
+            return True  # the other names may sit in a passage that was not retrieved
+        words = tokens.word_stems(text)
+        return all(tokens.stems_meet(name, words) for name in self.names)
+
+
+def read(question: str) -> Question:
+    stems = frozenset(synonyms.canonical(s) for s in tokens.content_stems(question))
+    return Question(
+        question,
+        wanted(question),
+        stems - _QUESTION_STEMS,
+        frozenset(tokens.cjk_pairs(question)),
+        tuple(distinctive(question)),
+        facts.names(question),
+    )
+
+
+_QUESTION_STEMS = frozenset(
+    tokens.stem(w) for w in ("how", "much", "many", "what", "which", "who", "whom", "whose")
+)
+
+
+def _units(text: str) -> tuple[set[str], set[str]]:
+    return {synonyms.canonical(s) for s in tokens.content_stems(text)}, tokens.cjk_pairs(text)
+
+
+def weights(question: Question, said: Sequence[str]) -> dict[str, float]:
+    """Each content unit of the question weighed by how rare it is among the candidate
+    sentences ``said`` (a word every sentence of the article has, its name, tells less
+    than the one word that only the answer has)."""
+    units = [_units(s) for s in said]
+    total = len(units)
+    weight: dict[str, float] = {}
+    for stem in question.stems:
+        df = sum(1 for stems, _ in units if tokens.stems_meet(stem, stems))
+        weight[stem] = math.log(1 + total / (1 + df))
+    for pair in question.pairs:
+        df = sum(1 for _, pairs in units if pair in pairs)
+        weight[pair] = math.log(1 + total / (1 + df)) if df else 0.0
+    return weight
+
+
+def sentence_score(
+    question: Question, sentence: str, context: str, weight: dict[str, float]
+) -> float:
+    """How well ``sentence`` answers ``question``: the weighed share of its content found
+    in the sentence (in the passage around it, ``context``, at half weight), and a full
+    extra share when it gives what is asked for."""
+    total = sum(weight.values())
+    if not total:
+        return 0.0
+    stems, pairs = _units(sentence)
+    around_stems, around_pairs = _units(context)
+    found = 0.0
+    for stem in question.stems:
+        if tokens.stems_meet(stem, stems):
+            found += weight[stem]
+        elif tokens.stems_meet(stem, around_stems):
+            found += 0.5 * weight[stem]
+    for pair in question.pairs:
+        found += weight[pair] * (1.0 if pair in pairs else 0.5 * (pair in around_pairs))
+    bonus = 0.0
+    if question.kind != "any" and offers(sentence, question.kind):
+        # "Who" often asks for a group or a body ("who is exempt"): a person weighs less.
+        bonus = 0.5 if question.kind == "person" else 1.0
+    return found / total + bonus
+
+
+def best_sentence(
+    question: Question, said: Sequence[str], context: str, weight: dict[str, float]
+) -> tuple[int, float]:
+    """The index and score of the sentence of ``said`` that answers best (first on ties)."""
+    scores = [sentence_score(question, s, context, weight) for s in said]
+    best = max(range(len(said)), key=lambda i: (scores[i], -i))
+    return best, scores[best]

@@ -1,0 +1,149 @@
+"""Keyless answers that find the answer: the sentence that gives what the question asks
+for (a figure, a cause, a person), synonyms of question words, an honest "not covered"
+when the question's version number is not in the sources, and Chinese questions over
+Chinese and English text (the CJK pair index, and a database upgraded to it)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+from bot.config import Config, TopicConfig
+from bot.models import Article
+from bot.qa.chunk import chunk_article
+from bot.qa.compose import Answer
+from bot.qa.index import index_new_articles
+from bot.qa.service import answer_question
+from storage import articles as article_store
+from storage import open_database
+from storage.migrations import migrations
+from storage.passages import Scope, search_cjk
+from tests.test_ask import DAY
+from tests.writer_support import sample_database
+
+ZH_TEXT = (
+    "台北新創雲語智能今天發表繁體中文語言模型「曉語2」，並開放免費下載。\n\n"
+    "執行長林佳穎表示，曉語2以約800億個詞元的繁體中文資料訓練，授權採用Apache 2.0，可以商用。\n\n"
+    "公司表示，下一代模型預計明年上半年推出，目前沒有公布價格。"
+)
+
+
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("sample") / "collected.db"
+
+
+@pytest.fixture
+def collected(
+    sample_config: Config, sample_template: Path, tmp_path: Path
+) -> tuple[sqlite_utils.Database, TopicConfig]:
+    return sample_database(sample_template, tmp_path / "k.db"), sample_config.topics[0]
+
+
+def ask(collected: tuple[Any, TopicConfig], question: str) -> Answer:
+    db, topic = collected
+    return asyncio.run(answer_question(db, topic, question, day=DAY))
+
+
+def store_chinese(db: sqlite_utils.Database) -> str:
+    url = "https://tw-news.example/xiaoyu-2"
+    moment = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    article = Article(
+        url, url, "雲語智能發表曉語2", ZH_TEXT, moment, moment, "zh-TW", "zh1", "https://tw.example"
+    )
+    article_store.insert_article(db, "mistral", article)
+    return url
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("How much does Mistral Large 4 cost?", "$1.60 per million input tokens"),
+        ("Why was Le Chat down?", "failed storage failover"),
+        ("Who is the managing director in Singapore?", "Daniel Koh"),
+        ("What does Large 4 cost?", "$1.60 per million input tokens"),
+    ],
+)
+def test_the_quote_is_the_sentence_that_answers(
+    collected: tuple[Any, TopicConfig], question: str, sentence: str
+) -> None:
+    answer = ask(collected, question)
+    assert answer.grounded and answer.mode == "extractive"
+    quote = answer.answer.split("\n", 2)[1]  # the first (best) quote
+    assert sentence in quote
+
+
+def test_a_version_nobody_announced_is_not_covered(collected: tuple[Any, TopicConfig]) -> None:
+    # The sources speak of Large 4 (and Large 3): a quote about them is no answer.
+    answer = ask(collected, "When will Mistral release Mistral Large 5?")
+    assert not answer.grounded and answer.citations == ()
+    assert ask(collected, "When will Mistral release Mistral Large 4?").grounded
+
+
+def test_chinese_questions_find_chinese_passages(collected: tuple[Any, TopicConfig]) -> None:
+    db, _ = collected
+    url = store_chinese(db)
+    answer = ask(collected, "曉語2用什麼授權？")
+    assert answer.grounded and answer.citations[0].url == url
+    assert "Apache 2.0" in answer.answer and answer.answer.startswith("以下直接引用資料來源（")
+    assert "語言與問題不同" not in answer.answer
+    # An unannounced version of the same model is not answered from this page.
+    assert not ask(collected, "曉語3什麼時候推出？").grounded
+
+
+def test_a_chinese_question_about_an_english_page_says_the_language_differs(
+    collected: tuple[Any, TopicConfig],
+) -> None:
+    answer = ask(collected, "Le Chat 為什麼當機？")
+    assert answer.grounded
+    assert "failed storage failover" in answer.answer
+    assert "來源的語言與問題不同" in answer.answer
+    price = ask(collected, "Mistral Large 4 的價格是多少？")
+    assert "$1.60 per million input tokens" in price.answer.split("\n", 2)[1]
+
+
+def test_a_database_from_before_the_pair_index_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    migrations.apply(old, stop_before="m007_cjk_index")
+    store_chinese(old)
+    (article_id,) = old.execute("select id from articles").fetchone()
+    # Passages as the old app stored them: the table only, no pair index yet.
+    old.table("passages").insert_all(
+        {
+            "article_id": article_id,
+            "topic": "mistral",
+            "published": "2026-11-20T10:00:00+00:00",
+            "seq": seq,
+            "title": "雲語智能發表曉語2",
+            "text": text,
+        }
+        for seq, text in enumerate(chunk_article("雲語智能發表曉語2", ZH_TEXT))
+    )
+    old.conn.commit()
+    old.close()
+
+    db = open_database(path)
+    hits = search_cjk(db, ["授權"], Scope("mistral"), 5)
+    assert len(hits) == 1
+    # New passages are indexed as they are stored.
+    moment = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+    article = Article(
+        "https://tw-news.example/2",
+        "https://tw-news.example/2",
+        "鼎晶擴建新廠",
+        "鼎晶科技宣布在高雄興建新廠，投資金額新台幣1,200億元。",
+        moment,
+        moment,
+        "zh-TW",
+        "zh2",
+        "https://tw.example",
+    )
+    article_store.insert_article(db, "mistral", article)
+    index_new_articles(db, "mistral")
+    assert len(search_cjk(db, ["高雄"], Scope("mistral"), 5)) == 1
