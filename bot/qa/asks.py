@@ -114,7 +114,7 @@ def must_give(kind: Wanted) -> bool:
 
 def distinctive(question: str) -> list[str]:
     """The question's version numbers and names with digits ("Quill-13B", "VM-500",
-    "1.4nm", "Large 4" gives "4" after a name): a source must hold each of them."""
+    "1.4nm", "Large 4": a number after a name is kept with it): a source must hold each."""
     latin = tokens.CJK_RUN.sub(" ", question)
     found = [
         word
@@ -122,7 +122,8 @@ def distinctive(question: str) -> list[str]:
         if any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
     ]
     found += _CJK_VERSION.findall(question)
-    found += re.findall(r"\b[A-Z][a-z]+ (\d+(?:\.\d+)?)\b(?![.,]?\d)", question)
+    # A bare number says little ("2" is on most pages): the name it versions goes with it.
+    found += re.findall(r"\b([A-Z][a-z]+ \d+(?:\.\d+)?)\b(?![.,]?\d)", question)
     return list(dict.fromkeys(found))
 
 
