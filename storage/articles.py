@@ -41,7 +41,8 @@ def insert_article(db: sqlite_utils.Database, topic: str, article: Article) -> i
     return article_id
 
 
-def _article(row: dict[str, Any]) -> Article:
+def article_of(row: dict[str, Any]) -> Article:
+    """An ``articles`` row as the core's type."""
     return Article(
         id=row["id"],
         url=row["url"],
@@ -75,7 +76,7 @@ def articles_between(
         "order by published, id",
         [topic, to_iso(start), to_iso(end)],
     )
-    return [_article(row) for row in rows]
+    return [article_of(row) for row in rows]
 
 
 def articles_in(db: sqlite_utils.Database, topic: str, window: Window) -> list[Article]:
@@ -126,17 +127,19 @@ def rejections_on(db: sqlite_utils.Database, topic: str, day: date) -> list[Reje
         "select * from rejections where topic = ? and date = ? order by reason, url",
         [topic, day.isoformat()],
     )
-    return [
-        Rejection(
-            url=row["url"],
-            reason=Reason(row["reason"]),
-            detail=row["detail"] or "",
-            title=row["title"] or "",
-            published=from_iso(row["published"]),
-            duplicate_of=row["duplicate_of"],
-        )
-        for row in rows
-    ]
+    return [rejection_of(row) for row in rows]
+
+
+def rejection_of(row: dict[str, Any]) -> Rejection:
+    """A ``rejections`` row as the core's type."""
+    return Rejection(
+        url=row["url"],
+        reason=Reason(row["reason"]),
+        detail=row["detail"] or "",
+        title=row["title"] or "",
+        published=from_iso(row["published"]),
+        duplicate_of=row["duplicate_of"],
+    )
 
 
 def copies_by_lead(

@@ -13,10 +13,10 @@ from datetime import date
 
 import sqlite_utils
 
-from bot.models import Article, Reason, Rejection, StoredDigest
-from storage.articles import _article
+from bot.models import Article, Rejection, StoredDigest
+from storage.articles import article_of, rejection_of
 from storage.digests import stored_digest
-from storage.sql import from_iso, in_list
+from storage.sql import in_list
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def articles_at(
     )
     params = [*topics, *urls] * 2
     rows = db.query(f"select * from articles where id in ({selects}) order by id", params)
-    return [(str(row["topic"]), _article(row)) for row in rows]
+    return [(str(row["topic"]), article_of(row)) for row in rows]
 
 
 def rejections_at(db: sqlite_utils.Database, urls: Sequence[str]) -> list[StoredRejection]:
@@ -109,14 +109,7 @@ def rejections_at(db: sqlite_utils.Database, urls: Sequence[str]) -> list[Stored
         StoredRejection(
             topic=str(row["topic"]),
             day=date.fromisoformat(row["date"]),
-            rejection=Rejection(
-                url=row["url"],
-                reason=Reason(row["reason"]),
-                detail=row["detail"] or "",
-                title=row["title"] or "",
-                published=from_iso(row["published"]),
-                duplicate_of=row["duplicate_of"],
-            ),
+            rejection=rejection_of(row),
         )
         for row in rows
     ]
