@@ -7,6 +7,7 @@ chat flow, and the reply through a paced sender whose platform prints it as plai
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -76,12 +77,19 @@ class TerminalChat(Lifecycle):
             await asyncio.wait([self._session])
 
     async def _read(self) -> None:
-        interactive = self.stdin.isatty()
+        interactive = self.stdin is sys.stdin and self.stdin.isatty()
+        if interactive:
+            _line_editing()
         loop = asyncio.get_running_loop()
         while True:
             if interactive:
-                print("> ", end="", file=self.stdout, flush=True)
-            line = await loop.run_in_executor(None, self.stdin.readline)
+                try:
+                    # input() edits the line and recalls history once readline is loaded.
+                    line = await loop.run_in_executor(None, input, "> ") + "\n"
+                except EOFError:
+                    return
+            else:
+                line = await loop.run_in_executor(None, self.stdin.readline)
             if not line:
                 return
             text = line.strip()
@@ -90,6 +98,13 @@ class TerminalChat(Lifecycle):
             if text.lower() in _QUIT:
                 return
             await self.flow.answer(Inbound(CHAT_ID, text))
+
+
+def _line_editing() -> None:
+    """Arrow keys, Ctrl-R and history for the prompt, where the platform has GNU readline
+    or libedit (not on Windows: there the line is read as it is typed)."""
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (loading it is what turns editing on for input())
 
 
 def run_chat(commands: Commands, *, on_exit: Callable[[], Awaitable[None]] | None = None) -> None:
