@@ -8,6 +8,7 @@ they read while ``digestbot run`` writes.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable
@@ -174,31 +175,79 @@ def cited_fragments(text: str) -> tuple[tuple[str, int | None], ...]:
     return tuple(pieces)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """The index tokens of one word of text; folding is the costly part of highlighting and
+    a results page shares most of its words with the previous ones."""
+    return tuple(qterms.tokens(word))
+
+
+class Highlighter:
+    """Marks the words of a text that match any of the search ``terms``, as
+    :func:`bot.qa.terms.matches` decides it. The terms and their alternatives are flattened
+    once into exact words, prefixes and CJK pairs, and each distinct word is decided once,
+    so marking a results page costs a dictionary lookup per word."""
+
+    def __init__(self, terms: tuple[str, ...]) -> None:
+        self.terms = terms
+        needles = list(dict.fromkeys(n for t in terms for n in (t, *qterms.alternatives(t))))
+        self._pairs = tuple(n for n in needles if qterms.has_cjk(n))
+        self._prefixes = tuple(n for n in needles if qterms.is_prefix_term(n))
+        self._exact = frozenset(needles).difference(self._pairs, self._prefixes)
+        self._decided: dict[str, bool] = {}
+
+    def _marks(self, word: str) -> bool:
+        decided = self._decided.get(word)
+        if decided is None:
+            decided = self._decided[word] = any(
+                token in self._exact
+                or (self._prefixes and token.startswith(self._prefixes))
+                or (
+                    self._pairs
+                    and qterms.has_cjk(token)
+                    and any(pair in token for pair in self._pairs)
+                )
+                for token in _word_tokens(word)
+            )
+        return decided
+
+    def first_match(self, text: str) -> int | None:
+        """Where the first matching word of ``text`` starts."""
+        return next((m.start() for m in _WORD.finditer(text) if self._marks(m.group())), None)
+
+    def fragments(self, text: str) -> tuple[Fragment, ...]:
+        """``text`` with the words matching any search term marked."""
+        fragments: list[Fragment] = []
+        last = 0
+        for match in _WORD.finditer(text):
+            if not self._marks(match.group()):
+                continue
+            if match.start() > last:
+                fragments.append(Fragment(text[last : match.start()]))
+            fragments.append(Fragment(match.group(), marked=True))
+            last = match.end()
+        if last < len(text):
+            fragments.append(Fragment(text[last:]))
+        return tuple(fragments)
+
+    def snippet(self, text: str, width: int = SNIPPET_CHARS) -> str:
+        """About ``width`` characters of ``text`` around its first matching word."""
+        if len(text) <= width:
+            return text
+        first = self.first_match(text)
+        start = 0 if first is None else max(0, first - width // 3)
+        piece = text[start : start + width]
+        return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+
 def highlight(text: str, terms: tuple[str, ...]) -> tuple[Fragment, ...]:
     """``text`` with the words matching any search term marked."""
-    fragments: list[Fragment] = []
-    last = 0
-    for match in _WORD.finditer(text):
-        words = set(qterms.tokens(match.group()))
-        if not any(qterms.matches(term, words) for term in terms):
-            continue
-        if match.start() > last:
-            fragments.append(Fragment(text[last : match.start()]))
-        fragments.append(Fragment(match.group(), marked=True))
-        last = match.end()
-    if last < len(text):
-        fragments.append(Fragment(text[last:]))
-    return tuple(fragments)
+    return Highlighter(terms).fragments(text)
 
 
 def snippet(text: str, terms: tuple[str, ...], width: int = SNIPPET_CHARS) -> str:
     """About ``width`` characters of ``text`` around its first matching word."""
-    if len(text) <= width:
-        return text
-    first = next((f for f in highlight(text, terms) if f.marked), None)
-    start = 0 if first is None else max(0, text.find(first.text) - width // 3)
-    piece = text[start : start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+    return Highlighter(terms).snippet(text, width)
 
 
 def _contains(needle: str, *haystack: str | None) -> bool:
@@ -320,17 +369,17 @@ class Archive:
             return SearchResults(query, (), ())
         index_new_articles(self._db, topic.slug)
         retrieval = retrieve(self._db, Scope(topic.slug), query, limit=SEARCH_RESULTS)
-        terms = retrieval.terms
+        marker = Highlighter(retrieval.terms)
         hits = tuple(
             SearchHit(
-                title=highlight(hit.passage.title, terms),
+                title=marker.fragments(hit.passage.title),
                 url=hit.passage.url,
                 published=hit.passage.published[:10],
-                snippet=highlight(snippet(hit.passage.text, terms), terms),
+                snippet=marker.fragments(marker.snippet(hit.passage.text)),
             )
             for hit in retrieval.hits
         )
-        return SearchResults(query, terms, hits)
+        return SearchResults(query, retrieval.terms, hits)
 
     async def ask(self, topic: TopicConfig, question: str, day: date | None = None) -> AskResult:
         """The answer ``digestbot ask --topic SLUG --date DAY QUESTION`` gives (``day``

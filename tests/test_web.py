@@ -19,11 +19,12 @@ from starlette.testclient import TestClient
 from adapters.web.app import create_app
 from app.cli import main
 from app.cli.web import web_token
-from bot.archive import Archive
+from bot.archive import Archive, Highlighter, snippet
 from bot.config import Config, Secrets, parse_config
 from bot.digest import build_digest_async
 from bot.errors import UsageError
 from bot.models import Reason, Rejection
+from bot.qa import terms as qterms
 from bot.render import to_json
 from storage import articles as article_store
 from storage import digests as digest_store
@@ -324,3 +325,29 @@ def test_ask_shows_the_cli_answer(
     assert cli_urls and web_urls == [u.replace("&", "&amp;") for u in cli_urls]
     too_long = client.get("/topics/mistral/ask", params={"q": "x" * 1001})
     assert too_long.status_code == 400 and "longer than" in too_long.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Mistral released models", "What did Mistral release?", "Le Chat 2 pricing", "融資 估值 發布"],
+)
+def test_search_highlighting_marks_the_words_retrieval_matches(question: str) -> None:
+    terms = tuple(qterms.query_terms(question))
+    text = (
+        "Mistral releases a model; the release of Le Chat 2 was priced at cost. "
+        "Funding and valuation rose; 新創公司完成融資並發布新模型, launch in Paris, 2 ceo"
+    )
+    marked = {f.text for f in Highlighter(terms).fragments(text) if f.marked}
+    expected = {
+        word
+        for word in re.findall(r"[^\W_]+", text)
+        if any(qterms.matches(t, set(qterms.tokens(word))) for t in terms)
+    }
+    assert marked == expected and marked
+
+
+def test_search_snippet_starts_near_the_first_match() -> None:
+    text = "filler words " * 60 + "the Mistral launch " + "more filler " * 60
+    piece = snippet(text, ("mistral",), width=90)
+    assert piece.startswith("…") and piece.endswith("…")
+    assert "Mistral" in piece and len(piece) == 92
