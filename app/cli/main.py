@@ -1,9 +1,10 @@
 """The ``digestbot`` command line: the parser, logging, and the dispatch to one module per
 command group. The work happens in the core functions those modules call.
 
-Each command module is imported when its command runs, not here: between them they load
-trafilatura, numpy/scipy (through datasketch), the Mistral SDK and sqlite-utils, which took
-``digestbot --help`` about 2.6 s. tests/test_cli_startup.py keeps the parser path light."""
+Each command module, the config models and the console are imported when a command runs,
+not here: between them they load trafilatura, numpy/scipy (through datasketch), the Mistral
+SDK, sqlite-utils, pydantic and rich, which took ``digestbot --help`` about 2.6 s.
+tests/test_cli_startup.py keeps the parser path light."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from app.cli.mcp import add_mcp_parser
-from app.cli.output import EXIT_FAILURE, EXIT_USAGE
 from bot import __version__
-from bot.config import LANGUAGES, Config, load_config, resolve_config_path
 from bot.errors import ConfigError, DigestbotError, UsageError
-from bot.window import latest_closed_day, require_closed, require_started, today_in
+from bot.languages import LANGUAGES
+
+if TYPE_CHECKING:
+    from bot.config import Config
 
 DEFAULT_DAY = "(default: the newest day whose digest window has closed)"
 
@@ -151,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from app.cli.output import EXIT_FAILURE, EXIT_USAGE
+
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -172,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    from bot.config import load_config, resolve_config_path
+
     config_path = resolve_config_path(args.config)
     config = load_config(config_path)
     if args.command == "doctor":
@@ -211,6 +218,7 @@ def _on_day(args: argparse.Namespace, config: Config) -> int:
         from app.cli.mcp import mcp_command
 
         return mcp_command(args, config)
+    from bot.window import latest_closed_day, require_closed, require_started, today_in
     from storage import open_database
 
     topic = config.topic(args.topic)

@@ -9,7 +9,6 @@ import ipaddress
 import os
 from typing import TYPE_CHECKING
 
-from app.cli.output import EXIT_OK
 from bot.errors import UsageError
 
 if TYPE_CHECKING:
@@ -65,6 +64,7 @@ def mcp_command(args: argparse.Namespace, config: Config) -> int:
     # Imported here: the SDK takes a second to import, and no other command needs it.
     from adapters.mcp.http import serve_http
     from adapters.mcp.server import build_server
+    from app.cli.output import EXIT_OK
     from bot.config import Secrets
     from bot.lookup import Lookup
     from storage import open_database
