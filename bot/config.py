@@ -28,6 +28,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bot.errors import ConfigError
+from bot.languages import LANGUAGES as LANGUAGES
+from bot.languages import Language as Language
 
 BUNDLED_DIR = Path(__file__).parent / "sample"
 BUNDLED_CONFIG = BUNDLED_DIR / "config.toml"
@@ -36,8 +38,6 @@ BUNDLED_CORPUS = BUNDLED_DIR / "corpus"
 # example config works wherever digestbot is installed.
 BUNDLED_REPLAY = "bundled"
 
-Language = Literal["en", "zh-TW"]
-LANGUAGES: tuple[str, ...] = ("en", "zh-TW")
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 _SLUG = re.compile(SLUG_PATTERN)
 

@@ -1,5 +1,10 @@
 """The ``digestbot`` command line: the parser, logging, and the dispatch to one module per
-command group. The work happens in the core functions those modules call."""
+command group. The work happens in the core functions those modules call.
+
+Each command module, the config models and the console are imported when a command runs,
+not here: between them they load trafilatura, numpy/scipy (through datasketch), the Mistral
+SDK, sqlite-utils, pydantic and rich, which took ``digestbot --help`` about 2.6 s.
+tests/test_cli_startup.py keeps the parser path light."""
 
 from __future__ import annotations
 
@@ -8,23 +13,15 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from app.cli.ask import ask_command
-from app.cli.chat import chat_command
-from app.cli.collect import collect_command, digest_command
-from app.cli.doctor import doctor_command
-from app.cli.export import export_command
-from app.cli.mcp import add_mcp_parser, mcp_command
-from app.cli.output import EXIT_FAILURE, EXIT_USAGE
-from app.cli.run import run_command
-from app.cli.sample import current_sample
-from app.cli.sources import sources_command
-from app.cli.web import web_command
+from app.cli.mcp import add_mcp_parser
 from bot import __version__
-from bot.config import LANGUAGES, Config, load_config, resolve_config_path
 from bot.errors import ConfigError, DigestbotError, UsageError
-from bot.window import latest_closed_day, require_closed, require_started, today_in
-from storage import open_database
+from bot.languages import LANGUAGES
+
+if TYPE_CHECKING:
+    from bot.config import Config
 
 DEFAULT_DAY = "(default: the newest day whose digest window has closed)"
 
@@ -157,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from app.cli.output import EXIT_FAILURE, EXIT_USAGE
+
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -178,11 +177,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    from bot.config import load_config, resolve_config_path
+
     config_path = resolve_config_path(args.config)
     config = load_config(config_path)
     if args.command == "doctor":
+        from app.cli.doctor import doctor_command
+
         return doctor_command(config, config_path)
     if args.command == "export":
+        from app.cli.export import export_command
+
         return export_command(args, config)
     if args.command in ("sources", "ask"):
         return _on_day(args, config)  # read what is stored: nothing replayed
@@ -190,21 +195,36 @@ def _dispatch(args: argparse.Namespace) -> int:
     # asks for the recorded days as they are.
     if getattr(args, "date", None) is not None:
         return _on_day(args, config)
+    from app.cli.sample import current_sample
+
     with current_sample(config) as current:
         return _on_day(args, current)
 
 
 def _on_day(args: argparse.Namespace, config: Config) -> int:
     if args.command == "chat":
+        from app.cli.chat import chat_command
+
         return chat_command(config)
     if args.command == "run":
+        from app.cli.run import run_command
+
         return run_command(config)
     if args.command == "web":
+        from app.cli.web import web_command
+
         return web_command(args, config)
     if args.command == "mcp":
+        from app.cli.mcp import mcp_command
+
         return mcp_command(args, config)
+    from bot.window import latest_closed_day, require_closed, require_started, today_in
+    from storage import open_database
+
     topic = config.topic(args.topic)
     if args.command == "collect":
+        from app.cli.collect import collect_command
+
         # Collecting today's window while it is open is fine; a day ahead has no news yet.
         day = require_started(topic, args.date or today_in(topic))
         return collect_command(config, topic, day, open_database(config.storage.path))
@@ -217,9 +237,15 @@ def _on_day(args: argparse.Namespace, config: Config) -> int:
         day = require_started(topic, args.date)
     db = open_database(config.storage.path)
     if args.command == "digest":
+        from app.cli.collect import digest_command
+
         return digest_command(args, config, topic, day, db)
     if args.command == "sources":
+        from app.cli.sources import sources_command
+
         return sources_command(args, topic, day, db)
     if args.command == "ask":
+        from app.cli.ask import ask_command
+
         return ask_command(args, config, topic, day, db)
     raise UsageError(f"unknown command {args.command}")  # argparse prevents this

@@ -7,12 +7,12 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+from typing import TYPE_CHECKING
 
-from app.cli.output import EXIT_OK
-from bot.config import Config, Secrets
 from bot.errors import UsageError
-from bot.lookup import Lookup
-from storage import open_database
+
+if TYPE_CHECKING:
+    from bot.config import Config
 
 TOKEN_VARIABLE = "DIGESTBOT_MCP_TOKEN"  # noqa: S105 (the variable's name, not a token)
 DEFAULT_HOST = "127.0.0.1"
@@ -64,6 +64,10 @@ def mcp_command(args: argparse.Namespace, config: Config) -> int:
     # Imported here: the SDK takes a second to import, and no other command needs it.
     from adapters.mcp.http import serve_http
     from adapters.mcp.server import build_server
+    from app.cli.output import EXIT_OK
+    from bot.config import Secrets
+    from bot.lookup import Lookup
+    from storage import open_database
 
     token = http_token(args.host) if args.http else None
     db = open_database(config.storage.path)
