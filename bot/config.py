@@ -99,6 +99,9 @@ class MistralConfig(_Section):
     model: str = "mistral-small-latest"
     embed_model: str = "mistral-embed"
     server_url: str = ""
+    timeout_s: Annotated[float, Field(gt=0, le=600)] = 60
+    digest_budget_s: Annotated[float, Field(gt=0, le=3600)] = 120
+    answer_budget_s: Annotated[float, Field(gt=0, le=600)] = 30
 
 
 class QAConfig(_Section):

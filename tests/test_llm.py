@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from bot.config import MistralConfig, Secrets
 from bot.errors import ModelError
-from bot.llm import MistralModel, RetryPolicy, make_model, parse_reply
+from bot.llm import MistralModel, RetryPolicy, make_model, model_budget, parse_reply
 from tests.fakes.mistral import EMBED_DIMENSIONS, FakeMistral
 
 FAST_RETRY = RetryPolicy(initial_ms=10, max_ms=50, exponent=2.0, max_elapsed_ms=1500)
@@ -85,6 +85,37 @@ async def test_rate_limit_is_retried_after_retry_after(fake: FakeMistral) -> Non
         reply = await model.chat_json("s", "u")
     assert parse_reply(reply, Answer).answer == "ok"
     assert len(fake.chat_requests()) == 3
+
+
+async def test_a_rate_limit_longer_than_the_budget_fails_at_once(fake: FakeMistral) -> None:
+    fake.fail_next(429, retry_after=3600)
+    model = MistralModel(
+        MistralConfig(server_url=fake.url, answer_budget_s=5),
+        fake.api_key,
+        retry=RetryPolicy(max_elapsed_ms=7_200_000),  # the call alone would wait the hour
+    )
+    async with model:
+        with model_budget(model, "answer"), pytest.raises(ModelError) as caught:
+            await model.chat_json("s", "u")
+    assert caught.value.kind == "rate_limited"
+    assert len(fake.chat_requests()) == 1
+
+
+async def test_after_a_call_failed_for_good_the_run_tries_no_other(fake: FakeMistral) -> None:
+    fake.fail_next(503, times=100)
+    async with _model(fake) as model:
+        with model_budget(model, "answer"):
+            with pytest.raises(ModelError):
+                await model.chat_json("s", "u")
+            tried = len(fake.requests)
+            with pytest.raises(ModelError) as caught:
+                await model.embed(["question"])
+        assert caught.value.kind == "server"
+        assert len(fake.requests) == tried
+        # A new run: the breaker is closed again.
+        with model_budget(model, "answer"), pytest.raises(ModelError):
+            await model.embed(["question"])
+        assert len(fake.requests) > tried
 
 
 async def test_persistent_server_error_gives_up(fake: FakeMistral) -> None:

@@ -15,7 +15,7 @@ import sqlite_utils
 from bot.config import QAConfig, TopicConfig
 from bot.errors import ModelError, UsageError
 from bot.grounding import quarantine
-from bot.llm import LanguageModel, parse_reply
+from bot.llm import LanguageModel, model_budget, parse_reply
 from bot.qa import asks, compose
 from bot.qa.compose import Answer, ModelAnswer, Source
 from bot.qa.index import embed_missing, index_new_articles
@@ -163,8 +163,9 @@ async def answer_question(
     scope = question_scope(db, topic, day, settings.scope_days, digest_id)
     if scope.topic != topic.slug:  # a reply to a digest of another topic
         index_new_articles(db, scope.topic)
-    retrieval = await _retrieve(db, scope, question, model, embed_model)
-    answer = await _answer(retrieval, topic, question, model)
+    with model_budget(model, "answer"):  # one deadline for the embedding and the answer
+        retrieval = await _retrieve(db, scope, question, model, embed_model)
+        answer = await _answer(retrieval, topic, question, model)
     if question_id is not None:
         store.finish_question(db, question_id, answer.mode, answer.grounded)
     return answer

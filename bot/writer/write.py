@@ -7,7 +7,8 @@ Both stages ask for structured output with the JSON schema of their pydantic mod
 (:mod:`bot.writer.schemas`), so a reply fits by construction; it is validated all the same.
 
 The reply is validated (pydantic), checked for language (one stricter retry), and its
-citations checked against the sources (:mod:`bot.writer.assemble`). Any model failure, or
+citations checked against the sources (:mod:`bot.writer.assemble`). All model calls of one
+digest share one deadline (:func:`bot.llm.model_budget`). Any model failure, or
 a second wrong-language reply, gives the extractive digest instead, labelled, with the
 reason logged once. The renderer owns the Markdown; the model never writes any.
 """
@@ -23,7 +24,7 @@ from pydantic import BaseModel
 from bot.compose import story_title
 from bot.config import TopicConfig
 from bot.errors import ModelError
-from bot.llm import ChatReply, LanguageModel, Usage, parse_reply
+from bot.llm import ChatReply, LanguageModel, Usage, model_budget, parse_reply
 from bot.models import Digest, Story
 from bot.writer import prompts
 from bot.writer.assemble import assemble, composed_texts
@@ -82,9 +83,11 @@ async def write_digest(
     run = _Run(model, cached or {})
     numbered = dict(enumerate(statuses, start=1))
     try:
-        digest = await _two_stages(
-            run, topic, day_iso, extractive, stories, numbered, memory or Memory()
-        )
+        # One deadline for the whole digest; after a call fails for good, no more calls.
+        with model_budget(model, "digest"):
+            digest = await _two_stages(
+                run, topic, day_iso, extractive, stories, numbered, memory or Memory()
+            )
         return Written(digest, run.usage, model.name, run.fresh)
     except ModelError as exc:
         # Logged once, here; the message never holds the key (see bot.llm).
