@@ -135,7 +135,21 @@ def _peak_mb() -> float:
 # --- ingest ---------------------------------------------------------------------------
 
 
-def part_ingest(count: int) -> None:
+def _dump_verdicts(db: Any, path: str) -> None:
+    """Every verdict of the run, sorted, so two runs (before/after a change) can be diffed."""
+    urls = {row["id"]: row["url"] for row in db.query("select id, url from articles")}
+    lines = [
+        f"kept {row['url']} relevance={row['relevance']!r} cluster={urls.get(row['cluster'])}"
+        for row in db.query("select url, relevance, cluster from articles")
+    ]
+    lines += [
+        f"rejected {row['url']} {row['reason']} {row['detail']} dup={row['duplicate_of']}"
+        for row in db.query("select url, reason, detail, duplicate_of from rejections")
+    ]
+    Path(path).write_text("\n".join(sorted(lines)) + "\n")
+
+
+def part_ingest(count: int, verdicts: str = "") -> None:
     rng = random.Random(SEED)
     items = synthetic(count, rng)
     now = datetime.now(UTC).replace(microsecond=0)
@@ -190,6 +204,8 @@ def part_ingest(count: int) -> None:
         started = time.perf_counter()
         report = asyncio.run(run())
         elapsed = time.perf_counter() - started
+        if verdicts:
+            _dump_verdicts(db, verdicts)
     print(f"ingest: {count} candidates from {len(sources)} feeds via the replay transport")
     print(
         f"  wall {elapsed:.1f} s, {count / elapsed:.0f} items/s; kept {report.kept}, "
@@ -449,11 +465,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=50, help="soak: collects in a row")
     parser.add_argument("--pages", default="", help="soak: a folder of saved .html pages")
     parser.add_argument("--page-count", type=int, default=60, help="soak: pages per collect")
+    parser.add_argument("--verdicts", default="", help="ingest: write every verdict to this file")
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--db", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     parts: dict[str, Callable[[], None]] = {
-        "ingest": lambda: part_ingest(args.items),
+        "ingest": lambda: part_ingest(args.items, args.verdicts),
         "dedup": part_dedup,
         "poll": lambda: part_poll(args.feeds),
         "soak": lambda: part_soak(args.runs, args.page_count, args.pages),

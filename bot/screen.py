@@ -202,7 +202,12 @@ def settle(
         )
         for language in {lang for lang, _ in seeds}
     }
-    everything = build_profile([t for _, t in seeds], others, terms.names, terms.context)
+    languages = {lang for lang, _ in seeds}
+    if len(languages) == 1:
+        # One language: its profile already is the one built from all the seeds.
+        everything = profiles[languages.pop()]
+    else:
+        everything = build_profile([t for _, t in seeds], others, terms.names, terms.context)
     shares = _source_shares(undecided)
     typical = _typical_share([text for _, text in seeds], terms.names)
     out: list[Article | Rejection] = []

@@ -27,6 +27,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from datasketch import MinHash, MinHashLSH
+from datasketch.lsh import _optimal_param
 
 from bot.filters.language import FUNCTION_WORDS
 from bot.filters.text import words
@@ -81,7 +82,10 @@ class Fingerprint:
     vocabulary: frozenset[int]
 
 
+@lru_cache(maxsize=32_768)
 def fingerprint(text: str) -> Fingerprint:
+    # Cached: a collect deduplicates every stored batch against the articles already kept,
+    # so the same texts are fingerprinted once per batch otherwise.
     tokens = [t.lower() for t in words(text)]
     pairs = frozenset(
         _hash(f"{a} {b}") for a, b in pairwise(tokens) if not (a in _FUNCTION and b in _FUNCTION)
@@ -151,7 +155,9 @@ def _template() -> MinHash:
     return MinHash(num_perm=NUM_PERM)
 
 
+@lru_cache(maxsize=32_768)
 def _minhash(items: frozenset[int]) -> MinHash:
+    # Cached like fingerprint(); callers only read the signature.
     template = _template()
     signature = MinHash(
         num_perm=NUM_PERM,
@@ -163,16 +169,20 @@ def _minhash(items: frozenset[int]) -> MinHash:
     return signature
 
 
+@lru_cache(maxsize=1)
+def _threshold_bands() -> tuple[int, int]:
+    """The (b, r) datasketch picks for LSH_THRESHOLD (its default weights): searching for
+    them integrates numerically for every split of NUM_PERM, seconds for each index."""
+    bands: tuple[int, int] = _optimal_param(LSH_THRESHOLD, NUM_PERM, 0.5, 0.5)
+    return bands
+
+
 def candidate_pairs(
     sets: Sequence[frozenset[int]], bands: tuple[int, int] | None = None
 ) -> set[tuple[int, int]]:
     """Pairs (i < j) that MinHash LSH says may be near-duplicates: by shingle Jaccard
     over LSH_THRESHOLD, or with ``bands`` (b, r) chosen for another measure."""
-    index = (
-        MinHashLSH(num_perm=NUM_PERM, params=bands)
-        if bands
-        else MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    )
+    index = MinHashLSH(num_perm=NUM_PERM, params=bands or _threshold_bands())
     pairs: set[tuple[int, int]] = set()
     for j, items in enumerate(sets):
         if not items:

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from statistics import median
 
 from bot.filters.language import FUNCTION_WORDS
@@ -107,6 +108,13 @@ _NEWS_FURNITURE = frozenset(
 
 def terms(text: str, names: Sequence[str] = ()) -> Counter[str]:
     """Content words of ``text`` (lower-cased; CJK as character pairs), without ``names``."""
+    return Counter(_terms(text, tuple(names)))
+
+
+@lru_cache(maxsize=256)
+def _terms(text: str, names: tuple[str, ...]) -> Counter[str]:
+    # Cached: a page is read for its similarity and again for the words shown with it.
+    # Callers get a copy, so this one is never changed.
     for name in names:
         text = term_pattern(name).sub(" ", text)
     counts: Counter[str] = Counter()
