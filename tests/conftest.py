@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlite_utils
 
 from bot.collect import collect
-from bot.config import Config, parse_config
+from bot.config import Config, TopicConfig, parse_config
 from bot.fetch import Fetcher
 from storage import open_database
 
@@ -87,6 +88,12 @@ def collected_config(sample_config: Config, collected_sample: Path) -> Config:
     """``sample_config`` whose database already holds the sample day's collection."""
     shutil.copyfile(collected_sample, sample_config.storage.path)
     return sample_config
+
+
+@pytest.fixture
+def collected(collected_config: Config) -> tuple[sqlite_utils.Database, TopicConfig]:
+    """A fresh database holding the sample day's collection, and the sample's topic."""
+    return open_database(collected_config.storage.path), collected_config.topics[0]
 
 
 @pytest.fixture

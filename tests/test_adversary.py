@@ -8,19 +8,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.config import Config, MistralConfig, TopicConfig
+from bot.config import MistralConfig, TopicConfig
 from bot.digest import build_digest_async
 from bot.grounding import quarantine
 from bot.llm import MistralModel, RetryPolicy
 from bot.qa.service import answer_question
 from tests.conftest import SAMPLE_DATE
 from tests.fakes.mistral import FOREIGN_URL, INVENTED_PARTNER, Adversary, FakeMistral
-from tests.writer_support import sample_database
 
 DAY = date.fromisoformat(SAMPLE_DATE)
 FAST_RETRY = RetryPolicy(initial_ms=10, max_ms=50, exponent=2.0, max_elapsed_ms=600)
@@ -30,18 +28,6 @@ FAST_RETRY = RetryPolicy(initial_ms=10, max_ms=50, exponent=2.0, max_elapsed_ms=
 def fake() -> Iterator[FakeMistral]:
     with FakeMistral() as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("sample") / "collected.db"
-
-
-@pytest.fixture
-def collected(
-    sample_config: Config, sample_template: Path, tmp_path: Path
-) -> tuple[Any, TopicConfig]:
-    return sample_database(sample_template, tmp_path / "a.db"), sample_config.topics[0]
 
 
 def _model(fake: FakeMistral) -> MistralModel:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from bot.config import Config, TopicConfig
+from bot.config import TopicConfig
 from bot.models import Article
 from bot.qa.chunk import chunk_article
 from bot.qa.compose import Answer
@@ -24,25 +24,12 @@ from storage import open_database
 from storage.migrations import migrations
 from storage.passages import Scope, search_cjk
 from tests.test_ask import DAY
-from tests.writer_support import sample_database
 
 ZH_TEXT = (
     "台北新創雲語智能今天發表繁體中文語言模型「曉語2」，並開放免費下載。\n\n"
     "執行長林佳穎表示，曉語2以約800億個詞元的繁體中文資料訓練，授權採用Apache 2.0，可以商用。\n\n"
     "公司表示，下一代模型預計明年上半年推出，目前沒有公布價格。"
 )
-
-
-@pytest.fixture(scope="session")
-def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("sample") / "collected.db"
-
-
-@pytest.fixture
-def collected(
-    sample_config: Config, sample_template: Path, tmp_path: Path
-) -> tuple[sqlite_utils.Database, TopicConfig]:
-    return sample_database(sample_template, tmp_path / "k.db"), sample_config.topics[0]
 
 
 def ask(collected: tuple[Any, TopicConfig], question: str) -> Answer:

@@ -52,11 +52,6 @@ def _article(n: int, title: str, text: str) -> Article:
     )
 
 
-@pytest.fixture(scope="session")
-def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("sample") / "collected.db"
-
-
 def _empty_digest(topic: TopicConfig, day: date) -> Digest:
     return Digest(
         topic=topic.slug,
@@ -76,12 +71,12 @@ def _empty_digest(topic: TopicConfig, day: date) -> Digest:
 
 @pytest.fixture
 def two_days(
-    sample_config: Config, sample_template: Path, tmp_path: Path
+    sample_config: Config, collected_sample: Path, tmp_path: Path
 ) -> tuple[Any, TopicConfig]:
     """The sample day's digest stored, then three articles for the next day: a retelling of
     the Large 4 launch with nothing new, a follow-up with new figures, and a new story."""
     topic = sample_config.topics[0]
-    db = sample_database(sample_template, tmp_path / "m.db")
+    db = sample_database(collected_sample, tmp_path / "m.db")
     asyncio.run(build_digest_async(db, topic, DAY, "en"))
     for n, title, text in (
         (1, "Mistral Large 4 arrives with open weights and 256k context", LARGE4),

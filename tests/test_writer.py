@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 
 from app.cli import main
-from bot.config import Config, MistralConfig, TopicConfig
+from bot.config import MistralConfig, TopicConfig
 from bot.digest import BuiltDigest, build_digest_async
 from bot.llm import MistralModel, RetryPolicy
 from bot.writer.language import cjk_share
 from storage import digests as digest_store
 from tests.conftest import SAMPLE_DATE
 from tests.fakes.mistral import FakeMistral
-from tests.writer_support import Script, sample_database
+from tests.writer_support import Script
 
 DAY = date.fromisoformat(SAMPLE_DATE)
 FAST_RETRY = RetryPolicy(initial_ms=10, max_ms=50, exponent=2.0, max_elapsed_ms=600)
@@ -31,19 +31,6 @@ FAST_RETRY = RetryPolicy(initial_ms=10, max_ms=50, exponent=2.0, max_elapsed_ms=
 def fake() -> Iterator[FakeMistral]:
     with FakeMistral() as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("sample") / "collected.db"
-
-
-@pytest.fixture
-def collected(
-    sample_config: Config, sample_template: Path, tmp_path: Path
-) -> tuple[Any, TopicConfig]:
-    """The sample day's articles collected (replayed, offline) into a fresh database."""
-    return sample_database(sample_template, tmp_path / "w.db"), sample_config.topics[0]
 
 
 def _model(fake: FakeMistral, key: str | None = None, timeout_s: float = 5) -> MistralModel:
