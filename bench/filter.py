@@ -12,6 +12,7 @@ model calls or tokens to count.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -23,7 +24,14 @@ from tests.corpus_topics.judge import corpus_names, run_topic  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
-    slugs = argv or corpus_names()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "topics", nargs="*", metavar="TOPIC", help=f"one of {', '.join(corpus_names())}"
+    )
+    slugs = parser.parse_args(argv).topics or corpus_names()
+    unknown = sorted(set(slugs) - set(corpus_names()))
+    if unknown:
+        parser.error(f"no corpus for {', '.join(unknown)}")
     candidates = 0
     seconds = 0.0
     for slug in slugs:

@@ -266,3 +266,10 @@ def m008_pending_pages(db: sqlite_utils.Database) -> None:
         {"topic": str, "day": str, "url": str, "page": str},
         pk=("topic", "day", "url"),
     )
+
+
+@migrations()
+def m010_rejection_urls(db: sqlite_utils.Database) -> None:
+    """The "why was this not in my digest?" views look a rejection up by its URL (web archive and
+    MCP's ``explain_rejection``); without an index that scanned every rejection ever stored."""
+    db.table("rejections").create_index(["url"], if_not_exists=True)

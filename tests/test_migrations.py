@@ -230,3 +230,14 @@ def test_a_digest_stored_now_comes_back_exactly(tmp_path: Path) -> None:
     again = digest_store.save_digest(db, original, title="t", markdown=markdown, public_json={})
     assert again == digest_id
     assert db.execute("select count(*) from digest_sources").fetchone()[0] == 2
+
+
+def test_a_rejection_is_looked_up_by_url_without_scanning_them_all(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "d.db")
+    plan = " ".join(
+        str(row[-1])
+        for row in db.execute(
+            "explain query plan select * from rejections where url in (?, ?)", ["a", "b"]
+        ).fetchall()
+    )
+    assert "USING INDEX" in plan and "SCAN" not in plan
