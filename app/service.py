@@ -58,7 +58,9 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
     model = make_model(config.mistral, secrets)
     if model is None:
         log.warning("MISTRAL_API_KEY is not set: digests and answers are extractive")
-    source = CollectingDigestSource(db, config.fetch, model=model)
+    source = CollectingDigestSource(
+        db, config.fetch, model=model, judge_pages=config.mistral.judge_pages
+    )
     scheduler: DeliveryScheduler | None = None
 
     def changed() -> None:

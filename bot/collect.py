@@ -33,15 +33,18 @@ from bot.extract_pool import ExtractPool, PoolStats
 from bot.fetch import Fetched, Fetcher
 from bot.filters.dedup import cluster_texts
 from bot.filters.urls import canonical_url
+from bot.llm import Usage
 from bot.memory_ceiling import MemoryCeiling
 from bot.models import Article, Candidate, Page, Reason, Rejection, Window
 from bot.pending_pages import decode, encode
 from bot.screen import Undecided, one_per_url, screen_page, settle, stale_rejection
+from bot.second_opinion import OpinionStats, PageJudge, Remembered, Verdict, second_opinion
 from bot.sources import FeedError, Item, kind_for
 from bot.sources.feeds import newest_entries
 from bot.sources.health import pause_for
 from bot.window import digest_window, history_start
 from storage import articles as article_store
+from storage import judgements as judgement_store
 from storage import pending as pending_store
 from storage import sources as source_store
 
@@ -75,6 +78,8 @@ class CollectReport:
     kept_in_window: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     extraction: PoolStats = field(default_factory=PoolStats)
+    judge: OpinionStats | None = None
+    """The model judge's work (None: no key, or ``mistral.judge_pages = 0``)."""
     # (source id, ETag, Last-Modified) of feeds read, stored once their items are judged.
     validators: list[tuple[int, str, str]] = field(default_factory=list)
 
@@ -106,9 +111,11 @@ async def collect(
     progress: Progress = _noop,
     *,
     extractor: ExtractPool | None = None,
+    judge: PageJudge | None = None,
 ) -> CollectReport:
     """Collect ``topic`` for ``day``. ``extractor`` defaults to a pool sized by the fetch
-    config, started and closed here."""
+    config, started and closed here; ``judge`` gives the doubtful pages a model's second
+    opinion."""
     window = digest_window(topic, day)
     not_before = history_start(topic, window)
     ceiling = MemoryCeiling(fetcher.config.max_memory_mb)
@@ -163,13 +170,63 @@ async def collect(
     # topic's stored articles read like. Until then they wait in pending_pages, so a run
     # killed before this point loses none of them.
     history = [a.text for a in article_store.articles_between(db, topic.slug, not_before, _END)]
+    waiting = [*resumed, *undecided]
+    settled = settle(waiting, topic, history)
+    if judge is not None and judge.max_pages > 0:
+        settled = await _second_opinion(db, topic, judge, waiting, settled, report)
     with db.atomic():
-        store(settle([*resumed, *undecided], topic, history))
+        store(settled)
         pending_store.clear_pending(db, topic.slug, day)
     with db.atomic():
         for source_id, etag, last_modified in report.validators:
             source_store.record_source_success(db, source_id, etag, last_modified)
     return report
+
+
+async def _second_opinion(
+    db: sqlite_utils.Database,
+    topic: TopicConfig,
+    judge: PageJudge,
+    waiting: Sequence[Article | Rejection | Undecided],
+    settled: list[Article | Rejection],
+    report: CollectReport,
+) -> list[Article | Rejection]:
+    at = [i for i, page in enumerate(waiting) if isinstance(page, Undecided)]
+    pairs = [(waiting[i], settled[i]) for i in at]
+
+    def recall(url: str) -> Remembered | None:
+        row = judgement_store.judgement_of(db, topic.slug, url)
+        if row is None or row[0] not in Verdict.__members__.values():
+            return None
+        return Remembered(Verdict(row[0]), row[1], row[2])
+
+    def remember(url: str, judged: Remembered, usage: Usage) -> None:
+        with db.atomic():
+            judgement_store.save_judgement(
+                db,
+                topic.slug,
+                url,
+                verdict=str(judged.verdict),
+                reason=judged.reason,
+                model=judged.model,
+                prompt_tokens=usage.prompt_tokens,
+                completion_tokens=usage.completion_tokens,
+            )
+
+    verdicts, report.judge = await second_opinion(
+        judge.model,
+        [(page, verdict) for page, verdict in pairs if isinstance(page, Undecided)],
+        topic_name=topic.name,
+        names=[*topic.keywords, *topic.aliases],
+        context=topic.context,
+        max_pages=judge.max_pages,
+        recall=recall,
+        remember=remember,
+    )
+    out = list(settled)
+    for i, verdict in zip(at, verdicts, strict=True):
+        out[i] = verdict
+    return out
 
 
 async def _judge(

@@ -102,6 +102,7 @@ class MistralConfig(_Section):
     timeout_s: Annotated[float, Field(gt=0, le=600)] = 60
     digest_budget_s: Annotated[float, Field(gt=0, le=3600)] = 120
     answer_budget_s: Annotated[float, Field(gt=0, le=600)] = 30
+    judge_pages: Annotated[int, Field(ge=0, le=1000)] = 20
 
 
 class QAConfig(_Section):

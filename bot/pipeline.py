@@ -17,6 +17,7 @@ from bot.config import FetchConfig, MistralConfig, Secrets, TopicConfig
 from bot.digest import BuiltDigest, build_digest_async
 from bot.fetch import Fetcher
 from bot.llm import make_model
+from bot.second_opinion import PageJudge
 from bot.window import require_closed
 
 
@@ -30,10 +31,20 @@ async def collect_day(
     day: date,
     fetch: FetchConfig,
     progress: Progress = _no_progress,
+    *,
+    mistral: MistralConfig | None = None,
+    secrets: Secrets | None = None,
 ) -> CollectReport:
-    """Fetch, extract, filter and store the topic's news for the digest of ``day``."""
-    async with Fetcher(fetch) as fetcher:
-        return await collect(db, topic, day, fetcher, progress)
+    """Fetch, extract, filter and store the topic's news for the digest of ``day``; with
+    ``mistral`` and a key in ``secrets``, doubtful pages get the model's second opinion."""
+    model = make_model(mistral, secrets) if mistral and secrets and mistral.judge_pages else None
+    judge = PageJudge(model, mistral.judge_pages) if model and mistral else None
+    try:
+        async with Fetcher(fetch) as fetcher:
+            return await collect(db, topic, day, fetcher, progress, judge=judge)
+    finally:
+        if model is not None:
+            await model.aclose()
 
 
 async def build_day_digest(

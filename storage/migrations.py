@@ -273,3 +273,22 @@ def m010_rejection_urls(db: sqlite_utils.Database) -> None:
     """The "why was this not in my digest?" views look a rejection up by its URL (web archive and
     MCP's ``explain_rejection``); without an index that scanned every rejection ever stored."""
     db.table("rejections").create_index(["url"], if_not_exists=True)
+
+
+@migrations()
+def m012_page_judgements(db: sqlite_utils.Database) -> None:
+    """The model judge's verdict on a page (``storage/judgements.py``), kept so that a page
+    is judged once however many runs see it, with the tokens it cost."""
+    db.table("page_judgements").create(
+        {
+            "topic": str,
+            "canonical_url": str,
+            "verdict": str,
+            "reason": str,
+            "model": str,
+            "prompt_tokens": int,
+            "completion_tokens": int,
+            "judged": str,
+        },
+        pk=("topic", "canonical_url"),
+    )

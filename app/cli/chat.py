@@ -18,7 +18,9 @@ def chat_command(config: Config) -> int:
     install_redaction([secrets.mistral_api_key, secrets.telegram_bot_token])
     db = open_database(config.storage.path)
     model = make_model(config.mistral, secrets)
-    source = CollectingDigestSource(db, config.fetch, model=model)
+    source = CollectingDigestSource(
+        db, config.fetch, model=model, judge_pages=config.mistral.judge_pages
+    )
     run_chat(
         make_commands(db, config, source=source, model=model),
         on_exit=model.aclose if model is not None else None,

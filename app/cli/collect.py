@@ -61,7 +61,10 @@ async def _collect(config: Config, topic: TopicConfig, day: date, db: Any) -> Co
         def advance(stage: str, count: int) -> None:
             bar.advance(tasks[stage], count)
 
-        return await collect_day(db, topic, day, config.fetch, advance)
+        secrets = Secrets.from_env()
+        return await collect_day(
+            db, topic, day, config.fetch, advance, mistral=config.mistral, secrets=secrets
+        )
 
 
 def _print_report(report: CollectReport) -> None:
@@ -80,6 +83,14 @@ def _print_report(report: CollectReport) -> None:
         for reason, count in report.rejected.most_common():
             table.add_row(reason, str(count))
         err.print(table)
+    judge = report.judge
+    if judge is not None and (judge.asked or judge.remembered or judge.failure):
+        err.print(
+            f"model judge: {judge.asked} pages asked ({judge.tokens} tokens), "
+            f"{judge.remembered} remembered from earlier runs, {judge.changed} verdicts changed"
+            + (f"; stopped: {judge.failure}" if judge.failure else ""),
+            markup=False,
+        )
     for url, detail in report.failed_sources:
         err.print(f"  source failed: {url}: {detail}", markup=False)
     for url, reason in report.paused_sources:

@@ -14,6 +14,7 @@ from bot.digest import build_digest_async
 from bot.fetch import Fetcher
 from bot.llm import LanguageModel
 from bot.models import StoredDigest
+from bot.second_opinion import PageJudge
 from bot.window import digest_window
 from storage import digests as digest_store
 
@@ -61,15 +62,17 @@ class CollectingDigestSource(DigestSource):
         fetch: FetchConfig,
         *,
         model: LanguageModel | None = None,
+        judge_pages: int = 0,
     ) -> None:
         super().__init__(db, model=model)
         self.fetch = fetch
+        self.judge = PageJudge(model, judge_pages) if model is not None and judge_pages else None
         self._collected: set[tuple[str, date]] = set()
 
     async def before_build(self, topic: TopicConfig, day: date) -> None:
         if (topic.slug, day) in self._collected:
             return
         async with Fetcher(self.fetch) as fetcher:
-            report = await collect(self.db, topic, day, fetcher)
+            report = await collect(self.db, topic, day, fetcher, judge=self.judge)
         self._collected.add((topic.slug, day))
         log.info("collected %s %s: kept %s new articles", topic.slug, day, report.kept)

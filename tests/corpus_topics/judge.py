@@ -18,8 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.collect import CollectReport, collect
-from bot.config import FetchConfig, SourceConfig, TopicConfig
+from bot.config import FetchConfig, MistralConfig, SourceConfig, TopicConfig
 from bot.fetch import Fetcher
+from bot.llm import MistralModel
+from bot.second_opinion import PageJudge
 from bot.window import today_in
 from storage import articles as article_store
 from storage import open_database
@@ -154,8 +156,16 @@ def syndicated_groups(items: list[Item]) -> list[list[str]]:
     return [g for r, g in sorted(groups.items()) if len(g) > 1 and expected.get(r) == "keep"]
 
 
-def run_topic(slug: str, folder: Path, topic: TopicConfig | None = None) -> Figures:
-    """Serve ``slug``'s corpus from ``folder`` (a fresh directory) and judge it."""
+def run_topic(
+    slug: str,
+    folder: Path,
+    topic: TopicConfig | None = None,
+    *,
+    judge_server: str | None = None,
+    judge_pages: int = 20,
+) -> Figures:
+    """Serve ``slug``'s corpus from ``folder`` (a fresh directory) and judge it; with
+    ``judge_server`` (a Mistral API root), doubtful pages also get that model's opinion."""
     import time
 
     topic = topic or topics()[slug]
@@ -170,7 +180,12 @@ def run_topic(slug: str, folder: Path, topic: TopicConfig | None = None) -> Figu
 
     async def run() -> CollectReport:
         async with Fetcher(FetchConfig(replay_dir=str(folder))) as fetcher:
-            return await collect(db, topic, day, fetcher)
+            if judge_server is None:
+                return await collect(db, topic, day, fetcher)
+            config = MistralConfig(server_url=judge_server)
+            async with MistralModel(config, "test-mistral-key") as model:
+                judge = PageJudge(model, judge_pages)
+                return await collect(db, topic, day, fetcher, judge=judge)
 
     started = time.perf_counter()
     report = asyncio.run(run())
