@@ -316,15 +316,16 @@ def store_vectors(
 
 
 def vectors_after(
-    db: sqlite_utils.Database, model: str, topic: str, after: int
+    db: sqlite_utils.Database, model: str, topic: str, after: int, limit: int = -1
 ) -> list[tuple[int, int, int, str, bytes]]:
     """(row, passage id, article id, published, vector) of the topic's vectors from
-    ``model`` stored after row ``after`` (vectors are stored in any passage order)."""
+    ``model`` stored after row ``after``, in row order, at most ``limit`` (-1: all).
+    Vectors are stored in any passage order."""
     rows = db.execute(
         "select v.rowid, p.id, p.article_id, p.published, v.vector from passage_vectors v "
         "join passages p on p.id = v.passage_id "
-        "where v.rowid > ? and v.model = ? and p.topic = ? order by v.rowid",
-        [after, model, topic],
+        "where v.rowid > ? and v.model = ? and p.topic = ? order by v.rowid limit ?",
+        [after, model, topic, limit],
     ).fetchall()
     return [(int(r[0]), int(r[1]), int(r[2]), str(r[3]), bytes(r[4])) for r in rows]
 
