@@ -276,6 +276,33 @@ def m010_rejection_urls(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m011_scoped_passage_index(db: sqlite_utils.Database) -> None:
+    """Q&A search restricted to its scope before ranking: the keyword and CJK pair indexes
+    are rebuilt with a row key that orders passages by topic, then publication day
+    (``storage.passages.scope_key``), so a 30-day question reads the index entries of those
+    30 days only instead of every match in history and filtering them afterwards. Both
+    indexes are contentless (the text stays in ``passages``); passages are indexed by
+    ``storage.passages.insert_passages``, no longer by triggers."""
+    for trigger in ("passages_ai", "passages_ad", "passages_au"):
+        db.execute(f"drop trigger if exists {trigger}")
+    for table in ("passages_vocab", "passages_fts", "passages_cjk_vocab", "passages_cjk"):
+        db.execute(f"drop table if exists {table}")
+    db.execute("create table passage_topics (id integer primary key, slug text not null unique)")
+    db.execute(
+        "create virtual table passages_fts using fts5(title, text, content='', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute("create virtual table passages_vocab using fts5vocab(passages_fts, 'row')")
+    db.execute(
+        "create virtual table passages_cjk using fts5(grams, content='', tokenize='unicode61')"
+    )
+    db.execute("create virtual table passages_cjk_vocab using fts5vocab(passages_cjk, 'row')")
+    from storage.passages import index_passages
+
+    index_passages(db, after=0)
+
+
+@migrations()
 def m012_page_judgements(db: sqlite_utils.Database) -> None:
     """The model judge's verdict on a page (``storage/judgements.py``), kept so that a page
     is judged once however many runs see it, with the tokens it cost."""

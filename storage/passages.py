@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -81,7 +81,8 @@ def cjk_grams(text: str) -> str:
 
 
 def index_cjk(db: sqlite_utils.Database, after: int) -> None:
-    """Index the CJK passages with an id above ``after`` in ``passages_cjk``."""
+    """Migration m007's pair index, keyed by passage id (m011 replaced it with
+    :func:`index_passages`); kept only so that migration still runs as it shipped."""
     rows = db.execute(
         "select id, title, text from passages where id > ? order by id", [after]
     ).fetchall()
@@ -92,13 +93,134 @@ def index_cjk(db: sqlite_utils.Database, after: int) -> None:
     )
 
 
+# Index row keys (migration m011): topic number, then UTC publication day, then passage id,
+# so one topic's passages of a date range are one contiguous key range that FTS5 seeks to
+# instead of matching the whole history and filtering afterwards.
+TOPIC_SHIFT = 49
+DAY_SHIFT = 32
+ID_MASK = (1 << DAY_SHIFT) - 1
+MAX_DAY = (1 << (TOPIC_SHIFT - DAY_SHIFT)) - 1
+_EPOCH = date(1970, 1, 1)
+INDEX_BATCH = 2000
+
+
+def day_number(moment: datetime) -> int:
+    """Days since 1970-01-01 of ``moment`` in UTC, clamped to what a key holds."""
+    return min(max((moment.astimezone(UTC).date() - _EPOCH).days, 0), MAX_DAY)
+
+
+def scope_key(topic_number: int, published: str, passage_id: int) -> int:
+    return (
+        (topic_number << TOPIC_SHIFT) | (day_number(from_iso(published)) << DAY_SHIFT) | passage_id
+    )
+
+
+def topic_number(db: sqlite_utils.Database, slug: str, *, create: bool = False) -> int | None:
+    """The number of ``slug`` in index keys (given on its first indexed passage)."""
+    if create:
+        db.execute("insert or ignore into passage_topics (slug) values (?)", [slug])
+    row = db.execute("select id from passage_topics where slug = ?", [slug]).fetchone()
+    return int(row[0]) if row else None
+
+
+def index_passages(db: sqlite_utils.Database, after: int) -> None:
+    """Index the passages with an id above ``after`` in ``passages_fts`` (title and text)
+    and, when they hold CJK text, in ``passages_cjk`` (character pairs)."""
+    numbers: dict[str, int] = {}
+    last = after
+    while True:
+        rows = db.execute(
+            "select id, topic, published, title, text from passages where id > ? "
+            "order by id limit ?",
+            [last, INDEX_BATCH],
+        ).fetchall()
+        if not rows:
+            return
+        keyed = []
+        for pid, topic, published, title, text in rows:
+            if topic not in numbers:
+                numbers[topic] = topic_number(db, topic, create=True) or 0
+            keyed.append((scope_key(numbers[topic], published, int(pid)), title, text))
+        db.conn.executemany("insert into passages_fts (rowid, title, text) values (?, ?, ?)", keyed)
+        pairs = [(key, cjk_grams(f"{title}\n{text}")) for key, title, text in keyed]
+        db.conn.executemany(
+            "insert into passages_cjk (rowid, grams) values (?, ?)",
+            [(key, grams) for key, grams in pairs if grams],
+        )
+        last = int(rows[-1][0])
+
+
 def insert_passages(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> None:
     """Store passages; ones another process stored first (same article and seq) are kept.
-    CJK passages are indexed as character pairs too."""
+    New passages are indexed for keywords, and CJK ones as character pairs too."""
     with db.atomic():
         before = passage_total(db)
         db.table("passages").insert_all(rows, batch_size=500, ignore=True)
-        index_cjk(db, after=before)
+        index_passages(db, after=before)
+
+
+@dataclass(frozen=True)
+class KeyFilter:
+    """The SQL restricting an index's row keys to a scope, and its parameters."""
+
+    sql: str
+    params: list[Any]
+
+
+def key_filter(db: sqlite_utils.Database, scope: Scope, alias: str) -> KeyFilter | None:
+    """Index rows of ``scope`` by key: the topic's key range for its days, with an exact
+    check of the publication time on the first and last day only; the keys of a digest's
+    passages. None when the topic has no passage indexed."""
+    number = topic_number(db, scope.topic)
+    if number is None:
+        return None
+    base = number << TOPIC_SHIFT
+    if scope.article_ids is not None:
+        where, params = scope.where("p")
+        rows = db.execute(
+            f"select p.id, p.published from passages p where {where}", params
+        ).fetchall()
+        keys = [scope_key(number, str(r[1]), int(r[0])) for r in rows] or [-1]
+        return KeyFilter(f"{alias}.rowid in {in_list(keys)}", keys)
+    first = day_number(scope.start) if scope.start is not None else 0
+    last = day_number(scope.end - timedelta(microseconds=1)) if scope.end is not None else MAX_DAY
+    lo, hi = base | (first << DAY_SHIFT), base | (last << DAY_SHIFT) | ID_MASK
+    if scope.start is None and scope.end is None:
+        return KeyFilter(f"{alias}.rowid between ? and ?", [lo, hi])
+    # Days wholly inside the scope need no look-up of the passage's time.
+    inner_first = first if scope.start is None or _midnight(scope.start) else first + 1
+    inner_last = last if scope.end is None or _midnight(scope.end) else last - 1
+    where, params = scope.where("p")
+    return KeyFilter(
+        f"{alias}.rowid between ? and ? and ({alias}.rowid between ? and ? or exists "
+        f"(select 1 from passages p where p.id = ({alias}.rowid & {ID_MASK}) and {where}))",
+        [
+            lo,
+            hi,
+            base | (inner_first << DAY_SHIFT),
+            (base | (inner_last << DAY_SHIFT) | ID_MASK) if inner_last >= inner_first else -1,
+            *params,
+        ],
+    )
+
+
+def _midnight(moment: datetime) -> bool:
+    utc = moment.astimezone(UTC)
+    return utc == datetime.combine(utc.date(), time(0), tzinfo=UTC)
+
+
+def _ranked(
+    db: sqlite_utils.Database, table: str, rank: str, match: str, scope: Scope, limit: int
+) -> list[tuple[int, float]]:
+    keys = key_filter(db, scope, "f")
+    if keys is None:
+        return []
+    sql = (
+        f"select f.rowid & {ID_MASK}, {rank} as score from {table} f "
+        f"where {table} match ? and {keys.sql} order by score limit ?"
+    )
+    rows = db.execute(sql, [match, *keys.params, limit]).fetchall()
+    return [(int(r[0]), float(r[1])) for r in rows]
 
 
 def search_cjk(
@@ -109,14 +231,7 @@ def search_cjk(
     if not grams:
         return []
     match = " OR ".join(dict.fromkeys('"' + g.replace('"', '""') + '"' for g in grams))
-    where, params = scope.where("p")
-    sql = (
-        "select p.id, bm25(passages_cjk) as score from passages_cjk "
-        "join passages p on p.id = passages_cjk.rowid "
-        f"where passages_cjk match ? and {where} order by score limit ?"
-    )
-    rows = db.execute(sql, [match, *params, limit]).fetchall()
-    return [(int(r[0]), float(r[1])) for r in rows]
+    return _ranked(db, "passages_cjk", "bm25(passages_cjk)", match, scope, limit)
 
 
 def cjk_frequencies(db: sqlite_utils.Database, grams: Sequence[str]) -> list[int]:
@@ -132,14 +247,7 @@ def search_bm25(
     db: sqlite_utils.Database, match: str, scope: Scope, limit: int
 ) -> list[tuple[int, float]]:
     """(passage id, bm25 score: lower is better) of the best matches in scope."""
-    where, params = scope.where("p")
-    sql = (
-        "select p.id, bm25(passages_fts, 0.3, 1.0) as score from passages_fts "
-        "join passages p on p.id = passages_fts.rowid "
-        f"where passages_fts match ? and {where} order by score limit ?"
-    )
-    rows = db.execute(sql, [match, *params, limit]).fetchall()
-    return [(int(r[0]), float(r[1])) for r in rows]
+    return _ranked(db, "passages_fts", "bm25(passages_fts, 0.3, 1.0)", match, scope, limit)
 
 
 def vocabulary(
@@ -208,15 +316,16 @@ def store_vectors(
 
 
 def vectors_after(
-    db: sqlite_utils.Database, model: str, topic: str, after: int
+    db: sqlite_utils.Database, model: str, topic: str, after: int, limit: int = -1
 ) -> list[tuple[int, int, int, str, bytes]]:
     """(row, passage id, article id, published, vector) of the topic's vectors from
-    ``model`` stored after row ``after`` (vectors are stored in any passage order)."""
+    ``model`` stored after row ``after``, in row order, at most ``limit`` (-1: all).
+    Vectors are stored in any passage order."""
     rows = db.execute(
         "select v.rowid, p.id, p.article_id, p.published, v.vector from passage_vectors v "
         "join passages p on p.id = v.passage_id "
-        "where v.rowid > ? and v.model = ? and p.topic = ? order by v.rowid",
-        [after, model, topic],
+        "where v.rowid > ? and v.model = ? and p.topic = ? order by v.rowid limit ?",
+        [after, model, topic, limit],
     ).fetchall()
     return [(int(r[0]), int(r[1]), int(r[2]), str(r[3]), bytes(r[4])) for r in rows]
 
