@@ -151,6 +151,7 @@ _MARKERS: dict[str, tuple[str, str]] = {
 _IMPLICIT_NEGATION = re.compile(
     r"\b(?:fail(?:s|ed)?|declin(?:es|ed|e)|refus(?:es|ed|e)|unable|lack(?:s|ed)?)\s+to\b"
 )
+_NEVER = frozenset({"never", "jamais", "nie", "niemals"})
 # "No. 5" is a rank, not a negation.
 _NUMBER_SIGN = re.compile(r"\bno\.\s*\d")
 CLASS_ONLY = frozenset({"forecast", "inference"})
@@ -292,6 +293,16 @@ def _is_date_word(word: str) -> bool:
     return word in _MONTHS or word in _WEEKDAYS or word in _OTHER_MONTHS
 
 
+# Endings of English adverbs and participles, which open sentences and are rarely names.
+_COMMON_ENDINGS = ("ly", "ed")
+_OPENING = re.compile(r"(?:^|[.!?:;]\s*)[\"“'(]?\s*$")
+
+
+def _opens(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence."""
+    return bool(_OPENING.search(text[max(0, start - 4) : start]))
+
+
 @lru_cache(maxsize=4096)
 def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
     """Folded stems of the names ``text`` states: capitalised words that are not common
@@ -312,6 +323,8 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
         inner = any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word)
         if not inner and folded in _NOT_NAMES:
             continue
+        if not inner and _opens(latin, match.start()) and folded.endswith(_COMMON_ENDINGS):
+            continue  # "Early 2025 brought", "Uninsured patients": an adverb, an adjective
         found.add(stem(folded))
     return frozenset(found)
 
@@ -328,6 +341,9 @@ def markers(text: str) -> dict[str, frozenset[str]]:
             hits.add("n't")
         if kind == "negation" and _IMPLICIT_NEGATION.search(folded):
             hits.add("not")
+        if kind == "negation":
+            # "none has been fatal" and "no deaths" deny alike; "never" denies for all time.
+            hits = {w if w in _NEVER or not w.isascii() else "not" for w in hits}
         hits |= {m.group(0) for m in _MARKER_ZH[kind].finditer(text)}
         if hits:
             found[kind] = frozenset(hits)
