@@ -11,8 +11,8 @@ from pathlib import Path
 from bench.grounding import score
 
 CLAIMS = Path(__file__).parent / "grounding" / "claims.json"
-PRECISION_FLOOR = 0.79  # reached 0.793 (0.748 before slots, superlatives, opposites)
-RECALL_FLOOR = 0.69  # reached 0.699; the digest check before issue 12 reached 0.667
+PRECISION_FLOOR = 0.80  # reached 0.805 (0.793 before languages, 0.748 before slots)
+RECALL_FLOOR = 0.80  # reached 0.810 (0.699 before languages and figure forms)
 
 
 def test_citation_precision_and_recall_hold_their_floors() -> None:
@@ -24,9 +24,10 @@ def test_citation_precision_and_recall_hold_their_floors() -> None:
 def test_claims_citing_the_wrong_source_or_figure_are_dropped() -> None:
     per_kind = score(json.loads(CLAIMS.read_text(encoding="utf-8"))).per_kind
     assert per_kind["wrong_source"][0] == 1.0
-    assert per_kind["changed_figure"][0] >= 0.9
+    # "dix" is ten: a French figure now read may stand where the claim changed one.
+    assert per_kind["changed_figure"][0] >= 0.85
     # A date or a "first" that belongs to something else in the same article.
     assert per_kind["wrong_date"][0] >= 0.7
     assert per_kind["superlative"][0] >= 0.85
     # A zh-TW claim citing an English article is checked by names and figures only.
-    assert per_kind["translation"][0] >= 0.7
+    assert per_kind["translation"][0] >= 0.8

@@ -47,3 +47,29 @@ def test_the_opposite_word_contradicts_without_a_negation() -> None:
     )
     assert supports(source, "The chamber of commerce opposed the parking levy.")
     assert not supports(source, "The chamber of commerce backed the parking levy.")
+
+
+def test_two_names_the_other_way_round_around_the_verb_swap_roles() -> None:
+    final = evidence(
+        "Sweden's Anna Berg won the Geneva Open on Sunday, beating Italy's Lucia Ferri 6-4, "
+        "6-3. Ferri was beaten by Berg for the third time this year."
+    )
+    assert supports(final, "Anna Berg beat Lucia Ferri in the Geneva Open final.")
+    assert not supports(final, "Lucia Ferri beat Anna Berg in the Geneva Open final.")
+    partners = evidence("Nimbus Labs partnered with Corla Robotics on warehouse robots.")
+    assert supports(partners, "Corla Robotics partnered with Nimbus Labs on warehouse robots.")
+    described = evidence("Orvik Systems, a start-up based in Bremen, reached orbit on Tuesday.")
+    assert supports(described, "Bremen start-up Orvik Systems reached orbit on Tuesday.")
+
+
+def test_a_quoted_year_is_in_its_slot() -> None:
+    source = evidence(
+        "The chairman said Hokuto expects a pilot line in 2027 and aims to list its shares on "
+        'the Tokyo Stock Exchange "around 2030".'
+    )
+    assert supports(
+        source, "Hokuto aims to list its shares on the Tokyo Stock Exchange around 2030."
+    )
+    assert not supports(
+        source, "Hokuto aims to list its shares on the Tokyo Stock Exchange around 2027."
+    )

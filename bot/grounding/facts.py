@@ -19,9 +19,9 @@ from functools import lru_cache
 from bot.grounding.tokens import CJK_RUN, STOPWORDS, fold, stem
 
 _SCALES = {
-    "k": 3, "thousand": 3, "千": 3,
-    "m": 6, "mn": 6, "million": 6, "百萬": 6, "百万": 6,
-    "b": 9, "bn": 9, "billion": 9,
+    "k": 3, "thousand": 3, "千": 3, "tausend": 3, "mille": 3,
+    "m": 6, "mn": 6, "million": 6, "百萬": 6, "百万": 6, "mio": 6, "millionen": 6,
+    "b": 9, "bn": 9, "billion": 9, "mrd": 9, "milliarden": 9, "md": 9, "mds": 9,
     "t": 12, "tn": 12, "trillion": 12, "兆": 12, "milliard": 9,
     "萬": 4, "万": 4, "億": 8, "亿": 8,
 }  # fmt: skip
@@ -35,9 +35,9 @@ _CURRENCIES = {
 _FIGURE = re.compile(
     r"""
     (?P<pre>us\$|nt\$|[$€£])?\s?
-    (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
-    (?:[\s-]?(?P<scale>trillions?|billions?|millions?|milliards?|thousands?|bn|mn|tn|[kmbt]
-       |百萬|百万|千|萬|万|億|亿|兆)(?![a-z]))?
+    (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?)
+    (?:[\s-]?(?P<scale>trillions?|billions?|millions?|milliards?|milliarden|millionen|thousands?
+       |tausend|mille|mrd|mio|mds|md|bn|mn|tn|[kmbt]|百萬|百万|千|萬|万|億|亿|兆)(?![a-z]))?
     (?:\s?(?P<pct>%|percent|per\s+cent|pour\s+cent|prozent|個百分點|percentage\s+points?))?
     (?:\s?(?:d['’]|de\s+)?
        (?P<post>usd|eur|gbp|dollars?|euros?|pounds?|€|美元|歐元|欧元|英鎊|新台幣|新臺幣)(?![a-z]))?
@@ -53,6 +53,15 @@ _NUMBER_WORDS = {word: i for i, word in enumerate(_SPELLED) if i >= 2}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
 _TENS |= {"eighty": 80, "ninety": 90}
 _NUMBER_WORDS |= _TENS | {"hundred": 100, "twice": 2, "dozen": 12}
+# French and German small numbers, folded ("un"/"ein" left out as "one" is; "neuf" is
+# also "new", "sept" also September's abbreviation: both still name nine and seven far
+# more often in a figure's place than not).
+_FOREIGN_NUMBERS = """
+    deux trois quatre cinq six sept huit neuf dix onze douze
+    zwei drei vier funf sechs sieben acht neun zehn elf zwolf
+"""
+for _i, _word in enumerate(_FOREIGN_NUMBERS.split()):
+    _NUMBER_WORDS.setdefault(_word, _i % 11 + 2)
 _COMPOUND = re.compile(rf"\b({'|'.join(_TENS)})[-\s]({'|'.join(_SPELLED[1:10])})\b")
 # "4.5 to 4.7 billion": the first figure of a range shares the second's scale and unit.
 _RANGE = re.compile(r"\s*(?:-|–|to|à|bis|至|到)\s*")
@@ -64,6 +73,8 @@ _ZH_NUMERAL = re.compile(
     r"(?=個|个|項|项|款|家|名|位|年|天|小時|小时|分鐘|倍|億|亿|萬|万|千|百|人|次|種|种|國|国|座|台|張|成|週|周)"
 )
 _PERCENT_ZH = re.compile(r"百分之(?P<num>\d+(?:\.\d+)?)")
+# "四成" is four tenths: 40%.
+_TENTHS_ZH = re.compile(r"(?P<num>[一二兩两三四五六七八九\d])成(?![立功為为長长本員员果])")
 
 _MONTHS = {
     name: i
@@ -113,18 +124,22 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\.?")
 _MARKERS: dict[str, tuple[str, str]] = {
     # class: (English words, Chinese expression)
     "negation": (
-        "not no never none nor neither cannot without n't denied denies deny",
+        "not no never none nor neither cannot without n't denied denies deny "
+        "ne pas non jamais aucun aucune sans nicht kein keine keinen keiner nie niemals ohne",
         r"沒有|沒|没有|未(?!來|来|知)|並非|并非|不是|不會|不会|不能|無法|无法|尚未|不再|否認|否认|從未|不支援|不提供|拒絕",
     ),
     "superlative": (
         "most best worst first only every all always ever fastest largest biggest cheapest "
         "highest lowest strongest smallest greatest longest leading unmatched unprecedented "
-        "record",
+        "record entirely solely exclusively completely fully totally sole "
+        "premier premiere seul seule tous toutes chaque erste ersten einzige alle jeder jede",
         r"最(?!多|少)|首次|首個|首款|首家|唯一|第一|所有|每一|每個|全部|史上|領先|领先|全球首",
     ),
     "forecast": (
         "will would could might likely expected expect expects plans plan planned aims "
-        "poised soon future forecast predicts predicted projected eventually upcoming",
+        "poised soon future forecast predicts predicted projected eventually upcoming "
+        "sera seront devrait devraient pourrait prevoit prevu wird werden soll sollen "
+        "konnte voraussichtlich geplant",
         r"將會|将会|將於|将于|可能|預計|预计|預期|预期|計畫|計劃|计划|未來|未来|有望|即將|即将",
     ),
     "inference": (
@@ -132,6 +147,13 @@ _MARKERS: dict[str, tuple[str, str]] = {
         r"意味|顯示|显示|證明|证明|代表著|表明|說明了",
     ),
 }
+# Verbs that deny what follows them: "failed to flag" says it was not flagged.
+_IMPLICIT_NEGATION = re.compile(
+    r"\b(?:fail(?:s|ed)?|declin(?:es|ed|e)|refus(?:es|ed|e)|unable|lack(?:s|ed)?)\s+to\b"
+)
+_NEVER = frozenset({"never", "jamais", "nie", "niemals"})
+# "No. 5" is a rank, not a negation.
+_NUMBER_SIGN = re.compile(r"\bno\.\s*\d")
 CLASS_ONLY = frozenset({"forecast", "inference"})
 """Classes whose words vary with the writer ("plans", "will", "expects"): the source must
 make a claim of the class, not in the same word."""
@@ -159,12 +181,20 @@ class Figure:
     kind: str = ""
 
     def matches(self, other: Figure) -> bool:
+        # A share is not a count: "10%" is not backed by "ten" (a currency may be left
+        # unwritten beside an amount, a percent sign is not).
+        if (self.kind == "%") != (other.kind == "%"):
+            return False
         return self.value == other.value and (
             not self.kind or not other.kind or self.kind == other.kind
         )
 
 
 def _value(number: str, scale: str | None) -> Decimal | None:
+    # One or two digits after a comma make it a decimal comma ("2,1 Milliarden", "1,5 %"):
+    # a thousands separator is followed by three.
+    if re.fullmatch(r"\d+,\d{1,2}", number):
+        number = number.replace(",", ".")
     try:
         value = Decimal(number.replace(",", ""))
     except InvalidOperation:
@@ -220,14 +250,18 @@ def figures(text: str) -> frozenset[Figure]:
     for match in _PERCENT_ZH.finditer(folded):
         if (value := _value(match.group("num"), None)) is not None:
             found.add(Figure(value, "%"))
+    for match in _TENTHS_ZH.finditer(folded):
+        tenth = match.group("num")
+        number = int(tenth) if tenth.isdigit() else _ZH_DIGITS.get(tenth, 1)
+        found.add(Figure(Decimal(number * 10), "%"))
     for tens, ones in _COMPOUND.findall(folded):
         found.add(Figure(Decimal(_TENS[tens] + _SPELLED.index(ones))))
     for word in _WORD.findall(_COMPOUND.sub(" ", folded)):
         if word in _NUMBER_WORDS:
             found.add(Figure(Decimal(_NUMBER_WORDS[word])))
     for match in _ZH_NUMERAL.finditer(folded):
-        if number := _zh_number(match.group("num")):
-            scale = folded[match.end() : match.end() + 1]
+        scale = folded[match.end() : match.end() + 1]
+        if scale != "成" and (number := _zh_number(match.group("num"))):
             found.add(Figure(Decimal(number).scaleb(_SCALES.get(scale, 0)).normalize()))
     return frozenset(found)
 
@@ -259,6 +293,16 @@ def _is_date_word(word: str) -> bool:
     return word in _MONTHS or word in _WEEKDAYS or word in _OTHER_MONTHS
 
 
+# Endings of English adverbs and participles, which open sentences and are rarely names.
+_COMMON_ENDINGS = ("ly", "ed")
+_OPENING = re.compile(r"(?:^|[.!?:;]\s*)[\"“'(]?\s*$")
+
+
+def _opens(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence."""
+    return bool(_OPENING.search(text[max(0, start - 4) : start]))
+
+
 @lru_cache(maxsize=4096)
 def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
     """Folded stems of the names ``text`` states: capitalised words that are not common
@@ -279,6 +323,8 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
         inner = any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word)
         if not inner and folded in _NOT_NAMES:
             continue
+        if not inner and _opens(latin, match.start()) and folded.endswith(_COMMON_ENDINGS):
+            continue  # "Early 2025 brought", "Uninsured patients": an adverb, an adjective
         found.add(stem(folded))
     return frozenset(found)
 
@@ -286,13 +332,18 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
 def markers(text: str) -> dict[str, frozenset[str]]:
     """The claim-strengthening words of ``text`` by class; a Chinese match is recorded as
     its expression, so same-language texts compare words and others compare classes."""
-    folded = fold(text)
+    folded = _NUMBER_SIGN.sub(" ", fold(text))
     words = set(_WORD.findall(CJK_RUN.sub(" ", folded)))
     found: dict[str, frozenset[str]] = {}
     for kind, vocabulary in MARKER_WORDS.items():
         hits = {w for w in words if w in vocabulary}
         if kind == "negation" and _NEGATION_CONTRACTED.search(folded):
             hits.add("n't")
+        if kind == "negation" and _IMPLICIT_NEGATION.search(folded):
+            hits.add("not")
+        if kind == "negation":
+            # "none has been fatal" and "no deaths" deny alike; "never" denies for all time.
+            hits = {w if w in _NEVER or not w.isascii() else "not" for w in hits}
         hits |= {m.group(0) for m in _MARKER_ZH[kind].finditer(text)}
         if hits:
             found[kind] = frozenset(hits)

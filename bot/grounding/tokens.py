@@ -66,6 +66,14 @@ def has_cjk(text: str) -> bool:
     return bool(CJK.search(text))
 
 
+def cjk_share(text: str) -> float:
+    """CJK characters among CJK characters and Latin words: names such as "Quill-7B" in
+    Chinese prose count as one unit each, not letter by letter."""
+    cjk = len(CJK.findall(text))
+    words = len(letter_words(text))
+    return cjk / (cjk + words) if cjk + words else 0.0
+
+
 def letter_words(text: str) -> list[str]:
     """The folded alphabetic words of ``text``, CJK runs left out."""
     return _LETTERS.findall(fold(CJK_RUN.sub(" ", text)))
