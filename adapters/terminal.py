@@ -13,6 +13,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
+from rich.cells import cell_len
+
 from bot.chat import ChatFlow, Inbound, Lifecycle
 from bot.commands import Commands
 from bot.delivery.limiter import RateLimiter
@@ -27,7 +29,8 @@ _QUIT = ("quit", "exit", "/quit", "/exit")
 
 
 class TerminalPlatform:
-    """Prints each reply whole, as plain text: a terminal has no markup and no length limit."""
+    """Prints each reply whole, as plain text: a terminal has no markup and no length limit,
+    and no buttons (a digest lists its buttons as the commands to type instead)."""
 
     name = PLATFORM
     limits = Limits(per_second=0, per_chat_per_second=0, group_per_minute=0)
@@ -37,6 +40,14 @@ class TerminalPlatform:
 
     def render(self, reply: Reply) -> list[Part]:
         text = reply.plain()
+        if reply.actions:
+            # No buttons here: each one's label, then the command that does the same, in
+            # one column (a CJK character takes two cells).
+            width = max(cell_len(action.label) for action in reply.actions)
+            text += "\n\n" + "\n".join(
+                f"{action.label}{' ' * (width - cell_len(action.label))}  → {action.command}"
+                for action in reply.actions
+            )
         return [Part(text, text)]
 
     async def send_part(self, chat_id: str, part: Part, *, markup: bool = True) -> str:

@@ -18,7 +18,7 @@ from datetime import date, datetime
 import sqlite_utils
 
 from bot.config import Config, Secrets, TopicConfig
-from bot.i18n import REASONS, text
+from bot.i18n import REASONS, has, text
 from bot.models import Rejection, StoredDigest, host
 from bot.posts import Post, post_for
 from bot.qa import terms as qterms
@@ -124,7 +124,13 @@ class StoryCluster:
 @dataclass(frozen=True)
 class RejectionGroup:
     reason: str
+    """The public reason code (:class:`bot.models.Reason`): the page's anchor."""
     rejections: tuple[Rejection, ...]
+
+    def label(self, language: str) -> str:
+        """The reason as a reader reads it; the code itself for one the catalog lacks."""
+        key = f"web_reason_{self.reason}"
+        return text(language, key) if has(key) else self.reason
 
 
 @dataclass(frozen=True)

@@ -243,7 +243,7 @@ async def test_an_over_long_question_meets_the_engines_one_limit(commands: Comma
     from bot.qa.service import MAX_QUESTION_CHARS
 
     reply = await commands.handle_text("ask " + "x" * (MAX_QUESTION_CHARS + 1), private())
-    assert reply.plain() == f"Sorry, the question is longer than {MAX_QUESTION_CHARS} characters."
+    assert reply.plain() == f"抱歉，問題超過 {MAX_QUESTION_CHARS} 個字元。"  # the topic's zh-TW
     assert reply.sources == ()
 
 

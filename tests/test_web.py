@@ -19,10 +19,11 @@ from starlette.testclient import TestClient
 from adapters.web.app import create_app
 from app.cli import main
 from app.cli.web import web_token
-from bot.archive import Archive, Highlighter, snippet
+from bot.archive import Archive, Highlighter, RejectionGroup, snippet
 from bot.config import Config, Secrets, parse_config
 from bot.digest import build_digest_async
 from bot.errors import UsageError
+from bot.i18n import CATALOG
 from bot.models import Reason, Rejection
 from bot.qa import terms as qterms
 from bot.render import to_json
@@ -188,11 +189,26 @@ def test_what_else_groups_rejections_and_finds_by_url_or_title(client: TestClien
     assert page.status_code == 200
     assert_valid_html(page.text)
     assert 'id="reason-spam"' in page.text and 'id="reason-duplicate"' in page.text
+    # Each group under its catalog label, in the page's language; the code is the anchor.
+    assert "<h3>Spam or advertising (" in page.text
+    assert "<h3>Duplicates of a kept story (" in page.text
+    assert not re.search(r"<h3>[a-z_]+ \(", page.text)
+    chinese = client.get(f"/topics/mistral/{SAMPLE_DATE}/else?lang=zh-TW").text
+    assert 'id="reason-spam"' in chinese and "<h3>垃圾訊息或廣告 (" in chinese
+    assert "<h3>與已收錄報導重複 (" in chinese
+    assert not re.search(r"<h3>[A-Za-z_ ]+ \(", chinese)
     found = client.get(f"/topics/mistral/{SAMPLE_DATE}/else", params={"q": "hostile.example"})
     assert 'id="reason-spam"' in found.text
     assert 'id="reason-duplicate"' not in found.text
     none = client.get(f"/topics/mistral/{SAMPLE_DATE}/else", params={"q": "no-such-thing-xyz"})
     assert "Nothing found" in none.text or "找不到" in none.text
+
+
+def test_every_rejection_reason_has_a_label_in_every_language() -> None:
+    for language in CATALOG:
+        labels = {RejectionGroup(reason, ()).label(language) for reason in Reason}
+        assert len(labels) == len(Reason)
+        assert not labels & {str(reason) for reason in Reason}, language
 
 
 def test_hostile_strings_are_escaped_everywhere(client: TestClient) -> None:

@@ -31,6 +31,8 @@ class Answerer(Protocol):
         digest_id: int | None,
         *,
         chat_key: str | None = None,
+        language: str = "en",
     ) -> AnswerReply:
-        """``chat_key`` identifies the asking chat, for per-chat question limits."""
+        """``chat_key`` identifies the asking chat, for per-chat question limits;
+        ``language`` is the chat's, for what the engine itself says (a refusal)."""
         ...

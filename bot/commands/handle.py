@@ -272,6 +272,7 @@ class Commands:
             day,
             command.digest_id,
             chat_key=f"{chat.platform}:{chat.chat_id}",
+            language=chat.language,
         )
         return Reply(
             paragraphs=(Paragraph(result.answer),),

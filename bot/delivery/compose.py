@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import timedelta
 
-from bot.delivery.types import Action, Paragraph, Reply, Section, SourceLink
+from bot.delivery.types import Action, ActionKind, Paragraph, Reply, Section, SourceLink
 from bot.i18n import REASONS, text
 from bot.models import Digest, Point
 from bot.render import title_of
@@ -129,10 +130,17 @@ def _sections(digest: Digest, keep: _Filter) -> list[Section]:
 
 
 def digest_actions(digest: Digest, digest_id: int) -> tuple[Action, ...]:
-    """The buttons under a digest: its sources, a question about it, the day before."""
+    """The buttons under a digest: its sources, a question about it, the day before; each
+    with the command a reader without buttons types instead."""
+    language = digest.language
+    commands: dict[ActionKind, str] = {
+        "sources": "sources",
+        "ask": text(language, "command.ask.usage"),
+        "previous": f"digest {digest.topic} {digest.date - timedelta(days=1):%Y-%m-%d}",
+    }
     return tuple(
-        Action(kind, digest_id, text(digest.language, f"action.{kind}"))
-        for kind in ("sources", "ask", "previous")
+        Action(kind, digest_id, text(language, f"action.{kind}"), command)
+        for kind, command in commands.items()
     )
 
 

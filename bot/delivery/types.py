@@ -55,6 +55,8 @@ class Action:
     kind: ActionKind
     digest_id: int
     label: str
+    command: str = ""
+    """The chat command that does the same, for a chat without buttons (the terminal)."""
 
     @property
     def token(self) -> str:

@@ -9,9 +9,9 @@ import sqlite_utils
 from bot.commands.answer import AnswerReply
 from bot.config import Config, TopicConfig
 from bot.delivery.types import SourceLink
-from bot.errors import UsageError
+from bot.i18n import DEFAULT_LANGUAGE, text
 from bot.llm import LanguageModel
-from bot.qa.service import answer_question
+from bot.qa.service import QuestionRefused, answer_question
 
 
 class SourcesAnswerer:
@@ -32,6 +32,7 @@ class SourcesAnswerer:
         digest_id: int | None,
         *,
         chat_key: str | None = None,
+        language: str = DEFAULT_LANGUAGE,
     ) -> AnswerReply:
         try:
             result = await answer_question(
@@ -45,8 +46,9 @@ class SourcesAnswerer:
                 qa=self.config.qa,
                 embed_model=self.config.mistral.embed_model,
             )
-        except UsageError as exc:  # the engine's own limits, e.g. the question's length
-            reason = str(exc)
-            return AnswerReply(f"Sorry, {reason}.", (), grounded=False)
+        except QuestionRefused as exc:  # the engine's own limits, e.g. the question's length
+            # In the chat's language: the exception's own message is the CLI's English.
+            reason = text(language, f"chat.refused_{exc.key}", **exc.values)
+            return AnswerReply(text(language, "chat.question_refused", reason=reason), (), False)
         links = tuple(SourceLink(c.n, c.title, c.url) for c in result.citations)
         return AnswerReply(result.answer, links, result.grounded)

@@ -30,6 +30,17 @@ MAX_QUESTION_CHARS = 1000
 ANSWER_MAX_TOKENS = 800
 
 
+class QuestionRefused(UsageError):
+    """A question the engine will not take. ``key`` names the reason in the string catalog
+    (``chat.refused_KEY``, filled with ``values``) so a chat says it in its own language;
+    the message is the English one the CLI prints."""
+
+    def __init__(self, key: str, message: str, **values: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
+
+
 def question_scope(
     db: sqlite_utils.Database,
     topic: TopicConfig,
@@ -43,7 +54,7 @@ def question_scope(
         try:
             digest_topic, article_ids = store.digest_articles(db, digest_id)
         except KeyError:
-            raise UsageError(f"no digest with id {digest_id}") from None
+            raise QuestionRefused("no_digest", f"no digest with id {digest_id}") from None
         return Scope(digest_topic, article_ids=article_ids)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=topic.tz).astimezone(UTC)
     return Scope(topic.slug, start=end - timedelta(days=scope_days), end=end)
@@ -174,9 +185,12 @@ async def answer_question(
 def _checked_question(question: str) -> str:
     question = question.strip()
     if not question:
-        raise UsageError("the question is empty")
+        raise QuestionRefused("empty", "the question is empty")
     if len(question) > MAX_QUESTION_CHARS:
-        raise UsageError(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        limit = MAX_QUESTION_CHARS
+        raise QuestionRefused(
+            "too_long", f"the question is longer than {limit} characters", limit=limit
+        )
     return question
 
 
