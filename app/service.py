@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from app.metrics_server import MetricsServer, start_metrics
 from bot.chat import ChatAdapter
 from bot.commands import COMMANDS, Commands, Registry
 from bot.config import Config, Secrets
@@ -89,10 +90,14 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
     else:
         log.warning("DISCORD_BOT_TOKEN is not set: the Discord adapter is off")
     started: list[ChatAdapter] = []
+    metrics: MetricsServer | None = None
     try:
         started = await _start_each(adapters)
         if adapters and not started:
             raise DeliveryError("no chat adapter could start (see the errors above)")
+        metrics = await start_metrics(
+            config.metrics, lambda: {"status": "ok", "adapters": [a.name for a in started]}
+        )
         # Only the adapters that run get deliveries; the others' wait for the next start.
         fanout = Fanout(db, [a.sender for a in started], workers=config.delivery.workers)
         recovered = fanout.recover()
@@ -105,6 +110,8 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
         await stop.wait()
         catching_up.cancel()
     finally:
+        if metrics is not None:
+            await metrics.stop()
         if scheduler is not None:
             scheduler.shutdown()
         for adapter in reversed(started):

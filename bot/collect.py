@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime
 import sqlite_utils
 from pydantic import ValidationError
 
+from bot import metrics
 from bot.config import SourceConfig, TopicConfig
 from bot.errors import ExtractError, FetchError
 from bot.extract_pool import ExtractPool, PoolStats
@@ -126,6 +127,7 @@ async def collect(
     def reject(rejection: Rejection) -> None:
         article_store.upsert_rejection(db, topic.slug, day, rejection)
         report.rejected[str(rejection.reason)] += 1
+        metrics.REJECTIONS.labels(str(rejection.reason)).inc()
 
     # The same URL from two feeds is one candidate, counted once.
     candidates = one_per_url(

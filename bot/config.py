@@ -116,6 +116,7 @@ class TelegramConfig(_Section):
     chat_messages_per_second: Annotated[float, Field(gt=0, le=100)] = 1
     group_messages_per_minute: Annotated[float, Field(gt=0, le=6000)] = 20
     read_timeout_s: Annotated[float, Field(gt=0, le=120)] = 10
+    admins: list[Annotated[int, Field(gt=0)]] = []
 
 
 class DeliveryConfig(_Section):
@@ -126,6 +127,7 @@ class DeliveryConfig(_Section):
 class DiscordConfig(_Section):
     api_base_url: str = ""
     gateway_url: str = ""
+    admins: list[Annotated[int, Field(gt=0)]] = []
 
 
 class WebConfig(_Section):
@@ -134,6 +136,18 @@ class WebConfig(_Section):
 
     host: Annotated[str, Field(min_length=1)] = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65_535)] = 8080
+
+
+class LoggingConfig(_Section):
+    format: Literal["text", "json"] = "text"
+
+
+class MetricsConfig(_Section):
+    """``digestbot run``'s optional HTTP endpoint: ``/healthz`` and ``/metrics``."""
+
+    enabled: bool = False
+    host: Annotated[str, Field(min_length=1)] = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65_535)] = 9464
 
 
 class SourceConfig(_Section):
@@ -204,6 +218,8 @@ class Config(_Section):
     delivery: DeliveryConfig = DeliveryConfig()
     discord: DiscordConfig = DiscordConfig()
     web: WebConfig = WebConfig()
+    logging: LoggingConfig = LoggingConfig()
+    metrics: MetricsConfig = MetricsConfig()
     topics: Annotated[list[TopicConfig], Field(min_length=1)]
 
     @field_validator("topics")

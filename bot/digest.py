@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from bot import metrics
 from bot.compose import compose_extractive
 from bot.config import TopicConfig
 from bot.llm import LanguageModel, Usage
@@ -111,6 +112,7 @@ def _store(
     db: sqlite_utils.Database, topic: TopicConfig, day: date, language: str, written: Written
 ) -> BuiltDigest:
     digest = written.digest
+    metrics.DIGESTS.labels(digest.mode).inc()
     markdown = render_markdown(digest, written.model)
     payload = to_json(digest, markdown)
     digest_id = digest_store.save_digest(

@@ -34,7 +34,7 @@ from tenacity import (
 )
 from tenacity.stop import stop_base
 
-from bot import __version__
+from bot import __version__, metrics
 from bot.config import FetchConfig
 from bot.errors import FetchError
 from bot.models import Reason
@@ -198,6 +198,7 @@ class Fetcher:
     ) -> None:
         await self._client.aclose()
 
+    @metrics.count_fetch
     async def get(self, url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
         """Fetch ``url``; with ``etag``/``last_modified`` from an earlier fetch, the
         request is conditional and an unchanged resource comes back ``not_modified``.

@@ -33,6 +33,7 @@ from typing import Any, Literal, NoReturn, Protocol, TypeVar
 import httpx2
 from pydantic import BaseModel, ValidationError
 
+from bot import metrics
 from bot.config import MistralConfig, Secrets
 from bot.errors import ModelError
 
@@ -205,6 +206,7 @@ class MistralModel:
         if not isinstance(content, str):
             raise ModelError("bad_response", "reply content is not text")
         usage = response.usage
+        metrics.count_tokens(int(usage.prompt_tokens or 0), int(usage.completion_tokens or 0))
         return ChatReply(
             content,
             Usage(int(usage.prompt_tokens or 0), int(usage.completion_tokens or 0)),

@@ -172,8 +172,8 @@ def test_cli_imports_opml_and_shows_paused_sources(
     assert main(["sources", "--date", "2026-11-21"]) == 0
     out = capsys.readouterr().out
     assert "PAUSED" in out and "dev.example/feed.atom" in out and "5 failed runs" in out
-    assert main(["doctor"]) == 0
-    assert "PAUSED" in capsys.readouterr().out
+    assert main(["doctor"]) == 1  # a paused source is a problem to fix
+    assert "paused until" in capsys.readouterr().out
     assert main(["collect", "--date", "2026-11-21"]) == 0
     assert "source paused: https://dev.example/feed.atom" in capsys.readouterr().err
 

@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", metavar="PATH", help="configuration file (TOML)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        help="log lines as text, or as one JSON object per line (default: logging.format, text)",
+    )
     parser.add_argument("--version", action="version", version=f"digestbot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -136,9 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "doctor",
         help="check config, database, tokens, endpoints",
-        description="Print the config file, the database and its schema version, which "
-        "tokens are set, and each topic's sources with the paused or failing ones. Exits 1 "
-        "when the database cannot be opened.",
+        description="Ask each configured endpoint (Telegram getMe, Discord /users/@me, "
+        "Mistral /v1/models) whether its token works, open the database, and read each "
+        "source's last fetch (failing, paused, stale), the newest digests, deliveries and "
+        "today's model tokens. Prints a table and a line per problem saying what to do. "
+        "Exits 0 only when all is well, 1 when something is wrong; a platform without a "
+        "token is off, not wrong.",
     )
     sub = commands.add_parser(
         "web",
@@ -155,15 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from app.cli.output import EXIT_FAILURE, EXIT_USAGE
+    from bot.logging_setup import configure_logging
 
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # httpx logs every request URL at INFO; URLs can carry tokens.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    configure_logging(_log_level(args), args.log_format or "text")
     try:
         return _dispatch(args)
     except (ConfigError, UsageError) as exc:
@@ -176,11 +178,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _log_level(args: argparse.Namespace) -> int:
+    return logging.INFO if args.verbose else logging.WARNING
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     from bot.config import load_config, resolve_config_path
 
     config_path = resolve_config_path(args.config)
     config = load_config(config_path)
+    if args.log_format is None and config.logging.format != "text":
+        from bot.logging_setup import configure_logging
+
+        configure_logging(_log_level(args), config.logging.format)
     if args.command == "doctor":
         from app.cli.doctor import doctor_command
 

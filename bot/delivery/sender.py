@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
+from bot import metrics
 from bot.delivery.limiter import RateLimiter
 from bot.delivery.platform import Part, PartSender, Platform
 from bot.delivery.types import ChatKind, Reply, Status
@@ -62,6 +63,7 @@ class Sender:
     def name(self) -> str:
         return self.platform.name
 
+    @metrics.count_delivery
     async def deliver(
         self,
         chat_id: str,
@@ -88,10 +90,12 @@ class Sender:
                     if result is not None:
                         await result
                 try:
-                    sent.append(await send(part, markup))
+                    with metrics.SEND_SECONDS.labels(self.name).time():
+                        sent.append(await send(part, markup))
                     break
                 except RateLimited as exc:
                     self.rate_limited += 1
+                    metrics.RATE_LIMITED.labels(self.name).inc()
                     self.limiter.pause(exc.retry_after)
                     limited += 1
                     if limited > MAX_RATE_LIMITED_RETRIES:

@@ -1,4 +1,5 @@
-"""A fake Mistral API on 127.0.0.1: ``/v1/chat/completions`` and ``/v1/embeddings``.
+"""A fake Mistral API on 127.0.0.1: ``/v1/chat/completions``, ``/v1/embeddings`` and
+``GET /v1/models``.
 
 It speaks the real wire format, so the real ``mistralai`` SDK talks to it unchanged, and it
 behaves like the real service where digestbot cares: 401 for a wrong key, 429 with
@@ -34,6 +35,11 @@ from types import TracebackType
 from typing import Any, Protocol
 
 EMBED_DIMENSIONS = 1024
+MODELS = {  # GET /v1/models: the ids (and aliases) a key may use
+    "mistral-small-2506": ["mistral-small-latest"],
+    "mistral-large-2411": ["mistral-large-latest"],
+    "mistral-embed": [],
+}
 Responder = Callable[[dict[str, Any]], str]
 
 
@@ -154,6 +160,17 @@ class FakeMistral:
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                fake.requests.append((self.path, {}))
+                if self.headers.get("authorization") != f"Bearer {fake.api_key}":
+                    self._send(401, {"message": "Unauthorized", "request_id": "fake"})
+                elif self.path == "/v1/models":
+                    self._send(200, {"object": "list", "data": [
+                        {"id": name, "object": "model", "aliases": aliases}
+                        for name, aliases in MODELS.items()]})  # fmt: skip
+                else:
+                    self._send(404, {"message": "Not Found"})
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", "0"))
