@@ -91,10 +91,9 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
         log.warning("DISCORD_BOT_TOKEN is not set: the Discord adapter is off")
     started: list[ChatAdapter] = []
     metrics: MetricsServer | None = None
+    failure: DeliveryError | None = None
     try:
         started = await _start_each(adapters)
-        if adapters and not started:
-            raise DeliveryError("no chat adapter could start (see the errors above)")
         metrics = await start_metrics(
             config.metrics, lambda: {"status": "ok", "adapters": [a.name for a in started]}
         )
@@ -107,7 +106,7 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
         scheduler.start()
         log.info("scheduler: jobs %s", scheduler.job_ids())
         catching_up = asyncio.create_task(scheduler.catch_up())
-        await stop.wait()
+        failure = await _until_stopped_or_failed(stop, started)
         catching_up.cancel()
     finally:
         if metrics is not None:
@@ -120,21 +119,49 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
             await model.aclose()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+    if failure is not None:  # after the others finished their work: one line, exit 1
+        raise failure
 
 
 async def _start_each(adapters: list[ChatAdapter]) -> list[ChatAdapter]:
-    """Start every adapter; one that fails (a refused token, an unreachable server) is
-    logged and left out, and the others go on."""
+    """Start every adapter. When one cannot start (a refused token, an unreachable
+    server), those already started stop cleanly and run ends with that one's error."""
     started: list[ChatAdapter] = []
     for adapter in adapters:
         try:
             await adapter.start()
-        except Exception as exc:  # DeliveryError, or a bug: either way, not the others' fault
-            log.error("%s adapter did not start, running without it: %s", adapter.name, exc)
+        except Exception as exc:  # DeliveryError, or a bug: either way, stop cleanly
             await _stop(adapter)
-            continue
+            for other in reversed(started):
+                await _stop(other)
+            raise _ended(adapter, exc, "could not start") from None
         started.append(adapter)
     return started
+
+
+async def _until_stopped_or_failed(
+    stop: asyncio.Event, adapters: list[ChatAdapter]
+) -> DeliveryError | None:
+    """Wait for ``stop``, or for an adapter to fail for good (its token revoked): that
+    one is stopped at once, and the error returned (the others stop as for ``stop``)."""
+    waits = {asyncio.create_task(adapter.failed()): adapter for adapter in adapters}
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait([stopping, *waits], return_when=asyncio.FIRST_COMPLETED)
+    for task in [stopping, *waits]:
+        task.cancel()
+    failed = [task for task in waits if task.done() and not task.cancelled()]
+    if not failed:
+        return None
+    adapter = waits[failed[0]]
+    error = _ended(adapter, failed[0].result(), "failed")
+    log.error("%s; stopping run", error)
+    adapters.remove(adapter)
+    await _stop(adapter)
+    return error
+
+
+def _ended(adapter: ChatAdapter, exc: BaseException, what: str) -> DeliveryError:
+    return DeliveryError(f"{adapter.name} adapter {what}, run stopped: {exc}")
 
 
 async def _stop(adapter: ChatAdapter) -> None:

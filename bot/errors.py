@@ -16,8 +16,14 @@
         ├── ChatMoved        the chat got a new id (group -> supergroup); carries ``new_chat_id``
         ├── NotSent          failed before the platform got it (connect error, 5xx): retry is safe
         ├── SendUncertain    may have been delivered (e.g. read timeout): never retried blindly
-        └── MessageRejected  the platform refused this message (400)
-            └── MarkupRejected   the formatting did not parse; plain text may still work
+        ├── MessageRejected  the platform refused this message (400)
+        │   └── MarkupRejected   the formatting did not parse; plain text may still work
+        └── PlatformError    the platform itself failed, not one message; carries the
+            │                platform, its URL (no token) and what to do
+            ├── LoginFailed          the token was refused (at start or mid-run): permanent
+            ├── PlatformUnavailable  cannot connect, or a 5xx: retry is safe (also NotSent)
+            └── UnexpectedReply      an answer that is not the platform's API (bad JSON, a
+                                     missing field: a wrong api_base_url?)
 
 Lower-level exceptions (httpx, feedparser, sqlite) are converted into these at the
 boundary with ``raise ... from exc`` so callers need to know only this tree.
@@ -123,3 +129,30 @@ class MessageRejected(DeliveryError):
 
 class MarkupRejected(MessageRejected):
     """The message's formatting did not parse; the same text as plain text may work."""
+
+
+class PlatformError(DeliveryError):
+    """The chat platform failed as a whole (not one message). The message names the
+    platform, the URL it was reached at (never a token) and what to do about it."""
+
+    def __init__(self, platform: str, url: str, problem: str, action: str) -> None:
+        super().__init__(f"{platform} ({url}): {problem}; {action}")
+        self.platform = platform
+        self.url = url
+        self.problem = problem
+        self.action = action
+
+
+class LoginFailed(PlatformError):
+    """The platform refused the bot's token (wrong, or revoked mid-run), or a permission the
+    bot cannot run without. Permanent: nothing will work until someone changes it."""
+
+
+class PlatformUnavailable(PlatformError, NotSent):
+    """The platform could not be reached or answered with a server error: nothing was sent,
+    and trying again later is safe."""
+
+
+class UnexpectedReply(PlatformError):
+    """The platform answered, but not as its API does (a reply that is not JSON, a field
+    missing): usually ``api_base_url`` points at something else."""

@@ -21,6 +21,7 @@ from adapters.terminal import TerminalChat
 from app.service import make_commands, serve
 from bot.commands import Commands
 from bot.config import Secrets, parse_config
+from bot.errors import DeliveryError
 from storage import delivery as store
 from storage import open_database
 from tests.conftest import example_data
@@ -190,35 +191,28 @@ async def test_the_terminal_answers_through_the_flow_and_remembers_digests(
 # --- digestbot run -------------------------------------------------------------------------
 
 
-async def test_run_goes_on_without_an_adapter_whose_token_is_refused(
+async def test_run_stops_cleanly_and_fails_when_an_adapter_token_is_refused(
     fake: FakeBotAPI,
     discord_fake: FakeDiscord,
     db_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """A supervisor must hear of a refused token: run ends with one line (exit 1 in the
+    CLI), after the adapter that had started (Telegram) stopped cleanly."""
     caplog.set_level(logging.INFO)
     data = example_data()
     data["storage"]["path"] = str(db_path)
     data["telegram"]["api_base_url"] = fake.url
     data["discord"].update(api_base_url=discord_fake.url, gateway_url=discord_fake.gateway_url)
     wrong = "MTk5OTk5OTk5OTk5OTk5OTk5.Gwrong.not-the-token-abcdefghijklmnopqr"
-    stop = asyncio.Event()
-    service = asyncio.create_task(
-        serve(parse_config(data), Secrets(None, TELEGRAM_TOKEN, wrong), stop=stop)
-    )
-    try:
-        fake.push_text(501, "/help")
-        await asyncio.to_thread(fake.wait_for, lambda: len(fake.to(501)) >= 1)
-        assert fake.to(501)[0].text.startswith("指令列表")  # the topic's language
-        # Adapters start side by side: Telegram may answer before Discord's refusal is logged.
-        refused = "discord adapter did not start, running without it: Discord refused"
-        await asyncio.to_thread(fake.wait_for, lambda: "scheduler: jobs" in caplog.text)
-        assert refused in caplog.text
-        assert discord_fake.connected == 0 and not service.done()
-    finally:
-        stop.set()
-        await service
-    assert wrong not in caplog.text
+    with pytest.raises(DeliveryError) as caught:
+        await serve(parse_config(data), Secrets(None, TELEGRAM_TOKEN, wrong), stop=asyncio.Event())
+    message = str(caught.value)
+    assert message.startswith("discord adapter could not start, run stopped: discord (http://")
+    assert "Discord refused the token (DISCORD_BOT_TOKEN)" in message and "\n" not in message
+    assert discord_fake.connected == 0
+    assert fake.calls[-1] == "getUpdates"  # Telegram's last call: polling's final offset
+    assert wrong not in caplog.text and wrong not in message
 
 
 async def test_run_fails_clearly_when_no_adapter_can_start(fake: FakeBotAPI, db_path: Path) -> None:
@@ -226,5 +220,5 @@ async def test_run_fails_clearly_when_no_adapter_can_start(fake: FakeBotAPI, db_
     data["storage"]["path"] = str(db_path)
     data["telegram"]["api_base_url"] = fake.url
     wrong = "999999:WRONG-token-abcdefghijklmnopqrstuvwxyz"
-    with pytest.raises(Exception, match="no chat adapter could start"):
+    with pytest.raises(DeliveryError, match="telegram adapter could not start, run stopped"):
         await serve(parse_config(data), Secrets(None, wrong, None), stop=asyncio.Event())

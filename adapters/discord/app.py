@@ -7,24 +7,40 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
+from discord.gateway import DiscordWebSocket
 
 from adapters.discord.interaction import answer
-from adapters.discord.platform import NAME, DiscordPlatform, convert_errors, use_endpoints
+from adapters.discord.platform import (
+    CHECK_URL,
+    ERRORS,
+    NAME,
+    DiscordPlatform,
+    convert_errors,
+    endpoint,
+    use_endpoints,
+)
 from adapters.discord.slash import command_tree, translate
 from bot.chat import ChatFlow, Inbound, Lifecycle
 from bot.commands import Commands
 from bot.config import DiscordConfig
 from bot.delivery.limiter import RateLimiter
 from bot.delivery.sender import Sender
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, PlatformError, PlatformUnavailable
 
 log = logging.getLogger(__name__)
 
 PREFIX = "!"
 READY_TIMEOUT_S = 60.0
+
+
+def _stopped(failure: BaseException) -> PlatformError:
+    return PlatformError(
+        NAME, endpoint().url, f"the connection stopped ({failure!r})"[:300], "restart digestbot"
+    )
 
 
 def intents() -> discord.Intents:
@@ -58,6 +74,10 @@ class DiscordBot(discord.Client):
         self._token = ""
         self._connection_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._stopping = False
+        self.on_failure: Callable[[DeliveryError], None] = lambda error: None
+        """Told when the bot cannot work any more (its token refused mid-run)."""
+        self.platform.on_failure = lambda error: self.on_failure(error)
         self.tree = command_tree(self, commands.registry, self.flow, self.platform)
 
     async def setup_hook(self) -> None:
@@ -75,6 +95,7 @@ class DiscordBot(discord.Client):
     async def start_bot(self) -> None:
         """Log in and connect; return once the gateway is ready. Raises
         :class:`~bot.errors.DeliveryError` when Discord refuses us (bad token)."""
+        self._stopping = False
         try:
             await convert_errors(lambda: self.login(self._token), timeout_s=READY_TIMEOUT_S)
         except BaseException:
@@ -92,15 +113,30 @@ class DiscordBot(discord.Client):
             connection = self._connection_task
             failure = connection.exception() if connection.done() else None
             await self.stop_bot()
-            if isinstance(failure, discord.PrivilegedIntentsRequired):
-                raise DeliveryError(
-                    "Discord refused the Message Content intent: switch it on for the bot "
-                    "in the developer portal (Bot > Privileged Gateway Intents)"
-                ) from None
-            raise DeliveryError(f"Discord: the gateway did not become ready ({failure!r})")
+            if failure is None:
+                raise PlatformUnavailable(
+                    NAME,
+                    str(DiscordWebSocket.DEFAULT_GATEWAY),
+                    f"the gateway was not ready within {READY_TIMEOUT_S:g} s",
+                    CHECK_URL,
+                )
+            error = ERRORS.convert(failure, endpoint()) or _stopped(failure)
+            raise error from None
+        self._connection_task.add_done_callback(self._connection_ended)
         log.info("discord: connected as %s", await self.platform.identity())
 
+    def _connection_ended(self, task: asyncio.Task[None]) -> None:
+        """discord.py reconnects by itself; its connection task ends only for good (a
+        revoked token: close code 4004), or when we stop it."""
+        if self._stopping or task.cancelled():
+            return
+        failure = task.exception()
+        if failure is None:
+            failure = discord.ClientException("the gateway connection ended")
+        self.on_failure(ERRORS.convert(failure, endpoint()) or _stopped(failure))
+
     async def stop_bot(self) -> None:
+        self._stopping = True
         await self.close()
         for task in [*self._tasks, self._connection_task]:
             if task is not None and not task.done():
@@ -171,6 +207,7 @@ class DiscordAdapter(Lifecycle):
         self.bot = bot
         self.sender = bot.sender
         self.platform = bot.platform
+        bot.on_failure = self.fail
 
     async def _open(self) -> None:
         await self.bot.start_bot()

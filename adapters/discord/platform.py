@@ -17,15 +17,18 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route, handle_message_parameters
 
 from adapters.discord.render import render
+from bot.chat.boundary import Endpoint, ErrorTable, Rule
 from bot.delivery.platform import Limits, Part
 from bot.delivery.types import Action, Reply
 from bot.errors import (
     ChatGone,
     DeliveryError,
+    LoginFailed,
     MessageRejected,
-    NotSent,
+    PlatformUnavailable,
     RateLimited,
     SendUncertain,
+    UnexpectedReply,
 )
 
 T = TypeVar("T")
@@ -57,38 +60,113 @@ def _retry_after(exc: discord.HTTPException) -> float:
         return 5.0
 
 
+FIX_LOGIN = "check DISCORD_BOT_TOKEN (developer portal: Bot > Reset Token) and restart"
+FIX_INTENT = "switch it on for the bot in the developer portal (Bot > Privileged Gateway Intents)"
+CHECK_URL = "check discord.api_base_url and gateway_url (empty for Discord's own) and the network"
+AUTHENTICATION_FAILED, DISALLOWED_INTENTS = 4004, 4014
+"""Gateway close codes after which reconnecting cannot help."""
+
+
+def endpoint() -> Endpoint:
+    """Where discord.py sends its requests now (``use_endpoints`` may have moved it)."""
+    return Endpoint.at(NAME, Route.BASE)
+
+
+def _refused_token(exc: BaseException, where: Endpoint) -> DeliveryError:
+    return LoginFailed(NAME, where.url, "Discord refused the token (DISCORD_BOT_TOKEN)", FIX_LOGIN)
+
+
+def _refused_intent(exc: BaseException, where: Endpoint) -> DeliveryError:
+    return LoginFailed(NAME, where.url, "Discord refused the Message Content intent", FIX_INTENT)
+
+
+def _forbidden(exc: discord.Forbidden, where: Endpoint) -> DeliveryError:
+    # 50001 Missing Access, 50013 Missing Permissions, 50007 cannot message this user:
+    # nothing we send there will arrive until someone changes the channel.
+    return ChatGone(f"Forbidden: {exc.text} (code {exc.code})")
+
+
+def _not_found(exc: discord.NotFound, where: Endpoint) -> DeliveryError:
+    if exc.code == UNKNOWN_CHANNEL:
+        return ChatGone(f"Not found: {exc.text} (code {exc.code})")
+    return MessageRejected(str(exc))
+
+
+def _server_error(exc: discord.DiscordServerError, where: Endpoint) -> DeliveryError:
+    # discord.py already retried 500/502/504; the nonce makes our own retry safe too.
+    return PlatformUnavailable(
+        NAME, where.url, f"server error ({exc})", "nothing was sent; it is retried"
+    )
+
+
+def _http(exc: discord.HTTPException, where: Endpoint) -> DeliveryError:
+    if exc.status == 429:  # no Via header: discord.py would not wait, so we do
+        return RateLimited(_retry_after(exc), str(exc))
+    if exc.status == 401:
+        return _refused_token(exc, where)
+    return MessageRejected(str(exc))
+
+
+def _closed(exc: discord.ConnectionClosed, where: Endpoint) -> DeliveryError:
+    if exc.code == AUTHENTICATION_FAILED:
+        return _refused_token(exc, where)
+    if exc.code == DISALLOWED_INTENTS:
+        return _refused_intent(exc, where)
+    return PlatformUnavailable(
+        NAME, where.url, f"the gateway closed the connection ({exc})", CHECK_URL
+    )
+
+
+def _timed_out(exc: TimeoutError, where: Endpoint) -> DeliveryError:
+    return SendUncertain(f"no reply from Discord ({where.url}) in time")
+
+
+def _cannot_connect(exc: BaseException, where: Endpoint) -> DeliveryError:
+    return PlatformUnavailable(NAME, where.url, f"cannot connect ({exc})", CHECK_URL)
+
+
+def _connection_lost(exc: BaseException, where: Endpoint) -> DeliveryError:
+    return SendUncertain(f"connection to Discord ({where.url}) lost after sending: {exc!r}")
+
+
+def _unexpected(exc: BaseException, where: Endpoint) -> DeliveryError:
+    return UnexpectedReply(
+        NAME,
+        where.url,
+        f"a reply discord.py cannot read ({type(exc).__name__}: {exc})"[:300],
+        "is discord.api_base_url Discord's API?",
+    )
+
+
+ERRORS = ErrorTable(
+    Rule(discord.RateLimited, lambda exc, _: RateLimited(exc.retry_after, str(exc))),
+    Rule(discord.LoginFailure, _refused_token, keep_cause=False),
+    Rule(discord.PrivilegedIntentsRequired, _refused_intent, keep_cause=False),
+    Rule(discord.Forbidden, _forbidden),
+    Rule(discord.NotFound, _not_found),
+    Rule(discord.DiscordServerError, _server_error),
+    Rule(discord.HTTPException, _http, keep_cause=False),  # a 401's text may echo the token
+    Rule(discord.ConnectionClosed, _closed),
+    Rule(discord.GatewayNotFound, _cannot_connect),
+    Rule(TimeoutError, _timed_out),
+    Rule(aiohttp.ClientConnectorError, _cannot_connect),
+    Rule(aiohttp.ContentTypeError, _unexpected),  # before ClientError, whose subclass it is
+    Rule((aiohttp.ClientError, OSError), _connection_lost),
+    # JSON without the fields discord.py builds its objects from, or not JSON at all (it
+    # then hands on the text, and indexing a str raises TypeError).
+    Rule((KeyError, TypeError, ValueError, AttributeError), _unexpected),
+)
+"""Every exception discord.py (and aiohttp under it) raises, and what it means."""
+
+
 async def convert_errors(call: Callable[[], Awaitable[T]], *, timeout_s: float) -> T:
     """Run a Discord call; discord.py's and aiohttp's exceptions leave as digestbot errors."""
-    try:
+
+    async def bounded() -> T:
         async with asyncio.timeout(timeout_s):
             return await call()
-    except discord.RateLimited as exc:  # a 429 longer than discord.py waits on its own
-        raise RateLimited(exc.retry_after, str(exc)) from exc
-    except discord.Forbidden as exc:
-        # 50001 Missing Access, 50013 Missing Permissions, 50007 cannot message this user:
-        # nothing we send there will arrive until someone changes the channel.
-        raise ChatGone(f"Forbidden: {exc.text} (code {exc.code})") from exc
-    except discord.NotFound as exc:
-        if exc.code == UNKNOWN_CHANNEL:
-            raise ChatGone(f"Not found: {exc.text} (code {exc.code})") from exc
-        raise MessageRejected(str(exc)) from exc
-    except discord.DiscordServerError as exc:
-        # discord.py already retried 500/502/504; the nonce makes our own retry safe too.
-        raise NotSent(str(exc)) from exc
-    except discord.HTTPException as exc:
-        if exc.status == 429:  # no Via header: discord.py would not wait, so we do
-            raise RateLimited(_retry_after(exc), str(exc)) from exc
-        if exc.status == 401:
-            raise DeliveryError("Discord refused the token (DISCORD_BOT_TOKEN)") from None
-        raise MessageRejected(str(exc)) from exc
-    except discord.LoginFailure:
-        raise DeliveryError("Discord refused the token (DISCORD_BOT_TOKEN)") from None
-    except TimeoutError as exc:
-        raise SendUncertain(f"no reply from Discord within {timeout_s:g} s") from exc
-    except aiohttp.ClientConnectorError as exc:
-        raise NotSent(f"cannot connect to Discord: {exc}") from exc
-    except (aiohttp.ClientError, OSError) as exc:
-        raise SendUncertain(f"connection lost after sending: {exc!r}") from exc
+
+    return await ERRORS.run(bounded, endpoint())
 
 
 def embeds(part: Part) -> list[discord.Embed]:
@@ -147,6 +225,8 @@ class DiscordPlatform:
         # (channel, text) -> the nonce of a send that failed: its retry reuses the nonce, so
         # Discord (enforce_nonce) returns the first message instead of posting a second one.
         self._nonces: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self.on_failure: Callable[[DeliveryError], None] = lambda error: None
+        """Told when a call finds the bot cannot work any more (its token refused)."""
 
     def render(self, reply: Reply) -> list[Part]:
         return render(reply)
@@ -169,10 +249,14 @@ class DiscordPlatform:
             flags=discord.MessageFlags(suppress_embeds=suppress),
             **fields,  # allowed_mentions none: "@everyone" in a headline must never ping
         )
-        message: Any = await convert_errors(
-            lambda: self.client.http.send_message(int(chat_id), params=params),
-            timeout_s=self.timeout_s,
-        )
+        try:
+            message: Any = await convert_errors(
+                lambda: self.client.http.send_message(int(chat_id), params=params),
+                timeout_s=self.timeout_s,
+            )
+        except LoginFailed as exc:
+            self.on_failure(exc)
+            raise
         self._nonces.pop(key, None)
         return str(message["id"])
 

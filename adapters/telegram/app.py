@@ -3,6 +3,7 @@ through the core's chat flow, and so through the platform's paced sender."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from functools import partial
 from typing import Any
@@ -17,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from adapters.telegram.platform import NAME, TelegramPlatform, convert_errors
+from adapters.telegram.platform import ERRORS, NAME, TelegramPlatform
 from bot.chat import ChatFlow, Inbound, Lifecycle
 from bot.commands import Commands
 from bot.commands.spec import DEFAULT_LANGUAGE
@@ -25,9 +26,13 @@ from bot.config import LANGUAGES, TelegramConfig
 from bot.delivery.limiter import RateLimiter
 from bot.delivery.platform import Limits
 from bot.delivery.sender import Sender
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, PlatformError
 
 log = logging.getLogger(__name__)
+
+POLLING_TASK = "Updater:start_polling:polling_task"
+"""The name python-telegram-bot gives its polling task: it ends (with ``InvalidToken``)
+only when the Bot API refuses the token, while the process would otherwise go on."""
 
 
 def limits_of(config: TelegramConfig) -> Limits:
@@ -81,6 +86,7 @@ class TelegramBot(Lifecycle):
         self.sender = sender
         self.platform = platform
         self.flow = ChatFlow(commands, sender)
+        platform.on_failure = self.fail  # a send refused for the token: the bot is done
         application.add_handler(MessageHandler(filters.TEXT, self._on_text))
         application.add_handler(CallbackQueryHandler(self._on_button))
         application.add_error_handler(self._on_error)
@@ -88,7 +94,7 @@ class TelegramBot(Lifecycle):
     async def _open(self) -> None:
         """Raises :class:`~bot.errors.DeliveryError` when the Bot API refuses us (bad token)."""
         try:
-            await convert_errors(self.application.initialize)
+            await self.platform.call(self.application.initialize)
         except DeliveryError:
             await self.application.bot.shutdown()  # close its connections
             raise
@@ -96,11 +102,38 @@ class TelegramBot(Lifecycle):
             await self._show_menu()
             await self.application.start()
             assert self.application.updater is not None
-            await self.application.updater.start_polling(timeout=10, drop_pending_updates=False)
+            await self.application.updater.start_polling(
+                timeout=10, drop_pending_updates=False, error_callback=self._polling_error
+            )
+            self._watch_polling()
         except BaseException:
             await self._close()
             raise
         log.info("telegram: polling as %s", await self.platform.identity())
+
+    def _watch_polling(self) -> None:
+        for task in asyncio.all_tasks():
+            if task.get_name() == POLLING_TASK:
+                task.add_done_callback(self._polling_ended)
+                return
+        log.warning("telegram: cannot watch polling: a revoked token would go unnoticed")
+
+    def _polling_ended(self, task: asyncio.Task[Any]) -> None:
+        if task.cancelled() or task.exception() is None or not self.running:
+            return  # stopped by us
+        exc = task.exception()
+        assert exc is not None
+        error = ERRORS.convert(exc, self.platform.endpoint) or PlatformError(
+            NAME, self.platform.endpoint.url, f"polling stopped ({exc!r})", "restart digestbot"
+        )
+        self.fail(error)
+
+    def _polling_error(self, exc: Exception) -> None:
+        """A failed getUpdates that python-telegram-bot retries: one line, no traceback."""
+        log.warning(
+            "telegram: polling failed, retrying: %s",
+            ERRORS.convert(exc, self.platform.endpoint) or exc,
+        )
 
     async def _close(self) -> None:
         updater = self.application.updater
@@ -121,7 +154,7 @@ class TelegramBot(Lifecycle):
             ]
             code = None if language == DEFAULT_LANGUAGE else language.split("-")[0].lower()
             try:
-                await convert_errors(
+                await self.platform.call(
                     partial(self.application.bot.set_my_commands, menu, language_code=code)
                 )
             except DeliveryError as exc:
@@ -138,7 +171,7 @@ class TelegramBot(Lifecycle):
         if query is None:
             return
         try:
-            await convert_errors(query.answer)
+            await self.platform.call(query.answer)
         except DeliveryError as exc:  # too late or refused: the reply still goes out
             log.warning("telegram: callback query not answered: %s", exc)
         if chat is None or not query.data:

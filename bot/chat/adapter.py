@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from bot.delivery.sender import Sender
+from bot.errors import DeliveryError
 
 
 class ChatAdapter(Protocol):
@@ -33,6 +34,13 @@ class ChatAdapter(Protocol):
         """Stop answering and close every connection. Safe to call twice, or before start."""
         ...
 
+    async def failed(self) -> DeliveryError:
+        """Return once the adapter has failed for good while running (its token revoked,
+        its connection closed for a reason that reconnecting cannot cure), with that error.
+        Transient trouble (a dropped connection, a 5xx) is retried inside and never ends
+        up here."""
+        ...
+
 
 class Lifecycle:
     """Idempotent ``start()``/``stop()`` (and ``async with``) around an adapter's
@@ -41,6 +49,8 @@ class Lifecycle:
 
     _running = False
     _lock: asyncio.Lock | None = None
+    _failure: DeliveryError | None = None
+    _failed: asyncio.Event | None = None
 
     @property
     def running(self) -> bool:
@@ -62,6 +72,26 @@ class Lifecycle:
             if self._running:
                 self._running = False
                 await self._close()
+
+    def fail(self, error: DeliveryError) -> None:
+        """Report a permanent failure found while running; the first one is kept."""
+        if self._failure is None:
+            self._failure = error
+        self._failure_event().set()
+
+    @property
+    def failure(self) -> DeliveryError | None:
+        return self._failure
+
+    def _failure_event(self) -> asyncio.Event:
+        if self._failed is None:
+            self._failed = asyncio.Event()
+        return self._failed
+
+    async def failed(self) -> DeliveryError:
+        await self._failure_event().wait()
+        assert self._failure is not None
+        return self._failure
 
     async def __aenter__(self) -> Self:
         await self.start()
