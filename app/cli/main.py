@@ -208,8 +208,9 @@ def _on_day(args: argparse.Namespace, config: Config) -> int:
         return chat_command(config)
     if args.command == "run":
         from app.cli.run import run_command
+        from bot.config import resolve_config_path
 
-        return run_command(config)
+        return run_command(config, resolve_config_path(args.config))
     if args.command == "web":
         from app.cli.web import web_command
 
