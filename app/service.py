@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from collections.abc import Callable
 
 import sqlite_utils
 
 from app.metrics_server import MetricsServer, start_metrics
+from app.signals import ServiceSignals
 from bot.chat import ChatAdapter
 from bot.commands import COMMANDS, Commands, Registry
 from bot.config import Config, Secrets
 from bot.delivery.fanout import Fanout
 from bot.delivery.prepare import CollectingDigestSource, DigestSource
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, DigestbotError
 from bot.llm import LanguageModel, make_model
 from bot.qa.chat import SourcesAnswerer
 from bot.scheduler import DeliveryScheduler
@@ -48,13 +48,26 @@ def make_commands(
     )
 
 
-async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None = None) -> None:
+SHUTDOWN_DEADLINE_S = 8.0
+"""From SIGTERM to exit, at most (under the 10 s a supervisor such as Docker waits)."""
+WIND_DOWN_S = 3.0
+"""For the slots under way to be cancelled and their unsent deliveries put back."""
+ADAPTER_STOP_S = 3.0
+"""For each adapter to stop polling and close; replies still waiting are dropped."""
+
+
+async def serve(
+    config: Config,
+    secrets: Secrets,
+    *,
+    stop: asyncio.Event | None = None,
+    reload: Callable[[], Config] | None = None,
+) -> None:
     """Run until SIGINT/SIGTERM (or ``stop``): adapters answer commands, the scheduler
-    delivers, and deliveries missed during downtime are caught up."""
+    delivers, and deliveries missed during downtime are caught up. SIGHUP calls ``reload``
+    for a new configuration; one that fails to load leaves the running one in place."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     db = open_database(config.storage.path)
     model = make_model(config.mistral, secrets)
     if model is None:
@@ -68,7 +81,30 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
         if scheduler is not None:
             scheduler.refresh()
 
-    commands = make_commands(db, config, source=source, model=model, on_change=changed)
+    answerer = SourcesAnswerer(db, config, model)
+    commands = Commands(db, config, answerer, source, registry=COMMANDS, on_change=changed)
+
+    def reloaded() -> None:
+        nonlocal config
+        if reload is None:
+            return
+        try:
+            fresh = reload()
+        except DigestbotError as exc:
+            reason = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+            log.error("config reload failed, still running the previous config: %s", reason)
+            return
+        for section in RESTART_SECTIONS:
+            if getattr(fresh, section) != getattr(config, section):
+                log.warning("config reload: [%s] changed; it takes effect on restart", section)
+        config = fresh
+        commands.config = answerer.config = fresh
+        source.fetch = fresh.fetch
+        if scheduler is not None:
+            scheduler.config = fresh
+            scheduler.refresh()
+        log.info("config reloaded: topics %s", ", ".join(t.slug for t in fresh.topics))
+
     adapters: list[ChatAdapter] = []
     if secrets.telegram_bot_token:
         from adapters.telegram.app import telegram_adapter
@@ -92,35 +128,43 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
     started: list[ChatAdapter] = []
     metrics: MetricsServer | None = None
     failure: DeliveryError | None = None
-    try:
-        started = await _start_each(adapters)
-        metrics = await start_metrics(
-            config.metrics, lambda: {"status": "ok", "adapters": [a.name for a in started]}
-        )
-        # Only the adapters that run get deliveries; the others' wait for the next start.
-        fanout = Fanout(db, [a.sender for a in started], workers=config.delivery.workers)
-        recovered = fanout.recover()
-        if recovered:
-            log.warning("%s delivery(ies) were interrupted by a crash: marked uncertain", recovered)
-        scheduler = DeliveryScheduler(db, config, fanout, source)
-        scheduler.start()
-        log.info("scheduler: jobs %s", scheduler.job_ids())
-        catching_up = asyncio.create_task(scheduler.catch_up())
-        failure = await _until_stopped_or_failed(stop, started)
-        catching_up.cancel()
-    finally:
-        if metrics is not None:
-            await metrics.stop()
-        if scheduler is not None:
-            scheduler.shutdown()
-        for adapter in reversed(started):
-            await _stop(adapter)
-        if model is not None:
-            await model.aclose()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
+    signals = ServiceSignals(loop, stop, deadline_s=SHUTDOWN_DEADLINE_S, on_reload=reloaded)
+    with signals:
+        try:
+            started = await _start_each(adapters)
+            metrics = await start_metrics(
+                config.metrics, lambda: {"status": "ok", "adapters": [a.name for a in started]}
+            )
+            # Only the adapters that run get deliveries; the others' wait for the next start.
+            fanout = Fanout(db, [a.sender for a in started], workers=config.delivery.workers)
+            recovered = fanout.recover()
+            if recovered:
+                log.warning(
+                    "%s delivery(ies) were interrupted by a crash: marked uncertain", recovered
+                )
+            scheduler = DeliveryScheduler(db, config, fanout, source)
+            scheduler.start()
+            log.info("scheduler: jobs %s", scheduler.job_ids())
+            catching_up = asyncio.create_task(scheduler.catch_up())
+            failure = await _until_stopped_or_failed(stop, started)
+            log.info("stopping: unsent deliveries stay pending for the next start")
+            catching_up.cancel()
+            await asyncio.wait([catching_up], timeout=WIND_DOWN_S)
+        finally:
+            if metrics is not None:
+                await metrics.stop()
+            if scheduler is not None:
+                await scheduler.stop(WIND_DOWN_S)
+            for adapter in reversed(started):
+                await _stop(adapter)
+            if model is not None:
+                await model.aclose()
     if failure is not None:  # after the others finished their work: one line, exit 1
         raise failure
+
+
+RESTART_SECTIONS = ("storage", "mistral", "telegram", "discord", "web")
+"""Config sections a running service holds open (a database, clients, connections)."""
 
 
 async def _start_each(adapters: list[ChatAdapter]) -> list[ChatAdapter]:
@@ -166,6 +210,10 @@ def _ended(adapter: ChatAdapter, exc: BaseException, what: str) -> DeliveryError
 
 async def _stop(adapter: ChatAdapter) -> None:
     try:
-        await adapter.stop()
+        await asyncio.wait_for(adapter.stop(), ADAPTER_STOP_S)
+    except TimeoutError:
+        log.warning(
+            "%s adapter did not stop within %g s: left behind", adapter.name, ADAPTER_STOP_S
+        )
     except Exception:
         log.exception("%s adapter did not stop cleanly", adapter.name)

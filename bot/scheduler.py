@@ -9,6 +9,7 @@ makes a second run of a slot harmless (nobody gets a digest twice).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -66,6 +67,7 @@ class DeliveryScheduler:
         self.clock = clock
         self.grace = timedelta(hours=config.delivery.catch_up_hours)
         self.scheduler: AsyncIOScheduler | None = None
+        self._busy: set[asyncio.Task[object]] = set()
 
     def slots(self) -> set[Slot]:
         if not self.fanout.senders:
@@ -90,6 +92,22 @@ class DeliveryScheduler:
     def shutdown(self) -> None:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+
+    async def stop(self, timeout_s: float) -> None:
+        """Stop firing and cancel the slots and retries under way, waiting up to
+        ``timeout_s`` for them to wind down (an unsent delivery goes back to ``pending``)."""
+        self.shutdown()
+        busy = [task for task in self._busy if not task.done()]
+        for task in busy:
+            task.cancel()
+        if busy:
+            await asyncio.wait(busy, timeout=timeout_s)
+
+    def _working(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._busy.add(task)
+            task.add_done_callback(self._busy.discard)
 
     def refresh(self) -> None:
         """Make the jobs match the subscriptions (called after every subscription change)."""
@@ -123,6 +141,7 @@ class DeliveryScheduler:
 
     async def retry_pending(self) -> Counter[str]:
         """Send deliveries still ``pending`` (the platform was down) within the grace period."""
+        self._working()
         counts: Counter[str] = Counter()
         try:
             for digest_id in store.digests_with_pending(self.db, self.clock() - self.grace):
@@ -155,7 +174,9 @@ class DeliveryScheduler:
         return counts
 
     async def run_slot(self, slot: Slot, fired: datetime | None = None) -> Counter[str]:
-        """Deliver the due digest to the slot's subscriptions. Never raises."""
+        """Deliver the due digest to the slot's subscriptions. Never raises (but stops
+        when cancelled)."""
+        self._working()
         try:
             return await self._run_slot(slot, fired or last_fire(slot[1], slot[2], self.clock()))
         except Exception:

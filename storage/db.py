@@ -47,6 +47,30 @@ def migrate(db: sqlite_utils.Database) -> tuple[str, ...]:
     return pending
 
 
+def storage_error(exc: sqlite3.Error, path: str | Path) -> StorageError:
+    """One line for an SQLite failure: what happened to which file, and what to do."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc):
+        what = (
+            "is locked by another process (another digestbot writing?): wait for it to "
+            "finish, or stop it, then run again"
+        )
+    elif name.startswith("SQLITE_FULL") or "full" in str(exc):
+        what = "cannot grow: the disk is full; free some space, then run again"
+    elif name.startswith("SQLITE_IOERR"):
+        what = (
+            f"could not be written ({exc}): is the disk full, or the file size limited "
+            "(ulimit -f)? Free some space, then run again"
+        )
+    elif name.startswith("SQLITE_READONLY"):
+        what = "is read-only for this user: fix its permissions (and its folder's)"
+    elif name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        what = f"is damaged ({exc}): restore it from a backup (docs/operations.md)"
+    else:
+        what = f"failed: {exc}"
+    return StorageError(f"database {path} {what}")
+
+
 def open_database(
     path: str | Path, tracer: Callable[[str, Any], None] | None = None
 ) -> sqlite_utils.Database:
@@ -64,7 +88,9 @@ def open_database(
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
         migrate(db)
-    except (sqlite3.Error, OSError) as exc:
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path) from exc
+    except OSError as exc:
         raise StorageError(f"cannot open database {path}: {exc}") from exc
     return db
 

@@ -9,10 +9,14 @@ tests/test_cli_startup.py keeps the parser path light."""
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli.mcp import add_mcp_parser
@@ -167,12 +171,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     configure_logging(_log_level(args), args.log_format or "text")
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # a full disk under a redirected stdout fails here, not at exit
+        return code
     except (ConfigError, UsageError) as exc:
         print(f"digestbot: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except DigestbotError as exc:
         print(f"digestbot: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as exc:  # a file of ours (--out, stdout, a folder) could not be written
+        _drop_stdout()
+        print(f"digestbot: error: {_os_error(exc, getattr(args, 'out', None))}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
@@ -180,6 +190,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _log_level(args: argparse.Namespace) -> int:
     return logging.INFO if args.verbose else logging.WARNING
+
+
+def _drop_stdout() -> None:
+    """Whatever stdout still buffers is lost (its disk is full, its reader gone): point it
+    at /dev/null so the interpreter's own flush at exit does not fail a second time."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass
+
+
+def _os_error(exc: OSError, out: str | None) -> str:
+    filename = exc.filename if exc.filename is not None else out
+    what = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        target = filename or "the output"
+        return f"cannot write {target}: {what}: free some space (or raise the limit), try again"
+    where = f"{filename}: " if filename is not None else ""
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{where}{what}: choose a place this user can write to, or fix its permissions"
+    return f"{where}{what}"
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -191,6 +224,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.logging_setup import configure_logging
 
         configure_logging(_log_level(args), config.logging.format)
+    try:
+        return _command(args, config, config_path)
+    except sqlite3.Error as exc:  # locked by another writer, a full disk, a damaged file
+        from storage.db import storage_error
+
+        raise storage_error(exc, config.storage.path) from None
+
+
+def _command(args: argparse.Namespace, config: Config, config_path: Path) -> int:
     if args.command == "doctor":
         from app.cli.doctor import doctor_command
 
@@ -218,8 +260,9 @@ def _on_day(args: argparse.Namespace, config: Config) -> int:
         return chat_command(config)
     if args.command == "run":
         from app.cli.run import run_command
+        from bot.config import resolve_config_path
 
-        return run_command(config)
+        return run_command(config, resolve_config_path(args.config))
     if args.command == "web":
         from app.cli.web import web_command
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
+from pathlib import Path
 
 from app.cli.output import EXIT_OK
-from bot.config import Config, Secrets
+from bot.config import BUNDLED_REPLAY, Config, Secrets, load_config
 from bot.errors import UsageError
 
 
-def run_command(config: Config) -> int:
+def run_command(config: Config, config_path: Path | None = None) -> int:
+    """``config_path``: the file SIGHUP loads again (None: no reloading)."""
     from app.service import serve
     from bot.logging_setup import install_redaction
 
@@ -25,5 +28,15 @@ def run_command(config: Config) -> int:
     install_redaction(
         [secrets.mistral_api_key, secrets.telegram_bot_token, secrets.discord_bot_token]
     )
-    asyncio.run(serve(config, secrets))
+    reload = None if config_path is None else partial(_reload, config_path, config)
+    asyncio.run(serve(config, secrets, reload=reload))
     return EXIT_OK
+
+
+def _reload(path: Path, running: Config) -> Config:
+    fresh = load_config(path)
+    if fresh.fetch.replay_dir == BUNDLED_REPLAY:
+        # The running service replays a copy of the sample moved to the present: keep it.
+        fetch = fresh.fetch.model_copy(update={"replay_dir": running.fetch.replay_dir})
+        fresh = fresh.model_copy(update={"fetch": fetch})
+    return fresh

@@ -95,8 +95,16 @@ class Fanout:
                 lambda: store.mark(self.db, delivery.id, "sending", attempt=True)
             )
 
+        def release() -> None:
+            # The platform refused it (429) or it was stopped before it left: not sent.
+            self.outbox.write_now(lambda: store.mark(self.db, delivery.id, "pending"))
+
         outcome = await sender.deliver(
-            delivery.chat_id, reply, chat_kind=sub.chat_kind, before_first_send=claim
+            delivery.chat_id,
+            reply,
+            chat_kind=sub.chat_kind,
+            before_first_send=claim,
+            release=release,
         )
 
         def record() -> None:

@@ -4,6 +4,11 @@ Retries only what is safe to retry: a 429 (nothing was sent; the whole platform 
 failures before the request reached the platform (connect errors, 5xx), and markup the
 platform could not parse (sent again as plain text). A reply that may have arrived (a read
 timeout after sending) is ``uncertain`` and is never sent again automatically.
+
+A claimed reply (``before_first_send``) whose first part the platform refused (429, or a
+failure before the request reached it), or that was stopped (the task cancelled at
+shutdown) while no request was on the wire, is handed back with ``release``: it was not
+sent, so it is ``pending`` again, never ``uncertain``.
 """
 
 from __future__ import annotations
@@ -22,7 +27,6 @@ from bot.errors import (
     ChatMoved,
     DeliveryError,
     MarkupRejected,
-    MessageRejected,
     NotSent,
     RateLimited,
     SendUncertain,
@@ -44,6 +48,14 @@ class Outcome:
     moved_from: str | None = None
     gone: str | None = None
     """Why the chat no longer takes messages (blocked, kicked, deactivated)."""
+
+
+async def _attempt(send: PartSender, part: Part, markup: bool) -> str | DeliveryError:
+    """One try: the message id, or the platform's refusal (cancellation passes through)."""
+    try:
+        return await send(part, markup)
+    except DeliveryError as exc:
+        return exc
 
 
 class Sender:
@@ -71,59 +83,83 @@ class Sender:
         *,
         chat_kind: ChatKind = "private",
         before_first_send: Callable[[], Awaitable[None] | None] | None = None,
+        release: Callable[[], None] | None = None,
         first: PartSender | None = None,
     ) -> Outcome:
         """Send every part of ``reply``; never raises a :class:`DeliveryError`.
 
-        ``first`` sends the first part instead of the platform (the answer to a Discord
-        slash command); it is paced and retried like every other part.
+        ``before_first_send`` claims the reply before its first part goes out (again after
+        a ``release``); ``release`` (synchronous, so it also runs in a cancelled task) undoes
+        the claim when nothing was sent after all. ``first`` sends the first part instead of
+        the platform (the answer to a Discord slash command); it is paced and retried like
+        every other part.
         """
         target, moved_from = chat_id, None
         sent: list[str] = []
-        for index, part in enumerate(self.platform.render(reply)):
-            markup, not_sent, limited = True, 0, 0
-            send = first if index == 0 and first is not None else self._to(target)
-            while True:
-                await self.limiter.acquire(target, group=chat_kind == "group")
-                if index == 0 and not_sent == 0 and limited == 0 and before_first_send:
-                    result = before_first_send()
-                    if result is not None:
-                        await result
-                try:
+        claimed = on_the_wire = False
+
+        def unclaim() -> None:
+            nonlocal claimed
+            if claimed and not sent and release is not None:
+                release()
+            claimed = False
+
+        try:
+            for index, part in enumerate(self.platform.render(reply)):
+                markup, not_sent, limited = True, 0, 0
+                send = first if index == 0 and first is not None else self._to(target)
+                while True:
+                    await self.limiter.acquire(target, group=chat_kind == "group")
+                    if index == 0 and not claimed and before_first_send is not None:
+                        claimed = True  # a claim being written counts: release orders after it
+                        result = before_first_send()
+                        if result is not None:
+                            await result
+                    on_the_wire = True
                     with metrics.SEND_SECONDS.labels(self.name).time():
-                        sent.append(await send(part, markup))
-                    break
-                except RateLimited as exc:
-                    self.rate_limited += 1
-                    metrics.RATE_LIMITED.labels(self.name).inc()
-                    self.limiter.pause(exc.retry_after)
-                    limited += 1
-                    if limited > MAX_RATE_LIMITED_RETRIES:
+                        attempt = await _attempt(send, part, markup)
+                    on_the_wire = False
+                    if isinstance(attempt, str):
+                        sent.append(attempt)
+                        break
+                    exc = attempt
+                    if isinstance(exc, RateLimited):
+                        self.rate_limited += 1
+                        metrics.RATE_LIMITED.labels(self.name).inc()
+                        self.limiter.pause(exc.retry_after)
+                        unclaim()  # refused: not sent, so pending while the pause lasts
+                        limited += 1
+                        if limited > MAX_RATE_LIMITED_RETRIES:
+                            return self._stopped(sent, target, moved_from, "failed", exc)
+                    elif isinstance(exc, ChatMoved):
+                        if moved_from is not None:
+                            return self._stopped(sent, target, moved_from, "failed", exc)
+                        moved_from, target = target, exc.new_chat_id
+                        send = self._to(target)
+                    elif isinstance(exc, MarkupRejected):
+                        if not markup:
+                            return self._stopped(sent, target, moved_from, "failed", exc)
+                        log.warning("markup rejected, sending as plain text: %s", exc)
+                        markup = False
+                    elif isinstance(exc, NotSent):
+                        not_sent += 1
+                        unclaim()
+                        if not_sent > MAX_NOT_SENT_RETRIES:  # still down: try again later
+                            return self._stopped(sent, target, moved_from, "pending", exc)
+                        await asyncio.sleep(self.backoff_s * 2 ** (not_sent - 1))
+                    elif isinstance(exc, SendUncertain):
+                        return self._stopped(sent, target, moved_from, "uncertain", exc)
+                    elif isinstance(exc, ChatGone):
+                        outcome = self._stopped(sent, target, moved_from, "failed", exc)
+                        return replace(outcome, gone=exc.reason)
+                    else:  # MessageRejected, or any other DeliveryError
                         return self._stopped(sent, target, moved_from, "failed", exc)
-                except ChatMoved as exc:
-                    if moved_from is not None:
-                        return self._stopped(sent, target, moved_from, "failed", exc)
-                    moved_from, target = target, exc.new_chat_id
-                    send = self._to(target)
-                except MarkupRejected as exc:
-                    if not markup:
-                        return self._stopped(sent, target, moved_from, "failed", exc)
-                    log.warning("markup rejected, sending as plain text: %s", exc)
-                    markup = False
-                except NotSent as exc:
-                    not_sent += 1
-                    if not_sent > MAX_NOT_SENT_RETRIES:  # still down: try again later
-                        return self._stopped(sent, target, moved_from, "pending", exc)
-                    await asyncio.sleep(self.backoff_s * 2 ** (not_sent - 1))
-                except SendUncertain as exc:
-                    return self._stopped(sent, target, moved_from, "uncertain", exc)
-                except ChatGone as exc:
-                    outcome = self._stopped(sent, target, moved_from, "failed", exc)
-                    return replace(outcome, gone=exc.reason)
-                except MessageRejected as exc:
-                    return self._stopped(sent, target, moved_from, "failed", exc)
-                except DeliveryError as exc:
-                    return self._stopped(sent, target, moved_from, "failed", exc)
+        except asyncio.CancelledError:
+            # Stopped (shutdown): a request on the wire may have arrived and stays claimed
+            # (``uncertain`` after a restart); one that never left was not sent.
+            if not on_the_wire:
+                unclaim()
+            raise
         return Outcome("sent", tuple(sent), chat_id=target, moved_from=moved_from)
 
     def _to(self, chat_id: str) -> PartSender:

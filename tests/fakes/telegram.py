@@ -133,6 +133,9 @@ class FakeBotAPI:
         self._pressed: dict[str, float] = {}
         self.menus: dict[str, list[dict[str, str]]] = {}
         """language_code ("" for the default menu) -> the commands setMyCommands set."""
+        self.flood_after: int | None = None
+        """After this many accepted messages, refuse every send: 429, ``flood_retry_after``."""
+        self.flood_retry_after = 600
         self.hold_after: int | None = None
         """Hold the reply to the n-th accepted message until ``release`` is set."""
         self.held = threading.Event()
@@ -335,6 +338,8 @@ class FakeBotAPI:
                 self.fail_5xx[chat_id] -= 1
                 return 502, _error(502, "Bad Gateway")
             wait = self._rate_check(chat_id, time.monotonic())
+            if self.flood_after is not None and len(self.messages) >= self.flood_after:
+                wait = self.flood_retry_after
             if wait is not None:
                 self.rate_limited += 1
                 return 429, _error(
