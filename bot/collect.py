@@ -37,6 +37,7 @@ from bot.memory_ceiling import MemoryCeiling
 from bot.models import Article, Candidate, Page, Reason, Rejection, Window
 from bot.pending_pages import decode, encode
 from bot.screen import Undecided, one_per_url, screen_page, settle, stale_rejection
+from bot.seen import Fetch, SeenCache, body_hash
 from bot.sources import FeedError, Item, kind_for
 from bot.sources.feeds import newest_entries
 from bot.sources.health import pause_for
@@ -44,6 +45,7 @@ from bot.window import digest_window, history_start
 from storage import articles as article_store
 from storage import pending as pending_store
 from storage import sources as source_store
+from storage.seen import SeenPage
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +58,6 @@ Progress = Callable[[str, int], None]
 # pages judged in the last few seconds. (Each commit deduplicates its batch against the
 # stored articles, so much more often would cost more than it saves.)
 COMMIT_EVERY_S = 2.0
-# Rejections a later run of the same day does not redo: all but a failed fetch, which
-# may work on the next try.
-RETRIED_REASONS = frozenset({Reason.FETCH_ERROR})
 
 
 @dataclass
@@ -71,6 +70,10 @@ class CollectReport:
     not_modified: int = 0
     candidates: int = 0
     already_known: int = 0
+    # Judged by an earlier run, announced again with a new time, and found unchanged.
+    unchanged: int = 0
+    # Article pages requested (a conditional GET of a rechecked page included).
+    page_fetches: int = 0
     kept: int = 0
     kept_in_window: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
@@ -115,10 +118,13 @@ async def collect(
     source_store.upsert_topic(db, topic.slug, topic.name, topic.language, topic.timezone)
     sources = topic_sources(db, topic)
     report = CollectReport(topic=topic.slug, day=day, sources=len(sources))
+    seen = SeenCache(db, topic.slug, day)
 
-    def reject(rejection: Rejection) -> None:
+    def reject(rejection: Rejection, remember: bool = True) -> None:
         article_store.upsert_rejection(db, topic.slug, day, rejection)
         report.rejected[str(rejection.reason)] += 1
+        if remember:
+            seen.judged([rejection])
 
     # The same URL from two feeds is one candidate, counted once.
     candidates = one_per_url(
@@ -130,7 +136,7 @@ async def collect(
     ceiling.check("reading the sources")
 
     with db.atomic():
-        to_screen = _first_sight(db, topic.slug, day, candidates, not_before, report, reject)
+        to_screen, recheck = _first_sight(db, seen, candidates, not_before, report, reject)
     # The outlet a news-search result names; its link is a redirect that hides it.
     publishers = {c.url: c.publisher for c in to_screen if isinstance(c, Item) and c.publisher}
 
@@ -138,7 +144,7 @@ async def collect(
         # One transaction per batch: one commit instead of one per row, and a crash
         # leaves a batch all in or all out, never half.
         with db.atomic():
-            _store(db, topic, day, not_before, window, batch, report, reject, publishers)
+            _store(db, topic, day, not_before, window, batch, report, reject, publishers, seen)
             pending_store.save_pending(
                 db,
                 topic.slug,
@@ -153,10 +159,11 @@ async def collect(
     pool = extractor or ExtractPool.from_config(fetcher.config)
     try:
         undecided = await _judge(
-            fetcher, pool, to_screen, topic, not_before, progress, store, ceiling
+            fetcher, pool, to_screen, topic, not_before, progress, store, ceiling, seen, recheck
         )
     finally:
         report.extraction = pool.stats
+        report.page_fetches, report.unchanged = seen.requests, seen.unchanged_pages
         if extractor is None:
             await pool.aclose()
     # Pages that only the whole run can judge are settled together, against what the
@@ -169,6 +176,7 @@ async def collect(
     with db.atomic():
         for source_id, etag, last_modified in report.validators:
             source_store.record_source_success(db, source_id, etag, last_modified)
+        seen.forget_old()
     return report
 
 
@@ -181,6 +189,8 @@ async def _judge(
     progress: Progress,
     store: Callable[[Sequence[Article | Rejection], Sequence[Undecided]], None],
     ceiling: MemoryCeiling,
+    seen: SeenCache,
+    recheck: dict[str, SeenPage],
 ) -> list[Undecided]:
     """Fetch, extract and screen every candidate, storing rejections in timed batches.
     Returns the pages that passed every rule a page is judged by alone: whether they are
@@ -188,9 +198,11 @@ async def _judge(
     # Pages fetched but not yet judged are held in memory: at most this many at once.
     in_flight = asyncio.Semaphore(fetcher.config.concurrency + pool.workers)
 
-    async def judge(candidate: Candidate) -> Undecided | Rejection:
+    async def judge(candidate: Candidate) -> Undecided | Rejection | None:
         async with in_flight:
-            return await _fetch_and_screen(fetcher, pool, candidate, topic, not_before, progress)
+            return await _fetch_and_screen(
+                fetcher, pool, candidate, topic, not_before, progress, seen, recheck
+            )
 
     tasks = [asyncio.ensure_future(judge(candidate)) for candidate in to_screen]
     batch: list[Article | Rejection] = []
@@ -200,7 +212,9 @@ async def _judge(
     try:
         for next_verdict in asyncio.as_completed(tasks):
             verdict = await next_verdict
-            if isinstance(verdict, Undecided):
+            if verdict is None:
+                pass  # a rechecked page found unchanged: its verdict stands
+            elif isinstance(verdict, Undecided):
                 undecided.append(verdict)
                 waiting.append(verdict)
             else:
@@ -233,46 +247,56 @@ def _resume(
 
 def _first_sight(
     db: sqlite_utils.Database,
-    slug: str,
-    day: date,
+    seen: SeenCache,
     candidates: list[Candidate],
     not_before: datetime,
     report: CollectReport,
-    reject: Callable[[Rejection], None],
-) -> list[Candidate]:
-    """Candidates worth fetching: not stored yet, not judged already today, not another
-    URL of one already seen, not announced with a stale date."""
-    known = _known_urls(db, slug) | _judged_on(db, slug, day)
-    seen: dict[str, str] = {}
+    reject: Callable[..., None],
+) -> tuple[list[Candidate], dict[str, SeenPage]]:
+    """Candidates worth fetching: not stored yet, not judged by an earlier run (unless
+    announced again with a new time: see :mod:`bot.seen`), not another URL of one already
+    seen, not announced with a stale date. Also returns what was remembered of those
+    fetched again."""
+    known = _known_urls(db, seen.topic)
+    unknown: list[Candidate] = []
+    for candidate in candidates:
+        if canonical_url(candidate.url) in known:
+            report.already_known += 1
+        else:
+            unknown.append(candidate)
+    sighting = seen.sort(unknown)
+    report.already_known += sighting.skipped
+    again = sighting.recheck
+    first: dict[str, str] = {}
     to_screen: list[Candidate] = []
     # Of several URLs for one page, the one closest to its canonical form is kept.
-    candidates.sort(key=lambda c: len(c.url) - len(canonical_url(c.url)))
-    for candidate in candidates:
+    looked_at = [*sighting.fresh, *(c for c in unknown if c.url in again)]
+    looked_at.sort(key=lambda c: len(c.url) - len(canonical_url(c.url)))
+    for candidate in looked_at:
         canonical = canonical_url(candidate.url)
-        if canonical in known:
-            report.already_known += 1
-            continue
-        if canonical in seen:
+        if canonical in first:
             reject(
                 Rejection(
                     candidate.url,
                     Reason.DUPLICATE,
-                    f"same page as {seen[canonical]} (URL differs only in tracking "
+                    f"same page as {first[canonical]} (URL differs only in tracking "
                     "parameters or form)",
                     candidate.title,
                     candidate.published,
-                    duplicate_of=seen[canonical],
-                )
+                    duplicate_of=first[canonical],
+                ),
+                # Its page is remembered under the other URL's verdict.
+                remember=False,
             )
             continue
-        seen[canonical] = candidate.url
+        first[canonical] = candidate.url
         if candidate.published is not None:
             stale = stale_rejection(candidate, candidate.published, not_before)
             if stale is not None:
                 reject(stale)
                 continue
         to_screen.append(candidate)
-    return to_screen
+    return to_screen, {url: page for url, page in again.items() if url in first.values()}
 
 
 def _known_urls(db: sqlite_utils.Database, slug: str) -> set[str]:
@@ -285,15 +309,6 @@ def _known_urls(db: sqlite_utils.Database, slug: str) -> set[str]:
     return known
 
 
-def _judged_on(db: sqlite_utils.Database, slug: str, day: date) -> set[str]:
-    """Canonical URLs rejected on ``day`` for good (a killed run's verdicts included)."""
-    return {
-        canonical_url(r.url)
-        for r in article_store.rejections_on(db, slug, day)
-        if r.reason not in RETRIED_REASONS
-    }
-
-
 def _store(
     db: sqlite_utils.Database,
     topic: TopicConfig,
@@ -302,8 +317,9 @@ def _store(
     window: Window,
     screened: Sequence[Article | Rejection],
     report: CollectReport,
-    reject: Callable[[Rejection], None],
+    reject: Callable[..., None],
     publishers: dict[str, str],
+    seen: SeenCache,
 ) -> None:
     accepted = [o for o in screened if isinstance(o, Article)]
     for verdict in screened:
@@ -314,7 +330,9 @@ def _store(
     for article, rejection in _deduplicate(db, topic, not_before, accepted):
         if rejection is not None:
             duplicates.append(rejection)
+            seen.copied(article)
             continue
+        seen.judged([article])
         article_id = article_store.insert_article(db, topic.slug, article)
         if article.link in publishers:
             article_store.set_article_publisher(db, article_id, publishers[article.link])
@@ -324,7 +342,7 @@ def _store(
     # Duplicates are recorded after their leads are stored, so each carries its story's
     # cluster id (the lead's), which `sources` groups by.
     for rejection in duplicates:
-        reject(rejection)
+        reject(rejection, remember=False)
     for url, lead in _duplicates_on(db, topic.slug, day):
         cluster = article_store.cluster_of(db, topic.slug, canonical_url(lead), lead)
         if cluster is not None:
@@ -445,13 +463,29 @@ async def _fetch_and_screen(
     topic: TopicConfig,
     not_before: datetime,
     progress: Progress,
-) -> Undecided | Rejection:
+    seen: SeenCache,
+    recheck: dict[str, SeenPage],
+) -> Undecided | Rejection | None:
+    """The candidate's verdict, or None for a page judged before and found unchanged."""
+    before = recheck.get(candidate.url)
     try:
         if isinstance(candidate, Item) and candidate.text:
             # The source carried the full text (release notes, a self post): no page fetch.
+            fetch = Fetch(body_hash(candidate.text.encode("utf-8")))
+            if before is not None and fetch.body_hash == before.body_hash:
+                seen.unchanged(candidate, before, fetch)
+                return None
+            seen.fetches[candidate.url] = fetch
             page = Page(candidate.title, candidate.text, None, None, None)
             return screen_page(candidate, page, topic, datetime.now(UTC), not_before)
-        fetched = await fetcher.get(candidate.url)
+        validators = {"etag": before.etag, "last_modified": before.last_modified} if before else {}
+        seen.requests += 1
+        fetched = await fetcher.get(candidate.url, **validators)
+        fetch = Fetch(body_hash(fetched.content), fetched.etag, fetched.last_modified)
+        if before is not None and (fetched.not_modified or fetch.body_hash == before.body_hash):
+            seen.unchanged(candidate, before, fetch)
+            return None
+        seen.fetches[candidate.url] = fetch
         page = await pool.extract(fetched.content, fetched.url)
         return screen_page(candidate, page, topic, datetime.now(UTC), not_before, fetched.url)
     except FetchError as exc:
