@@ -36,9 +36,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import bot.collect  # noqa: E402
 from bot.collect import CollectReport, collect, poll_sources  # noqa: E402
 from bot.config import FetchConfig, SourceConfig, TopicConfig  # noqa: E402
+from bot.dedup_pool import DedupPool  # noqa: E402
 from bot.fetch import Fetcher  # noqa: E402
 from bot.filters.dedup import all_pairs, cluster_texts, shingles, similarity  # noqa: E402
 from bot.memory_ceiling import resident_mb  # noqa: E402
@@ -181,39 +181,47 @@ def part_ingest(count: int, verdicts: str = "") -> None:
         (folder / "responses.json").write_text(json.dumps({"responses": responses}))
 
         timings: dict[str, float] = {}
-        real_cluster = bot.collect.cluster_texts
+        real_judge = DedupPool.judge
 
-        def timed_cluster(texts: Sequence[str], exhaustive: bool = False) -> Any:
+        def timed_judge(self: DedupPool, accepted: Sequence[Any]) -> Any:
             started = time.perf_counter()
             try:
-                return real_cluster(texts, exhaustive)
+                return real_judge(self, accepted)
             finally:
-                # Verdicts are stored in batches, each deduplicated: the stage is their sum.
+                # Verdicts are stored in batches, each placed in the pool: the stage is their sum.
                 timings["dedup"] = timings.get("dedup", 0) + time.perf_counter() - started
-                timings["dedup_n"] = len(texts)
+                timings["dedup_n"] = timings.get("dedup_n", 0) + len(accepted)
                 timings["batches"] = timings.get("batches", 0) + 1
 
-        bot.collect.cluster_texts = timed_cluster  # type: ignore[assignment]
+        DedupPool.judge = timed_judge  # type: ignore[method-assign]
         config = FetchConfig(replay_dir=str(folder), concurrency=64, per_host_concurrency=8)
         db = open_database(folder / "bench.db")
 
-        async def run() -> CollectReport:
+        async def run(day: date) -> CollectReport:
             async with Fetcher(config) as fetcher:
-                return await collect(db, _topic(sources), now.date(), fetcher)
+                return await collect(db, _topic(sources), day, fetcher)
 
         started = time.perf_counter()
-        report = asyncio.run(run())
+        report = asyncio.run(run(now.date()))
         elapsed = time.perf_counter() - started
         if verdicts:
             _dump_verdicts(db, verdicts)
+        started = time.perf_counter()
+        second = asyncio.run(run(now.date() + timedelta(days=1)))
+        again = time.perf_counter() - started
     print(f"ingest: {count} candidates from {len(sources)} feeds via the replay transport")
     print(
         f"  wall {elapsed:.1f} s, {count / elapsed:.0f} items/s; kept {report.kept}, "
         f"rejected {dict(report.rejected)}"
     )
     print(
-        f"  dedup stage (MinHash LSH) over {timings.get('dedup_n', 0):.0f} accepted "
-        f"articles in {timings.get('batches', 0):.0f} stored batches: "
+        f"  page fetches: first run {report.page_fetches}, second run over unchanged feeds "
+        f"{second.page_fetches} in {again:.1f} s ({again / elapsed:.2f} of the first run)"
+    )
+    print(
+        f"  dedup stage (LSH index, placed per batch) over "
+        f"{timings.get('dedup_n', 0):.0f} accepted articles in "
+        f"{timings.get('batches', 0):.0f} stored batches: "
         f"{timings.get('dedup', 0):.2f} s; peak RSS {_peak_mb():.0f} MB"
     )
 

@@ -20,7 +20,7 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -29,17 +29,18 @@ from pydantic import ValidationError
 
 from bot import metrics
 from bot.config import SourceConfig, TopicConfig
+from bot.dedup_pool import DedupPool
 from bot.errors import ExtractError, FetchError
 from bot.extract_pool import ExtractPool, PoolStats
 from bot.fetch import Fetched, Fetcher
-from bot.filters.dedup import cluster_texts
 from bot.filters.urls import canonical_url
 from bot.llm import Usage
 from bot.memory_ceiling import MemoryCeiling
 from bot.models import Article, Candidate, Page, Reason, Rejection, Window
-from bot.pending_pages import decode, encode
+from bot.pending_pages import decode, encode, screen_job
 from bot.screen import Undecided, one_per_url, screen_page, settle, stale_rejection
 from bot.second_opinion import OpinionStats, PageJudge, Remembered, Verdict, second_opinion
+from bot.seen import Fetch, SeenCache, body_hash
 from bot.sources import FeedError, Item, kind_for
 from bot.sources.feeds import newest_entries
 from bot.sources.health import pause_for
@@ -48,6 +49,7 @@ from storage import articles as article_store
 from storage import judgements as judgement_store
 from storage import pending as pending_store
 from storage import sources as source_store
+from storage.seen import SeenPage
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +62,6 @@ Progress = Callable[[str, int], None]
 # pages judged in the last few seconds. (Each commit deduplicates its batch against the
 # stored articles, so much more often would cost more than it saves.)
 COMMIT_EVERY_S = 2.0
-# Rejections a later run of the same day does not redo: all but a failed fetch, which
-# may work on the next try.
-RETRIED_REASONS = frozenset({Reason.FETCH_ERROR})
 
 
 @dataclass
@@ -75,6 +74,10 @@ class CollectReport:
     not_modified: int = 0
     candidates: int = 0
     already_known: int = 0
+    # Judged by an earlier run, announced again with a new time, and found unchanged.
+    unchanged: int = 0
+    # Article pages requested (a conditional GET of a rechecked page included).
+    page_fetches: int = 0
     kept: int = 0
     kept_in_window: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
@@ -123,11 +126,14 @@ async def collect(
     source_store.upsert_topic(db, topic.slug, topic.name, topic.language, topic.timezone)
     sources = topic_sources(db, topic)
     report = CollectReport(topic=topic.slug, day=day, sources=len(sources))
+    seen = SeenCache(db, topic.slug, day)
 
-    def reject(rejection: Rejection) -> None:
+    def reject(rejection: Rejection, remember: bool = True) -> None:
         article_store.upsert_rejection(db, topic.slug, day, rejection)
         report.rejected[str(rejection.reason)] += 1
         metrics.REJECTIONS.labels(str(rejection.reason)).inc()
+        if remember:
+            seen.judged([rejection])
 
     # The same URL from two feeds is one candidate, counted once.
     candidates = one_per_url(
@@ -139,15 +145,27 @@ async def collect(
     ceiling.check("reading the sources")
 
     with db.atomic():
-        to_screen = _first_sight(db, topic.slug, day, candidates, not_before, report, reject)
+        to_screen, recheck = _first_sight(db, seen, candidates, not_before, report, reject)
     # The outlet a news-search result names; its link is a redirect that hides it.
     publishers = {c.url: c.publisher for c in to_screen if isinstance(c, Item) and c.publisher}
 
-    def store(batch: Sequence[Article | Rejection], waiting: Sequence[Undecided] = ()) -> None:
+    dedup: DedupPool | None = None
+
+    async def store(
+        batch: Sequence[Article | Rejection], waiting: Sequence[Undecided] = ()
+    ) -> None:
+        nonlocal dedup
+        accepted = [o for o in batch if isinstance(o, Article)]
+        placed: list[tuple[Article, Rejection | None]] = []
+        if accepted:
+            # The pool is indexed once, at the first article kept; placing a batch in it
+            # is CPU work, done off the event loop.
+            dedup = dedup or DedupPool.load(db, topic.slug, not_before)
+            placed = await asyncio.to_thread(dedup.judge, accepted)
         # One transaction per batch: one commit instead of one per row, and a crash
         # leaves a batch all in or all out, never half.
         with db.atomic():
-            _store(db, topic, day, not_before, window, batch, report, reject, publishers)
+            _store(db, topic, day, window, batch, placed, report, reject, publishers, seen)
             pending_store.save_pending(
                 db,
                 topic.slug,
@@ -156,16 +174,19 @@ async def collect(
             )
 
     # Pages a killed run had judged as far as a page alone can be: not fetched again.
-    resumed = _resume(db, topic, day, not_before)
+    resumed = await asyncio.to_thread(
+        _resume, pending_store.pending_on(db, topic.slug, day), topic, not_before
+    )
     again = {canonical_url(v.candidate.url if isinstance(v, Undecided) else v.url) for v in resumed}
     to_screen = [c for c in to_screen if canonical_url(c.url) not in again]
     pool = extractor or ExtractPool.from_config(fetcher.config)
     try:
         undecided = await _judge(
-            fetcher, pool, to_screen, topic, not_before, progress, store, ceiling
+            fetcher, pool, to_screen, topic, not_before, progress, store, ceiling, seen, recheck
         )
     finally:
         report.extraction = pool.stats
+        report.page_fetches, report.unchanged = seen.requests, seen.unchanged_pages
         if extractor is None:
             await pool.aclose()
     # Pages that only the whole run can judge are settled together, against what the
@@ -173,15 +194,18 @@ async def collect(
     # killed before this point loses none of them.
     history = [a.text for a in article_store.articles_between(db, topic.slug, not_before, _END)]
     waiting = [*resumed, *undecided]
-    settled = settle(waiting, topic, history)
+    settled = await asyncio.to_thread(settle, waiting, topic, history)
     if judge is not None and judge.max_pages > 0:
         settled = await _second_opinion(db, topic, judge, waiting, settled, report)
     with db.atomic():
-        store(settled)
+        await store(settled)
         pending_store.clear_pending(db, topic.slug, day)
+    if dedup is not None:
+        dedup.forget_run()
     with db.atomic():
         for source_id, etag, last_modified in report.validators:
             source_store.record_source_success(db, source_id, etag, last_modified)
+        seen.forget_old()
     return report
 
 
@@ -231,6 +255,22 @@ async def _second_opinion(
     return out
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A fetched page on its way to a worker: the only place a body is held."""
+
+    candidate: Candidate
+    content: bytes
+    url: str
+    fetched: datetime
+    page: Page | None = None
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+
+
 async def _judge(
     fetcher: Fetcher,
     pool: ExtractPool,
@@ -238,53 +278,88 @@ async def _judge(
     topic: TopicConfig,
     not_before: datetime,
     progress: Progress,
-    store: Callable[[Sequence[Article | Rejection], Sequence[Undecided]], None],
+    store: Callable[[Sequence[Article | Rejection], Sequence[Undecided]], Awaitable[None]],
     ceiling: MemoryCeiling,
+    seen: SeenCache,
+    recheck: dict[str, SeenPage],
 ) -> list[Undecided]:
     """Fetch, extract and screen every candidate, storing rejections in timed batches.
     Returns the pages that passed every rule a page is judged by alone: whether they are
-    about the topic is settled with the whole run."""
-    # Pages fetched but not yet judged are held in memory: at most this many at once.
-    in_flight = asyncio.Semaphore(fetcher.config.concurrency + pool.workers)
+    about the topic is settled with the whole run.
 
-    async def judge(candidate: Candidate) -> Undecided | Rejection:
-        async with in_flight:
-            return await _fetch_and_screen(fetcher, pool, candidate, topic, not_before, progress)
+    Two stages joined by a bounded queue: ``fetch.concurrency`` fetchers, and one
+    screener per worker process that hands a page to its worker (which extracts and
+    screens it) and waits. A fetcher with a page for a full queue waits, so at most
+    concurrency + 2 x workers bodies are held however many candidates there are."""
+    verdicts: asyncio.Queue[Undecided | Rejection | _Failed | None] = asyncio.Queue()
+    jobs: asyncio.Queue[_Job | None] = asyncio.Queue(maxsize=pool.workers)
+    topic_json = topic.model_dump_json()
+    pending = iter(to_screen)
 
-    tasks = [asyncio.ensure_future(judge(candidate)) for candidate in to_screen]
+    async def guarded(stage: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await stage()
+        except Exception as exc:  # the run stops, with it
+            verdicts.put_nowait(_Failed(exc))
+
+    async def fetch_stage() -> None:
+        for candidate in pending:  # shared: each fetcher takes the next candidate
+            got = await _fetch(fetcher, candidate, seen, recheck)
+            if isinstance(got, _Job):
+                await jobs.put(got)  # back-pressure: waits while the workers are busy
+            else:
+                verdicts.put_nowait(got)
+
+    async def screen_stage() -> None:
+        while (job := await jobs.get()) is not None:
+            verdicts.put_nowait(await _screen(pool, job, topic_json, not_before))
+
+    async def fetch_then_close() -> None:
+        fetchers = min(fetcher.config.concurrency, len(to_screen))
+        await asyncio.gather(*(guarded(fetch_stage) for _ in range(fetchers)))
+        for _ in range(pool.workers):
+            await jobs.put(None)
+
+    stages = [asyncio.ensure_future(fetch_then_close())]
+    stages += [asyncio.ensure_future(guarded(screen_stage)) for _ in range(pool.workers)]
     batch: list[Article | Rejection] = []
     waiting: list[Undecided] = []
     undecided: list[Undecided] = []
     stored_at = time.monotonic()
     try:
-        for next_verdict in asyncio.as_completed(tasks):
-            verdict = await next_verdict
-            if isinstance(verdict, Undecided):
+        for _ in to_screen:
+            verdict = await verdicts.get()
+            progress("pages", 1)
+            if isinstance(verdict, _Failed):
+                raise verdict.error
+            if verdict is None:
+                pass  # a rechecked page found unchanged: its verdict stands
+            elif isinstance(verdict, Undecided):
                 undecided.append(verdict)
                 waiting.append(verdict)
             else:
                 batch.append(verdict)
             if time.monotonic() - stored_at >= COMMIT_EVERY_S:
-                store(batch, waiting)
+                await store(batch, waiting)
                 batch, waiting, stored_at = [], [], time.monotonic()
             ceiling.check("judging pages")
     finally:
         # What was judged is kept, also when the run stops early (memory ceiling, cancel).
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        for stage in stages:
+            stage.cancel()
+        await asyncio.gather(*stages, return_exceptions=True)
         if batch or waiting:
-            store(batch, waiting)
+            await store(batch, waiting)
     return undecided
 
 
 def _resume(
-    db: sqlite_utils.Database, topic: TopicConfig, day: date, not_before: datetime
+    texts: Sequence[str], topic: TopicConfig, not_before: datetime
 ) -> list[Undecided | Rejection]:
-    """The pages an interrupted run of ``day`` left waiting, judged alone again (pure and
-    cheap: no fetch, no extraction)."""
+    """The pages an interrupted run of the day left waiting (``texts`` as stored), judged
+    alone again (pure: no fetch, no extraction)."""
     resumed: list[Undecided | Rejection] = []
-    for text in pending_store.pending_on(db, topic.slug, day):
+    for text in texts:
         candidate, page, fetched, final_url = decode(text)
         resumed.append(screen_page(candidate, page, topic, fetched, not_before, final_url))
     return resumed
@@ -292,46 +367,56 @@ def _resume(
 
 def _first_sight(
     db: sqlite_utils.Database,
-    slug: str,
-    day: date,
+    seen: SeenCache,
     candidates: list[Candidate],
     not_before: datetime,
     report: CollectReport,
-    reject: Callable[[Rejection], None],
-) -> list[Candidate]:
-    """Candidates worth fetching: not stored yet, not judged already today, not another
-    URL of one already seen, not announced with a stale date."""
-    known = _known_urls(db, slug) | _judged_on(db, slug, day)
-    seen: dict[str, str] = {}
+    reject: Callable[..., None],
+) -> tuple[list[Candidate], dict[str, SeenPage]]:
+    """Candidates worth fetching: not stored yet, not judged by an earlier run (unless
+    announced again with a new time: see :mod:`bot.seen`), not another URL of one already
+    seen, not announced with a stale date. Also returns what was remembered of those
+    fetched again."""
+    known = _known_urls(db, seen.topic)
+    unknown: list[Candidate] = []
+    for candidate in candidates:
+        if canonical_url(candidate.url) in known:
+            report.already_known += 1
+        else:
+            unknown.append(candidate)
+    sighting = seen.sort(unknown)
+    report.already_known += sighting.skipped
+    again = sighting.recheck
+    first: dict[str, str] = {}
     to_screen: list[Candidate] = []
     # Of several URLs for one page, the one closest to its canonical form is kept.
-    candidates.sort(key=lambda c: len(c.url) - len(canonical_url(c.url)))
-    for candidate in candidates:
+    looked_at = [*sighting.fresh, *(c for c in unknown if c.url in again)]
+    looked_at.sort(key=lambda c: len(c.url) - len(canonical_url(c.url)))
+    for candidate in looked_at:
         canonical = canonical_url(candidate.url)
-        if canonical in known:
-            report.already_known += 1
-            continue
-        if canonical in seen:
+        if canonical in first:
             reject(
                 Rejection(
                     candidate.url,
                     Reason.DUPLICATE,
-                    f"same page as {seen[canonical]} (URL differs only in tracking "
+                    f"same page as {first[canonical]} (URL differs only in tracking "
                     "parameters or form)",
                     candidate.title,
                     candidate.published,
-                    duplicate_of=seen[canonical],
-                )
+                    duplicate_of=first[canonical],
+                ),
+                # Its page is remembered under the other URL's verdict.
+                remember=False,
             )
             continue
-        seen[canonical] = candidate.url
+        first[canonical] = candidate.url
         if candidate.published is not None:
             stale = stale_rejection(candidate, candidate.published, not_before)
             if stale is not None:
                 reject(stale)
                 continue
         to_screen.append(candidate)
-    return to_screen
+    return to_screen, {url: page for url, page in again.items() if url in first.values()}
 
 
 def _known_urls(db: sqlite_utils.Database, slug: str) -> set[str]:
@@ -344,36 +429,29 @@ def _known_urls(db: sqlite_utils.Database, slug: str) -> set[str]:
     return known
 
 
-def _judged_on(db: sqlite_utils.Database, slug: str, day: date) -> set[str]:
-    """Canonical URLs rejected on ``day`` for good (a killed run's verdicts included)."""
-    return {
-        canonical_url(r.url)
-        for r in article_store.rejections_on(db, slug, day)
-        if r.reason not in RETRIED_REASONS
-    }
-
-
 def _store(
     db: sqlite_utils.Database,
     topic: TopicConfig,
     day: date,
-    not_before: datetime,
     window: Window,
     screened: Sequence[Article | Rejection],
+    placed: Sequence[tuple[Article, Rejection | None]],
     report: CollectReport,
-    reject: Callable[[Rejection], None],
+    reject: Callable[..., None],
     publishers: dict[str, str],
+    seen: SeenCache,
 ) -> None:
-    accepted = [o for o in screened if isinstance(o, Article)]
     for verdict in screened:
         if isinstance(verdict, Rejection):
             reject(verdict)
 
     duplicates: list[Rejection] = []
-    for article, rejection in _deduplicate(db, topic, not_before, accepted):
+    for article, rejection in placed:
         if rejection is not None:
             duplicates.append(rejection)
+            seen.copied(article)
             continue
+        seen.judged([article])
         article_id = article_store.insert_article(db, topic.slug, article)
         if article.link in publishers:
             article_store.set_article_publisher(db, article_id, publishers[article.link])
@@ -383,7 +461,7 @@ def _store(
     # Duplicates are recorded after their leads are stored, so each carries its story's
     # cluster id (the lead's), which `sources` groups by.
     for rejection in duplicates:
-        reject(rejection)
+        reject(rejection, remember=False)
     for url, lead in _duplicates_on(db, topic.slug, day):
         cluster = article_store.cluster_of(db, topic.slug, canonical_url(lead), lead)
         if cluster is not None:
@@ -497,71 +575,51 @@ async def _read_source(
         return Rejection(source.url, Reason.EXTRACT_ERROR, f"source: {exc}")
 
 
-async def _fetch_and_screen(
-    fetcher: Fetcher,
-    pool: ExtractPool,
-    candidate: Candidate,
-    topic: TopicConfig,
-    not_before: datetime,
-    progress: Progress,
-) -> Undecided | Rejection:
+async def _fetch(
+    fetcher: Fetcher, candidate: Candidate, seen: SeenCache, recheck: dict[str, SeenPage]
+) -> _Job | Rejection | None:
+    """The candidate's page to screen, its rejection if it cannot be fetched, or None for
+    a page judged before and found unchanged."""
+    before = recheck.get(candidate.url)
+    now = datetime.now(UTC)
+    if isinstance(candidate, Item) and candidate.text:
+        # The source carried the full text (release notes, a self post): no page fetch.
+        fetch = Fetch(body_hash(candidate.text.encode("utf-8")))
+        if before is not None and fetch.body_hash == before.body_hash:
+            seen.unchanged(candidate, before, fetch)
+            return None
+        seen.fetches[candidate.url] = fetch
+        page = Page(candidate.title, candidate.text, None, None, None)
+        return _Job(candidate, b"", candidate.url, now, page)
+    validators = {"etag": before.etag, "last_modified": before.last_modified} if before else {}
+    seen.requests += 1
     try:
-        if isinstance(candidate, Item) and candidate.text:
-            # The source carried the full text (release notes, a self post): no page fetch.
-            page = Page(candidate.title, candidate.text, None, None, None)
-            return screen_page(candidate, page, topic, datetime.now(UTC), not_before)
-        fetched = await fetcher.get(candidate.url)
-        page = await pool.extract(fetched.content, fetched.url)
-        return screen_page(candidate, page, topic, datetime.now(UTC), not_before, fetched.url)
+        fetched = await fetcher.get(candidate.url, **validators)
     except FetchError as exc:
         return Rejection(
             candidate.url, Reason(exc.reason), exc.detail, candidate.title, candidate.published
+        )
+    fetch = Fetch(body_hash(fetched.content), fetched.etag, fetched.last_modified)
+    if before is not None and (fetched.not_modified or fetch.body_hash == before.body_hash):
+        seen.unchanged(candidate, before, fetch)
+        return None
+    seen.fetches[candidate.url] = fetch
+    return _Job(candidate, fetched.content, fetched.url, datetime.now(UTC))
+
+
+async def _screen(
+    pool: ExtractPool, job: _Job, topic_json: str, not_before: datetime
+) -> Undecided | Rejection:
+    candidate = job.candidate
+    final_url = None if job.page is not None else job.url
+    try:
+        return await pool.screen(
+            job.content,
+            job.url,
+            screen_job(candidate, job.fetched, not_before, topic_json, final_url),
+            job.page,
         )
     except ExtractError as exc:
         return Rejection(
             candidate.url, Reason.EXTRACT_ERROR, str(exc), candidate.title, candidate.published
         )
-    finally:
-        progress("pages", 1)
-
-
-def _deduplicate(
-    db: sqlite_utils.Database,
-    topic: TopicConfig,
-    not_before: datetime,
-    accepted: list[Article],
-) -> list[tuple[Article, Rejection | None]]:
-    """Cluster new articles with each other and with stored recent ones; stored articles
-    and, among new ones, the earliest published (then the longest) lead their cluster."""
-    stored = article_store.articles_between(
-        db, topic.slug, not_before, datetime.max.replace(tzinfo=UTC)
-    )
-    fresh = sorted(accepted, key=lambda a: (a.published, -len(a.text)))
-    pool: list[Article] = stored + fresh
-    by_hash: dict[str, Article] = {}
-    results: dict[int, tuple[Article, Rejection | None]] = {}
-    for index, article in enumerate(pool):
-        twin = by_hash.get(article.content_hash)
-        if twin is not None and index >= len(stored):
-            results[index] = (article, _duplicate(article, twin, "identical text"))
-        by_hash.setdefault(article.content_hash, article)
-    for cluster in cluster_texts([a.text for a in pool]):
-        lead = pool[cluster.lead]
-        for member in cluster.members:
-            if member == cluster.lead or member < len(stored) or member in results:
-                continue
-            article = pool[member]
-            detail = f"near-copy of the same story (similarity {cluster.scores[member]:.2f})"
-            results[member] = (article, _duplicate(article, lead, detail))
-    return [results.get(index, (pool[index], None)) for index in range(len(stored), len(pool))]
-
-
-def _duplicate(article: Article, lead: Article, detail: str) -> Rejection:
-    return Rejection(
-        article.url,
-        Reason.DUPLICATE,
-        f"{detail} as {lead.url}",
-        article.title,
-        article.published,
-        duplicate_of=lead.url,
-    )

@@ -29,7 +29,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from multiprocessing.connection import Connection
 from types import TracebackType
@@ -37,7 +37,9 @@ from typing import Any
 
 from bot.config import FetchConfig
 from bot.errors import ExtractError
-from bot.models import Page
+from bot.models import Page, Rejection
+from bot.pending_pages import verdict_of
+from bot.screen import Undecided
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,23 @@ class ExtractPool:
         await self.aclose()
 
     async def extract(self, content: bytes, url: str) -> Page:
+        return _verdict(await self._run(url.encode("utf-8") + b"\n" + content))
+
+    async def screen(
+        self, content: bytes, url: str, job: dict[str, Any], page: Page | None = None
+    ) -> Undecided | Rejection:
+        """Extract the page at ``url`` (or take ``page``, a text its source carried) and
+        screen it (:func:`bot.screen.screen_page`) in a worker; ``job`` is
+        :func:`bot.pending_pages.screen_job`'s."""
+        header: dict[str, Any] = {"url": url, "screen": job}
+        if page is not None:
+            header["page"] = _dated(asdict(page))
+        reply = await self._run(json.dumps(header).encode("utf-8") + b"\n" + content)
+        if "rejected" in reply:
+            raise ExtractError(str(reply["rejected"]))
+        return verdict_of(reply)
+
+    async def _run(self, task: bytes) -> dict[str, Any]:
         if self._closed:
             raise RuntimeError("the extraction pool is closed")
         idle = self._slots()
@@ -126,10 +145,12 @@ class ExtractPool:
         try:
             if worker is None:  # a free slot without a live worker
                 worker = await self._start()
-            reply = await self._ask(worker, url.encode("utf-8") + b"\n" + content)
+            reply = await self._ask(worker, task)
             self.stats.pages += 1
             keep = worker.pages < PAGES_PER_WORKER
-            return _verdict(reply)
+            if "bug" in reply:
+                raise RuntimeError(f"screening failed in the worker:\n{reply['bug']}")
+            return reply
         except _WorkerLost as lost:
             raise ExtractError(lost.reason) from None
         finally:
@@ -220,6 +241,10 @@ class ExtractPool:
     def _end(self, worker: _Worker) -> None:
         self._live.discard(worker)
         worker.kill()
+
+
+def _dated(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in fields.items()}
 
 
 def _verdict(reply: dict[str, Any]) -> Page:

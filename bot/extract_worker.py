@@ -11,6 +11,13 @@ does not unpickle what a process that parsed untrusted HTML sends it.
 A page in: ``URL\\n`` followed by the page's bytes. A verdict out: ``{"page": {...}}``,
 ``{"rejected": "why"}`` or ``{"memory": true}`` (the worker then exits, and is replaced
 with a fresh heap).
+
+A page to screen as well: a JSON line ``{"url": ..., "screen": {...}}`` (the job of
+:func:`bot.pending_pages.screen_job`, optionally with ``"page"`` for a text the source
+carried, which is then not extracted) followed by the page's bytes; the verdict of
+:func:`bot.screen.screen_page` comes back as :func:`bot.pending_pages.verdict_json`.
+Screening is CPU work like extraction, so it runs here too and not on the event loop
+that serves the chat adapters.
 """
 
 from __future__ import annotations
@@ -22,9 +29,17 @@ import resource
 import signal
 import sys
 import time
+import traceback
 from collections.abc import Sequence
+from datetime import datetime
+from functools import lru_cache
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.config import TopicConfig
+    from bot.models import Page
 
 # A worker within this much of its address-space cap is treated as out of memory: the
 # allocation that failed may have been caught inside trafilatura and turned into "no text".
@@ -52,24 +67,31 @@ def main(argv: Sequence[str]) -> int:
             task = inbox.recv_bytes()
         except (EOFError, OSError):
             return 0  # the main process is done with us, or gone
-        url, _, content = task.partition(b"\n")
+        header, _, content = task.partition(b"\n")
+        job: dict[str, Any] | None = None
+        if header.startswith(b"{"):
+            job = json.loads(header)
+            url = str(job["url"])
+        else:
+            url = header.decode("utf-8", "replace")
         try:
             if test_hooks:
                 _test_hook(content)
-            page = extract_page(content, url.decode("utf-8", "replace"))
-            reply: dict[str, object] = {
-                "page": {
-                    "title": page.title,
-                    "text": page.text,
-                    "published": page.published.isoformat() if page.published else None,
-                    "author": page.author,
-                    "language": page.language,
-                }
-            }
+            if job is not None and "page" in job:
+                page = _page(job["page"])
+            else:
+                page = extract_page(content, url)
+            reply: dict[str, Any]
+            if job is not None and "screen" in job:
+                reply = _screen(page, job["screen"])
+            else:
+                reply = {"page": _fields(page)}
         except ExtractError as exc:
             reply = {"rejected": str(exc)}
         except MemoryError:
             reply = {"memory": True}
+        except Exception:  # a bug in a rule: told to the main process
+            reply = {"bug": traceback.format_exc(limit=8)}
         del task, content
         if "memory" not in reply and _near_limit(memory_mb):
             reply = {"memory": True}
@@ -79,6 +101,53 @@ def main(argv: Sequence[str]) -> int:
             return 1
         if "memory" in reply:
             return 0
+
+
+def _fields(page: Page) -> dict[str, Any]:
+    return {
+        "title": page.title,
+        "text": page.text,
+        "published": page.published.isoformat() if page.published else None,
+        "author": page.author,
+        "language": page.language,
+    }
+
+
+def _page(fields: dict[str, Any]) -> Page:
+    from bot.models import Page
+
+    published = fields.get("published")
+    return Page(
+        title=fields["title"],
+        text=fields["text"],
+        published=datetime.fromisoformat(published) if published else None,
+        author=fields.get("author"),
+        language=fields.get("language"),
+    )
+
+
+@lru_cache(maxsize=4)
+def _topic(text: str) -> TopicConfig:
+    # The same topic comes with every page of a run: parsed once.
+    from bot.config import TopicConfig
+
+    return TopicConfig.model_validate_json(text)
+
+
+def _screen(page: Page, job: dict[str, Any]) -> dict[str, Any]:
+    from bot.pending_pages import job_candidate, verdict_json
+    from bot.screen import screen_page
+
+    candidate = job_candidate(job)
+    verdict = screen_page(
+        candidate,
+        page,
+        _topic(job["topic"]),
+        datetime.fromisoformat(job["fetched"]),
+        datetime.fromisoformat(job["not_before"]),
+        job.get("final_url"),
+    )
+    return verdict_json(verdict)
 
 
 def _near_limit(memory_mb: int) -> bool:

@@ -6,7 +6,7 @@ URLs come in canonical where a lookup needs it: canonicalising is the core's pol
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -77,6 +77,27 @@ def articles_between(
         [topic, to_iso(start), to_iso(end)],
     )
     return [article_of(row) for row in rows]
+
+
+def urls_since(db: sqlite_utils.Database, topic: str, start: datetime) -> list[tuple[int, str]]:
+    """(id, URL) of the articles published from ``start`` on, oldest first: what the
+    dedup pool holds, without their texts."""
+    rows = db.execute(
+        "select id, url from articles where topic = ? and published >= ? order by published, id",
+        [topic, to_iso(start)],
+    )
+    return [(int(i), str(u)) for i, u in rows.fetchall()]
+
+
+def texts_of(db: sqlite_utils.Database, article_ids: Sequence[int]) -> dict[int, str]:
+    """Article id -> text, for ``article_ids``."""
+    found: dict[int, str] = {}
+    ids = list(article_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = db.execute(f"select id, text from articles where id in {in_list(chunk)}", chunk)
+        found.update((int(i), str(t)) for i, t in rows.fetchall())
+    return found
 
 
 def articles_in(db: sqlite_utils.Database, topic: str, window: Window) -> list[Article]:

@@ -269,6 +269,40 @@ def m008_pending_pages(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m009_seen_pages(db: sqlite_utils.Database) -> None:
+    """Every candidate URL a collect judged, kept or rejected (``storage/seen.py``): a later
+    run skips it before any fetch, so a page that stays in its feed is fetched and extracted
+    once, not once per run. The verdict itself stays where it was stored (``articles`` or
+    that day's ``rejections``). Pages judged before this migration are remembered from those
+    tables (all but failed fetches, which are retried)."""
+    db.table("seen_pages").create(
+        {
+            "topic": str,
+            "url": str,
+            "verdict": str,
+            "announced": str,
+            "body_hash": str,
+            "etag": str,
+            "last_modified": str,
+            "judged": str,
+            "last_seen": str,
+        },
+        pk=("topic", "url"),
+        not_null={"topic", "url", "verdict", "judged", "last_seen"},
+    )
+    db.table("seen_pages").create_index(["topic", "last_seen"])
+    db.execute(
+        "insert or ignore into seen_pages (topic, url, verdict, judged, last_seen) "
+        "select topic, canonical_url, 'kept', substr(fetched, 1, 10), substr(fetched, 1, 10) "
+        "from articles"
+    )
+    db.execute(
+        "insert or ignore into seen_pages (topic, url, verdict, judged, last_seen) "
+        "select topic, url, reason, date, date from rejections where reason != 'fetch_error'"
+    )
+
+
+@migrations()
 def m010_rejection_urls(db: sqlite_utils.Database) -> None:
     """The "why was this not in my digest?" views look a rejection up by its URL (web archive and
     MCP's ``explain_rejection``); without an index that scanned every rejection ever stored."""

@@ -237,3 +237,124 @@ def cluster_texts(texts: Sequence[str], exhaustive: bool = False) -> list[Cluste
         Cluster(lead=root, members=tuple(members), scores={m: best.get(m, 1.0) for m in members})
         for root, members in sorted(groups.items())
     ]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A text found to be a copy: the key of its cluster's lead, and how alike they are."""
+
+    lead: int
+    score: float
+
+
+class DedupIndex:
+    """The pool of recent texts, indexed once and updated as texts come and go, so that
+    each new text costs a few LSH lookups instead of re-clustering the whole pool.
+
+    Texts are keyed by the caller (an article id, or any int); the lead of a cluster is
+    the text of it added first, so add texts in order of preference as for
+    :func:`cluster_texts`. :meth:`match` places a new
+    text against the pool by the rules of :func:`cluster_texts`: an identical text, or one
+    whose :func:`story_similarity` with a pooled text reaches JACCARD_SAME, belongs to
+    that text's cluster and is led by its lead. Copies are pooled too (with their lead),
+    so a copy of a copy is found as in a connected component. Two clusters a new text
+    links are not merged: the earlier-added lead wins.
+
+    Which word pairs are too common to propose a rewrite is counted over the texts
+    pooled so far (in :func:`cluster_texts`, over the whole batch), so a run proposes
+    nearly the same pairs; every proposed pair is then measured exactly.
+    """
+
+    def __init__(self) -> None:
+        self._shingle_lsh = MinHashLSH(num_perm=NUM_PERM, params=_threshold_bands())
+        self._pair_lsh = MinHashLSH(num_perm=NUM_PERM, params=LSH_BANDS)
+        self._prints: dict[int, Fingerprint] = {}
+        self._leads: dict[int, int] = {}
+        self._by_hash: dict[str, int] = {}
+        self._hash_of: dict[int, str] = {}
+        self._pair_counts: Counter[int] = Counter()
+        self._in_pair_lsh: set[int] = set()
+        self._order: dict[int, int] = {}
+        self._added = 0
+
+    def __len__(self) -> int:
+        return len(self._prints)
+
+    def __contains__(self, key: int) -> bool:
+        return key in self._prints
+
+    def members(self) -> list[int]:
+        return list(self._prints)
+
+    def add(self, key: int, text: str, lead: int | None = None) -> None:
+        """Pool ``text`` under ``key``, led by ``lead`` (itself by default)."""
+        if key in self._prints:
+            return
+        prints = fingerprint(text)
+        self._prints[key] = prints
+        self._order[key] = self._added
+        self._added += 1
+        self._leads[key] = key if lead is None else self._leads.get(lead, lead)
+        digest = content_hash(text)
+        self._hash_of[key] = digest
+        self._by_hash.setdefault(digest, key)
+        self._pair_counts.update(prints.pairs)
+        if prints.shingles:
+            self._shingle_lsh.insert(key, _minhash(prints.shingles))
+        uncommon = self._uncommon(prints.pairs)
+        if uncommon:
+            self._pair_lsh.insert(key, _minhash(uncommon))
+            self._in_pair_lsh.add(key)
+
+    def remove(self, key: int) -> None:
+        prints = self._prints.pop(key, None)
+        if prints is None:
+            return
+        self._leads.pop(key, None)
+        self._order.pop(key, None)
+        digest = self._hash_of.pop(key)
+        if self._by_hash.get(digest) == key:
+            del self._by_hash[digest]
+        self._pair_counts.subtract(prints.pairs)
+        if key in self._shingle_lsh:
+            self._shingle_lsh.remove(key)
+        if key in self._in_pair_lsh:
+            self._in_pair_lsh.discard(key)
+            self._pair_lsh.remove(key)
+
+    def lead_of(self, key: int) -> int:
+        return self._leads[key]
+
+    def identical(self, text: str) -> int | None:
+        """The key of a pooled text with the same normalised text, if any."""
+        return self._by_hash.get(content_hash(text))
+
+    def match(self, text: str) -> Match | None:
+        """The cluster ``text`` belongs to, or None for a new story. Pure: pools nothing."""
+        prints = fingerprint(text)
+        proposed: set[int] = set()
+        if prints.shingles:
+            proposed.update(int(k) for k in self._shingle_lsh.query(_minhash(prints.shingles)))
+        uncommon = self._uncommon(prints.pairs)
+        if uncommon:
+            proposed.update(int(k) for k in self._pair_lsh.query(_minhash(uncommon)))
+        best: Match | None = None
+        for key in sorted(proposed):
+            score = story_similarity(self._prints[key], prints)
+            if score < JACCARD_SAME:
+                continue
+            lead = self._leads[key]
+            if best is None or self._rank(lead) < self._rank(best.lead):
+                best = Match(lead, max(score, best.score) if best else score)
+            elif lead == best.lead:
+                best = Match(lead, max(score, best.score))
+        return best
+
+    def _rank(self, key: int) -> int:
+        # A lead removed since (aged out of the pool) ranks first: it was added earliest.
+        return self._order.get(key, -1)
+
+    def _uncommon(self, pairs: frozenset[int]) -> frozenset[int]:
+        limit = max(COMMON_PAIR_TEXTS, COMMON_PAIR_SHARE * len(self._prints))
+        counts = self._pair_counts
+        return frozenset(p for p in pairs if counts[p] <= limit)

@@ -1,0 +1,109 @@
+"""The run's dedup pool: the topic's recent articles (``history_start`` on) in a
+:class:`~bot.filters.dedup.DedupIndex`, so each batch of new articles is placed against
+it with a few lookups instead of the whole pool being re-clustered every batch.
+
+The index of a topic outlives its run within one process (a service collecting every day
+reuses it): the next run only adds the articles stored since and drops those that aged out
+or were deleted, checked against the ``articles`` table by id.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.filters.dedup import DedupIndex
+from bot.models import Article, Reason, Rejection
+from storage import articles as article_store
+
+# Topics whose pool stays indexed between runs in one process.
+CACHED_POOLS = 8
+
+_pools: OrderedDict[tuple[str, str], _Pool] = OrderedDict()
+
+
+class _Pool:
+    def __init__(self) -> None:
+        self.index = DedupIndex()
+        self.urls: dict[int, str] = {}
+
+
+def _database_file(db: sqlite_utils.Database) -> str:
+    rows = db.execute("pragma database_list").fetchall()
+    return next((str(row[2]) for row in rows if row[1] == "main"), "")
+
+
+class DedupPool:
+    """``judge(batch)`` -> each new article with its duplicate rejection, or None."""
+
+    def __init__(self, pool: _Pool) -> None:
+        self._pool = pool
+        # Articles of this run get keys of their own until stored (never an article id).
+        self._keys = itertools.count(-1, -1)
+
+    @classmethod
+    def load(cls, db: sqlite_utils.Database, topic: str, not_before: datetime) -> DedupPool:
+        path = _database_file(db)
+        key = (path, topic)
+        pool = _pools.pop(key, None) if path else None
+        pool = pool or _Pool()
+        recent = article_store.urls_since(db, topic, not_before)
+        wanted = {article_id for article_id, _ in recent}
+        for stale in [k for k in pool.index.members() if k not in wanted]:
+            pool.index.remove(stale)
+            pool.urls.pop(stale, None)
+        missing = [article_id for article_id, _ in recent if article_id not in pool.index]
+        texts = article_store.texts_of(db, missing)
+        for article_id, url in recent:  # oldest first: the earliest of a story leads it
+            if article_id in texts:
+                pool.index.add(article_id, texts[article_id])
+                pool.urls[article_id] = url
+        if path:
+            _pools[key] = pool
+            while len(_pools) > CACHED_POOLS:
+                _pools.popitem(last=False)
+        return cls(pool)
+
+    def judge(self, accepted: Sequence[Article]) -> list[tuple[Article, Rejection | None]]:
+        """Place new articles against the pool and each other, earliest published (then
+        the longest) first, as :func:`~bot.filters.dedup.cluster_texts` orders them;
+        stored articles lead their stories. Each article not a copy joins the pool."""
+        index, urls = self._pool.index, self._pool.urls
+        out: list[tuple[Article, Rejection | None]] = []
+        for article in sorted(accepted, key=lambda a: (a.published, -len(a.text))):
+            twin = index.identical(article.text)
+            match = index.match(article.text) if twin is None else None
+            lead = index.lead_of(twin) if twin is not None else match.lead if match else None
+            if twin is not None:
+                out.append((article, _duplicate(article, urls[lead or twin], "identical text")))
+            elif match is not None:
+                detail = f"near-copy of the same story (similarity {match.score:.2f})"
+                out.append((article, _duplicate(article, urls[match.lead], detail)))
+            else:
+                out.append((article, None))
+            key = next(self._keys)
+            index.add(key, article.text, lead)
+            urls[key] = article.url
+        return out
+
+    def forget_run(self) -> None:
+        """Drop this run's articles: the next run pools them by their stored ids."""
+        index, urls = self._pool.index, self._pool.urls
+        for key in [k for k in index.members() if k < 0]:
+            index.remove(key)
+            urls.pop(key, None)
+
+
+def _duplicate(article: Article, lead_url: str, detail: str) -> Rejection:
+    return Rejection(
+        article.url,
+        Reason.DUPLICATE,
+        f"{detail} as {lead_url}",
+        article.title,
+        article.published,
+        duplicate_of=lead_url,
+    )

@@ -1,0 +1,80 @@
+"""The event loop that serves the chat adapters keeps answering while a collect runs:
+extraction and screening are in worker processes, settling and deduplication in a thread.
+A ticker measures the loop's lag; the bench (bench/collect.py) runs the same at scale."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from datetime import date
+from pathlib import Path
+
+from bot.collect import collect
+from bot.config import FetchConfig, SourceConfig, TopicConfig
+from bot.fetch import Fetcher
+from storage import open_database
+from tests.fakes.news import MISTRAL_STORY, article, hours_ago, rss
+from tests.fakes.web import Handler, reply, serve
+from tests.test_collect_seen import OFF_TOPIC
+
+# 1,000 feeds with DIGESTBOT_LOOP_FEEDS=1000; the default keeps the test to a few seconds.
+FEEDS = int(os.environ.get("DIGESTBOT_LOOP_FEEDS", "300"))
+STALL_LIMIT_S = 0.5
+
+
+async def test_the_loop_never_stalls_during_a_collect_of_many_feeds(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "t.db")
+    routes: dict[str, Handler] = {}
+    with serve(routes) as root:
+        sources = []
+        for n in range(FEEDS):
+            on_topic = n % 10 == 0
+            title = f"Mistral AI story {n}" if on_topic else f"Harbour news {n}"
+            text = [f"Story {n}. {p}" for p in (MISTRAL_STORY if on_topic else OFF_TOPIC)]
+            routes[f"/p/{n}"] = reply(200, article(title, text, hours_ago(2)))
+            routes[f"/f/{n}.rss"] = reply(
+                200, rss([(title, f"{root}/p/{n}", hours_ago(2))]), "application/rss+xml"
+            )
+            sources.append(SourceConfig(kind="rss", url=f"{root}/f/{n}.rss"))
+        topic = TopicConfig(
+            slug="mistral",
+            name="Mistral AI",
+            keywords=["Mistral AI"],
+            timezone="UTC",
+            delivery_time="23:59",
+            sources=sources,
+        )
+        fetch = FetchConfig(
+            allow_private_networks=True, replay_dir="", retries=0, concurrency=16,
+            per_host_concurrency=16, extract_workers=2,
+        )  # fmt: skip
+        worst = 0.0
+        answered: list[float] = []
+        done = asyncio.Event()
+
+        async def ticker() -> None:
+            nonlocal worst
+            while not done.is_set():
+                before = time.monotonic()
+                await asyncio.sleep(0.02)
+                worst = max(worst, time.monotonic() - before - 0.02)
+
+        async def chat_command() -> None:
+            # Stands in for a command a chat adapter answers mid-collect: a database read.
+            await asyncio.sleep(0.5)
+            asked = time.monotonic()
+            db.execute("select count(*) from rejections").fetchone()
+            answered.append(time.monotonic() - asked)
+
+        async with Fetcher(fetch) as fetcher:
+            tick = asyncio.ensure_future(ticker())
+            command = asyncio.ensure_future(chat_command())
+            report = await collect(db, topic, date.today(), fetcher)
+            done.set()
+            await asyncio.gather(tick, command)
+    assert report.page_fetches == FEEDS
+    assert report.kept + sum(report.rejected.values()) == FEEDS
+    assert answered and answered[0] < STALL_LIMIT_S
+    print(f"{FEEDS} feeds: worst loop lag {worst:.3f} s, command answered in {answered[0]:.3f} s")
+    assert worst < STALL_LIMIT_S, f"the loop stalled for {worst:.2f} s"
