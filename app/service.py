@@ -75,7 +75,7 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
                 config.telegram,
                 secrets.telegram_bot_token,
                 commands,
-                workers=config.delivery.workers,
+                workers=config.delivery.workers or 16,  # its connection pool
             )
         )
     else:

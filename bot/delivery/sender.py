@@ -82,13 +82,14 @@ class Sender:
             markup, not_sent, limited = True, 0, 0
             send = first if index == 0 and first is not None else self._to(target)
             while True:
-                await self.limiter.acquire(target, group=chat_kind == "group")
+                await self.limiter.acquire(target, group=chat_kind == "group", continuing=index > 0)
                 if index == 0 and not_sent == 0 and limited == 0 and before_first_send:
                     result = before_first_send()
                     if result is not None:
                         await result
                 try:
                     sent.append(await send(part, markup))
+                    self.limiter.sent(target)  # pace the next part from the answer
                     break
                 except RateLimited as exc:
                     self.rate_limited += 1
