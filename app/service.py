@@ -33,7 +33,7 @@ def make_commands(
     *,
     source: DigestSource | None = None,
     model: LanguageModel | None = None,
-    on_change: Callable[[], None] = lambda: None,
+    on_change: Callable[[int], None] = lambda subscription_id: None,
     registry: Registry[Commands] = COMMANDS,
 ) -> Commands:
     """The command layer over the Q&A engine; ``model`` None means extractive answers."""
@@ -61,9 +61,9 @@ async def serve(config: Config, secrets: Secrets, *, stop: asyncio.Event | None 
     source = CollectingDigestSource(db, config.fetch, model=model)
     scheduler: DeliveryScheduler | None = None
 
-    def changed() -> None:
+    def changed(subscription_id: int) -> None:
         if scheduler is not None:
-            scheduler.refresh()
+            scheduler.refresh(subscription_id)  # that one subscription, not all of them
 
     commands = make_commands(db, config, source=source, model=model, on_change=changed)
     adapters: list[ChatAdapter] = []
