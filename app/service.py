@@ -34,7 +34,7 @@ def make_commands(
     *,
     source: DigestSource | None = None,
     model: LanguageModel | None = None,
-    on_change: Callable[[], None] = lambda: None,
+    on_change: Callable[[int], None] = lambda subscription_id: None,
     registry: Registry[Commands] = COMMANDS,
 ) -> Commands:
     """The command layer over the Q&A engine; ``model`` None means extractive answers."""
@@ -77,9 +77,9 @@ async def serve(
     )
     scheduler: DeliveryScheduler | None = None
 
-    def changed() -> None:
+    def changed(subscription_id: int) -> None:
         if scheduler is not None:
-            scheduler.refresh()
+            scheduler.refresh(subscription_id)  # that one subscription, not all of them
 
     answerer = SourcesAnswerer(db, config, model)
     commands = Commands(db, config, answerer, source, registry=COMMANDS, on_change=changed)
@@ -114,7 +114,7 @@ async def serve(
                 config.telegram,
                 secrets.telegram_bot_token,
                 commands,
-                workers=config.delivery.workers,
+                workers=config.delivery.workers or 16,  # its connection pool
             )
         )
     else:

@@ -121,7 +121,8 @@ class TelegramConfig(_Section):
 
 class DeliveryConfig(_Section):
     catch_up_hours: Annotated[float, Field(ge=0, le=48)] = 6
-    workers: Annotated[int, Field(ge=1, le=1024)] = 16
+    workers: Annotated[int, Field(ge=0, le=1024)] = 0
+    """At most this many deliveries in flight; 0: as many as the pace needs."""
 
 
 class DiscordConfig(_Section):

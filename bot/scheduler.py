@@ -2,7 +2,9 @@
 
 A slot firing finds the newest digest whose window has closed, builds it once per
 (topic, date, language) and fans it out to the slot's subscriptions through the outbox.
-Jobs are rebuilt from the subscriptions table (memory job store), so nothing is pickled.
+Jobs are rebuilt from the subscriptions table (memory job store), so nothing is pickled:
+once at start, then one subscription at a time as chats change theirs (:meth:`refresh`
+with its id reads that one row and touches at most its old and its new slot's job).
 After downtime, ``catch_up`` runs every slot that fired within the grace period; the outbox
 makes a second run of a slot harmless (nobody gets a digest twice).
 """
@@ -68,13 +70,44 @@ class DeliveryScheduler:
         self.grace = timedelta(hours=config.delivery.catch_up_hours)
         self.scheduler: AsyncIOScheduler | None = None
         self._busy: set[asyncio.Task[object]] = set()
+        self._slot_of: dict[int, Slot] | None = None
+        """Subscription id -> its slot, for every deliverable subscription."""
+        self._members: dict[Slot, set[int]] = {}
+        self.rows_read = 0
+        """Subscription rows read to keep the schedule (one per change, all at start)."""
 
     def slots(self) -> set[Slot]:
+        if self._slot_of is None:
+            self._load()
+        return set(self._members)
+
+    def _deliverable(self, sub: Subscription) -> Slot | None:
+        known = sub.topic in {t.slug for t in self.config.topics}
+        if sub.active and known and sub.platform in self.fanout.senders:
+            return (sub.topic, sub.time, sub.timezone)
+        return None
+
+    def _load(self) -> None:
+        self._slot_of, self._members = {}, {}
         if not self.fanout.senders:
-            return set()  # no adapter is configured: nothing can be delivered
-        subs = store.active_subscriptions(self.db, platforms=self.fanout.senders)
-        known = {t.slug for t in self.config.topics}
-        return {(s.topic, s.time, s.timezone) for s in subs if s.topic in known}
+            return  # no adapter is configured: nothing can be delivered
+        for sub in store.active_subscriptions(self.db, platforms=self.fanout.senders):
+            self.rows_read += 1
+            self._place(sub.id, self._deliverable(sub))
+
+    def _place(self, subscription_id: int, slot: Slot | None) -> Slot | None:
+        """Move one subscription to ``slot`` (None: nowhere); returns the slot it left."""
+        assert self._slot_of is not None
+        old = self._slot_of.pop(subscription_id, None)
+        if old is not None:
+            members = self._members[old]
+            members.discard(subscription_id)
+            if not members:
+                del self._members[old]
+        if slot is not None:
+            self._slot_of[subscription_id] = slot
+            self._members.setdefault(slot, set()).add(subscription_id)
+        return old
 
     def start(self) -> None:
         """Start apscheduler (inside the running event loop) with a job per slot."""
@@ -109,29 +142,55 @@ class DeliveryScheduler:
             self._busy.add(task)
             task.add_done_callback(self._busy.discard)
 
-    def refresh(self) -> None:
-        """Make the jobs match the subscriptions (called after every subscription change)."""
+    def refresh(self, subscription_id: int | None = None) -> None:
+        """Make the jobs match the subscriptions: all of them, or after a change to one
+        (subscribe, unsubscribe, settings), only that one's row and slots."""
+        if subscription_id is not None and self._slot_of is None:
+            return  # not loaded yet: start() (or the first slots()) reads it with the rest
+        if subscription_id is not None and self._slot_of is not None:
+            self.rows_read += 1
+            sub = store.find_subscription_by_id(self.db, subscription_id)
+            slot = self._deliverable(sub) if sub is not None else None
+            old = self._place(subscription_id, slot)
+            for touched in {old, slot} - {None}:
+                assert touched is not None
+                self._sync(touched)
+            return
+        self._load()
         if self.scheduler is None:
             return
-        wanted = {_job_id(slot): slot for slot in self.slots()}
+        wanted = {_job_id(slot) for slot in self._members}
         for job in self.scheduler.get_jobs():
             if job.id not in wanted and job.id != RETRY_JOB:
                 job.remove()
-        for job_id, slot in wanted.items():
-            if self.scheduler.get_job(job_id) is not None:
-                continue
-            _, time, timezone = slot
-            hour, minute = time.split(":")
-            self.scheduler.add_job(
-                self.run_slot,
-                CronTrigger(hour=int(hour), minute=int(minute), timezone=timezone),
-                args=[slot],
-                id=job_id,
-                replace_existing=True,
-                misfire_grace_time=int(self.grace.total_seconds()) or 1,
-                coalesce=True,
-                max_instances=1,
-            )
+        for slot in self._members:
+            self._sync(slot)
+
+    def _sync(self, slot: Slot) -> None:
+        """Add the slot's job if it has subscribers, remove it if it has none."""
+        if self.scheduler is None:
+            return
+        job = self.scheduler.get_job(_job_id(slot))
+        if job is not None and slot not in self._members:
+            job.remove()
+        elif job is None and slot in self._members:
+            self._add_job(slot)
+
+    def _add_job(self, slot: Slot) -> None:
+        assert self.scheduler is not None
+        job_id = _job_id(slot)
+        _, time, timezone = slot
+        hour, minute = time.split(":")
+        self.scheduler.add_job(
+            self.run_slot,
+            CronTrigger(hour=int(hour), minute=int(minute), timezone=timezone),
+            args=[slot],
+            id=job_id,
+            replace_existing=True,
+            misfire_grace_time=int(self.grace.total_seconds()) or 1,
+            coalesce=True,
+            max_instances=1,
+        )
 
     def job_ids(self) -> list[str]:
         """The delivery slots' jobs (the retry job is always there too)."""
@@ -191,11 +250,7 @@ class DeliveryScheduler:
             log.warning("subscriptions to unknown topic %s are skipped", slug)
             return Counter()
         day = latest_day(topic, fired)
-        subs = [
-            s
-            for s in store.active_subscriptions(self.db, topic=slug, platforms=self.fanout.senders)
-            if s.time == time and s.timezone == timezone
-        ]
+        subs = store.slot_subscriptions(self.db, slug, time, timezone, self.fanout.senders)
         counts: Counter[str] = Counter()
         for language in sorted({s.language for s in subs}):
             digest_id = await self.source(topic, day, language)

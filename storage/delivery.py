@@ -108,6 +108,26 @@ def get_subscription(db: sqlite_utils.Database, subscription_id: int) -> Subscri
     return _subscription(db.table("subscriptions").get(subscription_id))
 
 
+def find_subscription_by_id(db: sqlite_utils.Database, subscription_id: int) -> Subscription | None:
+    for row in db.query("select * from subscriptions where id = ?", [subscription_id]):
+        return _subscription(row)
+    return None
+
+
+def slot_subscriptions(
+    db: sqlite_utils.Database, topic: str, time: str, timezone: str, platforms: Iterable[str]
+) -> list[Subscription]:
+    """The active subscriptions of one delivery slot (topic, ``HH:MM``, timezone)."""
+    wanted = list(platforms)
+    if not wanted:
+        return []
+    sql = (
+        "select * from subscriptions where active = 1 and topic = ? and time = ? "
+        f"and timezone = ? and platform in {in_list(wanted)} order by id"
+    )
+    return [_subscription(row) for row in db.query(sql, [topic, time, timezone, *wanted])]
+
+
 def chat_subscriptions(
     db: sqlite_utils.Database, platform: str, chat_id: str, *, active_only: bool = True
 ) -> list[Subscription]:

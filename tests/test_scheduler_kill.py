@@ -30,7 +30,7 @@ def _config(tmp_path: Path, db_path: Path, api: str) -> Path:
     text = text.replace('api_base_url = ""                   # server root, e.g.',
                         f'api_base_url = "{api}"  # server root, e.g.', 1)  # fmt: skip
     text = text.replace("read_timeout_s = 10", "read_timeout_s = 5", 1)
-    text = text.replace("workers = 16", "workers = 1", 1)
+    text = text.replace("\nworkers = 0 ", "\nworkers = 1 ", 1)
     path = tmp_path / "run.toml"
     path.write_text(text, encoding="utf-8")
     return path

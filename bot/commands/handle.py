@@ -63,7 +63,7 @@ class Commands:
         build: DigestBuilder,
         *,
         registry: Registry[Commands],
-        on_change: Callable[[], None] = lambda: None,
+        on_change: Callable[[int], None] = lambda subscription_id: None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.db = db
@@ -197,7 +197,7 @@ class Commands:
             timezone=command.timezone or (keep.timezone if keep else topic.timezone),
             language=command.language or (keep.language if keep else topic.language),
         )
-        self.on_change()
+        self.on_change(sub.id)
         chat = chat.speaking(self.language_of(chat))  # the subscription may change it
         return Reply.text(
             chat.text("chat.subscribed", description=self._describe(sub, topic.name, chat))
@@ -209,7 +209,7 @@ class Commands:
         if sub is None or not sub.active:
             return Reply.text(chat.text("chat.not_subscribed", name=topic.name))
         store.deactivate(self.db, sub.id, "unsubscribed")
-        self.on_change()
+        self.on_change(sub.id)
         return Reply.text(chat.text("chat.unsubscribed", name=topic.name))
 
     async def _list(self, command: ListSubscriptions, chat: ChatContext) -> Reply:
@@ -227,7 +227,7 @@ class Commands:
         if command.field is None or command.value is None:
             return Reply.text(self._describe(sub, topic.name, chat))
         sub = store.update_subscription(self.db, sub.id, **{command.field: command.value})
-        self.on_change()
+        self.on_change(sub.id)
         chat = chat.speaking(self.language_of(chat))  # "settings lang" changes the reply too
         description = self._describe(sub, topic.name, chat)
         return Reply.text(chat.text("chat.updated", description=description))

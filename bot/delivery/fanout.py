@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -26,12 +27,17 @@ from storage import delivery as store
 log = logging.getLogger(__name__)
 
 ReplyFor = Callable[[Subscription], Reply]
+SLACK_S = 1.0
+"""Seconds of the overall pace held in flight beyond a digest's own per-chat waits."""
+UNPACED_WORKERS = 64
 
 
 class Fanout:
     def __init__(
-        self, db: sqlite_utils.Database, senders: Iterable[Sender], *, workers: int = 64
+        self, db: sqlite_utils.Database, senders: Iterable[Sender], *, workers: int = 0
     ) -> None:
+        """``workers``: at most this many deliveries in flight per platform; 0: as many as
+        the platform's pace needs (:meth:`in_flight`)."""
         self.db = db
         self.senders = {sender.name: sender for sender in senders}
         self.workers = workers
@@ -58,13 +64,13 @@ class Fanout:
         """Deliver ``digest_id`` to every subscription that has not had it; count outcomes."""
         subs = {s.id: s for s in subscriptions if s.platform in self.senders and s.active}
         store.enqueue(self.db, digest_id, subs.values())
-        queue: asyncio.Queue[Delivery] = asyncio.Queue()
+        pending: dict[str, list[Delivery]] = {}
         for delivery in store.deliveries_for(self.db, digest_id, status="pending"):
             if delivery.subscription_id in subs:
-                queue.put_nowait(delivery)
+                pending.setdefault(delivery.platform, []).append(delivery)
         counts: Counter[str] = Counter()
 
-        async def work() -> None:
+        async def work(queue: asyncio.Queue[Delivery]) -> None:
             while True:
                 try:
                     delivery = queue.get_nowait()
@@ -82,8 +88,40 @@ class Fanout:
                     store.mark(self.db, delivery.id, status, error="internal error")
                     counts[status] += 1
 
-        await asyncio.gather(*(work() for _ in range(min(self.workers, queue.qsize()) or 1)))
+        # Each platform has its own pace, so each gets its own workers: one slow platform
+        # never holds up the other.
+        workers = []
+        for platform, deliveries in pending.items():
+            queue: asyncio.Queue[Delivery] = asyncio.Queue()
+            for delivery in deliveries:
+                queue.put_nowait(delivery)
+            try:
+                first = reply_for(subs[deliveries[0].subscription_id])
+                count = self.in_flight(self.senders[platform], first, len(deliveries))
+            except Exception:  # the worker that meets this delivery reports it
+                count = min(self.workers or UNPACED_WORKERS, len(deliveries))
+            workers += [work(queue) for _ in range(count)]
+        await asyncio.gather(*workers)
         return counts
+
+    def in_flight(self, sender: Sender, reply: Reply, deliveries: int) -> int:
+        """How many deliveries to run at once: ``workers`` if set, else enough to fill the
+        sender's overall pace.
+
+        A digest of n parts holds its chat for (n - 1) per-chat intervals, so at P messages
+        a second about P x (n - 1) / per-chat-rate deliveries wait between their parts at
+        any moment; SLACK_S more seconds' worth cover the replies' round trips. The limiter
+        serves parts already begun first, so workers beyond the need only wait for a slot.
+        """
+        if self.workers:
+            return max(1, min(self.workers, deliveries))
+        limits = sender.limiter.limits
+        if limits.per_second <= 0:  # unpaced: as many as the machine keeps busy
+            return max(1, min(UNPACED_WORKERS, deliveries))
+        parts = len(sender.platform.render(reply))
+        holding = (parts - 1) / limits.per_chat_per_second if limits.per_chat_per_second else 0
+        need = math.ceil(limits.per_second * (holding + SLACK_S))
+        return max(1, min(deliveries, need))
 
     async def _one(self, delivery: Delivery, sub: Subscription, reply: Reply) -> Outcome:
         sender = self.senders[delivery.platform]

@@ -109,7 +109,9 @@ class Sender:
                 markup, not_sent, limited = True, 0, 0
                 send = first if index == 0 and first is not None else self._to(target)
                 while True:
-                    await self.limiter.acquire(target, group=chat_kind == "group")
+                    await self.limiter.acquire(
+                        target, group=chat_kind == "group", continuing=index > 0
+                    )
                     if index == 0 and not claimed and before_first_send is not None:
                         claimed = True  # a claim being written counts: release orders after it
                         result = before_first_send()
@@ -121,6 +123,7 @@ class Sender:
                     on_the_wire = False
                     if isinstance(attempt, str):
                         sent.append(attempt)
+                        self.limiter.sent(target)  # pace the next part from the answer
                         break
                     exc = attempt
                     if isinstance(exc, RateLimited):

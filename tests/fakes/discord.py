@@ -8,7 +8,8 @@ a message's embeds), the component limits (5 rows of 5 buttons, label 80, custom
 unique custom_ids), 403 Missing
 Access (code 50001) for a channel the bot cannot see, 404 Unknown Channel (code 10003), 429
 with ``retry_after`` and a ``Via`` header (a send before the wait is over is refused again and
-counted as ``early``), about 5 messages per 5 s per channel, 5xx, slow replies, and
+counted as ``early``), about 5 messages per 5 s per channel and 50 requests a second in all
+(a global 429; ``global_per_second``), 5xx, slow replies, and
 ``nonce`` + ``enforce_nonce`` (the same nonce returns the first message instead of a second).
 
 REST: ``GET /api/v10/users/@me``, ``/oauth2/applications/@me``, ``/gateway``;
@@ -48,6 +49,8 @@ MAX_CONTENT = 2000
 PER_CHANNEL = 5
 """Messages per channel in any 5 s window."""
 CHANNEL_WINDOW_S = 5.0
+GLOBAL_PER_SECOND = 50.0
+"""Requests a bot may make per second, all routes together."""
 MANAGE_GUILD = 1 << 5
 MESSAGE_CONTENT = 1 << 15
 """The privileged intent the bot needs to read commands."""
@@ -268,6 +271,12 @@ class FakeDiscord:
         it is refused with close code 4014."""
         self.admins: set[int] = set()
         """User ids that have the guild's "Admin" role (Manage Server)."""
+        self.global_per_second = GLOBAL_PER_SECOND
+        """0: no global limit."""
+        self.open_channels: range = range(0)
+        """More text channels the bot may post in (a fan-out to many servers)."""
+        self._global_tokens = GLOBAL_PER_SECOND
+        self._global_stamp = time.monotonic()
         self.port = 0
         self.slash_commands: dict[str, dict[str, Any]] = {}
         """What the bot registered (``PUT /applications/{id}/commands``), by name."""
@@ -314,6 +323,7 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        app.router.add_post("/_stats", self._stats)  # for a fake in another process (bench)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -434,6 +444,8 @@ class FakeDiscord:
             return await self._interaction_rest(request, parts)
         if request.headers.get("Authorization") != f"Bot {TOKEN}":
             return _error(401, 0, "401: Unauthorized")
+        if (limited := self._global_check(time.monotonic())) is not None:
+            return limited
         if request.method == "GET" and path == "users/@me":
             return _json(_user(BOT_ID, "digestbot", bot=True))
         if request.method == "GET" and path == "oauth2/applications/@me":
@@ -446,7 +458,7 @@ class FakeDiscord:
             channel_id = int(parts[1])
             if channel_id == HIDDEN_CHANNEL:
                 return _error(403, 50001, "Missing Access")
-            if channel_id not in (CHANNEL_ID, DM_CHANNEL):
+            if channel_id not in (CHANNEL_ID, DM_CHANNEL) and channel_id not in self.open_channels:
                 return _error(404, 10003, "Unknown Channel")
             body = await request.json()
             if request.method == "POST" and len(parts) == 3:
@@ -583,6 +595,30 @@ class FakeDiscord:
                 return _error(401, 50027, "Invalid Webhook Token")
             return await self._send(channel_id, await request.json())
         return _error(404, 0, "404: Not Found")
+
+    def _global_check(self, now: float) -> web.Response | None:
+        """A bucket of one second's worth of requests, refilled at ``global_per_second``."""
+        rate = self.global_per_second
+        if rate <= 0:
+            return None
+        self._global_tokens = min(rate, self._global_tokens + (now - self._global_stamp) * rate)
+        self._global_stamp = now
+        if self._global_tokens >= 1 - 1e-6:
+            self._global_tokens -= 1
+            return None
+        self.rate_limited += 1
+        retry_after = (1 - self._global_tokens) / rate
+        response = _error(
+            429, 0, "You are being rate limited.", retry_after=retry_after, **{"global": True}
+        )
+        response.headers["X-RateLimit-Global"] = "true"
+        response.headers["Retry-After"] = f"{retry_after:.3f}"
+        if self.via:
+            response.headers["Via"] = "1.1 google"
+        return response
+
+    async def _stats(self, request: web.Request) -> web.StreamResponse:
+        return _json({"messages": len(self.messages), "rate_limited": self.rate_limited})
 
     def _rate_check(self, channel_id: int, now: float) -> float | None:
         state = self._channels.setdefault(channel_id, _Channel())
