@@ -209,6 +209,10 @@ def _pairs(ids: np.ndarray, sims: np.ndarray) -> list[tuple[int, float]]:
     return [(int(pid), float(sim)) for pid, sim in zip(ids, sims, strict=True)]
 
 
+def _digest(blob: bytes) -> str:
+    return hashlib.blake2s(blob, digest_size=8).hexdigest()
+
+
 def _safe(name: str) -> str:
     plain = re.sub(r"[^A-Za-z0-9._-]", "_", name)[:40]
     return f"{plain}-{hashlib.blake2s(name.encode(), digest_size=4).hexdigest()}"
@@ -232,7 +236,7 @@ class VectorIndex:
 
     @staticmethod
     def _empty() -> dict[str, Any]:
-        return {"dim": 0, "last_row": 0, "last_passage": 0, "months": {}}
+        return {"dim": 0, "last_row": 0, "last_vector": "", "months": {}}
 
     def __len__(self) -> int:
         return int(sum(self._manifest["months"].values()))
@@ -267,13 +271,14 @@ class VectorIndex:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _matches(self, db: sqlite_utils.Database, manifest: dict[str, Any]) -> bool:
-        """Whether the files were built from this database (not a replaced file)."""
+        """Whether the files were built from this database (not a replaced file): its row
+        of the last vector appended holds the same vector."""
         if not manifest["last_row"]:
             return True
         row = db.execute(
-            "select passage_id from passage_vectors where rowid = ?", [manifest["last_row"]]
+            "select vector from passage_vectors where rowid = ?", [manifest["last_row"]]
         ).fetchone()
-        return row is not None and int(row[0]) == int(manifest["last_passage"])
+        return row is not None and _digest(bytes(row[0])) == manifest.get("last_vector")
 
     def refresh(self, db: sqlite_utils.Database) -> int:
         """Append the vectors stored since the last refresh; how many were added."""
@@ -329,7 +334,7 @@ class VectorIndex:
                     handle.write(data.tobytes())
             manifest["months"][month] = count + len(batch)
         manifest["last_row"] = rows[-1][0]
-        manifest["last_passage"] = rows[-1][1]
+        manifest["last_vector"] = _digest(rows[-1][4])
 
     def _month(self, month: str) -> _Month:
         count = int(self._manifest["months"][month])
