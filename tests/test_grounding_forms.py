@@ -53,3 +53,20 @@ def test_a_claim_about_an_article_in_another_language_is_checked_by_its_facts() 
     assert supports(FRENCH, "Paris start-up Mistelle has raised €85 million from Orsay Capital.")
     assert not supports(FRENCH, "Mistelle has raised €85 million from Northgate Capital.")
     assert supports(FRENCH, "Mistelle has nine banking clients, Orsay Capital's portfolio firm.")
+
+
+def test_a_name_only_a_chinese_source_can_hold_is_not_asked_of_the_english_one() -> None:
+    from bot.grounding.support import cited_refs
+
+    sources = {
+        1: evidence(
+            "Kestrel Semiconductor will build a $6.8 billion fab in Dresden, announced in 2024."
+        ),
+        2: evidence("鼎晶科技宣布在高雄投資新台幣1,200億元興建先進封裝廠，於2024年公布。"),
+    }
+    claim = (
+        "Kestrel's $6.8 billion Dresden fab and Dingjing's NT$120 billion packaging plant "
+        "in Kaohsiung were both announced in 2024."
+    )
+    assert cited_refs([1, 2], claim, sources)[0] == (1, 2)
+    assert not cited_refs([1, 2], claim.replace("120", "150"), sources)[0]

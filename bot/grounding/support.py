@@ -66,6 +66,8 @@ class Evidence:
     sentences: tuple[_Sentence, ...] = ()
     language: str = ""
     """:func:`bot.grounding.language.guess` of the text; "mixed" for sources in several."""
+    languages: frozenset[str] = frozenset()
+    """Each source's language, for merged sources."""
 
     @property
     def latin(self) -> bool:
@@ -117,7 +119,8 @@ def merged(items: Iterable[Evidence]) -> Evidence:
             k: frozenset().union(*(e.markers.get(k, frozenset()) for e in items)) for k in kinds
         },
         sentences=tuple(s for e in items for s in e.sentences),
-        language=languages.pop() if len(languages) == 1 else "mixed",
+        language=next(iter(languages)) if len(languages) == 1 else "mixed",
+        languages=frozenset(languages),
     )
 
 
@@ -210,7 +213,7 @@ def _comparable(said: Claim, source: Evidence) -> bool:
 def _written_apart(said: Claim, source: Evidence) -> bool:
     """A Latin-script claim about a Chinese source: "Tainan" is written "台南" there, so a
     name cannot be looked up and only figures and dates can be checked."""
-    if source.language == "zh":
+    if source.language == "zh" or "zh" in source.languages:
         return not said.pairs
     return not said.pairs and source.cjk and len(source.pairs) > CJK_SOURCE * len(source.stems)
 
