@@ -401,6 +401,48 @@ _COMMANDS: Final[dict[str, dict[str, str]]] = {
     },
 }
 
+# The operators' ``status`` command (bot/commands/status.py).
+_STATUS: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        "command.status.usage": "status",
+        "command.status.summary": "the bot's health: sources, digests, deliveries (operators)",
+        "status.refused": "Sorry, only the bot's operators can see its status.",
+        "status.title": "Status",
+        "status.sources": (
+            "{topic}: {total} sources ({imported} from OPML): {ok} fine, {bad} with problems, "
+            "{never} not fetched yet"
+        ),
+        "status.failing": "failing ({runs} runs in a row): {url}",
+        "status.paused": "paused: {url}",
+        "status.stale": "not fetched for over a day: {url}",
+        "status.digest": "newest {mode} digest of {topic}: {date} ({language})",
+        "status.no_digest": "No digest stored yet.",
+        "status.deliveries": (
+            "Deliveries: {pending} pending, {uncertain} uncertain, {failed} failed, {sent} sent"
+        ),
+        "status.tokens": "Model tokens today (UTC): {tokens}",
+    },
+    "zh-TW": {
+        "command.status.usage": "status",
+        "command.status.summary": "機器人的狀態：來源、摘要、傳送（限管理者）",
+        "status.refused": "抱歉，只有機器人的管理者可以查看狀態。",
+        "status.title": "狀態",
+        "status.sources": (
+            "{topic}：{total} 個來源（{imported} 個來自 OPML）：{ok} 個正常、{bad} 個有問題、"
+            "{never} 個尚未擷取"
+        ),
+        "status.failing": "擷取失敗（連續 {runs} 次）：{url}",
+        "status.paused": "已暫停：{url}",
+        "status.stale": "超過一天未擷取：{url}",
+        "status.digest": "{topic} 最新的 {mode} 摘要：{date}（{language}）",
+        "status.no_digest": "尚未儲存任何摘要。",
+        "status.deliveries": (
+            "傳送：{pending} 筆待傳、{uncertain} 筆不確定、{failed} 筆失敗、{sent} 筆已送達"
+        ),
+        "status.tokens": "今日（UTC）使用的模型 token：{tokens}",
+    },
+}
+
 
 def _merge() -> dict[str, dict[str, str]]:
     catalog: dict[str, dict[str, str]] = {}
@@ -410,6 +452,7 @@ def _merge() -> dict[str, dict[str, str]]:
             {f"reason.{key}": value for key, value in _REASONS[language].items()},
             _CHAT[language],
             _COMMANDS[language],
+            _STATUS[language],
         )
         for part in parts:
             if merged.keys() & part.keys():  # a key defined twice would silently win

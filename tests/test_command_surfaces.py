@@ -64,6 +64,7 @@ REFUSED = {
     "ask": "ask",
     "sources": "sources 1 2",
     "settings": "settings colour red",
+    "status": "status now",
     "ping": "ping pong",
 }
 

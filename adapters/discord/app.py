@@ -194,6 +194,7 @@ class DiscordBot(discord.Client):
             addressed=command is not None or not group,
             replying_to=replying_to,
             is_admin=is_admin,
+            user_id=str(message.author.id),
         )
 
 

@@ -105,6 +105,7 @@ async def answer(
         "group" if interaction.guild_id is not None else "private",
         is_admin=is_admin,
         action=action,
+        user_id=str(interaction.user.id),
     )
     reply = InteractionReply(platform, interaction)
     deadline = asyncio.create_task(reply.defer_after(ACK_WITHIN_S))

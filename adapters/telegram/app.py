@@ -189,6 +189,7 @@ class TelegramBot(Lifecycle):
                 "group" if group else "private",
                 is_admin=is_admin,
                 action=query.data,
+                user_id=str(user_id),
             )
         )
 
@@ -216,6 +217,7 @@ class TelegramBot(Lifecycle):
                 addressed=not group or message.text.startswith("/"),
                 replying_to=replying_to,
                 is_admin=is_admin,
+                user_id=str(user_id),
             )
         )
 

@@ -47,6 +47,8 @@ class Inbound:
     action: str = ""
     """The token of a button the reader pressed under one of our digests (``Action.token``);
     ``text`` is then ignored."""
+    user_id: str = ""
+    """Who sent it (the platform's user id): the bot's operators (``admins``) may run more."""
 
 
 class ChatFlow:
@@ -67,7 +69,13 @@ class ChatFlow:
             return None
 
     async def _answer(self, inbound: Inbound, first: PartSender | None) -> Outcome | None:
-        chat = ChatContext(self.sender.name, inbound.chat_id, inbound.chat_kind, inbound.is_admin)
+        chat = ChatContext(
+            self.sender.name,
+            inbound.chat_id,
+            inbound.chat_kind,
+            inbound.is_admin,
+            user_id=inbound.user_id,
+        )
         digest_id = None
         if inbound.replying_to is not None:
             # Only our own digest messages are remembered: a hit asks about that digest.

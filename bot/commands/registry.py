@@ -28,11 +28,16 @@ from bot.commands.parse import (
     parse_unsubscribe,
 )
 from bot.commands.spec import ChatCommand, ChatContext, Registry, admins_in_groups, catalog_texts
+from bot.commands.status import Status, status_of
 from bot.delivery.types import Reply
 
 
 async def _sources(commands: Commands, command: Sources, chat: ChatContext) -> Reply:
     return commands._sources(command, chat)
+
+
+async def _status(commands: Commands, command: Status, chat: ChatContext) -> Reply:
+    return status_of(commands.config, commands.db, chat)
 
 
 def _changes_a_setting(command: Settings) -> bool:
@@ -106,6 +111,13 @@ COMMANDS: Registry[Commands] = Registry(
             parse=parse_settings,
             handle=Commands._settings,
             admins_only=_changes_a_setting,
+        ),
+        ChatCommand(
+            name="status",
+            kind=Status,
+            texts=catalog_texts("status"),
+            parse=no_arguments(Status()),
+            handle=_status,
         ),
     ]
 )

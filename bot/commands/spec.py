@@ -41,6 +41,8 @@ class ChatContext:
     """Asked only in groups, before a command that only admins may run there."""
     language: str = DEFAULT_LANGUAGE
     """The language replies are written in: the chat's subscription's, else the topic's."""
+    user_id: str = ""
+    """Who sent the command, as the platform numbers users ("" when unknown)."""
 
     def text(self, key: str, /, **values: object) -> str:
         """The catalog's ``key`` in this chat's language."""

@@ -14,11 +14,18 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
+from app.service import make_commands
+from bot.commands import ChatContext
+from bot.config import Config, parse_config
 from storage import open_database
 from storage import sources as source_store
+from tests.conftest import example_data
 from tests.fakes import discord as fake_discord
 from tests.fakes import telegram as fake_telegram
 from tests.fakes.mistral import FakeMistral
+from tests.fakes.telegram import FakeBotAPI
+
+pytest_plugins = ["tests.delivery_fixtures"]
 
 SOURCES = 5  # in config.example.toml
 
@@ -233,3 +240,42 @@ def test_sources_imported_from_opml_are_counted(
     out = capsys.readouterr().out
     assert f"{SOURCES + 3} sources ({SOURCES} from the config, 3 imported from OPML)" in out
     assert "3 not fetched yet" in out
+
+
+# --- the status chat command: the same facts, for the bot's operators only ---------------
+
+
+async def test_status_in_chat_shows_operators_the_failing_source_and_refuses_others(
+    collected_config: Config,
+) -> None:
+    data = example_data()
+    data["storage"]["path"] = collected_config.storage.path
+    data["telegram"]["admins"] = [7]
+    config = parse_config(data)
+    commands = make_commands(open_database(config.storage.path), config)
+    operator = ChatContext("telegram", "42", user_id="7")
+    reply = await commands.handle_text("/status", operator)
+    shown = "\n".join(p.text for p in reply.paragraphs)
+    assert reply.title == "狀態"  # the topic's language, zh-TW
+    assert "mistral：5 個來源" in shown
+    assert "擷取失敗（連續 1 次）：https://cloudbeat.example/rss/ai-business.xml" in shown
+    assert "待傳" in shown and "token" in shown
+
+    stranger = await commands.handle_text("/status", ChatContext("telegram", "42", user_id="8"))
+    assert stranger.paragraphs[0].text == "抱歉，只有機器人的管理者可以查看狀態。"
+    other_platform = ChatContext("discord", "42", user_id="7")  # admins are per platform
+    assert "管理者" in (await commands.handle_text("/status", other_platform)).paragraphs[0].text
+
+
+async def test_status_over_telegram_knows_who_asked(fake: FakeBotAPI, db_path: Path) -> None:
+    from tests.delivery_fixtures import start_stack  # after pytest_plugins loaded it
+
+    stack = await start_stack(fake, db_path, admins=[7])
+    try:
+        fake.push_text(5001, "/status", user_id=7)
+        fake.push_text(5002, "/status", user_id=9)
+        await asyncio.to_thread(fake.wait_for, lambda: fake.to(5001) and fake.to(5002))
+    finally:
+        await stack.bot.stop()
+    assert "5 個來源" in fake.to(5001)[0].text
+    assert fake.to(5002)[0].text == "抱歉，只有機器人的管理者可以查看狀態。"
