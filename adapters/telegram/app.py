@@ -137,11 +137,19 @@ class TelegramBot(Lifecycle):
 
     async def _close(self) -> None:
         updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
-        if self.application.running:
-            await self.application.stop()
-        await self.application.shutdown()
+        try:
+            if updater is not None and updater.running:
+                try:
+                    await updater.stop()
+                except Exception as exc:  # polling ended with an error (a revoked token)
+                    log.info("telegram: polling had stopped: %s", self._described(exc))
+            if self.application.running:
+                await self.application.stop()
+        finally:
+            await self.application.shutdown()  # closes its connections, whatever happened
+
+    def _described(self, exc: BaseException) -> object:
+        return ERRORS.convert(exc, self.platform.endpoint) or repr(exc)
 
     async def _show_menu(self) -> None:
         """The command menu, in every language the bot speaks (a user's Telegram language

@@ -269,6 +269,11 @@ class FakeDiscord:
         self.privileged_off = False
         """The application has not enabled the Message Content intent: IDENTIFY asking for
         it is refused with close code 4014."""
+        self.token = TOKEN
+        """The token the fake accepts (REST and IDENTIFY); anything else is refused."""
+        self.broken: dict[str, tuple[int, str, str]] = {}
+        """"METHOD /path" -> (status, content type, body) to answer instead of Discord's
+        reply: JSON missing a field, a proxy's HTML page, a 5xx."""
         self.admins: set[int] = set()
         """User ids that have the guild's "Admin" role (Manage Server)."""
         self.global_per_second = GLOBAL_PER_SECOND
@@ -360,6 +365,13 @@ class FakeDiscord:
         for ws in list(self._sockets):
             await self._dispatch(ws, "MESSAGE_CREATE", message)
 
+    async def revoke_token(self) -> None:
+        """The token is reset in the developer portal: REST calls get 401 from now, and
+        the gateway ends every session with close code 4004 (Authentication failed)."""
+        self.token = "revoked"
+        for ws in list(self._sockets):
+            await ws.close(code=4004, message=b"Authentication failed.")
+
     async def _dispatch(self, ws: web.WebSocketResponse, event: str, data: Any) -> None:
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
 
@@ -411,7 +423,7 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11}))
             elif payload["op"] == 2:
                 self.identify = payload["d"]
-                if payload["d"].get("token") != TOKEN:
+                if payload["d"].get("token") != self.token:
                     await ws.close(code=4004, message=b"Authentication failed.")
                     break
                 if self.privileged_off and payload["d"]["intents"] & MESSAGE_CONTENT:
@@ -442,10 +454,14 @@ class FakeDiscord:
         parts = path.split("/")
         if parts[0] in ("interactions", "webhooks"):  # authorised by the interaction's token
             return await self._interaction_rest(request, parts)
-        if request.headers.get("Authorization") != f"Bot {TOKEN}":
+        if request.headers.get("Authorization") != f"Bot {self.token}":
             return _error(401, 0, "401: Unauthorized")
         if (limited := self._global_check(time.monotonic())) is not None:
             return limited
+        broken = self.broken.get(f"{request.method} /{path}")
+        if broken is not None:
+            status, kind, text = broken
+            return web.Response(status=status, body=text, headers={"Content-Type": kind})
         if request.method == "GET" and path == "users/@me":
             return _json(_user(BOT_ID, "digestbot", bot=True))
         if request.method == "GET" and path == "oauth2/applications/@me":

@@ -136,6 +136,11 @@ class FakeBotAPI:
         self.flood_after: int | None = None
         """After this many accepted messages, refuse every send: 429, ``flood_retry_after``."""
         self.flood_retry_after = 600
+        self.token = TOKEN
+        """The token the fake accepts; anything else (a revoked one) gets 401."""
+        self.broken: dict[str, tuple[int, bytes]] = {}
+        """method -> (status, raw body) to answer instead of the Bot API's reply: a proxy's
+        HTML page, JSON missing a field, a 5xx."""
         self.hold_after: int | None = None
         """Hold the reply to the n-th accepted message until ``release`` is set."""
         self.held = threading.Event()
@@ -214,6 +219,12 @@ class FakeBotAPI:
             self._next_update_id += 1
             self.lock.notify_all()
         return query_id
+
+    def revoke_token(self) -> None:
+        """The bot's owner revokes its token (@BotFather): every call gets 401 from now."""
+        with self.lock:
+            self.token = "revoked"
+            self.lock.notify_all()
 
     def to(self, chat_id: int) -> list[Message]:
         with self.lock:
@@ -457,10 +468,14 @@ class _Server:
                     headers[name.strip().lower()] = value.strip()
                 body = await reader.readexactly(int(headers.get("content-length") or 0))
                 status, payload = await self._answer(path, headers, body)
-                data = json.dumps(payload).encode()
+                kind = "application/json"
+                if isinstance(payload, bytes):
+                    data, kind = payload, "text/html"
+                else:
+                    data = json.dumps(payload).encode()
                 head = (
                     f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
-                    f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+                    f"Content-Type: {kind}\r\nContent-Length: {len(data)}\r\n\r\n"
                 )
                 writer.write(head.encode() + data)
                 await writer.drain()
@@ -473,7 +488,7 @@ class _Server:
 
     async def _answer(
         self, path: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, dict[str, Any]]:
+    ) -> tuple[int, dict[str, Any] | bytes]:
         api = self.api
         if path == "/_stats":  # for a fake running in another process (bench)
             with api.lock:
@@ -481,8 +496,12 @@ class _Server:
         match = _PATH.match(path)
         if match is None:
             return 404, _error(404, "Not Found")
-        if match["token"] != TOKEN:
+        if match["token"] != api.token:
             return 401, _error(401, "Unauthorized")
+        if match["method"] in api.broken:
+            with api.lock:
+                api.calls.append(match["method"])
+            return api.broken[match["method"]]
         if "json" in headers.get("content-type", ""):
             params = json.loads(body or b"{}")
         else:
