@@ -2,11 +2,16 @@
 fetch. Data in, image out; the data is computed by :func:`adapters.jekyll.infographic_data`
 so it can be tested without looking at pixels.
 
-Labels are in the post's language when a font that has its glyphs is installed (a CJK
-system font for zh-TW); otherwise in English, and any CJK character in a headline is left
-out rather than drawn as a box (tofu). Layout: a header with the title and the two counts
-the post rests on (stories told, candidate articles), then three panels that fill the
-height: articles per publication day, per source, and the most widely carried stories.
+Labels are in the post's language, drawn with the font the package ships
+(``adapters/fonts``: Noto Sans CJK TC, subset to the infographic's catalog strings plus
+Latin, digits and punctuation, so it stays small). A label with a character that font
+lacks is drawn in English instead, never as a box (tofu): a new catalog string needs the
+font regenerated (``tools/subset_font.py``; a test says so). Headlines and outlet names
+come from the sources, so they may need any glyph: each is drawn with the first font that
+has all of its characters (the shipped one, then installed CJK and Latin fonts), and
+what no font has is left out. Layout: a header with the title and the two counts the post
+rests on (stories told, candidate articles), then three panels that fill the height:
+articles per publication day, per source, and the most widely carried stories.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.i18n import text
+from bot.i18n import DEFAULT_LANGUAGE, text
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 40
@@ -30,23 +36,38 @@ INK = (30, 30, 30)
 MUTED = (110, 110, 110)
 RULE = (215, 215, 210)
 BARS = ((46, 117, 182), (232, 97, 44), (90, 155, 90))
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+Font = ImageFont.FreeTypeFont
 
-# Common install paths of fonts with CJK glyphs (Debian/Ubuntu, Fedora, macOS).
-CJK_FONTS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/System/Library/Fonts/PingFang.ttc",
+FONT_DIR = Path(__file__).parent / "fonts"
+BUNDLED_FONT = FONT_DIR / "NotoSansCJKtc-Regular-subset.otf"
+"""The shipped font: every label's glyphs in every catalog language (see LABEL_KEYS)."""
+LABEL_KEYS = (
+    "info_told",
+    "info_candidates",
+    "info_per_day",
+    "info_per_day_note",
+    "info_per_source",
+    "info_top",
+    "info_outlet",
+    "info_outlets",
+    "info_none",
 )
-# Latin fonts with accents (é, ’, “”), else Pillow's bundled one.
-LATIN_FONTS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+"""The catalog strings the infographic draws: the shipped font must cover them all."""
+
+# Installed fonts for headlines the shipped one cannot show whole: (path, face in a
+# collection). Debian/Ubuntu, Fedora, macOS; face 3 of Noto's collection is its TC one.
+SYSTEM_FONTS = (
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 3),
+    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 3),
+    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", 3),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/System/Library/Fonts/PingFang.ttc", 0),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 0),
+    ("/usr/share/fonts/TTF/DejaVuSans.ttf", 0),
+    ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf", 0),
 )
-# Scripts a Latin font lacks: CJK ideographs, kana, hangul, CJK punctuation, full width.
+# Scripts written without spaces: a headline missing one of their glyphs loses them all
+# rather than keep a few scattered characters.
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+")
 
 
@@ -69,27 +90,49 @@ class InfographicData:
 
 
 @dataclass(frozen=True)
-class _Fonts:
-    path: str | None
-    cjk: bool
+class Face:
+    """One font file (one face of a collection) and the characters it has."""
+
+    path: str
+    index: int
+    characters: frozenset[int]
+
+    def covers(self, value: str) -> bool:
+        return all(ord(c) in self.characters for c in value if not c.isspace())
 
     def size(self, points: int) -> Font:
-        if self.path is None:
-            return ImageFont.load_default(size=points)
-        return ImageFont.truetype(self.path, points)
+        return _truetype(self.path, self.index, points)
+
+
+@cache  # a handful of faces and sizes, loaded once per process
+def _truetype(path: str, index: int, points: int) -> Font:
+    return ImageFont.truetype(path, points, index=index)
+
+
+def _face(path: str | Path, index: int = 0) -> Face | None:
+    try:
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            cmap = font.getBestCmap() or {}
+        face = Face(str(path), index, frozenset(cmap))
+        face.size(12)  # FreeType can read it too
+    except Exception:  # a missing or unreadable font is one fewer fallback
+        return None
+    return face
 
 
 @cache
-def _fonts() -> _Fonts:
-    for candidates, cjk in ((CJK_FONTS, True), (LATIN_FONTS, False)):
-        for candidate in candidates:
-            if Path(candidate).is_file():
-                try:
-                    ImageFont.truetype(candidate, 12)
-                except OSError:
-                    continue
-                return _Fonts(candidate, cjk)
-    return _Fonts(None, False)
+def bundled_face() -> Face:
+    face = _face(BUNDLED_FONT)
+    if face is None:  # the package is broken: say so rather than draw boxes
+        raise FileNotFoundError(f"the infographic's font is missing: {BUNDLED_FONT}")
+    return face
+
+
+@cache
+def _faces() -> tuple[Face, ...]:
+    """The shipped face, then the installed fallbacks, for text from the sources."""
+    found = [_face(path, index) for path, index in SYSTEM_FONTS if Path(path).is_file()]
+    return (bundled_face(), *(face for face in found if face is not None))
 
 
 class _Writer:
@@ -97,28 +140,41 @@ class _Writer:
 
     def __init__(self, draw: ImageDraw.ImageDraw, data: InfographicData) -> None:
         self.draw = draw
-        self.fonts = _fonts()
-        self.language = data.language if self.fonts.cjk or data.language == "en" else "en"
+        self.language = data.language
+        self.faces = _faces()
+        self.face = self.faces[0]
+
+    def size(self, points: int) -> Font:
+        return self.face.size(points)
 
     def label(self, key: str, **values: object) -> str:
-        return text(self.language, key, **values)
+        """The catalog's ``key`` in the post's language when the shipped font has all its
+        glyphs, else in English (which it always has)."""
+        wanted = text(self.language, key, **values)
+        return wanted if self.face.covers(wanted) else text(DEFAULT_LANGUAGE, key, **values)
 
-    def showable(self, value: str) -> str:
-        if self.fonts.cjk:
-            return value
-        return " ".join(_CJK.sub(" ", value).split())
+    def showable(self, value: str, points: int) -> tuple[str, Font]:
+        """``value`` and a font that draws all of it: the first face that has every glyph,
+        else the shipped one with what it lacks left out."""
+        for face in self.faces:
+            if face.covers(value):
+                return value, face.size(points)
+        if not self.face.covers("".join(_CJK.findall(value))):
+            value = _CJK.sub(" ", value)
+        value = "".join(c for c in value if c.isspace() or self.face.covers(c))
+        return " ".join(value.split()), self.size(points)
 
     def fit(self, value: str, font: Font, width: int) -> str:
-        value = self.showable(value)
         if self.draw.textlength(value, font=font) <= width:
             return value
         while value and self.draw.textlength(value + "…", font=font) > width:
             value = value[:-1]
         return value.rstrip() + "…"
 
-    def wrap(self, value: str, font: Font, width: int, lines: int) -> list[str]:
+    def wrap(self, value: str, points: int, width: int, lines: int) -> tuple[list[str], Font]:
         """At most ``lines`` lines of ``width``, cut at spaces (or anywhere, for CJK)."""
-        words = self.showable(value).split(" ")
+        shown, font = self.showable(value, points)
+        words = shown.split(" ")
         out: list[str] = []
         while words and len(out) < lines:
             line = words.pop(0)
@@ -127,15 +183,22 @@ class _Writer:
             out.append(line)
         if words:
             out[-1] = " ".join([out[-1], *words])
-        return [self.fit(line, font, width) for line in out]
+        return [self.fit(line, font, width) for line in out], font
 
     def at(self, xy: tuple[float, float], value: str, font: Font, fill: tuple[int, ...]) -> None:
         self.draw.text(xy, value, fill=fill, font=font)
 
+    def source_text(
+        self, xy: tuple[float, float], value: str, points: int, width: int, fill: tuple[int, ...]
+    ) -> None:
+        """One line of text from the sources (a title), fitted to ``width``."""
+        shown, font = self.showable(value, points)
+        self.at(xy, self.fit(shown, font, width), font, fill)
+
 
 def _header(w: _Writer, data: InfographicData) -> None:
-    title, big, small = w.fonts.size(34), w.fonts.size(44), w.fonts.size(18)
-    w.at((MARGIN, 26), w.fit(data.title, title, WIDTH - 2 * MARGIN), title, INK)
+    big, small = w.size(44), w.size(18)
+    w.source_text((MARGIN, 26), data.title, 34, WIDTH - 2 * MARGIN, INK)
     x = MARGIN
     for count, key, colour in (
         (data.stories_told, "info_told", BARS[1]),
@@ -152,7 +215,7 @@ def _header(w: _Writer, data: InfographicData) -> None:
 
 def _per_day(w: _Writer, box: tuple[int, int, int, int], data: InfographicData) -> None:
     left, top, right, bottom = box
-    heading, small = w.fonts.size(20), w.fonts.size(15)
+    heading, small = w.size(20), w.size(15)
     w.at((left, top), w.fit(w.label("info_per_day"), heading, right - left), heading, INK)
     note = w.label("info_per_day_note", timezone=data.timezone)
     w.at((left, top + 28), w.fit(note, small, right - left), small, MUTED)
@@ -187,7 +250,7 @@ def _bars(
 ) -> None:
     """Labelled horizontal bars spread over the whole panel height."""
     left, top, right, bottom = box
-    heading, small = w.fonts.size(20), w.fonts.size(15)
+    heading, small = w.size(20), w.size(15)
     w.at((left, top), w.fit(heading_text, heading, right - left), heading, INK)
     if not rows:
         w.at((left, top + 40), w.label("info_none"), small, MUTED)
@@ -198,9 +261,9 @@ def _bars(
     thickness = max(8, min(26, row_h - 44))
     for i, (name, count) in enumerate(rows):
         y = first + i * row_h
-        lines = w.wrap(name, small, right - left, 2 if row_h >= 70 else 1)
+        lines, font = w.wrap(name, 15, right - left, 2 if row_h >= 70 else 1)
         for n, line in enumerate(lines):
-            w.at((left, y + n * 19), line, small, INK)
+            w.at((left, y + n * 19), line, font, INK)
         bar_top = y + len(lines) * 19 + 4
         label = count_text(count)
         room = right - left - int(w.draw.textlength(label, font=small)) - 10

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from adapters import infographic
 from adapters.jekyll import FRONT_MATTER_KEYS, infographic_data
 from app.cli import main
 from bot.config import load_config
@@ -141,27 +140,3 @@ def test_the_infographic_image_has_no_empty_area(site: Path) -> None:
                 colours = cell.getcolors(maxcolors=300 * 210) or []
                 inked = sum(n for n, colour in colours if colour != background)
                 assert inked > 500, f"{path.name}: cell ({column}, {row}) is blank"
-
-
-def test_without_a_cjk_font_nothing_is_drawn_as_boxes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(infographic, "_fonts", lambda: infographic._Fonts(None, cjk=False))
-    week = tuple((date(2026, 11, 15) + timedelta(days=n), n) for n in range(7))
-
-    def drawn(headline: str, language: str) -> bytes:
-        data = infographic.InfographicData(
-            title="Mistral AI · 2026-11-21",
-            language=language,
-            timezone="Asia/Taipei",
-            stories_told=2,
-            candidates=5,
-            per_day=week,
-            per_source=(("techwire.example", 3), ("devnotes.example", 2)),
-            top_clusters=((headline, 2),),
-        )
-        path = infographic.draw_infographic(data, tmp_path / f"{language}-{len(headline)}.png")
-        return path.read_bytes()
-
-    # A zh-TW post gets English labels, and its headline's Chinese is left out, not boxed.
-    assert drawn("Mistral 發表 Large 4：開放權重", "zh-TW") == drawn("Mistral Large 4", "en")
