@@ -250,15 +250,9 @@ def _dated(fields: dict[str, Any]) -> dict[str, Any]:
 def _verdict(reply: dict[str, Any]) -> Page:
     if "rejected" in reply:
         raise ExtractError(str(reply["rejected"]))
-    fields = reply["page"]
-    published = fields.get("published")
-    return Page(
-        title=fields["title"],
-        text=fields["text"],
-        published=datetime.fromisoformat(published) if published else None,
-        author=fields.get("author"),
-        language=fields.get("language"),
-    )
+    from bot.extract_worker import page_from_fields
+
+    return page_from_fields(reply["page"])
 
 
 class _WorkerLost(Exception):

@@ -78,7 +78,7 @@ def main(argv: Sequence[str]) -> int:
             if test_hooks:
                 _test_hook(content)
             if job is not None and "page" in job:
-                page = _page(job["page"])
+                page = page_from_fields(job["page"])
             else:
                 page = extract_page(content, url)
             reply: dict[str, Any]
@@ -113,7 +113,8 @@ def _fields(page: Page) -> dict[str, Any]:
     }
 
 
-def _page(fields: dict[str, Any]) -> Page:
+def page_from_fields(fields: dict[str, Any]) -> Page:
+    """A page as the worker sends it (and receives a page already extracted)."""
     from bot.models import Page
 
     published = fields.get("published")
