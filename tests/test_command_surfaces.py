@@ -25,6 +25,7 @@ from bot.commands import (
 from bot.commands.parse import no_arguments
 from bot.config import LANGUAGES
 from bot.delivery.types import Reply
+from bot.errors import StorageError
 from storage import open_database
 from tests.delivery_support import discord_config, private
 from tests.fakes.discord import CHANNEL_ID, TOKEN, FakeDiscord
@@ -158,3 +159,40 @@ async def test_the_discord_slash_tree_is_the_registry(
             await discord_fake.push_interaction("ping")
             (pong,) = await discord_fake.until(CHANNEL_ID, 1)
             assert pong.content == "pong"
+
+
+@dataclass(frozen=True)
+class Boom:
+    pass
+
+
+async def _boom(commands: Commands, command: Boom, chat: ChatContext) -> Reply:
+    raise StorageError("database /srv/digestbot.db is locked by another process: try again")
+
+
+BOOM = ChatCommand(
+    name="boom",
+    kind=Boom,
+    texts={"en": CommandText("boom", "fail"), "zh-TW": CommandText("boom", "失敗")},
+    parse=no_arguments(Boom()),
+    handle=_boom,
+)
+
+
+async def test_a_failing_command_answers_in_the_chats_language_without_internals(
+    db_path: Path,
+) -> None:
+    from bot.config import parse_config
+    from tests.conftest import example_data
+
+    data = example_data()
+    data["storage"]["path"] = str(db_path)
+    commands = make_commands(
+        open_database(db_path), parse_config(data), registry=Registry([*COMMANDS, BOOM])
+    )
+    for language in LANGUAGES:
+        chat = ChatContext("test", "7", language=language)
+        reply = await commands.handle(commands.registry.parse("boom"), chat)
+        shown = reply.plain()
+        assert "/srv/digestbot.db" not in shown and "locked" not in shown
+        assert shown == chat.text("chat.failed")

@@ -104,7 +104,8 @@ class Commands:
             log.warning(
                 "command %s in %s chat %s failed: %s", command, chat.platform, chat.chat_id, exc
             )
-            return Reply.text(chat.text("chat.failed", error=exc))
+            # The error's text is for the operator (English, maybe a path): the log has it.
+            return Reply.text(chat.text("chat.failed"))
 
     async def handle_action(self, kind: ActionKind, digest_id: int, chat: ChatContext) -> Reply:
         """A button pressed under digest ``digest_id``: its sources, a prompt for a question
