@@ -151,7 +151,7 @@ class Claim:
     """Stems of the topic's own words: no proof, and no rival either."""
     language: str = ""
     glosses: frozenset[str] = frozenset()
-    """CJK runs of a claim written in another script ("Chou Yung-ching (周詠晴)"): the
+    """CJK runs of a claim written in another script ("Lin Mei-hua (林美華)"): the
     name as the source writes it, checked like a name."""
 
     @property
@@ -222,7 +222,7 @@ _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z0-9][\w'’-]*)+")
 
 
 def _rival_in_name(said: Claim, source: Evidence) -> str:
-    """A translation renders "Bavaria" as "Bayern", but not "Northgate Capital" as "Orsay
+    """A translation renders "Bavaria" as "Bayern", but not "Alder Capital" as "Birch
     Capital": a missing word of a several-word name whose other words are in the source
     names another entity of the same kind."""
     for run in _NAME_RUN.findall(quarantine.URL.sub(" ", said.text)):
@@ -436,7 +436,7 @@ _APPOSITION = re.compile(r",\s+(?:a|an|the)\s")
 
 
 def _swapped(said: Claim, source: Evidence) -> Verdict:
-    """ "Moreau beat Lindqvist" is not backed by "Lindqvist beat Moreau": two names of the
+    """ "Ames beat Brandt" is not backed by "Brandt beat Ames": two names of the
     claim joined by a relation word, written the other way round around the same word in a
     source sentence, have swapped roles (unless the relation is mutual, "partnered with",
     or turned by a passive, "beaten by")."""
