@@ -217,8 +217,12 @@ async def _second_opinion(
     settled: list[Article | Rejection],
     report: CollectReport,
 ) -> list[Article | Rejection]:
-    at = [i for i, page in enumerate(waiting) if isinstance(page, Undecided)]
-    pairs = [(waiting[i], settled[i]) for i in at]
+    at: list[int] = []
+    pairs: list[tuple[Undecided, Article | Rejection]] = []
+    for i, page in enumerate(waiting):
+        if isinstance(page, Undecided):
+            at.append(i)
+            pairs.append((page, settled[i]))
 
     def recall(url: str) -> Remembered | None:
         row = judgement_store.judgement_of(db, topic.slug, url)
@@ -241,7 +245,7 @@ async def _second_opinion(
 
     verdicts, report.judge = await second_opinion(
         judge.model,
-        [(page, verdict) for page, verdict in pairs if isinstance(page, Undecided)],
+        pairs,
         topic_name=topic.name,
         names=[*topic.keywords, *topic.aliases],
         context=topic.context,
