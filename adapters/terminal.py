@@ -74,6 +74,7 @@ class TerminalChat(Lifecycle):
         self._session: asyncio.Task[None] | None = None
 
     async def _open(self) -> None:
+        self.flow.open()
         print(GREETING, file=self.stdout)
         self._session = asyncio.create_task(self._read())
 
@@ -81,6 +82,7 @@ class TerminalChat(Lifecycle):
         if self._session is not None and not self._session.done():
             self._session.cancel()
             await asyncio.wait([self._session])
+        await self.flow.close(finish=False)  # the one at the keyboard is leaving
 
     async def closed(self) -> None:
         """Wait until the session ends: end of input, 'quit', or :meth:`stop`."""
@@ -108,7 +110,7 @@ class TerminalChat(Lifecycle):
                 continue
             if text.lower() in _QUIT:
                 return
-            await self.flow.answer(Inbound(CHAT_ID, text))
+            await self.flow.submit(Inbound(CHAT_ID, text))  # in order, like every chat
 
 
 def _line_editing() -> None:

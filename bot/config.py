@@ -110,6 +110,21 @@ class QAConfig(_Section):
     scope_days: Annotated[int, Field(ge=1, le=365)] = 30
 
 
+class ChatConfig(_Section):
+    """Fairness of the chat commands on every platform: no chat or user keeps the bot from
+    answering the others (see :mod:`bot.chat.fairness`)."""
+
+    commands_per_minute: Annotated[int, Field(ge=1, le=10_000)] = 20
+    """Each user's commands, all chats together: a burst of this many, then this pace."""
+    chat_commands_per_minute: Annotated[int, Field(ge=1, le=10_000)] = 40
+    """Each chat's commands, all its members together."""
+    queue_per_chat: Annotated[int, Field(ge=1, le=1000)] = 10
+    """Messages waiting in one chat behind the one being answered; more are dropped."""
+    collections_per_day: Annotated[int, Field(ge=0, le=1000)] = 3
+    """On-demand digests a chat (or a user) may have built a day, when none is stored;
+    the bot's operators (``admins``) have no limit. 0: operators only."""
+
+
 class TelegramConfig(_Section):
     api_base_url: str = ""
     messages_per_second: Annotated[float, Field(gt=0, le=10_000)] = 30
@@ -215,6 +230,7 @@ class Config(_Section):
     fetch: FetchConfig = FetchConfig()
     mistral: MistralConfig = MistralConfig()
     qa: QAConfig = QAConfig()
+    chat: ChatConfig = ChatConfig()
     telegram: TelegramConfig = TelegramConfig()
     delivery: DeliveryConfig = DeliveryConfig()
     discord: DiscordConfig = DiscordConfig()

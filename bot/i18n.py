@@ -244,6 +244,25 @@ _CHAT: Final[dict[str, dict[str, str]]] = {
         "chat.refused_too_long": "the question is longer than {limit} characters",
         "chat.refused_no_digest": "that digest is no longer stored",
         "chat.admins_only": "Only the chat's admins can do that.",
+        "chat.slow_down": (
+            "You are sending commands faster than I can answer everyone fairly, so I skipped "
+            "some. Wait a minute, then send again what you still need."
+        ),
+        "chat.busy": (
+            "I am still working through this chat's earlier messages, so I skipped the newest "
+            "ones. Send them again once I have answered."
+        ),
+        "chat.collection_limit": (
+            "The {name} digest for {day} is not built yet. Building one on demand collects "
+            "that day's news, so each chat may ask for {limit} a day, and this chat has had "
+            "them today. Try again tomorrow, subscribe to get each day's digest as it comes, "
+            "or ask the bot's operator."
+        ),
+        "chat.collection_operators_only": (
+            "The {name} digest for {day} is not built yet. Building one on demand collects "
+            "that day's news, which only the bot's operators may ask for. Subscribe to get "
+            "each day's digest as it comes, or ask the bot's operator."
+        ),
         "action.sources": "Sources",
         "action.ask": "Ask about this digest",
         "action.previous": "Previous day",
@@ -311,6 +330,22 @@ _CHAT: Final[dict[str, dict[str, str]]] = {
         "chat.refused_too_long": "問題超過 {limit} 個字元",
         "chat.refused_no_digest": "這份摘要已不再保存",
         "chat.admins_only": "只有聊天室的管理員可以這麼做。",
+        "chat.slow_down": (
+            "你傳送指令的速度超過我能公平回覆所有人的速度，所以略過了一些。"
+            "請等一分鐘，再傳送仍需要的指令。"
+        ),
+        "chat.busy": (
+            "我還在處理此聊天室先前的訊息，所以略過了最新的幾則。等我回覆後，請再傳送一次。"
+        ),
+        "chat.collection_limit": (
+            "{name} 在 {day} 的摘要尚未建立。隨選建立摘要需要收集當天的新聞，每個聊天室"
+            "每天可要求 {limit} 次，此聊天室今天已用完。請明天再試、訂閱以每天收到摘要，"
+            "或詢問機器人的管理者。"
+        ),
+        "chat.collection_operators_only": (
+            "{name} 在 {day} 的摘要尚未建立。隨選建立摘要需要收集當天的新聞，只有機器人的"
+            "管理者可以要求。請訂閱以每天收到摘要，或詢問機器人的管理者。"
+        ),
         "action.sources": "資料來源",
         "action.ask": "詢問這份摘要",
         "action.previous": "前一天",

@@ -96,6 +96,7 @@ class DiscordBot(discord.Client):
         """Log in and connect; return once the gateway is ready. Raises
         :class:`~bot.errors.DeliveryError` when Discord refuses us (bad token)."""
         self._stopping = False
+        self.flow.open()
         try:
             await convert_errors(lambda: self.login(self._token), timeout_s=READY_TIMEOUT_S)
         except BaseException:
@@ -138,6 +139,7 @@ class DiscordBot(discord.Client):
     async def stop_bot(self) -> None:
         self._stopping = True
         await self.close()
+        await self.flow.close()
         for task in [*self._tasks, self._connection_task]:
             if task is not None and not task.done():
                 task.cancel()
@@ -147,10 +149,9 @@ class DiscordBot(discord.Client):
     async def on_message(self, message: discord.Message) -> None:
         if self.user is None or message.author.bot:
             return  # never answer a bot, ourselves included
-        # Handled in its own task: a slow digest never holds up the gateway's other events.
-        task = asyncio.create_task(self.flow.answer(self._inbound(message)))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        # Into the chat's queue, at once: a slow digest or a flooding channel never holds up
+        # the gateway's other events.
+        self.flow.submit(self._inbound(message))
 
     async def on_interaction(self, interaction: discord.Interaction[discord.Client]) -> None:
         """A button under one of our digests (slash commands go through ``self.tree``)."""

@@ -92,7 +92,7 @@ async def answer(
     action: str = "",
 ) -> None:
     """Answer a slash command (``text``) or a button (``action``, its token) through the
-    chat flow, acknowledging the interaction in time."""
+    chat's queue, acknowledging the interaction in time (however long the queue)."""
     chat_id = str(interaction.channel_id)
     admin = _manages(interaction)
 
@@ -110,7 +110,7 @@ async def answer(
     reply = InteractionReply(platform, interaction)
     deadline = asyncio.create_task(reply.defer_after(ACK_WITHIN_S))
     try:
-        await flow.answer(inbound, first=reply.send)
+        await flow.submit(inbound, first=reply.send)
     finally:
         deadline.cancel()
         with contextlib.suppress(asyncio.CancelledError):

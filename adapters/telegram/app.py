@@ -93,6 +93,7 @@ class TelegramBot(Lifecycle):
 
     async def _open(self) -> None:
         """Raises :class:`~bot.errors.DeliveryError` when the Bot API refuses us (bad token)."""
+        self.flow.open()
         try:
             await self.platform.call(self.application.initialize)
         except DeliveryError:
@@ -143,6 +144,7 @@ class TelegramBot(Lifecycle):
                     await updater.stop()
                 except Exception as exc:  # polling ended with an error (a revoked token)
                     log.info("telegram: polling had stopped: %s", self._described(exc))
+            await self.flow.close()  # no update comes in now: drop the replies still queued
             if self.application.running:
                 await self.application.stop()
         finally:
@@ -174,7 +176,7 @@ class TelegramBot(Lifecycle):
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button under one of our digests. The query is answered at once (the reader's
         button stops spinning; Telegram wants it within seconds), then the reply follows as
-        messages through the flow, however long it takes."""
+        messages through the chat's queue, however long it takes."""
         query, chat, user = update.callback_query, update.effective_chat, update.effective_user
         if query is None:
             return
@@ -190,7 +192,7 @@ class TelegramBot(Lifecycle):
             return await self.platform.is_admin(chat_id, user_id)
 
         group = chat.type in ("group", "supergroup")
-        await self.flow.answer(
+        self.flow.submit(
             Inbound(
                 chat_id,
                 "",
@@ -202,6 +204,8 @@ class TelegramBot(Lifecycle):
         )
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Hands the message to its chat's queue and returns at once: python-telegram-bot's
+        concurrent update slots are never held by one chat's pace."""
         message, chat, user = update.effective_message, update.effective_chat, update.effective_user
         if message is None or chat is None or message.text is None:
             return
@@ -217,7 +221,7 @@ class TelegramBot(Lifecycle):
         async def is_admin() -> bool:
             return await self.platform.is_admin(chat_id, user_id)
 
-        await self.flow.answer(
+        self.flow.submit(
             Inbound(
                 chat_id,
                 message.text,

@@ -1,7 +1,13 @@
 """The one inbound chat flow: a message in, the reply out, on every platform.
 
-Build the chat's context, handle the text (a reply to one of our digest messages asks about
-that digest), fall back to an apology if handling broke, send through the platform's paced
+An adapter hands each message to :meth:`ChatFlow.submit` and returns at once. The message
+passes the chat's and its sender's command limits, waits in its chat's bounded queue, and
+is answered in order by that chat's one worker (:mod:`bot.chat.fairness`): however fast one
+chat writes, the others' messages are answered at their own pace. A message over a limit is
+dropped with one polite reply a minute.
+
+Answering: build the chat's context, handle the text (a reply to one of our digest messages
+asks about that digest), fall back to an apology if handling broke, send through the paced
 :class:`~bot.delivery.sender.Sender` (its retries, plain-text fallback and 429 pauses), then
 record what the sending found: a moved chat is followed, a gone chat's subscriptions are
 deactivated, and the messages that carry a digest are remembered.
@@ -9,11 +15,16 @@ deactivated, and the messages that carry a digest are remembered.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.chat.fairness import ChatQueues, Clock, Notices, TokenBuckets
 from bot.commands import ChatContext, Commands
+from bot.commands.status import is_operator
+from bot.config import ChatConfig
 from bot.delivery.platform import PartSender
 from bot.delivery.sender import Outcome, Sender
 from bot.delivery.types import Action, ChatKind, Reply, Sent
@@ -24,6 +35,10 @@ log = logging.getLogger(__name__)
 
 FALLBACK = "chat.fallback"
 """The catalog key of the apology sent when handling a message broke."""
+SLOW_DOWN = "chat.slow_down"
+"""The catalog key of the reply to a message over its chat's or sender's command limit."""
+BUSY = "chat.busy"
+"""The catalog key of the reply to a message that found its chat's queue full."""
 
 
 async def _not_admin() -> bool:
@@ -51,12 +66,137 @@ class Inbound:
     """Who sent it (the platform's user id): the bot's operators (``admins``) may run more."""
 
 
+@dataclass(frozen=True)
+class _Queued:
+    inbound: Inbound
+    first: PartSender | None
+    done: asyncio.Future[Outcome | None]
+
+
+def _settle(done: asyncio.Future[Outcome | None], outcome: Outcome | None) -> None:
+    if not done.done():  # its waiter may have given up (cancelled) already
+        done.set_result(outcome)
+
+
 class ChatFlow:
     """Answers inbound messages for one platform: the one its ``sender`` sends to."""
 
-    def __init__(self, commands: Commands, sender: Sender) -> None:
+    def __init__(
+        self, commands: Commands, sender: Sender, *, clock: Clock = time.monotonic
+    ) -> None:
         self.commands = commands
         self.sender = sender
+        self.buckets = TokenBuckets(clock)
+        self.notices = Notices(clock)
+        self.queues: ChatQueues[_Queued] = ChatQueues(self._answer_queued)
+        self._refusals: set[asyncio.Task[None]] = set()
+        self._closed = False
+
+    def submit(
+        self, inbound: Inbound, *, first: PartSender | None = None
+    ) -> asyncio.Future[Outcome | None]:
+        """Queue ``inbound`` behind its chat's earlier messages and return at once: the
+        future has the reply's outcome once it is sent, None when the message was not for
+        us, or was dropped over a limit (the chat told so, at most once a minute).
+        ``first``, a slash command's interaction response, is always answered."""
+        done: asyncio.Future[Outcome | None] = asyncio.get_running_loop().create_future()
+        if self._closed or not _may_be_for_us(inbound):
+            done.set_result(None)
+            return done
+        limits = self.commands.config.chat
+        if not self._within_limits(inbound, limits):
+            self._refuse(inbound, SLOW_DOWN, first, done)
+        elif not self.queues.put(
+            inbound.chat_id, _Queued(inbound, first, done), limit=limits.queue_per_chat
+        ):
+            self._refuse(inbound, BUSY, first, done)
+        return done
+
+    def open(self) -> None:
+        """Take messages again after :meth:`close` (an adapter started anew)."""
+        self._closed = False
+
+    async def close(self, *, finish: bool = True) -> None:
+        """Stop taking messages and drop the queued ones. With ``finish``, the replies under
+        way go out first (each adapter's stop has a deadline: past it, they are cancelled
+        with it); without, they are cancelled at once."""
+        self._closed = True
+        for item in await self.queues.close(finish=finish):
+            item.done.cancel()
+        refusals = list(self._refusals)
+        try:
+            if refusals and finish:
+                await asyncio.wait(refusals)
+        finally:
+            for task in refusals:
+                task.cancel()
+
+    def _within_limits(self, inbound: Inbound, limits: ChatConfig) -> bool:
+        who = ChatContext(self.sender.name, inbound.chat_id, user_id=inbound.user_id)
+        if is_operator(self.commands.config, who):
+            return True  # the bot's operators run it: theirs are never refused
+        buckets = {f"chat:{inbound.chat_id}": float(limits.chat_commands_per_minute)}
+        if inbound.user_id:
+            buckets[f"user:{inbound.user_id}"] = float(limits.commands_per_minute)
+        return self.buckets.admit(buckets)
+
+    def _refuse(
+        self,
+        inbound: Inbound,
+        key: str,
+        first: PartSender | None,
+        done: asyncio.Future[Outcome | None],
+    ) -> None:
+        told = self.notices.due(inbound.chat_id)
+        if not told and first is None:
+            done.set_result(None)  # told within the minute: dropped quietly
+            return
+        if told:
+            log.warning(
+                "%s: chat %s (user %s) over its limits (%s): messages dropped",
+                self.sender.name,
+                inbound.chat_id,
+                inbound.user_id or "?",
+                key,
+            )
+        task = asyncio.create_task(self._send_refusal(inbound, key, first, done))
+        self._refusals.add(task)
+        task.add_done_callback(self._refusals.discard)
+
+    async def _send_refusal(
+        self,
+        inbound: Inbound,
+        key: str,
+        first: PartSender | None,
+        done: asyncio.Future[Outcome | None],
+    ) -> None:
+        chat = ChatContext(
+            self.sender.name,
+            inbound.chat_id,
+            inbound.chat_kind,
+            inbound.is_admin,
+            user_id=inbound.user_id,
+        )
+        try:
+            reply = Reply.text(text(self._language(chat), key))
+            outcome = await self.sender.deliver(
+                chat.chat_id, reply, chat_kind=chat.chat_kind, first=first
+            )
+            self._record(chat, reply, outcome)
+            _settle(done, outcome)
+        except Exception:
+            log.exception("%s: telling chat %s to slow down failed", chat.platform, chat.chat_id)
+            _settle(done, None)
+        finally:
+            if not done.done():
+                done.cancel()
+
+    async def _answer_queued(self, item: _Queued) -> None:
+        try:
+            _settle(item.done, await self.answer(item.inbound, first=item.first))
+        finally:
+            if not item.done.done():  # cancelled (the adapter stopping)
+                item.done.cancel()
 
     async def answer(self, inbound: Inbound, *, first: PartSender | None = None) -> Outcome | None:
         """Answer ``inbound``; None when it was not for us. ``first`` sends the reply's first
@@ -123,3 +263,9 @@ class ChatFlow:
             )
         moved = ChatContext(platform, where, chat.chat_kind, chat.is_admin)
         self.commands.remember(moved, reply, Sent(outcome.message_ids))
+
+
+def _may_be_for_us(inbound: Inbound) -> bool:
+    """Chatter in a group (not a command, a mention or a reply) is never for us: it costs
+    no command and no place in the queue."""
+    return inbound.chat_kind != "group" or inbound.addressed or inbound.replying_to is not None

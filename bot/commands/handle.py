@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlite_utils
 
+from bot.commands.allowance import CollectionAllowance
 from bot.commands.answer import Answerer
 from bot.commands.parse import (
     Ask,
@@ -28,8 +29,10 @@ from bot.commands.parse import (
     UsageProblem,
 )
 from bot.commands.spec import ChatContext, Registry
+from bot.commands.status import is_operator
 from bot.config import Config, TopicConfig
 from bot.delivery.compose import digest_reply
+from bot.delivery.prepare import complete_digest
 from bot.delivery.timing import latest_day
 from bot.delivery.types import ActionKind, Paragraph, Reply, Sent, SourceLink, Subscription
 from bot.errors import DigestbotError
@@ -73,6 +76,7 @@ class Commands:
         self.registry = registry
         self.on_change = on_change
         self.clock = clock
+        self.collections = CollectionAllowance()
 
     async def handle_text(
         self, text: str, chat: ChatContext, *, reply_to_digest: int | None = None
@@ -244,6 +248,9 @@ class Commands:
         if day > newest:
             return Reply.text(chat.text("chat.not_ready", day=day, latest=newest))
         language = active.language if active else topic.language
+        refusal = self._refuse_collection(topic, day, language, chat)
+        if refusal is not None:
+            return refusal
         digest_id = await self.build(topic, day, language)
         stored = digest_store.stored_digest(self.db, digest_id)
         if stored is None:
@@ -253,6 +260,36 @@ class Commands:
             digest_id,
             include=active.include if active else (),
             exclude=active.exclude if active else (),
+        )
+
+    def _refuse_collection(
+        self, topic: TopicConfig, day: date, language: str, chat: ChatContext
+    ) -> Reply | None:
+        """None when the digest is stored, or the asker may have it built (and it counts);
+        else why not. Operators have no limit."""
+        if complete_digest(self.db, topic, day, language) is not None:
+            return None
+        if is_operator(self.config, chat):
+            return None
+        per_day = self.config.chat.collections_per_day
+        keys = [f"chat:{chat.platform}:{chat.chat_id}"]
+        if chat.user_id:
+            keys.append(f"user:{chat.platform}:{chat.user_id}")
+        if per_day and self.collections.take(keys, per_day, self.clock().date()):
+            return None
+        log.info(
+            "on-demand digest %s %s refused in %s chat %s (user %s): %s a day",
+            topic.slug,
+            day,
+            chat.platform,
+            chat.chat_id,
+            chat.user_id or "?",
+            per_day,
+        )
+        if not per_day:
+            return Reply.text(chat.text("chat.collection_operators_only", name=topic.name, day=day))
+        return Reply.text(
+            chat.text("chat.collection_limit", name=topic.name, day=day, limit=per_day)
         )
 
     async def _ask(self, command: Ask, chat: ChatContext) -> Reply:

@@ -21,6 +21,17 @@ from storage import digests as digest_store
 log = logging.getLogger(__name__)
 
 
+def complete_digest(
+    db: sqlite_utils.Database, topic: TopicConfig, day: date, language: str
+) -> StoredDigest | None:
+    """The stored digest for (topic, date, language) if it was built after its window
+    closed (so it is complete); None when asking for it would build it."""
+    stored = digest_store.find_digest(db, topic.slug, day, language)
+    if stored is None or stored.updated < digest_window(topic, day).end:
+        return None
+    return stored
+
+
 class DigestSource:
     """Finds the stored digest for (topic, date, language) or builds it, once.
 
@@ -37,17 +48,13 @@ class DigestSource:
         key = (topic.slug, day, language)
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
-            stored = digest_store.find_digest(self.db, topic.slug, day, language)
-            if stored is not None and self._complete(stored, topic, day):
+            stored = complete_digest(self.db, topic, day, language)
+            if stored is not None:
                 return stored.id
             await self.before_build(topic, day)
             built = await build_digest_async(self.db, topic, day, language, model=self.model)
             log.info("built digest %s for %s %s %s", built.digest_id, topic.slug, day, language)
             return built.digest_id
-
-    @staticmethod
-    def _complete(stored: StoredDigest, topic: TopicConfig, day: date) -> bool:
-        return stored.updated >= digest_window(topic, day).end
 
     async def before_build(self, topic: TopicConfig, day: date) -> None:
         """A hook run before a build; the service collects the day's articles here."""
