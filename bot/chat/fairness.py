@@ -140,25 +140,28 @@ class ChatQueues(Generic[T]):
 
     def put(self, chat_id: str, item: T, *, limit: int) -> bool:
         """Queue ``item`` behind ``chat_id``'s others; False (nothing queued) when ``limit``
-        items wait already."""
+        items wait already. An item for an idle chat is handled at once, waiting for none."""
         queue = self._queues.setdefault(chat_id, deque())
+        if chat_id not in self._workers:
+            self._workers[chat_id] = asyncio.create_task(
+                self._drain(chat_id, item, queue), name=f"chat-queue:{chat_id}"
+            )
+            return True
         if len(queue) >= limit:
             return False
         queue.append(item)
-        if chat_id not in self._workers:
-            self._workers[chat_id] = asyncio.create_task(
-                self._drain(chat_id, queue), name=f"chat-queue:{chat_id}"
-            )
         return True
 
-    async def _drain(self, chat_id: str, queue: deque[T]) -> None:
+    async def _drain(self, chat_id: str, item: T, queue: deque[T]) -> None:
         try:
-            while queue:
-                item = queue.popleft()
+            while True:
                 try:
                     await self._handle(item)
                 except Exception:
                     log.exception("chat %s: a queued message failed", chat_id)
+                if not queue:
+                    break
+                item = queue.popleft()
         finally:
             self._workers.pop(chat_id, None)
             if not queue:
