@@ -19,6 +19,7 @@ import pytest
 from adapters.discord.app import DiscordAdapter, discord_adapter
 from adapters.terminal import TerminalChat
 from app.service import make_commands, serve
+from bot.chat.fairness import ChatQueues, Notices, TokenBuckets
 from bot.commands import Commands
 from bot.config import Secrets, parse_config
 from bot.errors import DeliveryError
@@ -222,3 +223,55 @@ async def test_run_fails_clearly_when_no_adapter_can_start(fake: FakeBotAPI, db_
     wrong = "999999:WRONG-token-abcdefghijklmnopqrstuvwxyz"
     with pytest.raises(DeliveryError, match="telegram adapter could not start, run stopped"):
         await serve(parse_config(data), Secrets(None, wrong, None), stop=asyncio.Event())
+
+
+# --- fairness: the flow's own bookkeeping, on a clock the test moves ------------------------
+
+
+def test_a_command_limit_refills_over_the_minute_and_follows_a_reload() -> None:
+    now = [0.0]
+    buckets = TokenBuckets(lambda: now[0])
+    limits = {"chat:1": 3.0, "user:7": 3.0}
+    assert [buckets.admit(limits) for _ in range(4)] == [True, True, True, False]
+    now[0] = 20.0  # a third of a minute: one command's worth
+    assert [buckets.admit(limits) for _ in range(2)] == [True, False]
+    assert buckets.admit({"chat:2": 3.0, "user:7": 3.0}) is False  # the user's, in any chat
+    now[0] = 80.0
+    assert [buckets.admit({"chat:1": 1.0}) for _ in range(2)] == [True, False]  # reloaded
+
+
+def test_a_chat_is_told_to_slow_down_once_a_minute() -> None:
+    now = [0.0]
+    notices = Notices(lambda: now[0])
+    assert [notices.due("1"), notices.due("1"), notices.due("2")] == [True, False, True]
+    now[0] = 59.0
+    assert notices.due("1") is False
+    now[0] = 61.0
+    assert notices.due("1") is True
+
+
+async def test_queued_items_of_a_chat_are_handled_one_at_a_time_in_order() -> None:
+    handled: list[str] = []
+    running: set[str] = set()
+    overlapped: list[str] = []
+    all_handled = asyncio.Event()
+
+    async def handle(item: str) -> None:
+        chat = item.split(":")[0]
+        if chat in running:
+            overlapped.append(item)
+        running.add(chat)
+        await asyncio.sleep(0)
+        handled.append(item)
+        running.discard(chat)
+        if len(handled) == 4:
+            all_handled.set()
+
+    queues: ChatQueues[str] = ChatQueues(handle)
+    accepted = [queues.put(item[0], item, limit=2) for item in ("a:1", "a:2", "b:1", "a:3", "a:4")]
+    assert accepted == [True, True, True, True, False]  # a:1 at once, two waiting behind it
+    await asyncio.wait_for(all_handled.wait(), 10)
+    await asyncio.sleep(0)  # each worker ends once its queue is empty
+    assert queues.busy_chats == 0
+    assert [i for i in handled if i.startswith("a")] == ["a:1", "a:2", "a:3"]
+    assert "b:1" in handled and overlapped == []
