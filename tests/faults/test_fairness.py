@@ -1,5 +1,5 @@
-"""No chat or stranger can delay another's reply: the real python-telegram-bot, polling the
-fake Bot API on 127.0.0.1, with one chat flooding it.
+"""No chat or stranger can delay another's reply: the real python-telegram-bot polling the
+fake Bot API, and the real discord.py on the fake gateway, on 127.0.0.1, one chat flooding.
 
 Expected outcomes, each asserted below:
 - 500 commands from one private chat: a bystander's command is answered while the
@@ -9,7 +9,9 @@ Expected outcomes, each asserted below:
   they write from, and another user is answered as ever;
 - a stranger's fourth on-demand digest of a day never built is refused with the reason
   (a stored day stays free), while an operator's is built;
-- a chat's messages are answered in the order they were sent, whatever each costs.
+- a chat's messages are answered in the order they were sent, whatever each costs;
+- on Discord too: a flooding channel (many members) gets what its queue holds, in order,
+  and one polite reply, while a direct message is answered.
 """
 
 from __future__ import annotations
@@ -211,3 +213,36 @@ async def test_a_chats_messages_are_answered_in_order(
     assert first == 0 and kinds[1] == "digest"
     assert "digest" not in kinds[second:] and first < second < third == len(texts) - 1
     assert "subscribe" in texts[third - 1]
+
+
+async def test_discord_a_flooding_channel_gets_its_queue_in_order_and_one_polite_reply(
+    db_path: Path,
+) -> None:
+    from adapters.discord.app import discord_adapter
+    from tests.fakes.discord import CHANNEL_ID, DM_CHANNEL, FakeDiscord
+    from tests.fakes.discord import TOKEN as DISCORD_TOKEN
+
+    fake = FakeDiscord()
+    await fake.start()
+    try:
+        data = example_data()
+        data["storage"]["path"] = str(db_path)
+        data["discord"].update(api_base_url=fake.url, gateway_url=fake.gateway_url)
+        data["chat"]["queue_per_chat"] = 3
+        config = parse_config(data)
+        commands = make_commands(open_database(config.storage.path), config)
+        adapter = discord_adapter(config.discord, DISCORD_TOKEN, commands, timeout_s=2)
+        adapter.sender.backoff_s = 0.05
+        await adapter.start()
+        for n in range(60):
+            await fake.push_message(f"!nosuch{n:02d}", user_id=1000 + n)  # many members
+        await fake.push_message("!nosuch99", channel_id=DM_CHANNEL, user_id=2000)
+        await fake.until(DM_CHANNEL, 1)
+        await fake.until(CHANNEL_ID, 5)
+        await adapter.stop()
+        texts = [m.content for m in fake.to(CHANNEL_ID)]
+        assert _answered(texts) == [f"nosuch{n:02d}" for n in range(4)]
+        assert len(texts) == 5 and sum("nosuch" not in t for t in texts) == 1  # "busy", once
+        assert _answered([m.content for m in fake.to(DM_CHANNEL)]) == ["nosuch99"]
+    finally:
+        await fake.close()
