@@ -271,18 +271,34 @@ class KeywordMatch:
 
 
 def ranked_bm25(
-    db: sqlite_utils.Database, match: str, scope: Scope, batch: int = 64
+    db: sqlite_utils.Database,
+    match: str,
+    scope: Scope,
+    *,
+    among: str | None = None,
+    batch: int = 64,
 ) -> Generator[KeywordMatch, None, None]:
-    """The in-scope passages matching ``match``, best first, read ``batch`` at a time as
-    the caller goes on (close the iterator when done: it holds a read of the index)."""
+    """The in-scope passages matching ``match`` (and the expression ``among`` too, which
+    does not count in the score), best first, read ``batch`` at a time as the caller goes
+    on (close the iterator when done: it holds a read of the index)."""
     keys = key_filter(db, scope, "f")
     if keys is None:
         return
-    cursor = db.execute(
+    sql = (
         f"select f.rowid, {_BM25} as score from passages_fts f "
-        f"where passages_fts match ? and {keys.sql} order by score",
-        [match, *keys.params],
+        f"where f.passages_fts match ? and {keys.sql}"
     )
+    params = [match, *keys.params]
+    if among is not None:
+        inner = key_filter(db, scope, "g")
+        assert inner is not None
+        # "+ 0": a filter on the rows found, not a key FTS5 would search once per value.
+        sql += (
+            " and (f.rowid + 0) in (select g.rowid from passages_fts g "
+            f"where g.passages_fts match ? and {inner.sql})"
+        )
+        params += [among, *inner.params]
+    cursor = db.execute(sql + " order by score", params)
     try:
         while rows := cursor.fetchmany(batch):
             sizes = _token_counts(db, [int(r[0]) for r in rows])

@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -157,8 +158,6 @@ def _minor_terms(looked_up: _Terms) -> set[int]:
     """The lightest terms whose weights sum to under :data:`MIN_COVERAGE` of the
     question's: a passage holding only these cannot be relevant by its words, so keyword
     search need not rank it (the vector search still finds it if it means the same)."""
-    if any(qterms.has_cjk(t) for t in looked_up.terms):
-        return set()  # the pair index ranks those; keep the Latin ranking whole beside it
     total = sum(looked_up.weights)
     minor: set[int] = set()
     carried = 0.0
@@ -170,16 +169,52 @@ def _minor_terms(looked_up: _Terms) -> set[int]:
     return minor
 
 
+MAX_CLAUSES = 32
+"""Beyond this many ways for a passage to be relevant, keyword search ranks every match."""
+
+
+def _relevant_expression(looked_up: _Terms) -> str | None:
+    """An FTS5 expression only passages that can be relevant by their words match: those
+    holding terms of at least :data:`MIN_COVERAGE` of the question's weight (one clause per
+    smallest such set of terms). None when it would not narrow the search."""
+    total = sum(looked_up.weights)
+    need = MIN_COVERAGE * total * (1 - 1e-9)  # never stricter than coverage is
+    usable = [i for i, words in enumerate(looked_up.words) if words]
+    winning: list[tuple[int, ...]] = []
+    for size in range(1, len(usable) + 1):
+        for subset in itertools.combinations(usable, size):
+            if sum(looked_up.weights[i] for i in subset) < need:
+                continue
+            if any(set(w) <= set(subset) for w in winning):
+                continue  # a smaller set already wins
+            winning.append(subset)
+            if len(winning) > MAX_CLAUSES:
+                return None
+    if all(len(subset) == 1 for subset in winning):
+        return None  # any one term will do: the plain OR of the words already says it
+
+    def group(i: int) -> str:
+        return "(" + (qterms.fts_query(looked_up.words[i]) or "") + ")"
+
+    clauses = ["(" + " AND ".join(group(i) for i in subset) + ")" for subset in winning]
+    return " OR ".join(clauses) if clauses else None
+
+
 def _keyword_ranking(
     db: sqlite_utils.Database, scope: Scope, looked_up: _Terms
 ) -> tuple[list[int], dict[int, PassageRow]]:
     """The best :data:`POOL` passages by BM25 over all the question's words, among those
-    holding one of its major terms (see :func:`_minor_terms`), and the rows read on the way.
+    that can be relevant (see :func:`_relevant_expression`), and the rows read on the way.
 
-    A common word matches most of the scope and FTS5 scores every match, so the search runs
-    on the major terms' words alone (rare, few matches); the minor words' share of each
-    leading passage's score is then added here, from its text. Their share is at most
-    ``(k1 + 1) * idf`` each, so passages further than that behind need no look."""
+    A common word matches most of the scope and FTS5 scores every match, so the search
+    ranks by the major terms' words alone (see :func:`_minor_terms`: rare, few matches);
+    the minor words' share of each leading passage's score is then added here, from its
+    text. Their share is at most ``(k1 + 1) * idf`` each, so passages further than that
+    behind the :data:`POOL`-th need no look."""
+    if any(qterms.has_cjk(t) for t in looked_up.terms):
+        # The pair index ranks those; keep the Latin ranking whole beside it.
+        match = qterms.fts_query(list(looked_up.documents))
+        return ([pid for pid, _ in store.search_bm25(db, match, scope, POOL)] if match else []), {}
     minor = _minor_terms(looked_up)
     major_words = list(
         dict.fromkeys(w for i, ws in enumerate(looked_up.words) if i not in minor for w in ws)
@@ -189,40 +224,42 @@ def _keyword_ranking(
             w for i in sorted(minor) for w in looked_up.words[i] if w not in set(major_words)
         )
     )
-    if not minor_words:
-        match = qterms.fts_query(list(looked_up.documents))
-        return ([pid for pid, _ in store.search_bm25(db, match, scope, POOL)] if match else []), {}
     match = qterms.fts_query(major_words)
     if match is None:
         return [], {}
     stats = store.keyword_stats(db)
     idfs = {w: stats.idf(looked_up.documents.get(w, 0)) for w in minor_words}
     slack = (store.BM25_K1 + 1.0) * sum(idfs.values()) * (1 + 1e-9)
-    counter = _word_counter(minor_words)
+    counter = _word_counter(minor_words) if minor_words else None
     best: list[tuple[float, int]] = []  # max-heap by score (negated): the POOL best so far
     rows: dict[int, PassageRow] = {}
     pending: list[store.KeywordMatch] = []
 
     def score(batch: list[store.KeywordMatch]) -> None:
-        rows.update(store.passages_by_id(db, [m.passage_id for m in batch]))
+        if counter is not None:
+            rows.update(store.passages_by_id(db, [m.passage_id for m in batch]))
         for m in batch:
             row = rows.get(m.passage_id)
-            if row is None:
+            if counter is None:
+                full = m.score
+            elif row is None:
                 continue
-            full = m.score - _bm25_share(row, idfs, counter, m.tokens, stats)
+            else:
+                full = m.score - _bm25_share(row, idfs, counter, m.tokens, stats)
             if len(best) < POOL:
                 heapq.heappush(best, (-full, m.passage_id))
             elif full < -best[0][0]:
                 heapq.heapreplace(best, (-full, m.passage_id))
         batch.clear()
 
-    with closing(store.ranked_bm25(db, match, scope)) as ranked:
+    among = _relevant_expression(looked_up)
+    with closing(store.ranked_bm25(db, match, scope, among=among)) as ranked:
         for m in ranked:
             # FTS5's score is negative: the minor words can lower it by less than slack.
             if len(best) == POOL and m.score - slack >= -best[0][0]:
                 break
             pending.append(m)
-            if len(pending) == _SCORE_BATCH or len(best) < POOL:
+            if len(pending) == _SCORE_BATCH:
                 score(pending)
     score(pending)
     ranked_ids = [pid for _, pid in sorted((-neg, pid) for neg, pid in best)]
@@ -254,7 +291,10 @@ def _bm25_share(
     norm = k1 * (1.0 - b + b * tokens / stats.mean_tokens) if stats.mean_tokens else k1
     counts: dict[str, float] = {}
     for weight, text in zip(store.BM25_WEIGHTS, (row.title, row.text), strict=True):
-        for word in counter.findall(_folded(text)):
+        folded = _folded(text)
+        if not any(word in folded for word in idfs):
+            continue  # the common case for all but the commonest words, and cheap to see
+        for word in counter.findall(folded):
             counts[word] = counts.get(word, 0.0) + weight
     return sum(idfs[w] * f * (k1 + 1.0) / (f + norm) for w, f in counts.items())
 
