@@ -6,8 +6,11 @@ passages ever indexed (used as N in the inverse document frequency).
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -243,33 +246,181 @@ def cjk_frequencies(db: sqlite_utils.Database, grams: Sequence[str]) -> list[int
     return found
 
 
+BM25_WEIGHTS = (0.3, 1.0)
+"""Weights of a passage's title and text in its keyword score."""
+BM25_K1 = 1.2
+BM25_B = 0.75
+"""The constants of FTS5's ``bm25()``, for scores computed beside it."""
+_BM25 = f"bm25(passages_fts, {BM25_WEIGHTS[0]}, {BM25_WEIGHTS[1]})"
+
+
 def search_bm25(
     db: sqlite_utils.Database, match: str, scope: Scope, limit: int
 ) -> list[tuple[int, float]]:
     """(passage id, bm25 score: lower is better) of the best matches in scope."""
-    return _ranked(db, "passages_fts", "bm25(passages_fts, 0.3, 1.0)", match, scope, limit)
+    return _ranked(db, "passages_fts", _BM25, match, scope, limit)
+
+
+@dataclass(frozen=True)
+class KeywordMatch:
+    passage_id: int
+    score: float
+    """FTS5's bm25 for the words matched: lower is better."""
+    tokens: int
+    """The passage's length in index tokens (title and text), as bm25 counts it."""
+
+
+def ranked_bm25(
+    db: sqlite_utils.Database,
+    match: str,
+    scope: Scope,
+    *,
+    among: str | None = None,
+    batch: int = 64,
+) -> Generator[KeywordMatch, None, None]:
+    """The in-scope passages matching ``match`` (and the expression ``among`` too, which
+    does not count in the score), best first, read ``batch`` at a time as the caller goes
+    on (close the iterator when done: it holds a read of the index)."""
+    keys = key_filter(db, scope, "f")
+    if keys is None:
+        return
+    sql = (
+        f"select f.rowid, {_BM25} as score from passages_fts f "
+        f"where f.passages_fts match ? and {keys.sql}"
+    )
+    params = [match, *keys.params]
+    if among is not None:
+        inner = key_filter(db, scope, "g")
+        assert inner is not None
+        # "+ 0": a filter on the rows found, not a key FTS5 would search once per value.
+        sql += (
+            " and (f.rowid + 0) in (select g.rowid from passages_fts g "
+            f"where g.passages_fts match ? and {inner.sql})"
+        )
+        params += [among, *inner.params]
+    cursor = db.execute(sql + " order by score", params)
+    try:
+        while rows := cursor.fetchmany(batch):
+            sizes = _token_counts(db, [int(r[0]) for r in rows])
+            for key, score in rows:
+                yield KeywordMatch(int(key) & ID_MASK, float(score), sizes.get(int(key), 0))
+    finally:
+        cursor.close()
+
+
+def _token_counts(db: sqlite_utils.Database, keys: Sequence[int]) -> dict[int, int]:
+    """Index tokens of each row key, all columns, from FTS5's own record of them."""
+    found: dict[int, int] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows = db.execute(
+            f"select id, sz from passages_fts_docsize where id in {in_list(chunk)}", list(chunk)
+        ).fetchall()
+        found.update((int(r[0]), sum(_varints(bytes(r[1])))) for r in rows)
+    return found
+
+
+def _varints(blob: bytes) -> list[int]:
+    """SQLite's variable-length integers, as FTS5 writes them in its records."""
+    values: list[int] = []
+    i = 0
+    while i < len(blob):
+        value = 0
+        for n in range(9):
+            byte = blob[i]
+            i += 1
+            if n == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if byte < 0x80:
+                break
+        values.append(value)
+    return values
+
+
+@dataclass(frozen=True)
+class KeywordStats:
+    """The whole keyword index's size, which FTS5's bm25 weighs every word by."""
+
+    rows: int
+    tokens: int
+
+    @property
+    def mean_tokens(self) -> float:
+        return self.tokens / self.rows if self.rows else 0.0
+
+    def idf(self, documents: int) -> float:
+        """A word's inverse document frequency as FTS5's bm25 takes it (a word in most
+        passages gets a token weight, not a negative one)."""
+        value = math.log((self.rows - documents + 0.5) / (documents + 0.5))
+        return value if value > 0.0 else 1e-6
+
+
+def keyword_stats(db: sqlite_utils.Database) -> KeywordStats:
+    """Passages and tokens in the keyword index (FTS5's averages record)."""
+    row = db.execute("select block from passages_fts_data where id = 1").fetchone()
+    values = _varints(bytes(row[0])) if row else []
+    return KeywordStats(values[0] if values else 0, sum(values[1:]))
 
 
 def vocabulary(
     db: sqlite_utils.Database, terms: Sequence[tuple[str, bool]], variants: int = 16
-) -> list[tuple[int, list[str]]]:
+) -> list[tuple[int, list[tuple[str, int]]]]:
     """For each (term, is_prefix): how many passages hold it (all topics, from the FTS5
-    vocabulary) and the indexed words it stands for (a prefix's most frequent
-    ``variants``), so the search itself needs no slow prefix query."""
-    found: list[tuple[int, list[str]]] = []
+    vocabulary) and the indexed words it stands for with theirs (a prefix's most frequent
+    ``variants``), so the search itself needs no slow prefix query.
+
+    FTS5 counts a word's passages by reading its whole entry, which takes milliseconds for
+    a common word; the counts of a database file are kept until its index changes."""
+    path = _database_path(db)
+    stamp = _index_stamp(db) if path else b""
+    found: list[tuple[int, list[tuple[str, int]]]] = []
     for term, prefix in terms:
-        if prefix:
-            rows = db.execute(
-                "select term, doc from passages_vocab where term >= ? and term < ?",
-                [term, term + "\U0010ffff"],
-            ).fetchall()
-        else:
-            rows = db.execute(
-                "select term, doc from passages_vocab where term = ?", [term]
-            ).fetchall()
-        rows.sort(key=lambda r: -int(r[1]))
-        found.append((sum(int(r[1]) for r in rows), [str(r[0]) for r in rows[:variants]]))
+        key = (path, stamp, term, prefix, variants)
+        with _vocabulary_lock:
+            cached = _vocabulary_cache.get(key) if path else None
+        if cached is None:
+            cached = _look_up(db, term, prefix, variants)
+            if path:
+                with _vocabulary_lock:
+                    _vocabulary_cache[key] = cached
+                    while len(_vocabulary_cache) > VOCABULARY_CACHE:
+                        _vocabulary_cache.popitem(last=False)
+        found.append(cached)
     return found
+
+
+VOCABULARY_CACHE = 4096
+_vocabulary_cache: OrderedDict[
+    tuple[str, bytes, str, bool, int], tuple[int, list[tuple[str, int]]]
+] = OrderedDict()
+_vocabulary_lock = threading.Lock()
+
+
+def _look_up(
+    db: sqlite_utils.Database, term: str, prefix: bool, variants: int
+) -> tuple[int, list[tuple[str, int]]]:
+    if prefix:
+        rows = db.execute(
+            "select term, doc from passages_vocab where term >= ? and term < ?",
+            [term, term + "\U0010ffff"],
+        ).fetchall()
+    else:
+        rows = db.execute("select term, doc from passages_vocab where term = ?", [term]).fetchall()
+    rows.sort(key=lambda r: -int(r[1]))
+    return sum(int(r[1]) for r in rows), [(str(r[0]), int(r[1])) for r in rows[:variants]]
+
+
+def _database_path(db: sqlite_utils.Database) -> str:
+    """The main database's file, or "" for one in memory (whose counts are not kept)."""
+    return next((str(r[2]) for r in db.execute("pragma database_list") if r[1] == "main"), "")
+
+
+def _index_stamp(db: sqlite_utils.Database) -> bytes:
+    """Changes whenever a passage is indexed: the row and token totals of the index."""
+    row = db.execute("select block from passages_fts_data where id = 1").fetchone()
+    return bytes(row[0]) if row else b""
 
 
 def passage_total(db: sqlite_utils.Database) -> int:

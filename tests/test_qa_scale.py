@@ -13,6 +13,8 @@ import sqlite_utils
 
 from bot.qa import vectors
 from bot.qa.index import index_new_articles
+from bot.qa.retrieve import MIN_COVERAGE, coverage, expand, retrieve
+from bot.qa.terms import fts_query, query_terms
 from bot.qa.vectors import VectorIndex, index_for
 from storage import migrations, open_database
 from storage import passages as store
@@ -220,3 +222,69 @@ def test_a_replaced_database_gets_new_vector_files(tmp_path: Path) -> None:
     index = index_for(fresh, "chips", MODEL)
     assert len(index) == 1
     assert index.select(Scope("chips")).search(matrix[0], 3)[0][0] == 1
+
+
+def _newsroom(db: sqlite_utils.Database) -> None:
+    """400 one-passage articles of different lengths: "company" in nine of ten, "yields",
+    "furnace" and "ledger" in about a third each, a name in one in eight."""
+    rng = np.random.default_rng(4)
+    filler = ["plant", "output", "quarter", "board", "market", "supply", "order", "line"]
+    with db.atomic():
+        for n in range(400):
+            words = list(rng.choice(filler, size=int(rng.integers(20, 90))))
+            for word, share in (("company", 0.9), ("yields", 0.37), ("furnace", 0.37)):
+                if rng.random() < share:
+                    words[int(rng.integers(len(words)))] = word
+            if rng.random() < 0.37:
+                words += ["ledger"] * int(rng.integers(1, 4))
+            if n % 8 == 0:
+                words += ["Zorvath"] + ["yields"] * int(rng.integers(0, 3))
+            rng.shuffle(words)
+            _article(db, "chips", n, DAY - timedelta(hours=n), " ".join(words) + ".")
+    index_new_articles(db, "chips")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Zorvath say about yields at the company?",  # rare name, medium, common
+        "Which furnace ledger had yields?",  # any two of three medium words
+    ],
+)
+def test_keyword_hits_are_the_relevant_passages_of_a_full_bm25_ranking(question: str) -> None:
+    db = open_database(":memory:")
+    _newsroom(db)
+    scope = Scope("chips")
+    terms = query_terms(question)
+    weights, words = expand(db, terms)
+    match = fts_query(words)
+    assert match is not None
+    everything = store.search_bm25(db, match, scope, 1000)
+    rows = store.passages_by_id(db, [pid for pid, _ in everything])
+    relevant = [
+        (pid, score)
+        for pid, score in everything
+        if coverage(terms, weights, rows[pid].title, rows[pid].text) >= MIN_COVERAGE
+    ]
+    assert len(relevant) > 30 and len(everything) > len(relevant) + 100
+    hits = retrieve(db, scope, question, limit=30).hits
+    assert all(hit.relevant for hit in hits)
+    # Same order, same scores: passages of equal scores may swap.
+    scores = dict(everything)
+    assert [round(scores[h.passage.id], 9) for h in hits] == [
+        round(score, 9) for _, score in relevant[:30]
+    ]
+
+
+def test_word_counts_follow_new_passages_of_a_database_file(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "q.db")
+    _article(db, "chips", 1, DAY, "The foundry reported wafer yields in Kaohsiung.")
+    _article(db, "chips", 2, DAY, "The board met in Taipei.")
+    index_new_articles(db, "chips")
+    assert store.keyword_stats(db).rows == 2
+    (before,), _ = expand(db, ["wafer"])
+    assert expand(db, ["wafer"])[0] == [before]  # kept
+    _article(db, "chips", 3, DAY, "Wafer prices rose.")
+    index_new_articles(db, "chips")
+    (after,), _ = expand(db, ["wafer"])
+    assert after < before  # a word in more passages weighs less
