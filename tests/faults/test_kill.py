@@ -129,6 +129,51 @@ def test_sigkill_while_deliveries_go_out_then_restart_sends_each_chat_exactly_on
     assert f"{WORKERS} delivery(ies) were interrupted by a crash: marked uncertain" in output
 
 
+def test_sigkill_in_a_429_pause_leaves_the_refused_delivery_pending_not_uncertain(
+    tmp_path: Path, feed: str
+) -> None:
+    """Telegram refuses the fourth message (429, retry after 600 s) and the process is
+    killed while it waits out the pause. The refused one never reached the chat, so it is
+    ``pending`` (not ``uncertain``) at the kill, and the restart sends it and the rest once."""
+    log = tmp_path / "run.log"
+    db_path = tmp_path / "run.db"
+    chats = CHATS[:6]
+    with running(FakeBotAPI()) as fake:
+        # One worker: the refused send is the only one in flight when the pause begins.
+        config = write_config(tmp_path, feed=feed, telegram=fake.url, workers=1)
+        subscribe(db_path, chats)
+        fake.flood_after = 3
+        first = start(config, log)
+        try:
+            wait_until(
+                lambda: fake.rate_limited == 1 and "sending" not in statuses(db_path),
+                "the 429 and the refused claim handed back",
+                first,
+                log,
+            )
+            first.send_signal(signal.SIGKILL)
+            first.wait(30)
+        finally:
+            killed(first)
+        assert first.returncode == -signal.SIGKILL
+        assert Counter(statuses(db_path)) == {"sent": 3, "pending": len(chats) - 3}
+
+        fake.flood_after = None
+        second = start(config, log)
+        try:
+            wait_until(
+                lambda: statuses(db_path) == ["sent"] * len(chats),
+                "every delivery sent after the restart",
+                second,
+                log,
+            )
+            assert stop(second, log) == 0, log.read_text()
+        finally:
+            killed(second)
+        assert _received(fake) == dict.fromkeys(chats, 1)
+    assert "uncertain" not in log.read_text()
+
+
 STORIES = {  # distinct stories (not copies of one another), each long enough to judge
     "Codestral Mamba": [
         "Mistral AI released Codestral Mamba, an open-weight code model, on Tuesday. "
