@@ -13,6 +13,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from app.metrics_server import MetricsServer, start_metrics
+from app.run_lock import run_lock
 from app.signals import ServiceSignals
 from bot.chat import ChatAdapter
 from bot.commands import COMMANDS, Commands, Registry
@@ -65,7 +66,20 @@ async def serve(
 ) -> None:
     """Run until SIGINT/SIGTERM (or ``stop``): adapters answer commands, the scheduler
     delivers, and deliveries missed during downtime are caught up. SIGHUP calls ``reload``
-    for a new configuration; one that fails to load leaves the running one in place."""
+    for a new configuration; one that fails to load leaves the running one in place.
+
+    A second service on the same database is refused at once (:mod:`app.run_lock`)."""
+    with run_lock(config.storage.path):
+        await _serve(config, secrets, stop=stop, reload=reload)
+
+
+async def _serve(
+    config: Config,
+    secrets: Secrets,
+    *,
+    stop: asyncio.Event | None,
+    reload: Callable[[], Config] | None,
+) -> None:
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     db = open_database(config.storage.path)

@@ -145,6 +145,11 @@ class FakeBotAPI:
         """Hold the reply to the n-th accepted message until ``release`` is set."""
         self.held = threading.Event()
         self.release = threading.Event()
+        self.hold_from: int | None = None
+        """Hold the reply to every accepted message from the n-th on until ``release`` is
+        set: each is stored (it reached the chat), none is answered."""
+        self.holding: list[Message] = []
+        """The messages whose reply ``hold_from`` is holding (or held)."""
         self._next_message_id = 1
         self._next_update_id = 1
         self._overall_tokens = 0.0
@@ -369,9 +374,14 @@ class FakeBotAPI:
             self.messages.append(message)
             self.lock.notify_all()
             hold = self.hold_after is not None and len(self.messages) == self.hold_after
+            hold_this = self.hold_from is not None and len(self.messages) >= self.hold_from
+            if hold_this:
+                self.holding.append(message)
             slow = self.slow.get(chat_id, 0.0)
         if hold:
             self.held.set()
+            self.release.wait(60)
+        if hold_this:
             self.release.wait(60)
         if slow:
             time.sleep(slow)
@@ -508,7 +518,8 @@ class _Server:
             params = dict(parse_qsl(body.decode(), keep_blank_values=True))
         method = match["method"]
         blocks = method == "getUpdates" or (
-            method == "sendMessage" and (api.hold_after is not None or bool(api.slow))
+            method == "sendMessage"
+            and (api.hold_after is not None or api.hold_from is not None or bool(api.slow))
         )
         if blocks:
             return await self.loop.run_in_executor(self.pool, api.handle, method, params)

@@ -80,6 +80,57 @@ def test_sigterm_in_a_429_pause_exits_and_the_refused_deliveries_stay_pending(
     assert "is uncertain" not in log.read_text()
 
 
+def _by_chat(db_path: Path) -> dict[int, str]:
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute("select chat_id, status from deliveries").fetchall()
+    return {int(chat): status for chat, status in rows}
+
+
+def test_sigterm_with_sends_in_flight_exits_and_only_those_may_have_arrived(
+    tmp_path: Path, feed: str
+) -> None:
+    """The Bot API stored four messages and holds its answers when SIGTERM comes. The
+    service exits within the bound without waiting for them; those four stay claimed
+    (they reached the chat: ``uncertain`` after the restart, never sent twice), the ones
+    not yet tried stay ``pending`` and the restart sends each once."""
+    log = tmp_path / "run.log"
+    db_path = tmp_path / "run.db"
+    with running(FakeBotAPI()) as fake:
+        config = write_config(tmp_path, feed=feed, telegram=fake.url, workers=4)
+        subscribe(db_path, CHATS)
+        fake.hold_from = 3  # two answered, then every answer held
+        first = start(config, log)
+        try:
+            wait_until(lambda: len(fake.holding) == 4, "four sends in flight", first, log)
+            assert stop(first, log) == 0, log.read_text()
+        finally:
+            killed(first)
+            fake.hold_from = None
+            fake.release.set()
+        in_flight = {m.chat_id for m in fake.holding}
+        after_stop = _by_chat(db_path)
+        assert {chat for chat, status in after_stop.items() if status == "sending"} == in_flight
+        assert sorted(after_stop.values()) == sorted(
+            ["sent"] * 2 + ["sending"] * 4 + ["pending"] * (len(CHATS) - 6)
+        ), after_stop
+
+        second = start(config, log)
+        try:
+            wait_until(
+                lambda: not {"pending", "sending"} & set(statuses(db_path)),
+                "the pending deliveries sent after the restart",
+                second,
+                log,
+            )
+            assert stop(second, log) == 0, log.read_text()
+        finally:
+            killed(second)
+        assert [_digests(fake, chat) for chat in CHATS] == [1] * len(CHATS)
+    final = _by_chat(db_path)
+    assert {chat for chat, status in final.items() if status == "uncertain"} == in_flight
+    assert {status for chat, status in final.items() if chat not in in_flight} == {"sent"}
+
+
 def _held(release: threading.Event, seen: threading.Event) -> Handler:
     """A server that takes the request and answers nothing until released."""
 
