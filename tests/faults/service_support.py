@@ -108,8 +108,10 @@ def wait_until(
     what: str,
     proc: subprocess.Popen[bytes],
     log: Path,
-    timeout: float = 60.0,
+    timeout: float = 120.0,
 ) -> None:
+    """Poll ``condition``; ``timeout`` is a failure limit for a machine under heavy load
+    (a collection with its worker processes can take a minute there), not a timing claim."""
     deadline = time.monotonic() + timeout
     while not condition():
         if proc.poll() is not None:
