@@ -88,13 +88,13 @@ def evidence(text: str) -> Evidence:
                 pairs,
                 "negation" in facts.markers(sentence),
                 frozenset(tokens.word_stems(sentence)),
-                facts.figures(sentence),
+                facts.figures(sentence, parts=True),
                 sentence,
             )
         )
     stems, pairs = _units(text)
     return Evidence(
-        figures=facts.figures(text),
+        figures=facts.figures(text, parts=True),
         dates=facts.dates(text),
         words=frozenset(tokens.word_stems(text)),
         stems=stems,
@@ -346,8 +346,35 @@ def _derived(figure: Figure, found: Iterable[Figure]) -> bool:
     )
 
 
+def _backed(figure: Figure, source: Evidence) -> bool:
+    """Whether the source states ``figure``: in any of its forms, as a duration given bare
+    ("from 37 to 32 hours"), or as a ratio or a sum or difference of two figures of its
+    kind that one source sentence states ("quadrupled" for "$45m to $180m")."""
+    if any(figure.matches(g) for g in source.figures):
+        return True
+    if figure.written is not None and Figure(figure.written) in source.figures:
+        return True
+    return any(_computed(figure, sentence.figures) for sentence in source.sentences)
+
+
+def _computed(figure: Figure, stated: frozenset[Figure]) -> bool:
+    if figure.kind == "x":
+        return any(
+            b.value and a.value / b.value == figure.value
+            for a in stated
+            for b in stated
+            if a != b and a.kind == b.kind and a.kind not in ("%", "x")
+        )
+    return any(
+        a.value + b.value == figure.value or a.value - b.value == figure.value
+        for a in stated
+        for b in stated
+        if a != b and figure.kind and a.kind == b.kind == figure.kind
+    )
+
+
 def _facts(said: Claim, source: Evidence) -> Verdict:
-    backed = [f for f in said.figures if any(f.matches(g) for g in source.figures)]
+    backed = [f for f in said.figures if _backed(f, source)]
     for figure in said.figures:
         if figure not in backed and not _derived(figure, backed):
             return Verdict(False, f"figure not in the source: {figure.value}{figure.kind}")
