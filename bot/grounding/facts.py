@@ -478,12 +478,55 @@ def dates(text: str) -> frozenset[str]:
             found.add(f"month:{number}")
     for match in _ZH_WEEKDAY.finditer(text):
         found.add(f"weekday:{_ZH_WEEKDAYS[match.group('d')]}")
+    folded = fold(text)
+    for match in _QUARTER_BY_MONTHS.finditer(folded):
+        month = _MONTHS.get(match.group("month") or match.group("month2"), 0)
+        if month % 3 == 0:
+            found.add(f"quarter:{month // 3}")
+    for period, pattern in _PERIODS.items():
+        for match in pattern.finditer(folded):
+            which = next(g for g in match.groups() if g)
+            found.add(f"{period}:{_ORDINALS.get(which, which)}")
     return frozenset(found)
+
+
+# Quarters and halves of a year: "Q3", "third quarter", "3Q", "第三季", "troisième
+# trimestre", "drittes Quartal"; "H1", "first half", "上半年", "premier semestre".
+_ORDINALS = {
+    **dict.fromkeys(("first", "premier", "1er", "erste", "ersten", "erstes", "一", "上"), "1"),
+    **dict.fromkeys(("second", "deuxieme", "2e", "zweite", "zweiten", "zweites", "二", "下"), "2"),
+    **dict.fromkeys(("third", "troisieme", "3e", "dritte", "dritten", "drittes", "三"), "3"),
+    **dict.fromkeys(("fourth", "quatrieme", "4e", "vierte", "vierten", "viertes", "四"), "4"),
+}  # fmt: skip
+_ORDINAL = r"first|second|third|fourth|premier|deuxieme|troisieme|quatrieme|[1-4]e|1er"
+_ORDINAL_DE = r"erste[ns]?|zweite[ns]?|dritte[ns]?|vierte[ns]?"
+# "the three months to June", "July-September quarter": a quarter told by its months.
+_MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_QUARTER_BY_MONTHS = re.compile(
+    rf"\b(?:three|3)\smonths\s(?:to|ended|ending|through|until)\s(?P<month>{_MONTH_NAME})\b"
+    rf"|\b(?:{_MONTH_NAME})\s?(?:-|–|to)\s?(?P<month2>{_MONTH_NAME})\squarter\b"
+)
+_PERIODS = {
+    "quarter": re.compile(
+        rf"\bq([1-4])\b|\b([1-4])q\b|\b({_ORDINAL})[\s-]quarter|\b({_ORDINAL})\strimestre"
+        rf"|\b({_ORDINAL_DE})\squartal|第([一二三四1-4])季"
+    ),
+    "half": re.compile(
+        rf"\bh([12])\b|\b(first|second)[\s-]half\b|\b({_ORDINAL})\ssemestre"
+        rf"|\b({_ORDINAL_DE})\shalbjahr|([上下])半年"
+    ),
+}
+
+
+DATE_WORDS = frozenset(_MONTHS) | frozenset(_WEEKDAYS) | frozenset(_OTHER_MONTHS)
 
 
 def _is_date_word(word: str) -> bool:
     return word in _MONTHS or word in _WEEKDAYS or word in _OTHER_MONTHS
 
+
+_PERIOD_CODE = re.compile(r"q[1-4]|h[12]|[1-4]q")
+"""A quarter or a half ("Q3", "H1"): read by dates(), not a name."""
 
 # Endings of English adverbs and participles, which open sentences and are rarely names.
 _COMMON_ENDINGS = ("ly", "ed")
@@ -510,6 +553,8 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
         folded = fold(word)
         if folded in ignore or _is_date_word(folded) or folded[0].isdigit():
             continue  # a word opening with a digit is a figure ("256k", "3nm", "20th")
+        if _PERIOD_CODE.fullmatch(folded):
+            continue  # a quarter or a half, read by dates()
         if (word.isupper() and len(word) <= 2) or latin[match.end() : match.end() + 1] == "$":
             continue  # "US", "EU", the "NT" of "NT$": written out as often as not
         inner = any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word)
