@@ -107,3 +107,9 @@ def test_chinese_numerals_with_several_units_and_a_letter_after_a_space() -> Non
     assert figures("兩千五百人") == figures("2,500 people")
     assert figures("24,000 t of water") == figures("24,000 tonnes of water")  # not trillions
     assert not figures("Q3")  # a code's digit is a name's, not a figure
+
+
+def test_spelled_counts_keep_their_scale() -> None:
+    assert figures("two million users") == figures("2 million users") == figures("2m users")
+    assert figures("twenty-five thousand seats") == figures("25,000 seats")
+    assert figures("fifteen stations") == figures("15 stations")

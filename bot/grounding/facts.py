@@ -20,8 +20,8 @@ from bot.grounding.tokens import CJK_RUN, STOPWORDS, fold, stem
 
 _SCALES = {
     "k": 3, "thousand": 3, "千": 3, "tausend": 3, "mille": 3,
-    "m": 6, "mn": 6, "million": 6, "百萬": 6, "百万": 6, "mio": 6, "millionen": 6,
-    "b": 9, "bn": 9, "billion": 9, "mrd": 9, "milliarden": 9, "md": 9, "mds": 9,
+    "m": 6, "mn": 6, "mln": 6, "million": 6, "百萬": 6, "百万": 6, "mio": 6, "millionen": 6,
+    "b": 9, "bn": 9, "bln": 9, "billion": 9, "mrd": 9, "milliarden": 9, "md": 9, "mds": 9,
     "t": 12, "tn": 12, "trillion": 12, "兆": 12, "milliard": 9,
     "萬": 4, "万": 4, "億": 8, "亿": 8,
 }  # fmt: skip
@@ -37,7 +37,7 @@ _FIGURE = re.compile(
     (?P<pre>us\$|nt\$|[$€£])?\s?
     (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?)
     (?:(?:[\s-]?(?P<scale>trillions?|billions?|millions?|milliards?|milliarden|millionen
-       |thousands?|tausend|mille|mrd|mio|mds|md|bn|mn|tn|百萬|百万|千|萬|万|億|亿|兆)
+       |thousands?|tausend|mille|mrd|mio|mds|md|bn|mn|tn|mln|bln|百萬|百万|千|萬|万|億|亿|兆)
        |(?P<letter>[kmbt]))(?![a-z]))?
     (?:\s?(?P<pct>%|percent|per\s+cent|pour\s+cent|prozent|個百分點|percentage\s+points?))?
     (?:\.?\s?(?:d['’]|de\s+)?
@@ -53,6 +53,8 @@ _SPELLED = [
 _NUMBER_WORDS = {word: i for i, word in enumerate(_SPELLED) if i >= 2}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
 _TENS |= {"eighty": 80, "ninety": 90}
+_TEENS = ("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_NUMBER_WORDS |= {word: i for i, word in enumerate(_TEENS, start=13)}
 _NUMBER_WORDS |= _TENS | {"hundred": 100, "twice": 2, "dozen": 12}
 # French and German small numbers, folded ("un"/"ein" left out as "one" is; "neuf" is
 # also "new", "sept" also September's abbreviation: both still name nine and seven far
@@ -296,6 +298,12 @@ _RATIO = re.compile(
     r"\b(?P<word>doubled|doubles|tripled|triples|trebled|quadrupled|quadruples|halved)\b|(?P<n>\d+(?:\.\d+)?|[a-z]+)-?fold\b"
 )
 _ZH_UNITS = {"十": 1, "百": 2, "千": 3}
+# "two million", "twenty-five thousand", "a hundred": a spelled count times its scale.
+_WORD_SCALES = {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+_SPELLED_SCALE = re.compile(
+    rf"\b(?P<count>(?:{'|'.join(_TENS)})[-\s](?:{'|'.join(_SPELLED[1:10])})|[a-z]+)"
+    rf"\s(?P<scale>{'|'.join(_WORD_SCALES)})\b"
+)
 _ZH_CURRENCY = re.compile(r"美元|歐元|欧元|英鎊|新台幣|新臺幣")
 _ZH_NUMBER_RUN = re.compile(r"[\d.,一二兩两三四五六七八九十百千萬万億亿]+")
 
@@ -376,12 +384,24 @@ def _special_forms(folded: str) -> list[tuple[int, int, Figure]]:
         ratio = Decimal(_MULTIPLIED[word]) if word else _small_number(times)
         if ratio:
             found.append((match.start(), match.end(), Figure(ratio.normalize(), "x")))
+    for match in _SPELLED_SCALE.finditer(folded):
+        count = _spelled_value(match.group("count"))
+        if count is not None:
+            scaled = count * Decimal(10) ** _WORD_SCALES[match.group("scale")]
+            found.append((match.start(), match.end(), Figure(scaled.normalize())))
     for match in _ZH_NUMBER_RUN.finditer(folded):
         if (value := _zh_numeral(match.group(0))) is not None:
             unit = _ZH_CURRENCY.match(folded, match.end())
             kind = _CURRENCIES[unit.group(0)] if unit else ""
             found.append((match.start(), match.end(), Figure(value, kind)))
     return found
+
+
+def _spelled_value(words: str) -> Decimal | None:
+    if compound := _COMPOUND.fullmatch(words):
+        tens, ones = compound.groups()
+        return Decimal(_TENS[tens] + _SPELLED.index(ones))
+    return _small_number(words)
 
 
 def _fraction(match: re.Match[str]) -> Figure | None:
