@@ -11,7 +11,10 @@ A claim is supported by its cited text when
    ("beats"). Across languages the class must be there;
 4. enough of its other content is there: at least :data:`MIN_SHARE` of its content words
    (stems, light synonyms allowed) or of its CJK character pairs; and its polarity agrees
-   with the sentence of the source that says most of it.
+   with the sentence of the source that says most of it;
+5. it says it in one place: each clause's figures and strengthening words are in the
+   window of :data:`WINDOW` adjacent sentences that says most of that clause (one window
+   per cited source), not somewhere else on the page.
 
 A claim in another script than its source (a zh-TW sentence citing an English article)
 cannot be compared word by word offline: rules 1-3 still apply, and it must state at least
