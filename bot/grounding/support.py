@@ -552,6 +552,50 @@ def _overlap(said: Claim, sentence: _Sentence) -> int:
     return stems + names + figures
 
 
+# A person's title, as a claim writes it before or after the name; the source must give
+# that person that title (in a clause naming them), not another one.
+_TITLES = {
+    "chief executive": "ceo", "chief executive officer": "ceo", "ceo": "ceo",
+    "chief financial officer": "cfo", "cfo": "cfo", "finance chief": "cfo",
+    "chief technology officer": "cto", "cto": "cto", "chief operating officer": "coo",
+    "coo": "coo", "chairman": "chair", "chairwoman": "chair", "chair": "chair",
+    "president": "president", "founder": "founder", "co-founder": "founder",
+    "managing director": "md", "spokesperson": "spokesperson", "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson", "lead investigator": "lead investigator",
+    "head coach": "coach", "coach": "coach", "mayor": "mayor", "minister": "minister",
+}  # fmt: skip
+_TITLE = "|".join(sorted((re.escape(t) for t in _TITLES), key=len, reverse=True))
+_PERSON = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
+_TITLED = re.compile(
+    rf"(?i:\b(?P<before>{_TITLE}))\s+(?P<name>{_PERSON})|(?P<name2>{_PERSON}),\s+(?:the\s+)?"
+    rf"(?:\w+(?:'s|’s)\s+)?(?i:(?P<after>{_TITLE}))\b"
+)
+_SOURCE_TITLE = re.compile(rf"\b(?:{_TITLE})\b")
+
+
+def _titles(said: Claim, source: Evidence) -> Verdict:
+    """ "chief executive Jane Roe" is not backed by a source where Roe is the finance
+    chief and someone else the chief executive: a title the claim gives a person must be
+    given to that person in a clause of the source that names them."""
+    if said.pairs or not _comparable(said, source):
+        return _OK
+    for match in _TITLED.finditer(said.text):
+        title = _TITLES[(match.group("before") or match.group("after")).lower()]
+        surname = tokens.fold((match.group("name") or match.group("name2")).split()[-1])
+        clauses = [
+            tokens.fold(clause)
+            for sentence in source.sentences
+            for clause in sentence.text.split(";")
+            if re.search(rf"\b{re.escape(surname)}\b", tokens.fold(clause))
+        ]
+        if not clauses:
+            continue  # the name check speaks for a person the source does not name
+        given = {_TITLES[t] for c in clauses for t in _SOURCE_TITLE.findall(c)}
+        if given and title not in given:
+            return Verdict(False, f"the source does not call {surname} {title}")
+    return _OK
+
+
 WINDOW = 3
 """Adjacent sentences that together may back one clause of a claim (with the lede)."""
 _CLAUSE_BREAK = re.compile(
@@ -701,6 +745,8 @@ def check(said: Claim, source: Evidence) -> Verdict:
     if not (verdict := _swapped(said, source)):
         return verdict
     if not (verdict := _local(said, source)):
+        return verdict
+    if not (verdict := _titles(said, source)):
         return verdict
     return _polarity(said, source)
 
