@@ -236,9 +236,9 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= start and end <= b for a, b in spans)
 
 
-# Thousands written with a dot or a (narrow) space, as German and French do: "5.000 Euro",
-# "250 000 habitants". A dot followed by exactly three digits and then another group or a
-# non-digit is a decimal point only in English, where nobody writes "5.000" for five.
+# Thousands written with a dot or a (narrow) space, as German and French do: "3.000 Euro",
+# "120 000 habitants". A dot followed by exactly three digits and then another group or a
+# non-digit is a decimal point only in English, where nobody writes "3.000" for three.
 _DOTTED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:\.\d{3})+)(?![\d.,]\d)")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:[\u00a0\u202f]\d{3})+)(?![\d])")
 
@@ -260,8 +260,8 @@ def _spaced_thousands(text: str) -> str:
     )
 
 
-# A duration is one quantity however it is written: "2h41", "2:41:05", "2 hours 41
-# minutes", "161 minutes" and "兩小時41分" are compared in seconds.
+# A duration is one quantity however it is written: "1h52", "1:52:05", "1 hour 52
+# minutes", "112 minutes" and "1小時52分" are compared in seconds.
 _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 _DURATION_UNITS = {
     **dict.fromkeys(("hours", "hour", "hrs", "hr", "h", "heures", "heure"), "h"),
@@ -278,7 +278,7 @@ _CLOCK = re.compile(
     r"(?<![\d:])(\d{1,2}):([0-5]\d):([0-5]\d)(?![\d:])|(?<![\d:])(\d{1,2})h([0-5]\d)(?![\d])"
 )
 _DURATION_PIECE = re.compile(_DURATION_PART)
-# Shares written as a fraction: "four in five", "1 out of 3", "half of", "三分之一".
+# Shares written as a fraction: "three in four", "1 out of 3", "half of", "三分之一".
 _FRACTION_WORDS = {"half": (1, 2), "third": (1, 3), "quarter": (1, 4), "fifth": (1, 5)}
 _FRACTION = re.compile(
     r"\b(?P<n>\d+|[a-z]+)\s(?:in|out\sof)\s(?P<m>\d+|[a-z]+)\b"
@@ -325,7 +325,7 @@ def _share(numerator: Decimal | None, denominator: Decimal | None) -> Figure | N
 
 
 def _zh_numeral(run: str) -> Decimal | None:
-    # Digits and Chinese units mixed ("7萬5千"), or several Chinese units ("兩千五百"):
+    # Digits and Chinese units mixed ("3萬2千"), or several Chinese units ("三千二百"):
     # one trailing scale after digits ("1,200億") is read by _FIGURE.
     pieces = re.findall(r"\d[\d.,]*|[^\d.,]", run)
     if sum(1 for p in pieces if p in "十百千萬万億亿") < 2 or pieces[0] in "十百千萬万億亿":
@@ -420,8 +420,8 @@ def _zh_digit(text: str) -> Decimal:
 @lru_cache(maxsize=4096)
 def figures(text: str, parts: bool = False) -> frozenset[Figure]:
     """Every quantity ``text`` states (see the module docstring for the forms read). With
-    ``parts``, the numbers a duration or a fraction is written with too ("2 hours 41
-    minutes" also states 2 and 41): what a source says, which a claim may quote apart."""
+    ``parts``, the numbers a duration or a fraction is written with too ("1 hour 52
+    minutes" also states 1 and 52): what a source says, which a claim may quote apart."""
     folded = _thousands(fold(_spaced_thousands(text)))
     found: set[Figure] = set()
     taken: list[tuple[int, int]] = []

@@ -359,7 +359,7 @@ def _derived(figure: Figure, found: Iterable[Figure]) -> bool:
 def _backed(figure: Figure, source: Evidence) -> bool:
     """Whether the source states ``figure``: in any of its forms, as a duration given bare
     ("from 37 to 32 hours"), or as a ratio or a sum or difference of two figures of its
-    kind that one source sentence states ("quadrupled" for "$45m to $180m")."""
+    kind that one source sentence states ("tripled" for "$30m to $90m")."""
     if any(figure.matches(g) for g in source.figures):
         return True
     if figure.written is not None and Figure(figure.written) in source.figures:
