@@ -1,6 +1,7 @@
 """Citation precision and recall of the one support test on a labelled claim set.
 
     .venv/bin/python bench/grounding.py [--claims tests/grounding/claims.json] [--failures]
+        [--split dev]
 
 Each case is a sentence, the articles it cites and a label (supported or not) written by
 someone who had not read the check. A case is *kept* when :func:`bot.grounding.support.
@@ -103,7 +104,12 @@ def main() -> int:
     parser.add_argument("--claims", type=Path, default=DEFAULT)
     parser.add_argument("--failures", action="store_true", help="list the misjudged cases")
     parser.add_argument(
-        "--half", choices=("dev", "held-out", "all"), default="dev", help="whose failures"
+        "--split",
+        "--half",
+        dest="half",
+        choices=("dev", "held-out", "all"),
+        default="dev",
+        help="whose failures --failures lists (tune rules on dev only)",
     )
     args = parser.parse_args()
     data = json.loads(args.claims.read_text(encoding="utf-8"))

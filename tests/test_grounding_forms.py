@@ -70,3 +70,46 @@ def test_a_name_only_a_chinese_source_can_hold_is_not_asked_of_the_english_one()
     )
     assert cited_refs([1, 2], claim, sources)[0] == (1, 2)
     assert not cited_refs([1, 2], claim.replace("120", "150"), sources)[0]
+
+
+def test_a_duration_is_one_quantity_however_it_is_written() -> None:
+    assert figures("1h52") == figures("112 minutes") == figures("1 hour 52 minutes")
+    assert figures("1:04:12") == figures("1 hour, 4 minutes and 12 seconds")
+    assert figures("64分鐘") == figures("64 minutes")
+    assert figures("1h52") != figures("1h58")
+    source = evidence("The final lasted 1h52, the longest of the season.")
+    assert supports(source, "The final lasted 112 minutes.")
+    assert not supports(source, "The final lasted 122 minutes.")
+    # A source may give the number bare, its unit after the second one of a range.
+    assert supports(
+        evidence("The week falls from 37 to 32 hours."), "The week falls from 37 hours."
+    )
+
+
+def test_thousands_written_the_german_and_french_way_are_thousands() -> None:
+    assert figures("bis zu 3.000 Euro") == figures("up to €3,000")
+    assert figures("120\u00a0000 habitants") == figures("120,000 residents")
+    assert figures("2,4 Mrd. €") == figures("€2.4bn")
+    assert figures("1.125") != figures("1,125")  # an English decimal stays one
+
+
+def test_a_share_may_be_written_as_a_fraction_and_a_ratio_as_a_verb() -> None:
+    assert figures("three in four patients") == figures("75% of patients")
+    assert figures("三分之一") == figures("one in three")
+    assert figures("in the first half of 2025") == figures("2025")  # a period, not 50%
+    source = evidence("Revenue rose from $30m to $120m in two years.")
+    assert supports(source, "Revenue quadrupled in two years to $120m.")
+    assert not supports(source, "Revenue tripled in two years to $120m.")
+
+
+def test_chinese_numerals_with_several_units_and_a_letter_after_a_space() -> None:
+    assert figures("3萬2千美元") == figures("US$32,000")
+    assert figures("三千二百人") == figures("3,200 people")
+    assert figures("18,000 t of water") == figures("18,000 tonnes of water")  # not trillions
+    assert not figures("Q3")  # a code's digit is a name's, not a figure
+
+
+def test_spelled_counts_keep_their_scale() -> None:
+    assert figures("two million users") == figures("2 million users") == figures("2m users")
+    assert figures("twenty-five thousand seats") == figures("25,000 seats")
+    assert figures("fifteen stations") == figures("15 stations")

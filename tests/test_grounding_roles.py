@@ -73,3 +73,15 @@ def test_a_quoted_year_is_in_its_slot() -> None:
     assert not supports(
         source, "Hokuto aims to list its shares on the Tokyo Stock Exchange around 2027."
     )
+
+
+def test_a_title_must_be_the_one_the_source_gives_that_person() -> None:
+    founders = evidence(
+        "Corliss Robotics was founded by Ana Ferreira and Jonas Weber. "
+        "Ferreira is chief executive; Weber is chief technology officer."
+    )
+    assert supports(founders, "Corliss Robotics chief executive Ana Ferreira founded the firm.")
+    assert supports(
+        founders, "Jonas Weber, the chief technology officer, founded Corliss Robotics."
+    )
+    assert not supports(founders, "Corliss Robotics chief executive Jonas Weber founded the firm.")

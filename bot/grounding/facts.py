@@ -12,7 +12,7 @@ as month and weekday marks in English and Chinese ("Nov. 20", "11月20日", "Fri
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -20,8 +20,8 @@ from bot.grounding.tokens import CJK_RUN, STOPWORDS, fold, stem
 
 _SCALES = {
     "k": 3, "thousand": 3, "千": 3, "tausend": 3, "mille": 3,
-    "m": 6, "mn": 6, "million": 6, "百萬": 6, "百万": 6, "mio": 6, "millionen": 6,
-    "b": 9, "bn": 9, "billion": 9, "mrd": 9, "milliarden": 9, "md": 9, "mds": 9,
+    "m": 6, "mn": 6, "mln": 6, "million": 6, "百萬": 6, "百万": 6, "mio": 6, "millionen": 6,
+    "b": 9, "bn": 9, "bln": 9, "billion": 9, "mrd": 9, "milliarden": 9, "md": 9, "mds": 9,
     "t": 12, "tn": 12, "trillion": 12, "兆": 12, "milliard": 9,
     "萬": 4, "万": 4, "億": 8, "亿": 8,
 }  # fmt: skip
@@ -36,10 +36,11 @@ _FIGURE = re.compile(
     r"""
     (?P<pre>us\$|nt\$|[$€£])?\s?
     (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?)
-    (?:[\s-]?(?P<scale>trillions?|billions?|millions?|milliards?|milliarden|millionen|thousands?
-       |tausend|mille|mrd|mio|mds|md|bn|mn|tn|[kmbt]|百萬|百万|千|萬|万|億|亿|兆)(?![a-z]))?
+    (?:(?:[\s-]?(?P<scale>trillions?|billions?|millions?|milliards?|milliarden|millionen
+       |thousands?|tausend|mille|mrd|mio|mds|md|bn|mn|tn|mln|bln|百萬|百万|千|萬|万|億|亿|兆)
+       |(?P<letter>[kmbt]))(?![a-z]))?
     (?:\s?(?P<pct>%|percent|per\s+cent|pour\s+cent|prozent|個百分點|percentage\s+points?))?
-    (?:\s?(?:d['’]|de\s+)?
+    (?:\.?\s?(?:d['’]|de\s+)?
        (?P<post>usd|eur|gbp|dollars?|euros?|pounds?|€|美元|歐元|欧元|英鎊|新台幣|新臺幣)(?![a-z]))?
     """,
     re.VERBOSE,
@@ -52,6 +53,8 @@ _SPELLED = [
 _NUMBER_WORDS = {word: i for i, word in enumerate(_SPELLED) if i >= 2}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
 _TENS |= {"eighty": 80, "ninety": 90}
+_TEENS = ("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_NUMBER_WORDS |= {word: i for i, word in enumerate(_TEENS, start=13)}
 _NUMBER_WORDS |= _TENS | {"hundred": 100, "twice": 2, "dozen": 12}
 # French and German small numbers, folded ("un"/"ein" left out as "one" is; "neuf" is
 # also "new", "sept" also September's abbreviation: both still name nine and seven far
@@ -179,6 +182,9 @@ class Figure:
 
     value: Decimal
     kind: str = ""
+    written: Decimal | None = field(default=None, compare=False)
+    """For a duration in one unit ("37 hours"), the number as written: a source may give
+    it bare ("from 37 to 32 hours")."""
 
     def matches(self, other: Figure) -> bool:
         # A share is not a count: "10%" is not backed by "ten" (a currency may be left
@@ -215,7 +221,7 @@ def _zh_number(numeral: str) -> int:
 def _figure(match: re.Match[str], number: str | None = None) -> Figure | None:
     """The figure a match states; with ``number``, that number in the match's scale and
     unit (the first figure of a range)."""
-    scale = match.group("scale")
+    scale = match.group("scale") or match.group("letter")
     value = _value(number or match.group("num"), scale.rstrip("s") if scale else None)
     if value is None:
         return None
@@ -226,27 +232,228 @@ def _figure(match: re.Match[str], number: str | None = None) -> Figure | None:
     return Figure(value, kind)
 
 
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+# Thousands written with a dot or a (narrow) space, as German and French do: "3.000 Euro",
+# "120 000 habitants". A dot followed by exactly three digits and then another group or a
+# non-digit is a decimal point only in English, where nobody writes "3.000" for three.
+_DOTTED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:\.\d{3})+)(?![\d.,]\d)")
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:[\u00a0\u202f]\d{3})+)(?![\d])")
+
+
+def _thousands(folded: str) -> str:
+    def dotted(match: re.Match[str]) -> str:
+        groups = match.group(2)
+        if groups.count(".") == 1 and groups != ".000":
+            return match.group(0)  # "1.125": a decimal, as English writes it
+        return match.group(1) + groups.replace(".", ",")
+
+    return _DOTTED_THOUSANDS.sub(dotted, folded)
+
+
+def _spaced_thousands(text: str) -> str:
+    """Before folding, which makes a no-break space an ordinary one."""
+    return _SPACED_THOUSANDS.sub(
+        lambda m: m.group(1) + re.sub(r"[\u00a0\u202f]", ",", m.group(2)), text
+    )
+
+
+# A duration is one quantity however it is written: "1h52", "1:52:05", "1 hour 52
+# minutes", "112 minutes" and "1小時52分" are compared in seconds.
+_UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
+_DURATION_UNITS = {
+    **dict.fromkeys(("hours", "hour", "hrs", "hr", "h", "heures", "heure"), "h"),
+    **dict.fromkeys(("stunden", "stunde", "小時", "小时"), "h"),
+    **dict.fromkeys(("minutes", "minute", "mins", "min", "minuten", "分鐘", "分钟", "分"), "m"),
+    **dict.fromkeys(("seconds", "second", "secs", "sec", "s", "sekunden", "秒"), "s"),
+}  # fmt: skip
+_DURATION_WORD = "|".join(sorted(_DURATION_UNITS, key=len, reverse=True))
+_DURATION_PART = rf"(\d+(?:\.\d+)?)[\s-]?({_DURATION_WORD})(?![a-z])"
+_DURATION = re.compile(
+    rf"{_DURATION_PART}(?:(?:,?\s?(?:and\s|et\s|und\s)?){_DURATION_PART}){{0,2}}"
+)
+_CLOCK = re.compile(
+    r"(?<![\d:])(\d{1,2}):([0-5]\d):([0-5]\d)(?![\d:])|(?<![\d:])(\d{1,2})h([0-5]\d)(?![\d])"
+)
+_DURATION_PIECE = re.compile(_DURATION_PART)
+# Shares written as a fraction: "three in four", "1 out of 3", "half of", "三分之一".
+_FRACTION_WORDS = {"half": (1, 2), "third": (1, 3), "quarter": (1, 4), "fifth": (1, 5)}
+_FRACTION = re.compile(
+    r"\b(?P<n>\d+|[a-z]+)\s(?:in|out\sof)\s(?P<m>\d+|[a-z]+)\b"
+    r"|\b(?P<k>a|one|two|three|four)[\s-](?P<part>half|thirds?|quarters?|fifths?)\sof\b"
+    r"|(?<!first\s)(?<!second\s)(?<!the\s)\b(?P<bare>half)\sof\b"
+)
+_HALF_ZH = re.compile(r"一半|半數|半数")
+_FRACTION_ZH = re.compile(
+    r"(?P<m>\d+|[二兩两三四五六七八九十])分之(?P<n>\d+|[一二兩两三四五六七八九])"
+)
+# A stated ratio: "quadrupled", "a threefold rise", "3x".
+_MULTIPLIED: dict[str, Decimal | int] = {
+    "doubled": 2, "doubles": 2, "tripled": 3, "triples": 3, "trebled": 3,
+    "quadrupled": 4, "quadruples": 4, "halved": Decimal("0.5"),
+}  # fmt: skip
+_RATIO = re.compile(
+    r"\b(?P<word>doubled|doubles|tripled|triples|trebled|quadrupled|quadruples|halved)\b|(?P<n>\d+(?:\.\d+)?|[a-z]+)-?fold\b"
+)
+_ZH_UNITS = {"十": 1, "百": 2, "千": 3}
+# "two million", "twenty-five thousand", "a hundred": a spelled count times its scale.
+_WORD_SCALES = {"hundred": 2, "thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+_SPELLED_SCALE = re.compile(
+    rf"\b(?P<count>(?:{'|'.join(_TENS)})[-\s](?:{'|'.join(_SPELLED[1:10])})|[a-z]+)"
+    rf"\s(?P<scale>{'|'.join(_WORD_SCALES)})\b"
+)
+_ZH_CURRENCY = re.compile(r"美元|歐元|欧元|英鎊|新台幣|新臺幣")
+_ZH_NUMBER_RUN = re.compile(r"[\d.,一二兩两三四五六七八九十百千萬万億亿]+")
+
+
+def _small_number(word: str) -> Decimal | None:
+    if re.fullmatch(r"\d+(?:\.\d+)?", word):
+        return Decimal(word)
+    if word in ("a", "one"):
+        return Decimal(1)
+    number = _NUMBER_WORDS.get(word)
+    return Decimal(number) if number is not None else None
+
+
+def _share(numerator: Decimal | None, denominator: Decimal | None) -> Figure | None:
+    if not numerator or not denominator or numerator >= denominator:
+        return None
+    value = numerator * 100 / denominator
+    return Figure(value.quantize(Decimal("0.01")).normalize(), "%")
+
+
+def _zh_numeral(run: str) -> Decimal | None:
+    # Digits and Chinese units mixed ("3萬2千"), or several Chinese units ("三千二百"):
+    # one trailing scale after digits ("1,200億") is read by _FIGURE.
+    pieces = re.findall(r"\d[\d.,]*|[^\d.,]", run)
+    if sum(1 for p in pieces if p in "十百千萬万億亿") < 2 or pieces[0] in "十百千萬万億亿":
+        return None
+    value = Decimal(0)
+    section = Decimal(0)
+    number: Decimal | None = None
+    for piece in pieces:
+        if piece[0].isdigit():
+            number = Decimal(piece.replace(",", ""))
+        elif piece in "萬万億亿":
+            section += number or 0
+            value += (section or 1) * Decimal(10) ** (4 if piece in "萬万" else 8)
+            section, number = Decimal(0), None
+        elif piece in _ZH_UNITS:
+            section += (number if number is not None else 1) * Decimal(10) ** _ZH_UNITS[piece]
+            number = None
+        elif piece in _ZH_DIGITS or piece == "一":
+            number = Decimal(_ZH_DIGITS.get(piece, 1))
+        else:
+            return None
+    return (value + section + (number or 0)).normalize()
+
+
+def _special_forms(folded: str) -> list[tuple[int, int, Figure]]:
+    """Figures written as more than one number, or as a word: durations, shares written
+    as fractions, ratios and Chinese numerals with several units."""
+    found: list[tuple[int, int, Figure]] = []
+    for match in _CLOCK.finditer(folded):
+        if match.group(1):
+            h, m, sec = (int(g) for g in match.group(1, 2, 3))
+        else:
+            h, m, sec = int(match.group(4)), int(match.group(5)), 0
+        found.append((match.start(), match.end(), Figure(Decimal(h * 3600 + m * 60 + sec), "s")))
+    for match in _DURATION.finditer(folded):
+        if _inside(match.start(), match.end(), [(a, b) for a, b, _ in found]):
+            continue
+        pieces = _DURATION_PIECE.findall(match.group(0))
+        seconds = sum(
+            (Decimal(number) * _UNIT_SECONDS[_DURATION_UNITS[unit]] for number, unit in pieces),
+            Decimal(0),
+        )
+        written = Decimal(pieces[0][0]).normalize() if len(pieces) == 1 else None
+        found.append((match.start(), match.end(), Figure(seconds.normalize(), "s", written)))
+    for match in _FRACTION.finditer(folded):
+        if (share := _fraction(match)) is not None:
+            found.append((match.start(), match.end(), share))
+    for match in _FRACTION_ZH.finditer(folded):
+        whole, part = (_zh_digit(g) for g in match.group("m", "n"))
+        if (share := _share(part, whole)) is not None:
+            found.append((match.start(), match.end(), share))
+    for match in _HALF_ZH.finditer(folded):
+        found.append((match.start(), match.end(), Figure(Decimal(50), "%")))
+    for match in _RATIO.finditer(folded):
+        word, times = match.group("word"), match.group("n")
+        ratio = Decimal(_MULTIPLIED[word]) if word else _small_number(times)
+        if ratio:
+            found.append((match.start(), match.end(), Figure(ratio.normalize(), "x")))
+    for match in _SPELLED_SCALE.finditer(folded):
+        count = _spelled_value(match.group("count"))
+        if count is not None:
+            scaled = count * Decimal(10) ** _WORD_SCALES[match.group("scale")]
+            found.append((match.start(), match.end(), Figure(scaled.normalize())))
+    for match in _ZH_NUMBER_RUN.finditer(folded):
+        if (value := _zh_numeral(match.group(0))) is not None:
+            unit = _ZH_CURRENCY.match(folded, match.end())
+            kind = _CURRENCIES[unit.group(0)] if unit else ""
+            found.append((match.start(), match.end(), Figure(value, kind)))
+    return found
+
+
+def _spelled_value(words: str) -> Decimal | None:
+    if compound := _COMPOUND.fullmatch(words):
+        tens, ones = compound.groups()
+        return Decimal(_TENS[tens] + _SPELLED.index(ones))
+    return _small_number(words)
+
+
+def _fraction(match: re.Match[str]) -> Figure | None:
+    if match.group("part") or match.group("bare"):
+        numerator, denominator = _FRACTION_WORDS[(match.group("part") or "half").rstrip("s")]
+        count = _small_number(match.group("k") or "a")
+        return _share(count * numerator, Decimal(denominator)) if count else None
+    part, whole = _small_number(match.group("n")), _small_number(match.group("m"))
+    return _share(part, whole) if part and whole and whole <= 100 else None
+
+
+def _zh_digit(text: str) -> Decimal:
+    return Decimal(text) if text.isdigit() else Decimal(_ZH_DIGITS.get(text, 1))
+
+
 @lru_cache(maxsize=4096)
-def figures(text: str) -> frozenset[Figure]:
-    """Every quantity ``text`` states (see the module docstring for the forms read)."""
-    folded = fold(text)
+def figures(text: str, parts: bool = False) -> frozenset[Figure]:
+    """Every quantity ``text`` states (see the module docstring for the forms read). With
+    ``parts``, the numbers a duration or a fraction is written with too ("1 hour 52
+    minutes" also states 1 and 52): what a source says, which a claim may quote apart."""
+    folded = _thousands(fold(_spaced_thousands(text)))
     found: set[Figure] = set()
+    taken: list[tuple[int, int]] = []
+    for start, end, figure in _special_forms(folded):
+        if not parts:
+            taken.append((start, end))
+        found.add(figure)
     matches = list(_FIGURE.finditer(folded))
     for i, match in enumerate(matches):
         after = folded[match.end("num") : match.end("num") + 2].lstrip()
-        if not match.group("scale") and after.startswith("月"):
+        if _inside(match.start("num"), match.end("num"), taken):
+            continue  # part of a duration, a share or a Chinese numeral read above
+        if re.match(r"[a-z]", folded[match.start("num") - 1 : match.start("num")]):
+            continue  # a digit inside a code or name ("Q3", "H100"): names() reads it
+        if not (match.group("scale") or match.group("letter")) and after.startswith("月"):
             continue  # "11月" is a month, read by dates()
         following = matches[i + 1] if i + 1 < len(matches) else None
         if (
             following is not None
-            and not (match.group("scale") or match.group("pct") or match.group("post"))
+            and not (
+                match.group("scale")
+                or match.group("letter")
+                or match.group("pct")
+                or match.group("post")
+            )
             and _RANGE.fullmatch(folded[match.end() : following.start()])
         ):
-            figure = _figure(following, number=match.group("num"))
+            stated = _figure(following, number=match.group("num"))
         else:
-            figure = _figure(match)
-        if figure is not None:
-            found.add(figure)
+            stated = _figure(match)
+        if stated is not None:
+            found.add(stated)
     for match in _PERCENT_ZH.finditer(folded):
         if (value := _value(match.group("num"), None)) is not None:
             found.add(Figure(value, "%"))
@@ -254,12 +461,17 @@ def figures(text: str) -> frozenset[Figure]:
         tenth = match.group("num")
         number = int(tenth) if tenth.isdigit() else _ZH_DIGITS.get(tenth, 1)
         found.add(Figure(Decimal(number * 10), "%"))
-    for tens, ones in _COMPOUND.findall(folded):
-        found.add(Figure(Decimal(_TENS[tens] + _SPELLED.index(ones))))
-    for word in _WORD.findall(_COMPOUND.sub(" ", folded)):
-        if word in _NUMBER_WORDS:
+    for match in _COMPOUND.finditer(folded):
+        if not _inside(match.start(), match.end(), taken):
+            tens, ones = match.groups()
+            found.add(Figure(Decimal(_TENS[tens] + _SPELLED.index(ones))))
+    for match in _WORD.finditer(_COMPOUND.sub(lambda m: " " * len(m.group(0)), folded)):
+        word = match.group(0)
+        if word in _NUMBER_WORDS and not _inside(match.start(), match.end(), taken):
             found.add(Figure(Decimal(_NUMBER_WORDS[word])))
     for match in _ZH_NUMERAL.finditer(folded):
+        if _inside(match.start(), match.end(), taken):
+            continue
         scale = folded[match.end() : match.end() + 1]
         if scale != "成" and (number := _zh_number(match.group("num"))):
             found.add(Figure(Decimal(number).scaleb(_SCALES.get(scale, 0)).normalize()))
@@ -286,12 +498,55 @@ def dates(text: str) -> frozenset[str]:
             found.add(f"month:{number}")
     for match in _ZH_WEEKDAY.finditer(text):
         found.add(f"weekday:{_ZH_WEEKDAYS[match.group('d')]}")
+    folded = fold(text)
+    for match in _QUARTER_BY_MONTHS.finditer(folded):
+        month = _MONTHS.get(match.group("month") or match.group("month2"), 0)
+        if month % 3 == 0:
+            found.add(f"quarter:{month // 3}")
+    for period, pattern in _PERIODS.items():
+        for match in pattern.finditer(folded):
+            which = next(g for g in match.groups() if g)
+            found.add(f"{period}:{_ORDINALS.get(which, which)}")
     return frozenset(found)
+
+
+# Quarters and halves of a year: "Q3", "third quarter", "3Q", "第三季", "troisième
+# trimestre", "drittes Quartal"; "H1", "first half", "上半年", "premier semestre".
+_ORDINALS = {
+    **dict.fromkeys(("first", "premier", "1er", "erste", "ersten", "erstes", "一", "上"), "1"),
+    **dict.fromkeys(("second", "deuxieme", "2e", "zweite", "zweiten", "zweites", "二", "下"), "2"),
+    **dict.fromkeys(("third", "troisieme", "3e", "dritte", "dritten", "drittes", "三"), "3"),
+    **dict.fromkeys(("fourth", "quatrieme", "4e", "vierte", "vierten", "viertes", "四"), "4"),
+}  # fmt: skip
+_ORDINAL = r"first|second|third|fourth|premier|deuxieme|troisieme|quatrieme|[1-4]e|1er"
+_ORDINAL_DE = r"erste[ns]?|zweite[ns]?|dritte[ns]?|vierte[ns]?"
+# "the three months to June", "July-September quarter": a quarter told by its months.
+_MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_QUARTER_BY_MONTHS = re.compile(
+    rf"\b(?:three|3)\smonths\s(?:to|ended|ending|through|until)\s(?P<month>{_MONTH_NAME})\b"
+    rf"|\b(?:{_MONTH_NAME})\s?(?:-|–|to)\s?(?P<month2>{_MONTH_NAME})\squarter\b"
+)
+_PERIODS = {
+    "quarter": re.compile(
+        rf"\bq([1-4])\b|\b([1-4])q\b|\b({_ORDINAL})[\s-]quarter|\b({_ORDINAL})\strimestre"
+        rf"|\b({_ORDINAL_DE})\squartal|第([一二三四1-4])季"
+    ),
+    "half": re.compile(
+        rf"\bh([12])\b|\b(first|second)[\s-]half\b|\b({_ORDINAL})\ssemestre"
+        rf"|\b({_ORDINAL_DE})\shalbjahr|([上下])半年"
+    ),
+}
+
+
+DATE_WORDS = frozenset(_MONTHS) | frozenset(_WEEKDAYS) | frozenset(_OTHER_MONTHS)
 
 
 def _is_date_word(word: str) -> bool:
     return word in _MONTHS or word in _WEEKDAYS or word in _OTHER_MONTHS
 
+
+_PERIOD_CODE = re.compile(r"q[1-4]|h[12]|[1-4]q")
+"""A quarter or a half ("Q3", "H1"): read by dates(), not a name."""
 
 # Endings of English adverbs and participles, which open sentences and are rarely names.
 _COMMON_ENDINGS = ("ly", "ed")
@@ -318,6 +573,8 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
         folded = fold(word)
         if folded in ignore or _is_date_word(folded) or folded[0].isdigit():
             continue  # a word opening with a digit is a figure ("256k", "3nm", "20th")
+        if _PERIOD_CODE.fullmatch(folded):
+            continue  # a quarter or a half, read by dates()
         if (word.isupper() and len(word) <= 2) or latin[match.end() : match.end() + 1] == "$":
             continue  # "US", "EU", the "NT" of "NT$": written out as often as not
         inner = any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word)
