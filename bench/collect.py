@@ -1,16 +1,21 @@
 """Collection benchmarks. Everything runs on this machine: no request leaves 127.0.0.1.
 
     python bench/collect.py                 # all parts, each in a fresh process
-    python bench/collect.py --part ingest   # 10,000 synthetic candidates, replay transport
+    python bench/collect.py --quick         # smaller sizes (1,000 candidates, 600 feeds)
+    python bench/collect.py --part ingest   # 10,000 candidates, replay transport, two runs
     python bench/collect.py --part dedup    # MinHash LSH vs naive pairwise, 1k and 10k
-    python bench/collect.py --part poll     # one poll cycle of 6,000 feeds on 127.0.0.1
+    python bench/collect.py --part poll     # two poll cycles of 6,000 feeds, guard on
     python bench/collect.py --part soak     # 50 collects in a row, each its own process,
                                             # of real-size pages (--pages DIR: your own
                                             # saved pages); counts deaths and limit kills
 
-Figures are printed, never asserted: ratios are against a baseline measured in the same
-run. Each part runs in its own process so its peak memory is its own, and is bounded in
-time (the naive pairwise baseline at 10k is timed on a budget and extrapolated).
+Pages are real-looking (bench/pages.py): 20-80 KB of HTML with navigation, ads, related
+links and comment threads around prose from a large vocabulary; about 12% of candidates are
+on the topic, some of them syndicated copies. Figures are printed, never asserted: ratios
+are against a baseline measured in the same run. Each part runs in its own process so its
+peak memory is its own, and is bounded in time: the naive pairwise baseline is measured
+in full at 1k and sampled at 10k (random pairs timed and scaled to all pairs; printed as
+sampled).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import resource
 import subprocess
@@ -25,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,46 +39,40 @@ from multiprocessing import Process, Queue
 from pathlib import Path
 from typing import Any
 
+import httpcore
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.pages import Prose, page  # noqa: E402
 from bot.collect import CollectReport, collect, poll_sources  # noqa: E402
 from bot.config import FetchConfig, SourceConfig, TopicConfig  # noqa: E402
 from bot.dedup_pool import DedupPool  # noqa: E402
 from bot.fetch import Fetcher  # noqa: E402
 from bot.filters.dedup import all_pairs, cluster_texts, shingles, similarity  # noqa: E402
 from bot.memory_ceiling import resident_mb  # noqa: E402
+from bot.netguard import network_transport  # noqa: E402
 from storage import open_database  # noqa: E402
 from tests.varied_pages import pages as varied_pages  # noqa: E402
 
 SEED = 20261122
 PART_TIMEOUT_S = 600
-NAIVE_BUDGET_S = 20.0
+PAIRS_SAMPLED = 500_000
 
-# A paragraph of words reads better than 110 quoted strings.
-WORDS = (  # noqa: SIM905
-    "market model company launch report customer product price growth energy city council "
-    "school research team policy data service network security cloud software hardware "
-    "contract deal partner investor round capital plan region government agency court law "
-    "union worker factory supply chain demand revenue profit loss quarter forecast analyst "
-    "share board director engineer scientist study result test trial patient hospital drug "
-    "vaccine climate weather river bridge road railway airport port ship truck car bicycle "
-    "museum artist music film festival stadium club player coach match season league title "
-    "village harbour island forest farm harvest wine bread coffee restaurant hotel tourist "
-    "summer winter spring autumn morning evening week month year decade history future"
-).split()
+ON_TOPIC_SHARE = 0.12
+"""Of candidates, the share on the topic: a topic read from general feeds (5-20%)."""
 TOPIC_WORDS = ["model", "AI", "startup", "API", "inference", "GPU", "developers", "open-weight"]
-
-
-def _sentence(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+PROSE = Prose(SEED)
 
 
 def _story(rng: random.Random, on_topic: bool) -> tuple[str, list[str]]:
-    subject = "Mistral AI" if on_topic else rng.choice(["The council", "A museum", "The club"])
-    title = f"{subject} {_sentence(rng, 6)[:-1].lower()}"
-    lead = f"{subject} {rng.choice(TOPIC_WORDS) if on_topic else 'said'} " + _sentence(rng, 25)
-    body = [lead] + [_sentence(rng, rng.randint(18, 30)) for _ in range(8)]
+    subject = "Mistral AI" if on_topic else PROSE.sentence(rng, 2)[:-1].title()
+    extra = TOPIC_WORDS if on_topic else None
+    title = f"{subject} {PROSE.sentence(rng, rng.randint(5, 10))[:-1].lower()}"
+    lead = f"{subject} {rng.choice(TOPIC_WORDS) if on_topic else 'said'} " + PROSE.paragraph(
+        rng, extra
+    )
+    body = [lead] + [PROSE.paragraph(rng, extra) for _ in range(rng.randint(4, 12))]
     if on_topic:
         body.append(f"The {' and '.join(rng.sample(TOPIC_WORDS, 3))} news follows Mistral AI.")
     return title, body
@@ -81,30 +81,25 @@ def _story(rng: random.Random, on_topic: bool) -> tuple[str, list[str]]:
 def _copy(rng: random.Random, body: list[str]) -> list[str]:
     """A syndicated copy: a new first line, maybe trimmed, a new last line."""
     kept = body[: rng.randint(len(body) * 2 // 3, len(body))]
-    return ["Reprinted from the wire.", *kept, _sentence(rng, 10)]
+    return ["Reprinted from the wire.", *kept, PROSE.sentence(rng, 10)]
 
 
 def synthetic(count: int, rng: random.Random) -> list[tuple[str, list[str], bool]]:
-    """(title, paragraphs, on_topic) for ``count`` candidates: original stories, their
-    syndicated copies (about half of all items) and unrelated pages."""
+    """(title, paragraphs, on_topic) for ``count`` candidates: about ``ON_TOPIC_SHARE`` on
+    the topic (some of them syndicated copies of each other), the rest unrelated news."""
     items: list[tuple[str, list[str], bool]] = []
     while len(items) < count:
-        on_topic = rng.random() < 0.8
+        on_topic = rng.random() < ON_TOPIC_SHARE / 2
         title, body = _story(rng, on_topic)
         items.append((title, body, on_topic))
-        for _ in range(rng.choice([0, 0, 1, 2, 3]) if on_topic else 0):
+        for _ in range(rng.choice([0, 1, 1, 2]) if on_topic else 0):
             if len(items) < count:
                 items.append((title, _copy(rng, body), on_topic))
     return items
 
 
-def _html(title: str, paragraphs: list[str], published: datetime) -> bytes:
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (
-        f"<html lang='en'><head><title>{title}</title><meta property='article:published_time'"
-        f" content='{published.isoformat()}'></head><body><nav>Home | News</nav><article>"
-        f"<h1>{title}</h1>{body}</article><footer>About us</footer></body></html>"
-    ).encode()
+def _html(rng: random.Random, title: str, paragraphs: list[str], published: datetime) -> bytes:
+    return page(rng, PROSE, title, paragraphs, published, rng.randint(20, 80))
 
 
 def _rss(entries: list[tuple[str, str, datetime]]) -> bytes:
@@ -126,6 +121,39 @@ def _topic(sources: Sequence[SourceConfig]) -> TopicConfig:
         delivery_time="23:59",
         sources=list(sources),
     )
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and its ended children (the extraction workers)."""
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _children_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _trafilatura_alone(paths: Sequence[Path]) -> float:
+    """Pages a second trafilatura alone extracts on one core (what the pipeline wraps)."""
+    import trafilatura
+
+    bodies = [p.read_bytes().decode() for p in paths]
+    started = time.process_time()
+    for body in bodies:
+        trafilatura.extract(body)
+    return len(bodies) / (time.process_time() - started)
+
+
+async def _worst_stall(sink: list[float], tick_s: float = 0.05) -> None:
+    """How late the event loop wakes a task that sleeps ``tick_s`` (a chat command waits
+    as long)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        started = loop.time()
+        await asyncio.sleep(tick_s)
+        sink.append(loop.time() - started - tick_s)
 
 
 def _peak_mb() -> float:
@@ -161,7 +189,7 @@ def part_ingest(count: int, verdicts: str = "") -> None:
         for n, (title, body, _) in enumerate(items):
             url = f"https://site{n % 400}.example/news/{n}"
             published = now - timedelta(minutes=rng.randint(10, 20 * 60))
-            (folder / "p" / f"{n}.html").write_bytes(_html(title, body, published))
+            (folder / "p" / f"{n}.html").write_bytes(_html(rng, title, body, published))
             responses.append(
                 {"url": url, "headers": {"content-type": "text/html"}, "body": f"p/{n}.html"}
             )
@@ -194,29 +222,61 @@ def part_ingest(count: int, verdicts: str = "") -> None:
                 timings["batches"] = timings.get("batches", 0) + 1
 
         DedupPool.judge = timed_judge  # type: ignore[method-assign]
-        config = FetchConfig(replay_dir=str(folder), concurrency=64, per_host_concurrency=8)
+        config = FetchConfig(replay_dir=str(folder))  # default concurrency
         db = open_database(folder / "bench.db")
+        stalls: list[float] = []
 
         async def run(day: date) -> CollectReport:
-            async with Fetcher(config) as fetcher:
-                return await collect(db, _topic(sources), day, fetcher)
+            ticker = asyncio.ensure_future(_worst_stall(stalls))
+            try:
+                async with Fetcher(config) as fetcher:
+                    return await collect(db, _topic(sources), day, fetcher)
+            finally:
+                ticker.cancel()
 
+        generated_mb = _peak_mb()
+        cpu_before = _cpu_s()
         started = time.perf_counter()
         report = asyncio.run(run(now.date()))
         elapsed = time.perf_counter() - started
+        cpu = _cpu_s() - cpu_before
+        first_stall, first_peak = max(stalls, default=0.0), _peak_mb()
+        stalls.clear()
         if verdicts:
             _dump_verdicts(db, verdicts)
         started = time.perf_counter()
         second = asyncio.run(run(now.date() + timedelta(days=1)))
         again = time.perf_counter() - started
-    print(f"ingest: {count} candidates from {len(sources)} feeds via the replay transport")
+        sizes = [p.stat().st_size for p in (folder / "p").iterdir()]
+        alone = _trafilatura_alone([folder / "p" / f"{n}.html" for n in range(min(count, 60))])
+    on_topic = sum(1 for *_, topical in items if topical)
     print(
-        f"  wall {elapsed:.1f} s, {count / elapsed:.0f} items/s; kept {report.kept}, "
-        f"rejected {dict(report.rejected)}"
+        f"ingest: {count} candidates from {len(sources)} feeds via the replay transport; pages "
+        f"{min(sizes) // 1024}-{max(sizes) // 1024} KB (mean {sum(sizes) / len(sizes) / 1024:.0f} "
+        f"KB: nav, ads, related links, comments), {on_topic / count:.0%} on topic; default "
+        f"fetch concurrency; {os.cpu_count()} cores"
     )
     print(
-        f"  page fetches: first run {report.page_fetches}, second run over unchanged feeds "
-        f"{second.page_fetches} in {again:.1f} s ({again / elapsed:.2f} of the first run)"
+        f"  first run: wall {elapsed:.1f} s, {count / elapsed:.0f} items/s; kept {report.kept}, "
+        f"rejected {dict(report.rejected)}; page fetches {report.page_fetches}; the loop's "
+        f"worst stall {first_stall:.2f} s; peak RSS {first_peak:.0f} MB (after generating the "
+        f"pages: {generated_mb:.0f} MB), extraction workers' peak {_children_peak_mb():.0f} MB"
+    )
+    print(
+        f"  second run over unchanged feeds: wall {again:.1f} s ({again / elapsed:.2f} of the "
+        f"first run; target < 10 s), page fetches {second.page_fetches} (target 0), the loop's "
+        f"worst stall {max(stalls, default=0.0):.2f} s"
+    )
+    print(
+        f"  baseline, same run: trafilatura alone on one core, same pages: {alone:.1f} pages/s "
+        f"(two cores at most {2 * alone:.1f}); the pipeline reached "
+        f"{count / elapsed / alone:.2f}x of one core's trafilatura in wall time; it spent "
+        f"{cpu:.0f} CPU s (this process and its extraction workers) = {count / cpu:.1f} "
+        f"items per CPU second, {count / cpu / alone:.2f}x trafilatura's per CPU second"
+    )
+    print(
+        f"  target: 10,000 candidates in < 120 s on 2 cores: {count} took {elapsed:.0f} s "
+        f"(at this rate 10,000 would take {elapsed * 10_000 / count:.0f} s)"
     )
     print(
         f"  dedup stage (LSH index, placed per batch) over "
@@ -229,46 +289,53 @@ def part_ingest(count: int, verdicts: str = "") -> None:
 # --- dedup ----------------------------------------------------------------------------
 
 
-def _naive(texts: Sequence[str], budget_s: float) -> tuple[float, bool]:
-    """Seconds for every pairwise comparison; extrapolated when over ``budget_s``."""
-    started = time.perf_counter()
+def _naive(texts: Sequence[str], sample: int = 0) -> float:
+    """Seconds for every pairwise comparison: all of them measured, or with ``sample``, the
+    time of that many random pairs scaled to all pairs (labelled as sampled)."""
     sets = [shingles(t) for t in texts]
     total = len(sets) * (len(sets) - 1) // 2
-    for done, (i, j) in enumerate(all_pairs(len(sets)), 1):
+    if not sample:
+        started = time.perf_counter()
+        for i, j in all_pairs(len(sets)):
+            similarity(sets[i], sets[j])
+        return time.perf_counter() - started
+    rng = random.Random(SEED)
+    pairs = [tuple(rng.sample(range(len(sets)), 2)) for _ in range(sample)]
+    started = time.perf_counter()
+    for i, j in pairs:
         similarity(sets[i], sets[j])
-        if done % 50_000 == 0 and time.perf_counter() - started > budget_s:
-            elapsed = time.perf_counter() - started
-            return elapsed * total / done, True
-    return time.perf_counter() - started, False
+    return (time.perf_counter() - started) * total / sample
 
 
-def part_dedup() -> None:
+def part_dedup(sizes: tuple[int, int] = (1000, 10_000)) -> None:
     rng = random.Random(SEED)
     print("dedup: near-duplicate detection, MinHash LSH vs naive pairwise (same texts)")
     measured: dict[int, tuple[float, float]] = {}
-    for count in (1000, 10_000):
+    small, large = sizes
+    for count, sample in ((small, 0), (large, PAIRS_SAMPLED)):
         texts = ["\n".join(body) for _, body, _ in synthetic(count, rng)]
         started = time.perf_counter()
         clusters = cluster_texts(texts)
         lsh = time.perf_counter() - started
-        naive, extrapolated = _naive(texts, NAIVE_BUDGET_S)
+        naive = _naive(texts, sample)
         measured[count] = (lsh, naive)
-        note = f" (extrapolated from a {NAIVE_BUDGET_S:.0f} s sample)" if extrapolated else ""
+        how = f"sampled: {sample:,} random pairs timed, scaled" if sample else "measured, all pairs"
         print(
             f"  n={count:>6}: LSH {lsh:6.2f} s ({len(clusters)} clusters); naive pairwise "
-            f"{naive:8.1f} s{note}; naive/LSH = {naive / lsh:.0f}x"
+            f"{naive:8.1f} s ({how}); naive/LSH = {naive / lsh:.0f}x"
         )
-    (lsh_1k, naive_1k), (lsh_10k, naive_10k) = measured[1000], measured[10_000]
+    (lsh_small, naive_small), (lsh_large, naive_large) = measured[small], measured[large]
+    grown = large / small
     print(
-        f"  growth 1k -> 10k (10x the texts): LSH x{lsh_10k / lsh_1k:.1f}, "
-        f"naive x{naive_10k / naive_1k:.0f} (quadratic would be x100)"
+        f"  growth {small} -> {large} ({grown:.0f}x the texts): LSH x{lsh_large / lsh_small:.1f}"
+        f", naive x{naive_large / naive_small:.0f} (quadratic would be x{grown**2:.0f})"
     )
 
 
 # --- poll -----------------------------------------------------------------------------
 
 
-def _serve_feeds(port_queue: Queue[int], items_per_feed: int) -> None:
+def _serve_feeds(port_queue: Queue[int]) -> None:
     stamp = format_datetime(datetime.now(UTC) - timedelta(hours=1))
 
     class Handler(BaseHTTPRequestHandler):
@@ -283,10 +350,12 @@ def _serve_feeds(port_queue: Queue[int], items_per_feed: int) -> None:
                 self.send_header("content-length", "0")
                 self.end_headers()
                 return
+            rng = random.Random(number)
             items = "".join(
-                f"<item><title>Story {k} of feed {number}</title>"
-                f"<link>https://site{number}.example/{k}</link><pubDate>{stamp}</pubDate></item>"
-                for k in range(items_per_feed)
+                f"<item><title>{PROSE.sentence(rng, rng.randint(6, 12))[:-1]}</title>"
+                f"<link>https://site{number}.example/news/{k}</link><pubDate>{stamp}</pubDate>"
+                f"<description>{PROSE.sentence(rng, rng.randint(20, 40))}</description></item>"
+                for k in range(rng.randint(20, 50))
             )
             body = (
                 f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {number}</title>'
@@ -309,40 +378,76 @@ def _serve_feeds(port_queue: Queue[int], items_per_feed: int) -> None:
     server.serve_forever()
 
 
+PUBLIC_STAND_IN = "93.184.216.34"
+"""A public address the bench's resolver gives every feed host, so the address guard checks
+it and lets it pass, as it would a real feed; the connection then goes to 127.0.0.1."""
+
+
+async def _resolve_public(host: str, port: int) -> list[str]:
+    return [PUBLIC_STAND_IN]
+
+
+class _ToLoopback(httpcore.AsyncNetworkBackend):
+    """Connects whatever the guard vetted to the local feed server instead."""
+
+    def __init__(self, port: int) -> None:
+        self._port = port
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        assert host == PUBLIC_STAND_IN, host  # only what the guard passed
+        return await self._inner.connect_tcp(
+            "127.0.0.1", self._port, timeout=timeout, socket_options=socket_options
+        )
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
 def part_poll(feeds: int) -> None:
     ports: Queue[int] = Queue()
-    server = Process(target=_serve_feeds, args=(ports, 10), daemon=True)
+    server = Process(target=_serve_feeds, args=(ports,), daemon=True)
     server.start()
     try:
         port = ports.get(timeout=30)
         sources = [
-            SourceConfig(kind="rss", url=f"http://127.0.0.1:{port}/feeds/{n}.xml")
+            SourceConfig(kind="rss", url=f"http://feeds{n}.example/feeds/{n}.xml")
             for n in range(feeds)
         ]
         topic = _topic(sources)
-        # One host stands in for 6,000: the per-host limit is raised to the overall one
-        # (fetch.per_host_concurrency allows at most 32).
-        config = FetchConfig(
-            allow_private_networks=True, concurrency=32, per_host_concurrency=32, retries=1
-        )
+        config = FetchConfig()  # default concurrency, the address guard on
+        assert not config.allow_private_networks
         with tempfile.TemporaryDirectory() as tmp:
             db = open_database(Path(tmp) / "poll.db")
             base = _peak_mb()
 
             async def cycle() -> tuple[float, CollectReport, int]:
                 report = CollectReport(topic="bench", day=date.today())
+                transport = network_transport(False, _resolve_public, _ToLoopback(port))
                 started = time.perf_counter()
-                async with Fetcher(config) as fetcher:
+                async with Fetcher(config, transport) as fetcher:
                     found = await poll_sources(db, topic, sources, fetcher, report, _ignore)
                 return time.perf_counter() - started, report, len(found)
 
+            print(
+                f"poll: {feeds} feeds of 20-50 items each, default concurrency "
+                f"({config.concurrency}, {config.per_host_concurrency} per host), address "
+                f"guard on (every host resolved and vetted; served from 127.0.0.1)"
+            )
             for label in ("first poll (200s)", "second poll (304s)"):
                 elapsed, report, found = asyncio.run(cycle())
                 print(
-                    f"poll: {feeds} feeds on 127.0.0.1, {label}: wall {elapsed:.1f} s "
-                    f"({feeds / elapsed:.0f} feeds/s), {found} candidates, "
-                    f"{report.not_modified} not modified, {len(report.failed_sources)} failed; "
-                    f"peak RSS {_peak_mb():.0f} MB (after imports: {base:.0f} MB)"
+                    f"  {label}: wall {elapsed:.1f} s ({feeds / elapsed:.0f} feeds/s), {found} "
+                    f"candidates, {report.not_modified} not modified, "
+                    f"{len(report.failed_sources)} failed; peak RSS {_peak_mb():.0f} MB "
+                    f"(target <= 250; after imports: {base:.0f} MB)"
                 )
     finally:
         server.terminate()
@@ -468,6 +573,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parts_named = ("all", "ingest", "dedup", "poll", "soak", "one-collect")
     parser.add_argument("--part", choices=parts_named, default="all")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, a few minutes")
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--feeds", type=int, default=6000)
     parser.add_argument("--runs", type=int, default=50, help="soak: collects in a row")
@@ -477,9 +583,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--db", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.quick:
+        args.items, args.feeds = min(args.items, 1000), min(args.feeds, 600)
+    dedup_sizes = (500, 2000) if args.quick else (1000, 10_000)
     parts: dict[str, Callable[[], None]] = {
         "ingest": lambda: part_ingest(args.items, args.verdicts),
-        "dedup": part_dedup,
+        "dedup": lambda: part_dedup(dedup_sizes),
         "poll": lambda: part_poll(args.feeds),
         "soak": lambda: part_soak(args.runs, args.page_count, args.pages),
     }
@@ -491,7 +600,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     for name in parts:
         command = [sys.executable, __file__, "--part", name, "--items", str(args.items)]
-        command += ["--feeds", str(args.feeds)]
+        command += ["--feeds", str(args.feeds)] + (["--quick"] if args.quick else [])
         subprocess.run(command, check=False, timeout=PART_TIMEOUT_S)  # noqa: S603
     return 0
 
