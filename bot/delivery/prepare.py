@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
 
 import sqlite_utils
 
@@ -21,6 +22,10 @@ from storage import digests as digest_store
 log = logging.getLogger(__name__)
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class DigestSource:
     """Finds the stored digest for (topic, date, language) or builds it, once.
 
@@ -28,9 +33,16 @@ class DigestSource:
     otherwise it is built again. Concurrent callers for the same key wait for one build.
     """
 
-    def __init__(self, db: sqlite_utils.Database, *, model: LanguageModel | None = None) -> None:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        *,
+        model: LanguageModel | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
         self.db = db
         self.model = model
+        self.clock = clock
         self._locks: dict[tuple[str, date, str], asyncio.Lock] = {}
 
     async def __call__(self, topic: TopicConfig, day: date, language: str) -> int:
@@ -52,9 +64,22 @@ class DigestSource:
     async def before_build(self, topic: TopicConfig, day: date) -> None:
         """A hook run before a build; the service collects the day's articles here."""
 
+    async def prepare(self, topic: TopicConfig, day: date, languages: Iterable[str]) -> None:
+        """Ahead of a delivery slot, the work its firing would do: when ``day``'s window
+        has closed, its digests built (a slot then only sends them); while it is still
+        open, what has been published so far collected (the slot collects the rest)."""
+        if digest_window(topic, day).end <= self.clock():
+            for language in sorted(set(languages)):
+                await self(topic, day, language)
+        else:
+            await self.before_build(topic, day)
+
 
 class CollectingDigestSource(DigestSource):
-    """Collects (fetch, extract, filter, store) once per (topic, date) before building."""
+    """Collects (fetch, extract, filter, store) a (topic, date) before building it: once
+    when the collection started after the date's window closed (it has all of the
+    window's news), again as a top-up when the last one started earlier (collected ahead
+    of a slot)."""
 
     def __init__(
         self,
@@ -63,16 +88,35 @@ class CollectingDigestSource(DigestSource):
         *,
         model: LanguageModel | None = None,
         judge_pages: int = 0,
+        clock: Callable[[], datetime] = _utc_now,
     ) -> None:
-        super().__init__(db, model=model)
+        super().__init__(db, model=model, clock=clock)
         self.fetch = fetch
         self.judge = PageJudge(model, judge_pages) if model is not None and judge_pages else None
-        self._collected: set[tuple[str, date]] = set()
+        self._collected: dict[tuple[str, date], datetime] = {}
+        """(topic, date) -> when its latest collection that finished had started."""
+        self._collecting: dict[tuple[str, date], asyncio.Lock] = {}
+
+    def collected_since(self, topic: TopicConfig, day: date) -> datetime | None:
+        """When the latest finished collection of (topic, day) started, if one did."""
+        return self._collected.get((topic.slug, day))
 
     async def before_build(self, topic: TopicConfig, day: date) -> None:
-        if (topic.slug, day) in self._collected:
-            return
-        async with Fetcher(self.fetch) as fetcher:
-            report = await collect(self.db, topic, day, fetcher, judge=self.judge)
-        self._collected.add((topic.slug, day))
-        log.info("collected %s %s: kept %s new articles", topic.slug, day, report.kept)
+        key = (topic.slug, day)
+        # One collection of a (topic, date) at a time: a slot firing while the collection
+        # ahead of it still runs waits for it, then needs at most a top-up.
+        async with self._collecting.setdefault(key, asyncio.Lock()):
+            started = self._collected.get(key)
+            if started is not None and started >= digest_window(topic, day).end:
+                return  # it started after the window closed: it has the window's news
+            now = self.clock()
+            async with Fetcher(self.fetch) as fetcher:
+                report = await collect(self.db, topic, day, fetcher, judge=self.judge)
+            self._collected[key] = now
+            log.info(
+                "collected %s %s: kept %s new articles, fetched %s pages",
+                topic.slug,
+                day,
+                report.kept,
+                report.page_fetches,
+            )
