@@ -190,7 +190,9 @@ class DeliveryScheduler:
             max_instances=1,
         )
         self.scheduler.start()
-        self._watch = asyncio.get_running_loop().create_task(self._watch_clock())
+        loop = asyncio.get_running_loop()
+        # The clocks are read now: a jump before the watch's first turn counts too.
+        self._watch = loop.create_task(self._watch_clock(self.clock(), loop.time()))
 
     def shutdown(self) -> None:
         if self._watch is not None:
@@ -199,10 +201,9 @@ class DeliveryScheduler:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
-    async def _watch_clock(self) -> None:
+    async def _watch_clock(self, wall: datetime, steady: float) -> None:
         """Wake apscheduler when the wall clock jumps (see the module's docstring)."""
         loop = asyncio.get_running_loop()
-        wall, steady = self.clock(), loop.time()
         while True:
             await asyncio.sleep(self.clock_check_s)
             now, now_steady = self.clock(), loop.time()

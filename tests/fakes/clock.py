@@ -1,0 +1,43 @@
+"""A wall clock that a test moves, seen alike by digestbot's scheduler and apscheduler.
+
+apscheduler reads ``datetime.now`` when it looks for due jobs and when it decides whether a
+job is too late to run; :meth:`FakeClock.drive_apscheduler` points both at this clock. Its
+timers still run on the event loop's monotonic clock, as on a real machine whose wall
+clock jumps: this is what the scheduler's clock watch has to notice.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, tzinfo
+
+import apscheduler.executors.base
+import apscheduler.schedulers.base
+import pytest
+
+
+class FakeClock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start.astimezone(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, moment: datetime) -> None:
+        self.now = moment.astimezone(UTC)
+
+    def jump(self, delta: timedelta) -> None:
+        self.now += delta
+
+    def drive_apscheduler(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        clock = self
+
+        class ClockedDatetime(datetime):
+            @classmethod
+            def now(cls, tz: tzinfo | None = None) -> ClockedDatetime:
+                moment = clock.now if tz is None else clock.now.astimezone(tz)
+                if tz is None:
+                    moment = moment.astimezone().replace(tzinfo=None)
+                return cls.fromtimestamp(moment.timestamp(), moment.tzinfo)
+
+        for module in (apscheduler.schedulers.base, apscheduler.executors.base):
+            monkeypatch.setattr(module, "datetime", ClockedDatetime)
