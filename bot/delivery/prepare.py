@@ -76,10 +76,12 @@ class DigestSource:
 
 
 class CollectingDigestSource(DigestSource):
-    """Collects (fetch, extract, filter, store) a (topic, date) before building it: once
-    when the collection started after the date's window closed (it has all of the
-    window's news), again as a top-up when the last one started earlier (collected ahead
-    of a slot)."""
+    """Collects (fetch, extract, filter, store) a (topic, date) before building it.
+
+    A collection that started after the date's window closed, with every source read, has
+    all of the window's news: it is not run again for that date. One that started earlier
+    (ahead of a delivery slot) or could not read a source is topped up before the build:
+    the feeds are polled again and only pages announced since are fetched."""
 
     def __init__(
         self,
@@ -93,26 +95,32 @@ class CollectingDigestSource(DigestSource):
         super().__init__(db, model=model, clock=clock)
         self.fetch = fetch
         self.judge = PageJudge(model, judge_pages) if model is not None and judge_pages else None
-        self._collected: dict[tuple[str, date], datetime] = {}
-        """(topic, date) -> when its latest collection that finished had started."""
+        self._complete_runs: set[tuple[str, date]] = set()
+        """(topic, date) whose collection has all of the window's news."""
         self._collecting: dict[tuple[str, date], asyncio.Lock] = {}
 
-    def collected_since(self, topic: TopicConfig, day: date) -> datetime | None:
-        """When the latest finished collection of (topic, day) started, if one did."""
-        return self._collected.get((topic.slug, day))
-
     async def before_build(self, topic: TopicConfig, day: date) -> None:
+        await self._collect(topic, day)
+
+    async def prepare(self, topic: TopicConfig, day: date, languages: Iterable[str]) -> None:
+        # Built ahead only from a collection that has the whole window: otherwise the slot
+        # would send a digest missing what the top-up would have found.
+        if await self._collect(topic, day):
+            for language in sorted(set(languages)):
+                await self(topic, day, language)
+
+    async def _collect(self, topic: TopicConfig, day: date) -> bool:
+        """Collect (topic, day) unless a collection already has all of its window's news;
+        whether one has, now."""
         key = (topic.slug, day)
         # One collection of a (topic, date) at a time: a slot firing while the collection
         # ahead of it still runs waits for it, then needs at most a top-up.
         async with self._collecting.setdefault(key, asyncio.Lock()):
-            started = self._collected.get(key)
-            if started is not None and started >= digest_window(topic, day).end:
-                return  # it started after the window closed: it has the window's news
-            now = self.clock()
+            if key in self._complete_runs:
+                return True
+            started = self.clock()
             async with Fetcher(self.fetch) as fetcher:
                 report = await collect(self.db, topic, day, fetcher, judge=self.judge)
-            self._collected[key] = now
             log.info(
                 "collected %s %s: kept %s new articles, fetched %s pages",
                 topic.slug,
@@ -120,3 +128,7 @@ class CollectingDigestSource(DigestSource):
                 report.kept,
                 report.page_fetches,
             )
+            if started >= digest_window(topic, day).end and not report.failed_sources:
+                self._complete_runs.add(key)
+                return True
+            return False

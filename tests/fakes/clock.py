@@ -8,11 +8,15 @@ clock jumps: this is what the scheduler's clock watch has to notice.
 
 from __future__ import annotations
 
+import asyncio
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta, tzinfo
 
 import apscheduler.executors.base
 import apscheduler.schedulers.base
 import pytest
+from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobEvent
+from apscheduler.schedulers.base import BaseScheduler
 
 
 class FakeClock:
@@ -41,3 +45,24 @@ class FakeClock:
 
         for module in (apscheduler.schedulers.base, apscheduler.executors.base):
             monkeypatch.setattr(module, "datetime", ClockedDatetime)
+
+
+class JobEvents:
+    """What apscheduler did with each job: ran it (when it was due), or found it too late."""
+
+    def __init__(self, scheduler: BaseScheduler) -> None:
+        self.ran: defaultdict[str, list[datetime]] = defaultdict(list)
+        self.missed: defaultdict[str, list[datetime]] = defaultdict(list)
+        self._changed: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
+        scheduler.add_listener(self._record, EVENT_JOB_EXECUTED | EVENT_JOB_MISSED)
+
+    def _record(self, event: JobEvent) -> None:
+        seen = self.missed if event.code == EVENT_JOB_MISSED else self.ran
+        seen[event.job_id].append(event.scheduled_run_time.astimezone(UTC))
+        self._changed[event.job_id].set()
+
+    async def next(self, job_id: str) -> None:
+        """Until ``job_id`` has run or been missed once more."""
+        changed = self._changed[job_id]
+        await asyncio.wait_for(changed.wait(), timeout=60)
+        changed.clear()

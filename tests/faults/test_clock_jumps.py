@@ -9,17 +9,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED, JobEvent
 
 from bot.delivery.prepare import DigestSource
 from bot.scheduler import DeliveryScheduler
 from storage import delivery as store
-from tests.fakes.clock import FakeClock
+from tests.fakes.clock import FakeClock, JobEvents
 
 if TYPE_CHECKING:
     from tests.delivery_fixtures import TelegramStack
@@ -30,27 +28,6 @@ SLOT = ("mistral", "08:00", "Asia/Taipei")
 JOB = "deliver:mistral|08:00|Asia/Taipei"
 FIRES = datetime(2026, 11, 21, 0, 0, tzinfo=UTC)  # 08:00 in Taipei: the sample day's slot
 NEXT_DAY = FIRES + timedelta(days=1)
-
-
-@dataclass
-class JobEvents:
-    """What apscheduler did with the delivery job: ran it, or found it too late."""
-
-    ran: list[datetime] = field(default_factory=list)
-    missed: list[datetime] = field(default_factory=list)
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def __call__(self, event: JobEvent) -> None:
-        if event.job_id != JOB:
-            return
-        (self.missed if event.code == EVENT_JOB_MISSED else self.ran).append(
-            event.scheduled_run_time
-        )
-        self.changed.set()
-
-    async def next(self) -> None:
-        await asyncio.wait_for(self.changed.wait(), timeout=30)
-        self.changed.clear()
 
 
 @pytest.fixture
@@ -83,10 +60,9 @@ def scheduler(stack: TelegramStack, clock: FakeClock) -> Iterator[DeliverySchedu
 
 async def _started(scheduler: DeliveryScheduler) -> JobEvents:
     """Started, and apscheduler's first look for due jobs done: its timer is set."""
-    events = JobEvents()
     scheduler.start()
     assert scheduler.scheduler is not None
-    scheduler.scheduler.add_listener(events, EVENT_JOB_EXECUTED | EVENT_JOB_MISSED)
+    events = JobEvents(scheduler.scheduler)
     for _ in range(3):
         await asyncio.sleep(0)
     return events
@@ -119,8 +95,8 @@ async def test_a_jump_forward_over_the_slot_delivers_it_once_late(
     clock.jump(timedelta(hours=2))  # resumed at 09:50, 1 h 50 min after the slot
 
     await _jumps_noticed(caplog, 1)
-    await events.next()
-    assert events.ran == [FIRES] and events.missed == []
+    await events.next(JOB)
+    assert events.ran[JOB] == [FIRES] and events.missed[JOB] == []
     assert stack.fake.to(1)[0].text.startswith("Mistral AI daily updates - 2026-11-21")
     assert store.count_by_status(stack.commands.db) == {"sent": 1}
     assert _next_run(scheduler) == NEXT_DAY  # once: the next run is tomorrow's
@@ -142,8 +118,8 @@ async def test_a_jump_forward_past_the_grace_skips_the_slot_and_keeps_the_schedu
     clock.jump(timedelta(hours=6, minutes=40))  # 14:30: the slot is 6 h 30 min late
 
     await _jumps_noticed(caplog, 1)
-    await events.next()
-    assert events.missed == [FIRES] and events.ran == []
+    await events.next(JOB)
+    assert events.missed[JOB] == [FIRES] and events.ran[JOB] == []
     assert stack.fake.to(1) == []
     assert store.count_by_status(stack.commands.db) == {}
     assert _next_run(scheduler) == NEXT_DAY
@@ -160,8 +136,8 @@ async def test_a_jump_back_after_the_slot_never_delivers_it_twice(
     assert scheduler.scheduler is not None
     clock.set(FIRES + timedelta(seconds=1))
     scheduler.scheduler.wakeup()  # the timer apscheduler set for 08:00
-    await events.next()
-    assert events.ran == [FIRES]
+    await events.next(JOB)
+    assert events.ran[JOB] == [FIRES]
     sent = len(stack.fake.to(1))
     assert sent >= 1
 
@@ -170,7 +146,7 @@ async def test_a_jump_back_after_the_slot_never_delivers_it_twice(
     assert _next_run(scheduler) == NEXT_DAY  # not 08:00 today again
     clock.set(FIRES + timedelta(seconds=30))  # 08:00 comes round a second time
     await _jumps_noticed(caplog, 2)
-    assert _next_run(scheduler) == NEXT_DAY and events.ran == [FIRES]
+    assert _next_run(scheduler) == NEXT_DAY and events.ran[JOB] == [FIRES]
 
     # Whatever runs the slot again (a restart's catch-up, the job added anew), the outbox
     # has the delivery: nothing goes out a second time.
