@@ -372,14 +372,14 @@ class DeliveryScheduler:
             log.exception("collecting ahead of slot %s failed; it collects when it fires", slot)
 
     async def _run_slot(self, slot: Slot, fired: datetime) -> Counter[str]:
-        slug, time, timezone = slot
+        slug, hh_mm, timezone = slot
         try:
             topic = self.config.topic(slug)
         except ConfigError:
             log.warning("subscriptions to unknown topic %s are skipped", slug)
             return Counter()
         day = latest_day(topic, fired)
-        subs = store.slot_subscriptions(self.db, slug, time, timezone, self.fanout.senders)
+        subs = store.slot_subscriptions(self.db, slug, hh_mm, timezone, self.fanout.senders)
         counts: Counter[str] = Counter()
         for language in sorted({s.language for s in subs}):
             digest_id = await self.source(topic, day, language)

@@ -49,17 +49,20 @@ class DigestSource:
         key = (topic.slug, day, language)
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
-            stored = digest_store.find_digest(self.db, topic.slug, day, language)
-            if stored is not None and self._complete(stored, topic, day):
+            stored = self._stored(topic, day, language)
+            if stored is not None:
                 return stored.id
             await self.before_build(topic, day)
             built = await build_digest_async(self.db, topic, day, language, model=self.model)
             log.info("built digest %s for %s %s %s", built.digest_id, topic.slug, day, language)
             return built.digest_id
 
-    @staticmethod
-    def _complete(stored: StoredDigest, topic: TopicConfig, day: date) -> bool:
-        return stored.updated >= digest_window(topic, day).end
+    def _stored(self, topic: TopicConfig, day: date, language: str) -> StoredDigest | None:
+        """The stored digest if it is complete: built after its window closed."""
+        stored = digest_store.find_digest(self.db, topic.slug, day, language)
+        if stored is not None and stored.updated >= digest_window(topic, day).end:
+            return stored
+        return None
 
     async def before_build(self, topic: TopicConfig, day: date) -> None:
         """A hook run before a build; the service collects the day's articles here."""
@@ -103,10 +106,13 @@ class CollectingDigestSource(DigestSource):
         await self._collect(topic, day)
 
     async def prepare(self, topic: TopicConfig, day: date, languages: Iterable[str]) -> None:
+        wanted = sorted(set(languages))
+        if all(self._stored(topic, day, language) for language in wanted):
+            return  # built already (another slot of the topic, or before a restart)
         # Built ahead only from a collection that has the whole window: otherwise the slot
         # would send a digest missing what the top-up would have found.
         if await self._collect(topic, day):
-            for language in sorted(set(languages)):
+            for language in wanted:
                 await self(topic, day, language)
 
     async def _collect(self, topic: TopicConfig, day: date) -> bool:
