@@ -158,7 +158,11 @@ async def _serve(
                 )
             scheduler = DeliveryScheduler(db, config, fanout, source)
             scheduler.start()
-            log.info("scheduler: jobs %s", scheduler.job_ids())
+            log.info(
+                "scheduler: jobs %s; each slot collects %s min ahead",
+                scheduler.job_ids(),
+                config.delivery.collect_ahead_minutes,
+            )
             catching_up = asyncio.create_task(scheduler.catch_up())
             failure = await _until_stopped_or_failed(stop, started)
             log.info("stopping: unsent deliveries stay pending for the next start")

@@ -136,6 +136,8 @@ class TelegramConfig(_Section):
 
 class DeliveryConfig(_Section):
     catch_up_hours: Annotated[float, Field(ge=0, le=48)] = 6
+    collect_ahead_minutes: Annotated[int, Field(ge=0, le=720)] = 30
+    """Each slot's topic is collected this long before the slot fires; 0: at the slot."""
     workers: Annotated[int, Field(ge=0, le=1024)] = 0
     """At most this many deliveries in flight; 0: as many as the pace needs."""
 

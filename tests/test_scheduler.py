@@ -4,7 +4,7 @@ twice; one digest built per (topic, date, language). Real Telegram stack against
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.commands import ChatContext
@@ -77,6 +77,10 @@ async def test_jobs_follow_subscriptions(stack: TelegramStack) -> None:
         local = job.next_run_time.astimezone(job.trigger.timezone)
         assert (local.hour, local.minute, str(job.trigger.timezone)) == (7, 30, "Europe/Paris")
         assert job.misfire_grace_time == 6 * 3600
+        # Its topic is collected 30 minutes ahead (delivery.collect_ahead_minutes).
+        assert scheduler.collect_job_ids() == ["collect:mistral|07:30|Europe/Paris"]
+        ahead = scheduler.scheduler.get_job("collect:mistral|07:30|Europe/Paris")
+        assert job.next_run_time - ahead.next_run_time == timedelta(minutes=30)
 
         chat = ChatContext("telegram", "77", "private")
         await stack.commands.handle_text("subscribe 21:05 Asia/Tokyo", chat)
@@ -86,6 +90,7 @@ async def test_jobs_follow_subscriptions(stack: TelegramStack) -> None:
         ]
         await stack.commands.handle_text("unsubscribe", chat)
         assert scheduler.job_ids() == ["deliver:mistral|07:30|Europe/Paris"]
+        assert scheduler.collect_job_ids() == ["collect:mistral|07:30|Europe/Paris"]
 
         # When the job fires (made due now), apscheduler runs the delivery.
         job.modify(next_run_time=datetime.now(UTC))

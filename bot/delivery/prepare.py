@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
 
 import sqlite_utils
 
@@ -32,6 +33,10 @@ def complete_digest(
     return stored
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class DigestSource:
     """Finds the stored digest for (topic, date, language) or builds it, once.
 
@@ -39,9 +44,16 @@ class DigestSource:
     otherwise it is built again. Concurrent callers for the same key wait for one build.
     """
 
-    def __init__(self, db: sqlite_utils.Database, *, model: LanguageModel | None = None) -> None:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        *,
+        model: LanguageModel | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
         self.db = db
         self.model = model
+        self.clock = clock
         self._locks: dict[tuple[str, date, str], asyncio.Lock] = {}
 
     async def __call__(self, topic: TopicConfig, day: date, language: str) -> int:
@@ -59,9 +71,24 @@ class DigestSource:
     async def before_build(self, topic: TopicConfig, day: date) -> None:
         """A hook run before a build; the service collects the day's articles here."""
 
+    async def prepare(self, topic: TopicConfig, day: date, languages: Iterable[str]) -> None:
+        """Ahead of a delivery slot, the work its firing would do: when ``day``'s window
+        has closed, its digests built (a slot then only sends them); while it is still
+        open, what has been published so far collected (the slot collects the rest)."""
+        if digest_window(topic, day).end <= self.clock():
+            for language in sorted(set(languages)):
+                await self(topic, day, language)
+        else:
+            await self.before_build(topic, day)
+
 
 class CollectingDigestSource(DigestSource):
-    """Collects (fetch, extract, filter, store) once per (topic, date) before building."""
+    """Collects (fetch, extract, filter, store) a (topic, date) before building it.
+
+    A collection that started after the date's window closed, with every source read, has
+    all of the window's news: it is not run again for that date. One that started earlier
+    (ahead of a delivery slot) or could not read a source is topped up before the build:
+    the feeds are polled again and only pages announced since are fetched."""
 
     def __init__(
         self,
@@ -70,16 +97,48 @@ class CollectingDigestSource(DigestSource):
         *,
         model: LanguageModel | None = None,
         judge_pages: int = 0,
+        clock: Callable[[], datetime] = _utc_now,
     ) -> None:
-        super().__init__(db, model=model)
+        super().__init__(db, model=model, clock=clock)
         self.fetch = fetch
         self.judge = PageJudge(model, judge_pages) if model is not None and judge_pages else None
-        self._collected: set[tuple[str, date]] = set()
+        self._complete_runs: set[tuple[str, date]] = set()
+        """(topic, date) whose collection has all of the window's news."""
+        self._collecting: dict[tuple[str, date], asyncio.Lock] = {}
 
     async def before_build(self, topic: TopicConfig, day: date) -> None:
-        if (topic.slug, day) in self._collected:
-            return
-        async with Fetcher(self.fetch) as fetcher:
-            report = await collect(self.db, topic, day, fetcher, judge=self.judge)
-        self._collected.add((topic.slug, day))
-        log.info("collected %s %s: kept %s new articles", topic.slug, day, report.kept)
+        await self._collect(topic, day)
+
+    async def prepare(self, topic: TopicConfig, day: date, languages: Iterable[str]) -> None:
+        wanted = sorted(set(languages))
+        if all(self._stored(topic, day, language) for language in wanted):
+            return  # built already (another slot of the topic, or before a restart)
+        # Built ahead only from a collection that has the whole window: otherwise the slot
+        # would send a digest missing what the top-up would have found.
+        if await self._collect(topic, day):
+            for language in wanted:
+                await self(topic, day, language)
+
+    async def _collect(self, topic: TopicConfig, day: date) -> bool:
+        """Collect (topic, day) unless a collection already has all of its window's news;
+        whether one has, now."""
+        key = (topic.slug, day)
+        # One collection of a (topic, date) at a time: a slot firing while the collection
+        # ahead of it still runs waits for it, then needs at most a top-up.
+        async with self._collecting.setdefault(key, asyncio.Lock()):
+            if key in self._complete_runs:
+                return True
+            started = self.clock()
+            async with Fetcher(self.fetch) as fetcher:
+                report = await collect(self.db, topic, day, fetcher, judge=self.judge)
+            log.info(
+                "collected %s %s: kept %s new articles, fetched %s pages",
+                topic.slug,
+                day,
+                report.kept,
+                report.page_fetches,
+            )
+            if started >= digest_window(topic, day).end and not report.failed_sources:
+                self._complete_runs.add(key)
+                return True
+            return False
