@@ -111,7 +111,7 @@ class CollectingDigestSource(DigestSource):
 
     async def prepare(self, topic: TopicConfig, day: date, languages: Iterable[str]) -> None:
         wanted = sorted(set(languages))
-        if all(self._stored(topic, day, language) for language in wanted):
+        if all(complete_digest(self.db, topic, day, language) for language in wanted):
             return  # built already (another slot of the topic, or before a restart)
         # Built ahead only from a collection that has the whole window: otherwise the slot
         # would send a digest missing what the top-up would have found.
