@@ -48,8 +48,8 @@ _PROMO_PATTERNS = _patterns(
         "free download bait": r"\bfree\s+download\b|\bdownload\s+now\b",
         "call to buy": r"\bbuy\s+now\b|\border\s+now\b|\blimited[- ]time\s+offer\b"
         r"|\bclick\s+(here|the\s+link)\b|\bact\s+fast\b|\bdon['’]?t\s+miss\s+(out|the\s+next)\b",
-        "affiliate disclosure": r"\baffiliate\s+(links?|commission|partner)\b"
-        r"|\bwe\s+may\s+earn\s+a\s+commission\b",
+        "affiliate disclosure": r"\baffiliate\s+(links?|commission|partner|disclosure)\b"
+        r"|\bwe\s+(may\s+)?earn\s+(a\s+)?commissions?\b",
         "price-prediction SEO": r"\bprice\s+predictions?\b|\b(stock|price|token)\s+forecast\b"
         r"|\bhow\s+to\s+buy\s+[\w\s]{0,30}?\b(stocks?|shares|tokens?|coins?)\b"
         r"|\bpre-?IPO\s+shares\b",
