@@ -216,11 +216,12 @@ def settle(
             out.append(verdict)
             continue
         profile = profiles.get(_base(verdict.language or ""))
-        if profile is None or not profile.usable:
+        across = profile is None or not profile.usable
+        if across:
             # Few pages in this language yet: names, figures and technical terms are
             # shared across languages, so all the topic's pages are the next best guide.
             profile = everything
-        out.append(_decide(verdict, terms, profile, shares, typical))
+        out.append(_decide(verdict, terms, profile, shares, typical, across))
     return _copies_of_kept(screened, out)
 
 
@@ -275,6 +276,7 @@ def _decide(
     profile: Profile | None,
     shares: dict[str, float],
     typical: float,
+    across_languages: bool = False,
 ) -> Article | Rejection:
     if page.own_channel:
         relevance = Relevance(RELEVANT_SCORE, None, "the topic's own release channel")
@@ -285,6 +287,7 @@ def _decide(
             profile,
             source_share=shares.get(page.candidate.source_url, 0.0),
             member=page.teaches,
+            across_languages=across_languages,
         )
     if relevance.reason is not Reason.OFF_TOPIC or page.evidence.mentions:
         # Spam is judged before the sense of the name: a promo page or one stuffed with a

@@ -13,9 +13,9 @@ topic's keywords). A name surrounded by nothing of the topic is a namesake: a ho
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from bot.filters.profile import Profile, own_terms
+from bot.filters.profile import Profile, own_terms, stems, terms
 from bot.filters.text import count_loose, count_term, term_pattern
 from bot.models import Reason
 
@@ -178,21 +178,29 @@ def judge(
     source_share: float = 0.0,
     member: bool = False,
     overrule_keyword: bool = True,
+    across_languages: bool = False,
 ) -> Relevance:
     """The verdict on gathered evidence. ``profile`` is what the topic's pages read like
     (None or unusable: the context words decide alone); ``source_share`` how many of the
     page's source's pages name the topic; ``member`` says the page taught the profile;
     ``overrule_keyword`` is False when the profile is of pages in other languages, too far
-    from the page to overrule a keyword."""
+    from the page to overrule a keyword; ``across_languages`` says the page is in a
+    language the profile has too few pages of: it is compared by word stems, and a keyword
+    it carries is not overruled."""
+    if across_languages:
+        overrule_keyword = False
+        found = _with_cognates(found, topic)
     if found.excluded:
         terms = ", ".join(sorted(found.excluded))
         return Relevance(0.0, Reason.OFF_TOPIC, f"matches excluded term(s): {terms}")
-    closeness = _closeness(found, profile, member)
+    closeness = _closeness(found, profile, member, across_languages)
     support = _support(found, closeness, profile)
     score = _score(found, support, closeness)
     if found.mentions == 0:
         return _not_named(score, found, topic, closeness, source_share)
-    passing = found.mentions <= 1 and not (found.alias_title or found.alias_lead)
+    # One mention outside the headline says nothing of which sense is meant, only that
+    # the page is not about it: "in passing", not a namesake.
+    passing = found.mentions <= 1 and not found.alias_title
     if passing and found.loose and found.strong_body == 0:
         return Relevance(
             score,
@@ -235,10 +243,33 @@ def judge(
     )
 
 
-def _closeness(found: Evidence, profile: Profile | None, member: bool) -> float | None:
+def _with_cognates(found: Evidence, topic: TopicTerms) -> Evidence:
+    """The topic's context words as a page in another language writes them: their
+    cognates ("programming" and "Programmiersprache", "mission" and "Mission") and the
+    parts of compounds ("Python-Code"), matched by word stem. The context words are
+    written in one language; the topic's pages come in several."""
+    page = stems(terms(f"{found.title}\n{found.text}", topic.names))
+    cognates = [
+        word
+        for word in topic.context
+        if word not in found.context_found
+        and (keys := stems(terms(word)))
+        and all(key in page for key in keys)
+    ]
+    if not cognates:
+        return found
+    return replace(found, context_found=[*found.context_found, *cognates])
+
+
+def _closeness(
+    found: Evidence, profile: Profile | None, member: bool, across_languages: bool = False
+) -> float | None:
     if profile is None or not profile.usable:
         return None
-    return profile.closeness(f"{found.title}\n{found.text}", member)
+    page = f"{found.title}\n{found.text}"
+    if across_languages:
+        return profile.closeness_across(page)
+    return profile.closeness(page, member)
 
 
 def _support(found: Evidence, closeness: float | None, profile: Profile | None) -> float:
