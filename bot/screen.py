@@ -20,7 +20,15 @@ from bot.filters.dedup import DedupIndex, content_hash
 from bot.filters.language import guess_language
 from bot.filters.pagetype import classify
 from bot.filters.profile import Profile, build_profile
-from bot.filters.relevance import RELEVANT_SCORE, Evidence, Relevance, TopicTerms, gather, judge
+from bot.filters.relevance import (
+    RELEVANT_SCORE,
+    Evidence,
+    Relevance,
+    TopicTerms,
+    filed_under,
+    gather,
+    judge,
+)
 from bot.filters.spam import TYPICAL_SHARE, assess_spam, promo_verdict, thin_page
 from bot.filters.text import count_term, words
 from bot.filters.urls import canonical_url
@@ -288,6 +296,7 @@ def _decide(
             source_share=shares.get(page.candidate.source_url, 0.0),
             member=page.teaches,
             across_languages=across_languages,
+            filed_under_name=filed_under(page.url, terms.names),
         )
     if relevance.reason is not Reason.OFF_TOPIC or page.evidence.mentions:
         # Spam is judged before the sense of the name: a promo page or one stuffed with a

@@ -264,12 +264,12 @@ def build_profile(
         for term in terms(word):
             centroid[term] = max(centroid.values(), default=1.0)
     typical = _typical(vectors, total)
-    stem_centroid: Counter[str] = Counter()
+    stem_centroid: dict[str, float] = {}
     for term, weight in centroid.items():
         for key in stems(Counter({term: 1})):
-            stem_centroid[key] += weight
+            stem_centroid[key] = stem_centroid.get(key, 0.0) + weight
     stem_vectors = [_stem_vector(counts, idf, default_idf) for counts in seed_counts]
-    scores = [_cosine(v, dict(stem_centroid)) for v in stem_vectors if v]
+    scores = [_cosine(v, stem_centroid) for v in stem_vectors if v]
     # Each seed is part of the centroid it is compared with: the figure is a little high,
     # which makes a page in another language need a little more to come close.
     stem_typical = median(scores) if len(scores) >= MIN_SEEDS else 0.0
@@ -280,7 +280,7 @@ def build_profile(
         tuple(names),
         len(vectors),
         typical,
-        dict(stem_centroid),
+        stem_centroid,
         stem_typical,
     )
 
@@ -288,11 +288,11 @@ def build_profile(
 def _stem_vector(counts: Counter[str], idf: dict[str, float], default_idf: float) -> Vector:
     """A page's weights by stem: each stem weighs as its words do, at the IDF of the
     words the run has seen (a stem of unseen words weighs as a rare word)."""
-    weights: Counter[str] = Counter()
+    weights: dict[str, float] = {}
     for term, n in counts.items():
         weight = (1 + math.log(n)) * idf.get(term, default_idf)
         for key in stems(Counter({term: 1})):
-            weights[key] += weight
+            weights[key] = weights.get(key, 0.0) + weight
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     return {t: w / norm for t, w in weights.items()}
 

@@ -12,8 +12,10 @@ topic's keywords). A name surrounded by nothing of the topic is a namesake: a ho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from bot.filters.profile import Profile, own_terms, stems, terms
 from bot.filters.text import count_loose, count_term, term_pattern
@@ -179,6 +181,7 @@ def judge(
     member: bool = False,
     overrule_keyword: bool = True,
     across_languages: bool = False,
+    filed_under_name: bool = False,
 ) -> Relevance:
     """The verdict on gathered evidence. ``profile`` is what the topic's pages read like
     (None or unusable: the context words decide alone); ``source_share`` how many of the
@@ -186,7 +189,8 @@ def judge(
     ``overrule_keyword`` is False when the profile is of pages in other languages, too far
     from the page to overrule a keyword; ``across_languages`` says the page is in a
     language the profile has too few pages of: it is compared by word stems, and a keyword
-    it carries is not overruled."""
+    it carries is not overruled; ``filed_under_name`` says the page's site files it in a
+    section named for the topic (a path segment such as ``/artemis/``)."""
     if across_languages:
         overrule_keyword = False
         found = _with_cognates(found, topic)
@@ -197,6 +201,20 @@ def judge(
     support = _support(found, closeness, profile)
     score = _score(found, support, closeness)
     if found.mentions == 0:
+        if (
+            filed_under_name
+            and found.context_found
+            and closeness is not None
+            and closeness >= SUPPORTED
+        ):
+            # A site's section for the topic holds its posts about the topic; a post
+            # there that reads like the topic's pages need not repeat the name.
+            return Relevance(
+                RELEVANT_SCORE,
+                None,
+                f"filed in the site's section for the topic, and reads like the "
+                f"topic's pages (closeness {closeness:.2f})",
+            )
         return _not_named(score, found, topic, closeness, source_share)
     # One mention outside the headline says nothing of which sense is meant, only that
     # the page is not about it: "in passing", not a namesake.
@@ -241,6 +259,16 @@ def judge(
         f"relevance score {score:.1f} below {RELEVANT_SCORE:.1f}: the topic is named but is "
         "not what the page is about",
     )
+
+
+def filed_under(url: str, names: Sequence[str]) -> bool:
+    """Whether a directory of the URL's path is one of the topic's names ("/artemis/",
+    "/le-chat/"): the site's own section for it. Only a directory counts, not the page's
+    own slug, which is written from its headline."""
+    path = urlsplit(url).path.lower().strip("/")
+    folders = path.split("/")[:-1]
+    slugs = {re.sub(r"[^\w]+", "-", name.lower()).strip("-") for name in names}
+    return any(folder in slugs for folder in folders)
 
 
 def _with_cognates(found: Evidence, topic: TopicTerms) -> Evidence:
