@@ -20,8 +20,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from statistics import median
 
 from bot.filters.language import FUNCTION_WORDS
@@ -184,10 +184,22 @@ class Profile:
     seeds: int
     typical: float
     """Median similarity of the topic's own pages to the centroid of the others."""
-    stem_centroid: Vector = field(default_factory=dict)
-    """The centroid by word stems: what is compared with a page in another language."""
-    stem_typical: float = 0.0
-    """Median similarity of the topic's own pages to the stem centroid."""
+    seed_terms: tuple[Counter[str], ...] = ()
+    """The seeds' words, kept for the comparison by stems (:meth:`closeness_across`)."""
+
+    @cached_property
+    def _stems(self) -> tuple[Vector, float]:
+        """The centroid by word stems, and the median similarity of the topic's own pages
+        to it. Built on first use: most runs have no page in a language of few pages."""
+        centroid: Vector = {}
+        for term, weight in self.centroid.items():
+            for key in stems(Counter({term: 1})):
+                centroid[key] = centroid.get(key, 0.0) + weight
+        vectors = [_stem_vector(c, self.idf, self.default_idf) for c in self.seed_terms]
+        scores = [_cosine(v, centroid) for v in vectors if v]
+        # Each seed is part of the centroid it is compared with: the figure is a little
+        # high, which makes a page in another language need a little more to come close.
+        return centroid, (median(scores) if len(scores) >= MIN_SEEDS else 0.0)
 
     @property
     def usable(self) -> bool:
@@ -219,10 +231,11 @@ class Profile:
         """:meth:`closeness` for a page in a language the profile has too few pages of:
         compared by word stems, which cognates, names and identifiers share across
         languages, and calibrated by how close the topic's own pages come that way."""
-        if not self.usable or self.stem_typical <= 0:
+        centroid, typical = self._stems
+        if not self.usable or typical <= 0:
             return 0.0
         page = _stem_vector(terms(text, self.names), self.idf, self.default_idf)
-        return _cosine(page, self.stem_centroid) / self.stem_typical
+        return _cosine(page, centroid) / typical
 
     def shared_terms(self, text: str, limit: int = SHOWN_TERMS) -> list[str]:
         """The page's words that weigh most in the profile: why it reads like the topic."""
@@ -264,15 +277,6 @@ def build_profile(
         for term in terms(word):
             centroid[term] = max(centroid.values(), default=1.0)
     typical = _typical(vectors, total)
-    stem_centroid: dict[str, float] = {}
-    for term, weight in centroid.items():
-        for key in stems(Counter({term: 1})):
-            stem_centroid[key] = stem_centroid.get(key, 0.0) + weight
-    stem_vectors = [_stem_vector(counts, idf, default_idf) for counts in seed_counts]
-    scores = [_cosine(v, stem_centroid) for v in stem_vectors if v]
-    # Each seed is part of the centroid it is compared with: the figure is a little high,
-    # which makes a page in another language need a little more to come close.
-    stem_typical = median(scores) if len(scores) >= MIN_SEEDS else 0.0
     return Profile(
         centroid,
         idf,
@@ -280,8 +284,7 @@ def build_profile(
         tuple(names),
         len(vectors),
         typical,
-        stem_centroid,
-        stem_typical,
+        tuple(seed_counts),
     )
 
 

@@ -35,6 +35,8 @@ RELIABLE_SEEDS = 8
 SOURCE_SHARE = 0.5
 """A source whose pages name the topic this often is about the topic."""
 SOURCE_CLOSENESS = 0.6
+BODY_ONLY_MENTIONS = 3
+"""A page that names the topic only after its lead must name it this often to be about it."""
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,20 @@ def judge(
         # Only the shared name, used where a reader looks or repeatedly, and nothing of
         # the topic around it: a page about someone else of that name.
         return Relevance(score, Reason.HOMONYM, _nothing_around(found, topic, closeness, profile))
+    if (
+        not (found.alias_title or found.alias_lead)
+        and found.mentions < BODY_ONLY_MENTIONS
+        and not filed_under_name
+    ):
+        # News writing puts its subject in the headline or the opening; a page that
+        # first names the topic further down, and only once or twice, is about
+        # something else and mentions it on the way (a rival's launch, a policy piece).
+        return Relevance(
+            score,
+            Reason.OFF_TOPIC,
+            f"mentions the topic only in passing: named {found.mentions} time(s), not in the "
+            "title or lead; the page is about something else",
+        )
     if score >= RELEVANT_SCORE:
         return Relevance(score, None, _kept(score, found))
     if (found.alias_title or found.alias_lead) and closeness is not None and closeness >= SUPPORTED:
@@ -261,14 +277,24 @@ def judge(
     )
 
 
-def filed_under(url: str, names: Sequence[str]) -> bool:
-    """Whether a directory of the URL's path is one of the topic's names ("/artemis/",
-    "/le-chat/"): the site's own section for it. Only a directory counts, not the page's
-    own slug, which is written from its headline."""
-    path = urlsplit(url).path.lower().strip("/")
-    folders = path.split("/")[:-1]
-    slugs = {re.sub(r"[^\w]+", "-", name.lower()).strip("-") for name in names}
-    return any(folder in slugs for folder in folders)
+def filed_under(url: str, names: Sequence[str], keywords: Sequence[str] = ()) -> bool:
+    """Whether the site files the page under the topic: a directory of the URL's path is
+    one of its names ("/artemis/", "/le-chat/"), or the site's domain is one of its
+    distinctive names ("mistral-ai.example", "pythonsoftwarefoundation.org"), as a
+    subject's own site is. Only a directory counts, not the page's slug, which is
+    written from its headline; and only keywords name a domain, since a shared name
+    names the namesakes' sites too."""
+    parts = urlsplit(url)
+    folders = parts.path.lower().strip("/").split("/")[:-1]
+    if any(folder in {_slug(name) for name in names} for folder in folders):
+        return True
+    labels = (parts.hostname or "").lower().split(".")[:-1]
+    domains = {_slug(k) for k in keywords} | {_slug(k).replace("-", "") for k in keywords}
+    return any(label in domains for label in labels)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
 
 
 def _with_cognates(found: Evidence, topic: TopicTerms) -> Evidence:
