@@ -16,11 +16,19 @@ from datetime import datetime, time, timedelta
 from statistics import median
 
 from bot.config import TopicConfig
-from bot.filters.dedup import content_hash
+from bot.filters.dedup import DedupIndex, content_hash
 from bot.filters.language import guess_language
 from bot.filters.pagetype import classify
 from bot.filters.profile import Profile, build_profile
-from bot.filters.relevance import RELEVANT_SCORE, Evidence, Relevance, TopicTerms, gather, judge
+from bot.filters.relevance import (
+    RELEVANT_SCORE,
+    Evidence,
+    Relevance,
+    TopicTerms,
+    filed_under,
+    gather,
+    judge,
+)
 from bot.filters.spam import TYPICAL_SHARE, assess_spam, promo_verdict, thin_page
 from bot.filters.text import count_term, words
 from bot.filters.urls import canonical_url
@@ -216,11 +224,49 @@ def settle(
             out.append(verdict)
             continue
         profile = profiles.get(_base(verdict.language or ""))
-        if profile is None or not profile.usable:
+        across = profile is None or not profile.usable
+        if across:
             # Few pages in this language yet: names, figures and technical terms are
             # shared across languages, so all the topic's pages are the next best guide.
             profile = everything
-        out.append(_decide(verdict, terms, profile, shares, typical))
+        out.append(_decide(verdict, terms, profile, shares, typical, across))
+    return _copies_of_kept(screened, out)
+
+
+_RELEVANCE_REASONS = frozenset({Reason.HOMONYM, Reason.OFF_TOPIC})
+
+
+def _copies_of_kept(
+    screened: Sequence[Article | Rejection | Undecided], decided: list[Article | Rejection]
+) -> list[Article | Rejection]:
+    """A page rejected as off topic or a namesake whose body is a copy of a page kept
+    in the same run is that story again: a syndicated copy that trimmed the lead (and
+    with it the names) is still the same story, and "duplicate" is what is true of it.
+    Such a page is passed on as kept, and the run's dedup places it in its story's
+    cluster, as a duplicate of the original."""
+    doubted = [
+        i
+        for i, (before, after) in enumerate(zip(screened, decided, strict=True))
+        if isinstance(before, Undecided)
+        and isinstance(after, Rejection)
+        and after.reason in _RELEVANCE_REASONS
+        and not before.evidence.excluded
+    ]
+    kept = [(i, a) for i, a in enumerate(decided) if isinstance(a, Article)]
+    if not doubted or not kept:
+        return decided
+    index = DedupIndex()
+    for i, article in kept:
+        index.add(i, article.text)
+    out = list(decided)
+    for i in doubted:
+        page = screened[i]
+        assert isinstance(page, Undecided)
+        match = index.match(page.page.text)
+        if match is not None:
+            original = decided[match.lead]
+            assert isinstance(original, Article)
+            out[i] = page.article(original.relevance)
     return out
 
 
@@ -238,6 +284,7 @@ def _decide(
     profile: Profile | None,
     shares: dict[str, float],
     typical: float,
+    across_languages: bool = False,
 ) -> Article | Rejection:
     if page.own_channel:
         relevance = Relevance(RELEVANT_SCORE, None, "the topic's own release channel")
@@ -248,16 +295,21 @@ def _decide(
             profile,
             source_share=shares.get(page.candidate.source_url, 0.0),
             member=page.teaches,
+            across_languages=across_languages,
+            filed_under_name=filed_under(page.url, terms.names, terms.keywords),
         )
-    promo = promo_verdict(page.title, page.page.text)
-    if promo is not None and relevance.reason is not Reason.OFF_TOPIC:
-        # A promo page trading on a name is spam, whichever sense of the name it uses.
-        return page.reject(Reason.SPAM, promo)
+    if relevance.reason is not Reason.OFF_TOPIC or page.evidence.mentions:
+        # Spam is judged before the sense of the name: a promo page or one stuffed with a
+        # name trades on that name whichever sense it uses, and "spam" is what is true
+        # of it. A page that never names the topic is off topic, whatever it sells.
+        promo = promo_verdict(page.title, page.page.text)
+        if promo is not None:
+            return page.reject(Reason.SPAM, promo)
+        spam = assess_spam(page.title, page.page.text, list(terms.names), typical)
+        if spam.is_spam:
+            return page.reject(Reason.SPAM, spam.detail)
     if relevance.reason is not None:
         return page.reject(relevance.reason, relevance.detail)
-    spam = assess_spam(page.title, page.page.text, list(terms.names), typical)
-    if spam.is_spam:
-        return page.reject(Reason.SPAM, spam.detail)
     return page.article(relevance.score)
 
 

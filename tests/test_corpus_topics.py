@@ -21,11 +21,11 @@ TARGET = 0.95
 # (reject precision, reject recall, real stories kept, one story per group, junk kept):
 # measured on this branch; raise them as the judgement improves, never lower them.
 FLOORS: dict[str, tuple[float, float, float, float, int]] = {
-    "arsenal": (0.82, 0.73, 0.91, 1.00, 3),
-    "artemis": (0.95, 0.86, 0.92, 1.00, 3),
-    "mistral": (0.91, 0.88, 0.86, 0.66, 3),
-    "ozempic": (0.93, 0.88, 0.92, 1.00, 2),
-    "python": (0.72, 0.78, 0.84, 1.00, 0),
+    "arsenal": (0.82, 0.78, 0.91, 1.00, 2),  # held out while the rules were designed
+    "artemis": (1.00, 0.95, 1.00, 1.00, 1),
+    "mistral": (0.95, 0.91, 0.93, 0.66, 2),
+    "ozempic": (1.00, 0.88, 1.00, 1.00, 2),  # held out while the rules were designed
+    "python": (1.00, 1.00, 1.00, 1.00, 0),
 }
 
 

@@ -141,9 +141,11 @@ def test_product_posts_on_the_topics_own_feed_are_kept() -> None:
     product = _undecided(
         topic, "Faster tokens for everyone", "The Swift model. " + vocabulary + PROSE, 9
     )
-    other = _undecided(
-        topic, "Office garden reopens", "The garden has new benches. " + PROSE * 2, 10
+    garden = (
+        "The garden behind the office reopens on Monday with new benches, a pond and "
+        "two rows of fruit trees planted by volunteers over the winter months. "
     )
+    other = _undecided(topic, "Office garden reopens", garden * 3, 10)
     decided = settle([*pages, product, other], topic)
     assert all(not hasattr(d, "reason") for d in decided[:6]), decided[5]
     assert getattr(decided[6], "reason", None) is Reason.OFF_TOPIC

@@ -17,6 +17,12 @@ from bot.filters.text import looks_like_heading, word_count
 MIN_SIGNS = 3
 INDEX_MIN_ENTRIES = 4
 
+# A reply line of a thread: "Answer by someone", with the vote count some sites add.
+_REPLY_BY = (
+    r"^\s*(reply|replied|answer|antwort|réponse|回覆)\s+(by|von|de|par)\s+\S+"
+    r"(\s+\([^)\n]*\))?\s*$"
+)
+
 _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
     "a personal profile page": (
         (
@@ -36,17 +42,20 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("'save job'", r"\bsave (this )?job\b"),
         (
             "responsibilities",
-            r"(?m)^\s*(responsibilities|what you.ll do|ihre aufgaben|aufgaben|missions|"
+            r"(?m)^\s*(responsibilities|what you.ll do|(deine |ihre )?aufgaben|(vos )?missions|"
             r"工作內容)\s*[:：]",
         ),
         (
             "requirements",
-            r"(?m)^\s*(requirements|qualifications|what we.re looking for|ihr profil|profil "
-            r"recherché|profil|條件要求|應徵條件)\s*[:：]",
+            r"(?m)^\s*(requirements|qualifications|what we.re looking for|(dein |ihr )?profil|"
+            r"profil recherché|(votre )?profil|條件要求|應徵條件)\s*[:：]",
         ),
         ("benefits", r"(?m)^\s*(benefits|perks|wir bieten|avantages|福利)\s*[:：]"),
         ("posting age", r"\bposted\s+\d+\s+(hours?|days?|weeks?)\s+ago\b"),
-        ("'is hiring'", r"\bis hiring\b|\bwe.re hiring\b|\bsucht\b.{0,40}\b\(m/w/d\)|\brecrute\b"),
+        (
+            "'is hiring'",
+            r"\bis hiring\b|\bwe.re hiring\b|\b(sucht|suchen)\b.{0,80}\(m/w/d\)|\brecrute\b",
+        ),
         (
             "equal-opportunity line",
             r"\bequal opportunity employer\b|\bchancengleichheit\b|\bégalité des chances\b",
@@ -68,16 +77,14 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
             "comment count",
             r"\b[\d.,]+\s?[kK]?\s+(comments|Kommentare|commentaires)\b|[\d]+\s*則留言",
         ),
-        ("replies", r"(?m)^\s*(reply|top comment|level \d+)\s*:"),
+        ("replies", r"(?m)^\s*(reply|comment|top comment|level \d+)\s*:"),
         (
             "replies by users",
-            r"(?m)^\s*(reply|replied|answer|antwort|réponse|回覆)\s+(by|von|de|par)\s+\S+\s*$"
-            r"[\s\S]*^\s*(reply|replied|answer|antwort|réponse|回覆)\s+(by|von|de|par)\s+\S+\s*$",
+            rf"(?m){_REPLY_BY}[\s\S]*{_REPLY_BY}",
         ),
         (
             "a thread of named replies",
-            r"(?m)(^\s*(reply|replied|answer|antwort|réponse|回覆)\s+(by|von|de|par)\s+\S+\s*$"
-            r"[\s\S]*){3}",
+            rf"(?m)({_REPLY_BY}[\s\S]*){{3}}",
         ),
         ("subreddit", r"(?<!\w)r/\w+"),
     ),

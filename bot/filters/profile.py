@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from statistics import median
 
 from bot.filters.language import FUNCTION_WORDS
@@ -129,6 +130,34 @@ def _terms(text: str, names: tuple[str, ...]) -> Counter[str]:
 
 Vector = dict[str, float]
 
+STEM_CHARS = 5
+"""Words are compared across languages by their first letters, accents dropped."""
+
+
+def stem(word: str) -> str:
+    """What a word shares with its cognates in other European languages: its first
+    letters without accents ("programming", "Programmiersprache", "programmation" all
+    start "progr"; "syntax" and "syntaxe", "version" and "Version" meet). Technical
+    vocabulary, names and identifiers are mostly borrowed, so they survive translation
+    this way; function words are already gone."""
+    plain = unicodedata.normalize("NFKD", word)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return plain[:STEM_CHARS]
+
+
+def stems(counts: Counter[str]) -> Counter[str]:
+    """Stems of a page's Latin-script content words (CJK pairs have no cognates in other
+    scripts, but Latin names and identifiers inside CJK text do); a compound's parts
+    count each ("python-code": "code")."""
+    out: Counter[str] = Counter()
+    for term, n in counts.items():
+        if _CJK_RUN.search(term):
+            continue
+        for part in re.split(r"['’-]", term):
+            if len(part) >= 3 and part not in _STOP:
+                out[stem(part)] += n
+    return out
+
 
 def _vector(counts: Counter[str], idf: dict[str, float], default_idf: float) -> Vector:
     weights = {t: (1 + math.log(n)) * idf.get(t, default_idf) for t, n in counts.items()}
@@ -155,6 +184,22 @@ class Profile:
     seeds: int
     typical: float
     """Median similarity of the topic's own pages to the centroid of the others."""
+    seed_terms: tuple[Counter[str], ...] = ()
+    """The seeds' words, kept for the comparison by stems (:meth:`closeness_across`)."""
+
+    @cached_property
+    def _stems(self) -> tuple[Vector, float]:
+        """The centroid by word stems, and the median similarity of the topic's own pages
+        to it. Built on first use: most runs have no page in a language of few pages."""
+        centroid: Vector = {}
+        for term, weight in self.centroid.items():
+            for key in stems(Counter({term: 1})):
+                centroid[key] = centroid.get(key, 0.0) + weight
+        vectors = [_stem_vector(c, self.idf, self.default_idf) for c in self.seed_terms]
+        scores = [_cosine(v, centroid) for v in vectors if v]
+        # Each seed is part of the centroid it is compared with: the figure is a little
+        # high, which makes a page in another language need a little more to come close.
+        return centroid, (median(scores) if len(scores) >= MIN_SEEDS else 0.0)
 
     @property
     def usable(self) -> bool:
@@ -181,6 +226,16 @@ class Profile:
         if not self.usable:
             return 0.0
         return self.similarity(text, member) / self.typical
+
+    def closeness_across(self, text: str) -> float:
+        """:meth:`closeness` for a page in a language the profile has too few pages of:
+        compared by word stems, which cognates, names and identifiers share across
+        languages, and calibrated by how close the topic's own pages come that way."""
+        centroid, typical = self._stems
+        if not self.usable or typical <= 0:
+            return 0.0
+        page = _stem_vector(terms(text, self.names), self.idf, self.default_idf)
+        return _cosine(page, centroid) / typical
 
     def shared_terms(self, text: str, limit: int = SHOWN_TERMS) -> list[str]:
         """The page's words that weigh most in the profile: why it reads like the topic."""
@@ -222,7 +277,27 @@ def build_profile(
         for term in terms(word):
             centroid[term] = max(centroid.values(), default=1.0)
     typical = _typical(vectors, total)
-    return Profile(centroid, idf, default_idf, tuple(names), len(vectors), typical)
+    return Profile(
+        centroid,
+        idf,
+        default_idf,
+        tuple(names),
+        len(vectors),
+        typical,
+        tuple(seed_counts),
+    )
+
+
+def _stem_vector(counts: Counter[str], idf: dict[str, float], default_idf: float) -> Vector:
+    """A page's weights by stem: each stem weighs as its words do, at the IDF of the
+    words the run has seen (a stem of unseen words weighs as a rare word)."""
+    weights: dict[str, float] = {}
+    for term, n in counts.items():
+        weight = (1 + math.log(n)) * idf.get(term, default_idf)
+        for key in stems(Counter({term: 1})):
+            weights[key] = weights.get(key, 0.0) + weight
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {t: w / norm for t, w in weights.items()}
 
 
 def _top(total: Counter[str], count: int) -> Vector:

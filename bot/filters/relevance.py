@@ -12,10 +12,12 @@ topic's keywords). A name surrounded by nothing of the topic is a namesake: a ho
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
-from bot.filters.profile import Profile, own_terms
+from bot.filters.profile import Profile, own_terms, stems, terms
 from bot.filters.text import count_loose, count_term, term_pattern
 from bot.models import Reason
 
@@ -33,6 +35,8 @@ RELIABLE_SEEDS = 8
 SOURCE_SHARE = 0.5
 """A source whose pages name the topic this often is about the topic."""
 SOURCE_CLOSENESS = 0.6
+BODY_ONLY_MENTIONS = 3
+"""A page that names the topic only after its lead must name it this often to be about it."""
 
 
 @dataclass(frozen=True)
@@ -178,21 +182,45 @@ def judge(
     source_share: float = 0.0,
     member: bool = False,
     overrule_keyword: bool = True,
+    across_languages: bool = False,
+    filed_under_name: bool = False,
 ) -> Relevance:
     """The verdict on gathered evidence. ``profile`` is what the topic's pages read like
     (None or unusable: the context words decide alone); ``source_share`` how many of the
     page's source's pages name the topic; ``member`` says the page taught the profile;
     ``overrule_keyword`` is False when the profile is of pages in other languages, too far
-    from the page to overrule a keyword."""
+    from the page to overrule a keyword; ``across_languages`` says the page is in a
+    language the profile has too few pages of: it is compared by word stems, and a keyword
+    it carries is not overruled; ``filed_under_name`` says the page's site files it in a
+    section named for the topic (a path segment such as ``/artemis/``)."""
+    if across_languages:
+        overrule_keyword = False
+        found = _with_cognates(found, topic)
     if found.excluded:
         terms = ", ".join(sorted(found.excluded))
         return Relevance(0.0, Reason.OFF_TOPIC, f"matches excluded term(s): {terms}")
-    closeness = _closeness(found, profile, member)
+    closeness = _closeness(found, profile, member, across_languages)
     support = _support(found, closeness, profile)
     score = _score(found, support, closeness)
     if found.mentions == 0:
+        if (
+            filed_under_name
+            and found.context_found
+            and closeness is not None
+            and closeness >= SUPPORTED
+        ):
+            # A site's section for the topic holds its posts about the topic; a post
+            # there that reads like the topic's pages need not repeat the name.
+            return Relevance(
+                RELEVANT_SCORE,
+                None,
+                f"filed in the site's section for the topic, and reads like the "
+                f"topic's pages (closeness {closeness:.2f})",
+            )
         return _not_named(score, found, topic, closeness, source_share)
-    passing = found.mentions <= 1 and not (found.alias_title or found.alias_lead)
+    # One mention outside the headline says nothing of which sense is meant, only that
+    # the page is not about it: "in passing", not a namesake.
+    passing = found.mentions <= 1 and not found.alias_title
     if passing and found.loose and found.strong_body == 0:
         return Relevance(
             score,
@@ -214,6 +242,20 @@ def judge(
         # Only the shared name, used where a reader looks or repeatedly, and nothing of
         # the topic around it: a page about someone else of that name.
         return Relevance(score, Reason.HOMONYM, _nothing_around(found, topic, closeness, profile))
+    if (
+        not (found.alias_title or found.alias_lead)
+        and found.mentions < BODY_ONLY_MENTIONS
+        and not filed_under_name
+    ):
+        # News writing puts its subject in the headline or the opening; a page that
+        # first names the topic further down, and only once or twice, is about
+        # something else and mentions it on the way (a rival's launch, a policy piece).
+        return Relevance(
+            score,
+            Reason.OFF_TOPIC,
+            f"mentions the topic only in passing: named {found.mentions} time(s), not in the "
+            "title or lead; the page is about something else",
+        )
     if score >= RELEVANT_SCORE:
         return Relevance(score, None, _kept(score, found))
     if (found.alias_title or found.alias_lead) and closeness is not None and closeness >= SUPPORTED:
@@ -235,10 +277,53 @@ def judge(
     )
 
 
-def _closeness(found: Evidence, profile: Profile | None, member: bool) -> float | None:
+def filed_under(url: str, names: Sequence[str], keywords: Sequence[str] = ()) -> bool:
+    """Whether the site files the page under the topic: a directory of the URL's path is
+    one of its names ("/artemis/", "/le-chat/"), or the site's domain is one of its
+    distinctive names ("mistral-ai.example", "pythonsoftwarefoundation.org"), as a
+    subject's own site is. Only a directory counts, not the page's slug, which is
+    written from its headline; and only keywords name a domain, since a shared name
+    names the namesakes' sites too."""
+    parts = urlsplit(url)
+    folders = parts.path.lower().strip("/").split("/")[:-1]
+    if any(folder in {_slug(name) for name in names} for folder in folders):
+        return True
+    labels = (parts.hostname or "").lower().split(".")[:-1]
+    domains = {_slug(k) for k in keywords} | {_slug(k).replace("-", "") for k in keywords}
+    return any(label in domains for label in labels)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
+
+
+def _with_cognates(found: Evidence, topic: TopicTerms) -> Evidence:
+    """The topic's context words as a page in another language writes them: their
+    cognates ("programming" and "Programmiersprache", "mission" and "Mission") and the
+    parts of compounds ("Python-Code"), matched by word stem. The context words are
+    written in one language; the topic's pages come in several."""
+    page = stems(terms(f"{found.title}\n{found.text}", topic.names))
+    cognates = [
+        word
+        for word in topic.context
+        if word not in found.context_found
+        and (keys := stems(terms(word)))
+        and all(key in page for key in keys)
+    ]
+    if not cognates:
+        return found
+    return replace(found, context_found=[*found.context_found, *cognates])
+
+
+def _closeness(
+    found: Evidence, profile: Profile | None, member: bool, across_languages: bool = False
+) -> float | None:
     if profile is None or not profile.usable:
         return None
-    return profile.closeness(f"{found.title}\n{found.text}", member)
+    page = f"{found.title}\n{found.text}"
+    if across_languages:
+        return profile.closeness_across(page)
+    return profile.closeness(page, member)
 
 
 def _support(found: Evidence, closeness: float | None, profile: Profile | None) -> float:

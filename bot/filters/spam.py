@@ -48,14 +48,20 @@ _PROMO_PATTERNS = _patterns(
         "free download bait": r"\bfree\s+download\b|\bdownload\s+now\b",
         "call to buy": r"\bbuy\s+now\b|\border\s+now\b|\blimited[- ]time\s+offer\b"
         r"|\bclick\s+(here|the\s+link)\b|\bact\s+fast\b|\bdon['’]?t\s+miss\s+(out|the\s+next)\b",
-        "affiliate disclosure": r"\baffiliate\s+(links?|commission|partner)\b"
-        r"|\bwe\s+may\s+earn\s+a\s+commission\b",
+        "affiliate disclosure": r"\baffiliate\s+(links?|commission|partner|disclosure)\b"
+        r"|\bwe\s+(may\s+)?earn\s+(a\s+)?commissions?\b",
         "price-prediction SEO": r"\bprice\s+predictions?\b|\b(stock|price|token)\s+forecast\b"
         r"|\bhow\s+to\s+buy\s+[\w\s]{0,30}?\b(stocks?|shares|tokens?|coins?)\b"
         r"|\bpre-?IPO\s+shares\b",
         "SEO filler": r"\b(?:latest|all)\s+(?:\w+\s+){0,5}news\s+(?:today|and\s+updates)\b"
         r"|\bis\s+trending\b|\beverything\s+you\s+need\s+to\s+know\b"
         r"|\bkeep\s+this\s+page\s+updated\b|\bbookmark\s+this\s+page\b|\bstay\s+tuned\s+for\b",
+        # Offers that end today are how shops sell; news reports a price, not a deadline.
+        "today-only price": r"\btoday\s+only\b|\bonly\s+today\b|\blimited\s+time\s+only\b",
+        # Pirate and fake streams promise an event free, live, in HD; broadcasters' own
+        # pages name a channel, not "free HD".
+        "free live-stream bait": r"\blive\s?stream\s+(free|hd)\b|\bwatch\b.{0,40}\blive\b"
+        r".{0,20}\bonline\s+free\b|\bverify\s+with\s+your\s+credit\s+card\b",
         "mod or unlocked app": r"\bmod\s+apk\b|\bpremium\s+unlocked\b",
         "gambling or easy money": r"\bcasino\b|\bbetting\s+odds\b|\bearn\s+\$?\d+\s+(a|per)\s+day\b"
         r"|\bguaranteed\s+(profit|returns?)\b",
