@@ -382,7 +382,7 @@ def vocabulary(
     stamp = _index_stamp(db) if path else b""
     found: list[tuple[int, list[tuple[str, int]]]] = []
     for term, prefix in terms:
-        key = (path, stamp, term, prefix, variants)
+        key = (path, id(db.conn), stamp, term, prefix, variants)
         with _vocabulary_lock:
             cached = _vocabulary_cache.get(key) if path else None
         if cached is None:
@@ -398,7 +398,7 @@ def vocabulary(
 
 VOCABULARY_CACHE = 4096
 _vocabulary_cache: OrderedDict[
-    tuple[str, bytes, str, bool, int], tuple[int, list[tuple[str, int]]]
+    tuple[str, int, bytes, str, bool, int], tuple[int, list[tuple[str, int]]]
 ] = OrderedDict()
 _vocabulary_lock = threading.Lock()
 
