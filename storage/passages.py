@@ -184,7 +184,12 @@ def key_filter(db: sqlite_utils.Database, scope: Scope, alias: str) -> KeyFilter
             f"select p.id, p.published from passages p where {where}", params
         ).fetchall()
         keys = [scope_key(number, str(r[1]), int(r[0])) for r in rows] or [-1]
-        return KeyFilter(f"{alias}.rowid in {in_list(keys)}", keys)
+        # The topic's key range, then a filter: FTS5 given "rowid in" runs the whole query
+        # (and bm25's per-word passage counts) once per key.
+        return KeyFilter(
+            f"{alias}.rowid between ? and ? and ({alias}.rowid + 0) in {in_list(keys)}",
+            [base, base | (MAX_DAY << DAY_SHIFT) | ID_MASK, *keys],
+        )
     first = day_number(scope.start) if scope.start is not None else 0
     last = day_number(scope.end - timedelta(microseconds=1)) if scope.end is not None else MAX_DAY
     lo, hi = base | (first << DAY_SHIFT), base | (last << DAY_SHIFT) | ID_MASK
@@ -377,7 +382,7 @@ def vocabulary(
     stamp = _index_stamp(db) if path else b""
     found: list[tuple[int, list[tuple[str, int]]]] = []
     for term, prefix in terms:
-        key = (path, stamp, term, prefix, variants)
+        key = (path, id(db.conn), stamp, term, prefix, variants)
         with _vocabulary_lock:
             cached = _vocabulary_cache.get(key) if path else None
         if cached is None:
@@ -393,7 +398,7 @@ def vocabulary(
 
 VOCABULARY_CACHE = 4096
 _vocabulary_cache: OrderedDict[
-    tuple[str, bytes, str, bool, int], tuple[int, list[tuple[str, int]]]
+    tuple[str, int, bytes, str, bool, int], tuple[int, list[tuple[str, int]]]
 ] = OrderedDict()
 _vocabulary_lock = threading.Lock()
 
