@@ -42,6 +42,7 @@ from bot.screen import Undecided, one_per_url, screen_page, settle, stale_reject
 from bot.second_opinion import OpinionStats, PageJudge, Remembered, Verdict, second_opinion
 from bot.seen import Fetch, SeenCache, body_hash
 from bot.sources import FeedError, Item, kind_for
+from bot.sources.base import Unlinked
 from bot.sources.feeds import newest_entries
 from bot.sources.health import pause_for
 from bot.window import digest_window, history_start
@@ -84,6 +85,8 @@ class CollectReport:
     extraction: PoolStats = field(default_factory=PoolStats)
     judge: OpinionStats | None = None
     """The model judge's work (None: no key, or ``mistral.judge_pages = 0``)."""
+    # Entries announced with no article link, never fetched: (source URL, title, why).
+    unlinked: list[tuple[str, str, str]] = field(default_factory=list)
     # (source id, ETag, Last-Modified) of feeds read, stored once their items are judged.
     validators: list[tuple[int, str, str]] = field(default_factory=list)
 
@@ -528,7 +531,14 @@ async def poll_sources(
                 source_store.record_source_success(db, source_id, *validators)
                 if fetched.not_modified:
                     report.not_modified += 1
-                candidates.extend(found)
+                for entry in found:
+                    if isinstance(entry, Unlinked):
+                        log.info(
+                            "source %s: entry %r skipped: %s", source.url, entry.title, entry.why
+                        )
+                        report.unlinked.append((source.url, entry.title, entry.why))
+                    else:
+                        candidates.append(entry)
             progress("sources", 1)
     return candidates
 
@@ -570,7 +580,9 @@ async def _read_source(
         found = await asyncio.to_thread(
             reader.parse, fetched.content, fetched.url, fetched.content_type
         )
-        return fetched, newest_entries(found, fetcher.config.max_entries_per_feed)
+        linked = [c for c in found if not isinstance(c, Unlinked)]
+        unlinked = [c for c in found if isinstance(c, Unlinked)]
+        return fetched, [*newest_entries(linked, fetcher.config.max_entries_per_feed), *unlinked]
     except FetchError as exc:
         log.info("source %s failed: %s", source.url, exc.detail)
         return Rejection(source.url, Reason(exc.reason), f"source: {exc.detail}")

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
 
-from bot.config import TopicConfig
+import pytest
+
+from bot.collect import CollectReport, collect
+from bot.config import FetchConfig, SourceConfig, TopicConfig
+from bot.fetch import Fetcher
 from bot.filters.pagetype import classify
 from bot.filters.relevance import assess
 from bot.filters.spam import assess_spam, thin_page
 from bot.filters.text import count_term, word_count
 from bot.models import Candidate, Page, Reason
 from bot.screen import Undecided, one_per_url, publication_time, screen_page, settle
+from bot.sources.base import Unlinked
 from bot.sources.feeds import newest_entries, parse_feed
+from storage import open_database
 
 PROSE = (
     "Engineers spent the last month checking every joint of the structure before the "
@@ -179,7 +189,52 @@ def test_a_feed_entry_links_to_its_article_never_its_licence_or_enclosure() -> N
       <link rel="license" href="https://creativecommons.example/by/4.0/"/></entry>
     </feed>"""
     found = parse_feed(feed, "https://n.example/feed.atom", "application/atom+xml")
-    assert [c.url for c in found] == ["https://n.example/story"]
+    linked = [c for c in found if not isinstance(c, Unlinked)]
+    assert [c.url for c in linked] == ["https://n.example/story"]
+    (unlinked,) = [c for c in found if isinstance(c, Unlinked)]
+    assert unlinked.title == "Only a licence" and "license" in unlinked.why
+
+
+def test_an_entry_with_no_article_link_is_reported_not_fetched_and_the_summary_adds_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A podcast-style entry (only an audio enclosure) and one with no link at all are named
+    in the collect summary with the reason; nothing is requested for them."""
+    feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+    <item><title>Episode 12</title><pubDate>{format_datetime(NOW - timedelta(hours=2))}</pubDate>
+      <enclosure url="https://cdn.example/ep12.mp3" type="audio/mpeg" length="1"/></item>
+    <item><title>A note with no link</title>
+      <pubDate>{format_datetime(NOW - timedelta(hours=3))}</pubDate></item>
+    </channel></rss>""".encode()
+    (tmp_path / "feed.xml").write_bytes(feed)
+    recording = {
+        "responses": [
+            {
+                "url": "https://n.example/feed.xml",
+                "headers": {"content-type": "application/rss+xml"},
+                "body": "feed.xml",
+            }
+        ]
+    }
+    (tmp_path / "responses.json").write_text(json.dumps(recording), encoding="utf-8")
+    topic = TopicConfig(
+        slug="t",
+        name="T",
+        keywords=["T"],
+        sources=[SourceConfig(kind="rss", url="https://n.example/feed.xml")],
+    )
+    db = open_database(tmp_path / "d.db")
+
+    async def run() -> CollectReport:
+        async with Fetcher(FetchConfig(replay_dir=str(tmp_path))) as fetcher:
+            return await collect(db, topic, NOW.date(), fetcher)
+
+    report = asyncio.run(run())
+    assert report.page_fetches == 0 and not report.failed_sources
+    assert report.candidates == 0 and report.kept == 0 and not report.rejected
+    (episode, note) = report.unlinked
+    assert episode[1] == "Episode 12" and "enclosure audio/mpeg" in episode[2]
+    assert note[1:] == ("A note with no link", "it has no http(s) link")
 
 
 def test_one_huge_feed_is_capped_to_its_newest_entries() -> None:

@@ -77,6 +77,11 @@ def _print_report(report: CollectReport) -> None:
         + f"; kept {report.kept} new articles ({report.kept_in_window} in the digest window)"
         + (f", {report.already_known} already stored" if report.already_known else "")
         + f"; rejected {rejected}"
+        + (
+            f"; {len(report.unlinked)} feed entries without an article link (not fetched)"
+            if report.unlinked
+            else ""
+        )
     )
     if report.rejected:
         table = Table("reason", "count", box=None, pad_edge=False)
@@ -95,6 +100,8 @@ def _print_report(report: CollectReport) -> None:
         err.print(f"  source failed: {url}: {detail}", markup=False)
     for url, reason in report.paused_sources:
         err.print(f"  source paused: {url}: {reason}", markup=False)
+    for url, title, why in report.unlinked:
+        err.print(f"  entry not fetched: {url}: {title or '(untitled)'}: {why}", markup=False)
 
 
 def _mode_line(built: BuiltDigest) -> str:

@@ -34,9 +34,19 @@ class Item(Candidate):
     own_channel: bool = False
 
 
+@dataclass(frozen=True)
+class Unlinked(Candidate):
+    """An entry its source announced with no link to an article page (none at all, or only
+    a licence, a media file, the feed itself): never fetched, reported with ``why`` so the
+    operator sees what the feed carries and the collect summary adds up."""
+
+    why: str = ""
+
+
 class SourceKind(Protocol):
     name: str
 
     def parse(self, content: bytes, url: str, content_type: str) -> list[Candidate]:
-        """Candidates announced by the fetched source; :class:`FeedError` if unreadable."""
+        """Candidates announced by the fetched source (entries with no article link as
+        :class:`Unlinked`); :class:`FeedError` if unreadable."""
         ...

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import feedparser
 
 from bot.models import Candidate
-from bot.sources.base import FeedError
+from bot.sources.base import FeedError, Unlinked
 from bot.sources.xmllimits import check_xml_limits
 
 log = logging.getLogger(__name__)
@@ -48,22 +48,22 @@ def entries(content: bytes, url: str, content_type: str = "") -> list[feedparser
     return found
 
 
-def to_candidate(entry: feedparser.FeedParserDict, source_url: str) -> Candidate | None:
-    link = _entry_link(entry)
+def to_candidate(entry: feedparser.FeedParserDict, source_url: str) -> Candidate:
+    """The entry as a candidate, or as :class:`Unlinked` when it links to no article."""
+    link, why = _entry_link(entry)
+    title = plain(entry.get("title", ""))
+    summary = plain(entry.get("summary", ""))
+    published = _entry_time(entry)
     if not link:
-        return None
+        return Unlinked("", title, summary, published, source_url, why=why)
     return Candidate(
-        url=link,
-        title=plain(entry.get("title", "")),
-        summary=plain(entry.get("summary", "")),
-        published=_entry_time(entry),
-        source_url=source_url,
+        url=link, title=title, summary=summary, published=published, source_url=source_url
     )
 
 
 def parse_feed(content: bytes, url: str, content_type: str = "") -> list[Candidate]:
-    found = (to_candidate(entry, url) for entry in entries(content, url, content_type))
-    return [candidate for candidate in found if candidate is not None]
+    """Every entry of the feed, those with no article link as :class:`Unlinked`."""
+    return [to_candidate(entry, url) for entry in entries(content, url, content_type)]
 
 
 class Feed:
@@ -83,9 +83,9 @@ _NOT_THE_ARTICLE = frozenset({"license", "enclosure", "self", "replies", "edit",
 _NOT_A_PAGE_TYPES = ("audio/", "video/", "image/", "application/pdf", "application/zip")
 
 
-def _entry_link(entry: feedparser.FeedParserDict) -> str:
+def _entry_link(entry: feedparser.FeedParserDict) -> tuple[str, str]:
     """The entry's article: its alternate (HTML) link; the plain ``link`` only when it is
-    not one of the entry's non-article links."""
+    not one of the entry's non-article links. With no article link, ("", why)."""
     links = [link for link in entry.get("links", []) if _http(link.get("href", ""))]
     alternates = [
         link
@@ -95,13 +95,22 @@ def _entry_link(entry: feedparser.FeedParserDict) -> str:
     ]
     if alternates:
         pages = [link for link in alternates if "html" in str(link.get("type", ""))]
-        return str((pages or alternates)[0]["href"]).strip()
+        return str((pages or alternates)[0]["href"]).strip(), ""
     if links:
         # Links, none of them the article (a licence, an enclosure): nothing to fetch.
-        return ""
+        kinds = sorted({_link_kind(link) for link in links})
+        return "", f"its only links are not an article page ({', '.join(kinds)})"
     # No links list: feedparser may still have a plain link (or an id it took for one).
     link = str(entry.get("link", "")).strip()
-    return link if _http(link) and not entry.get("guidislink", False) else ""
+    if _http(link) and not entry.get("guidislink", False):
+        return link, ""
+    return "", "it has no http(s) link"
+
+
+def _link_kind(link: feedparser.FeedParserDict) -> str:
+    """What a non-article link is, in the feed's own words: its rel and its media type."""
+    rel, kind = str(link.get("rel", "alternate")), str(link.get("type", ""))
+    return f"{rel} {kind}" if kind else rel
 
 
 def _http(href: object) -> bool:

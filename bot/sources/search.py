@@ -9,7 +9,7 @@ services append to every title is removed.
 from __future__ import annotations
 
 from bot.models import Candidate
-from bot.sources.base import Item
+from bot.sources.base import Item, Unlinked
 from bot.sources.feeds import entries, to_candidate
 
 
@@ -20,7 +20,8 @@ class SearchFeed:
         found: list[Candidate] = []
         for entry in entries(content, url, content_type):
             base = to_candidate(entry, url)
-            if base is None:
+            if isinstance(base, Unlinked):
+                found.append(base)
                 continue
             source = entry.get("source") or {}
             publisher = str(source.get("title", "") or "").strip()
