@@ -121,6 +121,19 @@ def wait_until(
         time.sleep(0.05)
 
 
+def run_until(
+    config: Path, log: Path, condition: Callable[[], bool], what: str, **env: str
+) -> None:
+    """Start ``digestbot run``, wait for ``condition``, and stop it cleanly (exit 0): the
+    restart half of every kill and shutdown case."""
+    proc = start(config, log, **env)
+    try:
+        wait_until(condition, what, proc, log)
+        assert stop(proc, log) == 0, log.read_text()
+    finally:
+        killed(proc)
+
+
 def killed(proc: subprocess.Popen[bytes]) -> None:
     """Clean-up for a ``finally``: no service outlives its test."""
     if proc.poll() is None:

@@ -27,9 +27,9 @@ from tests.fakes.telegram import FakeBotAPI, running
 from tests.fakes.web import Handler, reply, serve
 from tests.faults.service_support import (
     killed,
+    run_until,
     start,
     statuses,
-    stop,
     subscribe,
     wait_until,
     write_config,
@@ -109,17 +109,12 @@ def test_sigkill_while_deliveries_go_out_then_restart_sends_each_chat_exactly_on
             "pending": len(CHATS) - ANSWERED - WORKERS,
         }
 
-        second = start(config, log)
-        try:
-            wait_until(
-                lambda: not {"pending", "sending"} & set(statuses(db_path)),
-                "the restart to send what was pending",
-                second,
-                log,
-            )
-            assert stop(second, log) == 0, log.read_text()
-        finally:
-            killed(second)
+        run_until(
+            config,
+            log,
+            lambda: not {"pending", "sending"} & set(statuses(db_path)),
+            "the restart to send what was pending",
+        )
         assert _received(fake) == dict.fromkeys(CHATS, 1), "a chat got no digest, or two"
         final = _rows(db_path)
     assert {chat for chat, (status, _) in final.items() if status == "uncertain"} == in_flight
@@ -159,17 +154,12 @@ def test_sigkill_in_a_429_pause_leaves_the_refused_delivery_pending_not_uncertai
         assert Counter(statuses(db_path)) == {"sent": 3, "pending": len(chats) - 3}
 
         fake.flood_after = None
-        second = start(config, log)
-        try:
-            wait_until(
-                lambda: statuses(db_path) == ["sent"] * len(chats),
-                "every delivery sent after the restart",
-                second,
-                log,
-            )
-            assert stop(second, log) == 0, log.read_text()
-        finally:
-            killed(second)
+        run_until(
+            config,
+            log,
+            lambda: statuses(db_path) == ["sent"] * len(chats),
+            "every delivery sent after the restart",
+        )
         assert _received(fake) == dict.fromkeys(chats, 1)
     assert "uncertain" not in log.read_text()
 
@@ -272,17 +262,13 @@ def test_sigkill_while_the_model_writes_the_digest_then_restart_writes_and_sends
         fetched_before = Counter(fetched)
         assert fetched_before == {f"/story/{n}": 1 for n in range(len(PRODUCTS))}
 
-        second = start(config, log, MISTRAL_API_KEY=mistral.api_key)
-        try:
-            wait_until(
-                lambda: statuses(db_path) == ["sent"] * len(chats),
-                "the restart to write and send the digest",
-                second,
-                log,
-            )
-            assert stop(second, log) == 0, log.read_text()
-        finally:
-            killed(second)
+        run_until(
+            config,
+            log,
+            lambda: statuses(db_path) == ["sent"] * len(chats),
+            "the restart to write and send the digest",
+            MISTRAL_API_KEY=mistral.api_key,
+        )
         # One digest per chat (in as many messages as it has parts): the ones recorded.
         with fake.lock:
             received = {chat: [str(m.message_id) for m in fake.to(chat)] for chat in chats}

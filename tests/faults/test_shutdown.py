@@ -18,6 +18,7 @@ from tests.fakes.telegram import FakeBotAPI, running
 from tests.fakes.web import Handler, reply, serve
 from tests.faults.service_support import (
     killed,
+    run_until,
     start,
     statuses,
     stop,
@@ -65,17 +66,12 @@ def test_sigterm_in_a_429_pause_exits_and_the_refused_deliveries_stay_pending(
         assert set(after_stop) == {"sent", "pending"}, after_stop
 
         fake.flood_after = None
-        second = start(config, log)
-        try:
-            wait_until(
-                lambda: statuses(tmp_path / "run.db") == ["sent"] * len(CHATS),
-                "every delivery sent after the restart",
-                second,
-                log,
-            )
-            assert stop(second, log) == 0, log.read_text()
-        finally:
-            killed(second)
+        run_until(
+            config,
+            log,
+            lambda: statuses(tmp_path / "run.db") == ["sent"] * len(CHATS),
+            "every delivery sent after the restart",
+        )
         assert [_digests(fake, chat) for chat in CHATS] == [1] * len(CHATS)
     assert "is uncertain" not in log.read_text()
 
@@ -114,17 +110,12 @@ def test_sigterm_with_sends_in_flight_exits_and_only_those_may_have_arrived(
             ["sent"] * 2 + ["sending"] * 4 + ["pending"] * (len(CHATS) - 6)
         ), after_stop
 
-        second = start(config, log)
-        try:
-            wait_until(
-                lambda: not {"pending", "sending"} & set(statuses(db_path)),
-                "the pending deliveries sent after the restart",
-                second,
-                log,
-            )
-            assert stop(second, log) == 0, log.read_text()
-        finally:
-            killed(second)
+        run_until(
+            config,
+            log,
+            lambda: not {"pending", "sending"} & set(statuses(db_path)),
+            "the pending deliveries sent after the restart",
+        )
         assert [_digests(fake, chat) for chat in CHATS] == [1] * len(CHATS)
     final = _by_chat(db_path)
     assert {chat for chat, status in final.items() if status == "uncertain"} == in_flight
