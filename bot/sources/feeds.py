@@ -38,7 +38,7 @@ def entries(content: bytes, url: str, content_type: str = "") -> list[feedparser
         },
     )
     found: list[feedparser.FeedParserDict] = parsed.get("entries", [])
-    if parsed.get("bozo") and not any(_entry_link(entry) for entry in found):
+    if parsed.get("bozo") and not any(_entry_link(entry)[0] for entry in found):
         # feedparser is lenient: a broken document may still give entries, but without
         # one usable link it is a broken feed, not an empty one.
         problem = parsed.get("bozo_exception")
