@@ -61,7 +61,7 @@ _PROMO_PATTERNS = _patterns(
         # Pirate and fake streams promise an event free, live, in HD; broadcasters' own
         # pages name a channel, not "free HD".
         "free live-stream bait": r"\blive\s?stream\s+(free|hd)\b|\bwatch\b.{0,40}\blive\b"
-        r".{0,20}\bonline\s+free\b|\bverify\s+with\s+your\s+credit\s+card\b",
+        r".{0,20}\bonline\s+free\b",
         "mod or unlocked app": r"\bmod\s+apk\b|\bpremium\s+unlocked\b",
         "gambling or easy money": r"\bcasino\b|\bbetting\s+odds\b|\bearn\s+\$?\d+\s+(a|per)\s+day\b"
         r"|\bguaranteed\s+(profit|returns?)\b",
