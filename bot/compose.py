@@ -91,7 +91,7 @@ def compose_extractive(
         date=day,
         language=language,
         mode="extractive",
-        trend=_trend(topic, language, stories, count),
+        trend=_trend(language, window, stories, count),
         highlights=tuple(highlights),
         analysis=(),
         key_points=tuple(key_points),
@@ -131,7 +131,7 @@ def _quoted(topic: TopicConfig, stories: Sequence[Story]) -> tuple[list[Highligh
     return highlights, key_points
 
 
-def _trend(topic: TopicConfig, language: str, stories: Sequence[Story], count: int) -> Point:
+def _trend(language: str, window: Window, stories: Sequence[Story], count: int) -> Point:
     """The day in one count, naming the story most outlets carried (the first story when
     none was carried by more than one)."""
     top = max(range(len(stories)), key=lambda i: (stories[i].outlets, -i))
@@ -140,7 +140,7 @@ def _trend(topic: TopicConfig, language: str, stories: Sequence[Story], count: i
             language,
             "trend_extractive",
             count=count,
-            hours=topic.window_hours,
+            hours=window.hours,
             headline=story_title(stories[top]),
             outlets=stories[top].outlets,
         )
@@ -149,7 +149,7 @@ def _trend(topic: TopicConfig, language: str, stories: Sequence[Story], count: i
         language,
         "trend_extractive_single",
         count=count,
-        hours=topic.window_hours,
+        hours=window.hours,
         headline=story_title(stories[0]),
     )
     return Point(trend_text, (1,))
@@ -178,7 +178,7 @@ def quiet_digest(
         date=day,
         language=language,
         mode="model" if mode == "model" else "extractive",
-        trend=Point(text(language, "quiet", name=topic.name, hours=topic.window_hours, end=end)),
+        trend=Point(text(language, "quiet", name=topic.name, hours=window.hours, end=end)),
         highlights=(),
         analysis=(),
         key_points=(),

@@ -89,6 +89,12 @@ class Window:
     def __contains__(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
 
+    @property
+    def hours(self) -> str:
+        """The span in hours as a reader counts them: 24, or 23 and 25 on the days the
+        clocks change (23.5 where they move by half an hour)."""
+        return f"{round((self.end - self.start).total_seconds() / 3600, 1):g}"
+
 
 @dataclass(frozen=True)
 class Story:

@@ -217,3 +217,27 @@ async def test_every_stored_story_around_both_changes_is_in_exactly_one_digest(
         built = await build_digest_async(db, topic, day, "en")
         in_digests.update(source.url for source in built.digest.sources)
     assert in_digests == dict.fromkeys(urls, 1)
+
+
+@pytest.mark.parametrize(
+    ("timezone", "day", "hours"),
+    [
+        ("Europe/Paris", date(2026, 3, 29), "23"),
+        ("Europe/Paris", date(2026, 10, 25), "25"),
+        ("Europe/Paris", date(2026, 10, 26), "24"),
+        ("Australia/Lord_Howe", date(2026, 4, 5), "24.5"),
+    ],
+)
+async def test_the_digest_says_how_many_hours_its_day_really_had(
+    tmp_path: Path, timezone: str, day: date, hours: str
+) -> None:
+    db = open_database(tmp_path / "d.db")
+    topic = _topic(timezone)
+    window = digest_window(topic, day)
+    story = _article("https://news.example/one", window.end - 2 * HOUR, "harbour lighthouse")
+    article_store.insert_article(db, topic.slug, story)
+    story_digest = (await build_digest_async(db, topic, day, "en")).digest
+    assert f"in the last {hours} hours" in story_digest.trend.text
+    empty = open_database(tmp_path / "empty.db")
+    quiet = (await build_digest_async(empty, topic, day, "en")).digest
+    assert quiet.quiet and f"in the {hours} hours before" in quiet.trend.text
