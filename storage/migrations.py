@@ -353,3 +353,10 @@ def m012_page_judgements(db: sqlite_utils.Database) -> None:
         },
         pk=("topic", "canonical_url"),
     )
+
+
+@migrations()
+def m013_on_demand_builds(db: sqlite_utils.Database) -> None:
+    """How many on-demand digests each chat and user had built on a day
+    (``storage/allowance.py``), so that ``chat.collections_per_day`` survives a restart."""
+    db.table("on_demand_builds").create({"key": str, "day": str, "used": int}, pk=("key", "day"))

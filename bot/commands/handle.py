@@ -76,7 +76,7 @@ class Commands:
         self.registry = registry
         self.on_change = on_change
         self.clock = clock
-        self.collections = CollectionAllowance()
+        self.collections = CollectionAllowance(db)
 
     async def handle_text(
         self, text: str, chat: ChatContext, *, reply_to_digest: int | None = None

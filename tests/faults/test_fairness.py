@@ -8,7 +8,7 @@ Expected outcomes, each asserted below:
 - a user over ``chat.commands_per_minute`` gets one polite "slow down" reply, in every chat
   they write from, and another user is answered as ever;
 - a stranger's fourth on-demand digest of a day never built is refused with the reason
-  (a stored day stays free), while an operator's is built;
+  (a stored day stays free), while an operator's is built; a restart does not reset it;
 - a chat's messages are answered in the order they were sent, whatever each costs;
 - on Discord too: a flooding channel (many members) gets what its queue holds, in order,
   and one polite reply, while a direct message is answered.
@@ -190,6 +190,30 @@ async def test_a_strangers_fourth_collection_is_refused_and_an_operators_is_run(
     texts = [m.text for m in api.to(FLOODER)]
     assert texts.count(refusal) == 1
     assert texts[texts.index(refusal) + 1].startswith("Mistral AI")
+
+
+async def test_a_restart_does_not_give_a_stranger_a_new_days_collections(
+    api: FakeBotAPI, db_path: Path
+) -> None:
+    config = _config(db_path, api, collections_per_day=2)
+    days = [DAY - timedelta(days=n) for n in range(3)]
+    refusal = text(
+        config.topics[0].language, "chat.collection_limit", name="Mistral AI", day=days[2], limit=2
+    )
+    bot, source = await _start(config)
+    for day in days[:2]:
+        api.push_text(FLOODER, f"/digest mistral {day}", user_id=FLOODER)
+    await asyncio.to_thread(
+        api.wait_for, lambda: len(source.asked) == 2 and len(api.to(FLOODER)) >= 4
+    )
+    await bot.stop()  # a crash or a deploy: the same database, a new process's handler
+    bot, source = await _start(config)
+    try:
+        api.push_text(FLOODER, f"/digest mistral {days[2]}", user_id=FLOODER)
+        await asyncio.to_thread(api.wait_for, lambda: refusal in [m.text for m in api.to(FLOODER)])
+    finally:
+        await bot.stop()
+    assert source.asked == []
 
 
 @pytest.mark.parametrize("started", [{"queue_per_chat": 20}], indirect=True)
