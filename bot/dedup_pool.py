@@ -5,6 +5,11 @@ it with a few lookups instead of the whole pool being re-clustered every batch.
 The index of a topic outlives its run within one process (a service collecting every day
 reuses it): the next run only adds the articles stored since and drops those that aged out
 or were deleted, checked against the ``articles`` table by id.
+
+Loading only reads the database (the caller's thread, which owns the connection); the
+texts read are fingerprinted and indexed by the first :meth:`DedupPool.judge`, which the
+collection runs off the event loop. So a restarted service indexing a week of history
+(seconds of CPU) never stalls the loop that serves the chats.
 """
 
 from __future__ import annotations
@@ -30,6 +35,14 @@ class _Pool:
     def __init__(self) -> None:
         self.index = DedupIndex()
         self.urls: dict[int, str] = {}
+        # Stored articles read but not indexed yet, oldest first: (id, url, text).
+        self.unindexed: list[tuple[int, str, str]] = []
+
+    def catch_up(self) -> None:
+        for article_id, url, text in self.unindexed:
+            self.index.add(article_id, text)
+            self.urls[article_id] = url
+        self.unindexed = []
 
 
 def _database_file(db: sqlite_utils.Database) -> str:
@@ -56,12 +69,16 @@ class DedupPool:
         for stale in [k for k in pool.index.members() if k not in wanted]:
             pool.index.remove(stale)
             pool.urls.pop(stale, None)
-        missing = [article_id for article_id, _ in recent if article_id not in pool.index]
+        waiting = {article_id for article_id, _, _ in pool.unindexed}
+        missing = [
+            article_id
+            for article_id, _ in recent
+            if article_id not in pool.index and article_id not in waiting
+        ]
         texts = article_store.texts_of(db, missing)
-        for article_id, url in recent:  # oldest first: the earliest of a story leads it
-            if article_id in texts:
-                pool.index.add(article_id, texts[article_id])
-                pool.urls[article_id] = url
+        pool.unindexed = [entry for entry in pool.unindexed if entry[0] in wanted]
+        # Oldest first: the earliest of a story leads it.
+        pool.unindexed += [(i, url, texts[i]) for i, url in recent if i in texts]
         if path:
             _pools[key] = pool
             while len(_pools) > CACHED_POOLS:
@@ -71,7 +88,9 @@ class DedupPool:
     def judge(self, accepted: Sequence[Article]) -> list[tuple[Article, Rejection | None]]:
         """Place new articles against the pool and each other, earliest published (then
         the longest) first, as :func:`~bot.filters.dedup.cluster_texts` orders them;
-        stored articles lead their stories. Each article not a copy joins the pool."""
+        stored articles lead their stories. Each article not a copy joins the pool.
+        CPU work (the first call indexes the stored articles loaded): run it off the loop."""
+        self._pool.catch_up()
         index, urls = self._pool.index, self._pool.urls
         out: list[tuple[Article, Rejection | None]] = []
         for article in sorted(accepted, key=lambda a: (a.published, -len(a.text))):
