@@ -132,10 +132,15 @@ def _topic(sources: Sequence[SourceConfig]) -> TopicConfig:
 
 def _cpu_s() -> float:
     """CPU seconds of this process and its ended children (the extraction workers)."""
+    return sum(_cpu_split())
+
+
+def _cpu_split() -> tuple[float, float]:
+    """CPU seconds of (this process, its ended children)."""
     own, children = (
         resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
     )
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def _children_peak_mb() -> float:
@@ -242,11 +247,13 @@ def part_ingest(count: int, verdicts: str = "") -> None:
                 ticker.cancel()
 
         generated_mb = _peak_mb()
-        cpu_before = _cpu_s()
+        own_before, workers_before = _cpu_split()
         started = time.perf_counter()
         report = asyncio.run(run(now.date()))
         elapsed = time.perf_counter() - started
-        cpu = _cpu_s() - cpu_before
+        own_after, workers_after = _cpu_split()
+        own_cpu, workers_cpu = own_after - own_before, workers_after - workers_before
+        cpu = own_cpu + workers_cpu
         first_stall, first_peak = max(stalls, default=0.0), _peak_mb()
         stalls.clear()
         if verdicts:
@@ -280,6 +287,14 @@ def part_ingest(count: int, verdicts: str = "") -> None:
         f"{count / elapsed / alone:.2f}x of one core's trafilatura in wall time; it spent "
         f"{cpu:.0f} CPU s (this process and its extraction workers) = {count / cpu:.1f} "
         f"items per CPU second, {count / cpu / alone:.2f}x trafilatura's per CPU second"
+    )
+    extraction = report.extraction
+    print(
+        f"  where the CPU went: this process {own_cpu:.1f} s ({own_cpu / count * 1000:.1f} ms "
+        f"per candidate), extraction workers {workers_cpu:.1f} s "
+        f"({workers_cpu / count * 1000:.1f} ms per candidate); {extraction.pages} pages sent to "
+        f"the workers, {extraction.prescreened} of them rejected before extraction (naming "
+        f"the topic nowhere), {extraction.workers_started} workers started"
     )
     print(
         f"  target: 10,000 candidates in < 120 s on 2 cores: {count} took {elapsed:.0f} s "

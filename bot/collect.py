@@ -634,6 +634,8 @@ async def _screen(
             job.url,
             screen_job(candidate, job.fetched, not_before, topic_json, final_url),
             job.page,
+            # A fetched page that names the topic nowhere is not worth extracting.
+            prescreen=job.page is None,
         )
     except ExtractError as exc:
         return Rejection(

@@ -43,7 +43,7 @@ from bot.screen import Undecided
 
 log = logging.getLogger(__name__)
 
-# A worker is replaced after this many pages: whatever trafilatura's caches (htmldate,
+# A worker is replaced after this many extracted pages: whatever trafilatura's caches (htmldate,
 # courlan, justext) keep between calls cannot pile up in a long-running service.
 PAGES_PER_WORKER = 200
 # Seconds a new worker may take to import trafilatura and say it is ready.
@@ -65,9 +65,11 @@ def default_workers() -> int:
 
 @dataclass
 class PoolStats:
-    """What the workers cost: pages extracted, pages each limit stopped, workers started."""
+    """What the workers cost: pages handled, pages rejected before extraction for naming
+    the topic nowhere, pages each limit stopped, workers started."""
 
     pages: int = 0
+    prescreened: int = 0
     crashes: int = 0
     timeouts: int = 0
     memory_kills: int = 0
@@ -123,12 +125,21 @@ class ExtractPool:
         return _verdict(await self._run(url.encode("utf-8") + b"\n" + content))
 
     async def screen(
-        self, content: bytes, url: str, job: dict[str, Any], page: Page | None = None
+        self,
+        content: bytes,
+        url: str,
+        job: dict[str, Any],
+        page: Page | None = None,
+        *,
+        prescreen: bool = False,
     ) -> Undecided | Rejection:
         """Extract the page at ``url`` (or take ``page``, a text its source carried) and
         screen it (:func:`bot.screen.screen_page`) in a worker; ``job`` is
-        :func:`bot.pending_pages.screen_job`'s."""
+        :func:`bot.pending_pages.screen_job`'s. With ``prescreen``, a page that names the
+        topic nowhere is rejected without being extracted (:mod:`bot.prescreen`)."""
         header: dict[str, Any] = {"url": url, "screen": job}
+        if prescreen:
+            header["prescreen"] = True
         if page is not None:
             header["page"] = _dated(asdict(page))
         reply = await self._run(json.dumps(header).encode("utf-8") + b"\n" + content)
@@ -187,12 +198,17 @@ class ExtractPool:
         return worker
 
     async def _ask(self, worker: _Worker, task: bytes) -> dict[str, Any]:
-        worker.pages += 1
         try:
             worker.outbox.send_bytes(task)
         except OSError:
             raise self._lost(worker) from None
         reply = await self._receive(worker, self.timeout_s, "page")
+        # A page rejected before extraction leaves nothing in trafilatura's caches: only
+        # extracted pages count towards a worker's share.
+        if reply.get("extracted", True):
+            worker.pages += 1
+        else:
+            self.stats.prescreened += 1
         if "memory" in reply:
             self.stats.memory_kills += 1
             raise _WorkerLost(

@@ -14,8 +14,10 @@ with a fresh heap).
 
 A page to screen as well: a JSON line ``{"url": ..., "screen": {...}}`` (the job of
 :func:`bot.pending_pages.screen_job`, optionally with ``"page"`` for a text the source
-carried, which is then not extracted) followed by the page's bytes; the verdict of
-:func:`bot.screen.screen_page` comes back as :func:`bot.pending_pages.verdict_json`.
+carried, which is then not extracted, and ``"prescreen": true`` to reject a page that
+names the topic nowhere without extracting it, :mod:`bot.prescreen`) followed by the
+page's bytes; the verdict of :func:`bot.screen.screen_page` comes back as
+:func:`bot.pending_pages.verdict_json`.
 Screening is CPU work like extraction, so it runs here too and not on the event loop
 that serves the chat adapters.
 """
@@ -39,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.config import TopicConfig
+    from bot.filters.relevance import TopicTerms
     from bot.models import Page
 
 # A worker within this much of its address-space cap is treated as out of memory: the
@@ -75,17 +78,20 @@ def main(argv: Sequence[str]) -> int:
         else:
             url = header.decode("utf-8", "replace")
         try:
-            if test_hooks:
-                _test_hook(content)
-            if job is not None and "page" in job:
-                page = page_from_fields(job["page"])
-            else:
-                page = extract_page(content, url)
-            reply: dict[str, Any]
-            if job is not None and "screen" in job:
-                reply = _screen(page, job["screen"])
-            else:
-                reply = {"page": _fields(page)}
+            reply: dict[str, Any] | None = None
+            if job is not None and job.get("prescreen"):
+                reply = _prescreen(content, url, job["screen"])
+            if reply is None:
+                if test_hooks:
+                    _test_hook(content)
+                if job is not None and "page" in job:
+                    page = page_from_fields(job["page"])
+                else:
+                    page = extract_page(content, url)
+                if job is not None and "screen" in job:
+                    reply = _screen(page, job["screen"])
+                else:
+                    reply = {"page": _fields(page)}
         except ExtractError as exc:
             reply = {"rejected": str(exc)}
         except MemoryError:
@@ -133,6 +139,24 @@ def _topic(text: str) -> TopicConfig:
     from bot.config import TopicConfig
 
     return TopicConfig.model_validate_json(text)
+
+
+@lru_cache(maxsize=4)
+def _terms(text: str) -> TopicTerms:
+    from bot.screen import topic_terms
+
+    return topic_terms(_topic(text))
+
+
+def _prescreen(content: bytes, url: str, job: dict[str, Any]) -> dict[str, Any] | None:
+    """The verdict on a page that names the topic nowhere, without extracting it."""
+    from bot.pending_pages import job_candidate, verdict_json
+    from bot.prescreen import unnamed_rejection
+
+    rejection = unnamed_rejection(content, job_candidate(job), url, _terms(job["topic"]))
+    if rejection is None:
+        return None
+    return {**verdict_json(rejection), "extracted": False}
 
 
 def _screen(page: Page, job: dict[str, Any]) -> dict[str, Any]:
