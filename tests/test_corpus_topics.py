@@ -23,7 +23,7 @@ TARGET = 0.95
 FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     "arsenal": (0.82, 0.78, 0.91, 1.00, 2),  # held out while the rules were designed
     "artemis": (1.00, 0.95, 1.00, 1.00, 1),
-    "mistral": (0.95, 0.91, 0.93, 0.66, 2),
+    "mistral": (0.96, 0.96, 0.93, 0.66, 1),
     "ozempic": (1.00, 0.88, 1.00, 1.00, 2),  # held out while the rules were designed
     "python": (1.00, 1.00, 1.00, 1.00, 0),
 }

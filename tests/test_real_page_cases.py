@@ -262,3 +262,44 @@ def _undecided(topic: TopicConfig, title: str, text: str, number: int) -> Undeci
     result = screen_page(_candidate(number), page, topic, NOW, NOW - timedelta(days=7))
     assert isinstance(result, Undecided), result
     return result
+
+
+def _acme_newsroom(topic: TopicConfig) -> list[Undecided]:
+    """Ten pages that carry the keyword where a reader looks: what the topic reads like."""
+    name = topic.keywords[0]
+    vocabulary = (
+        "The model runs through the API with lower latency, longer context and cheaper "
+        "tokens for developers, and the weights are published for self-hosting. "
+    )
+    return [
+        _undecided(topic, f"{name} release {n}", f"{name} ships {n}. " + vocabulary + PROSE, n)
+        for n in range(10)
+    ]
+
+
+def test_a_page_naming_only_the_short_name_of_a_keyword_is_judged_without_that_name() -> None:
+    """ "Acme" is the shared part of "Acme AI": a drill maker's page repeats it as often as
+    the topic's pages do, so the name itself must not make the page read like them."""
+    topic = _topic(keywords=["Acme AI"])
+    drills = (
+        "Acme said the cordless drills use a brushless motor and a two-speed gearbox, and "
+        "Acme dealers will stock the range in hardware stores. Acme has made power tools "
+        "for forty years. "
+    )
+    namesake = _undecided(topic, "Acme wins order for 300 drills", drills * 2, 20)
+    decided = settle([*_acme_newsroom(topic), namesake], topic)
+    assert getattr(decided[-1], "reason", None) is Reason.HOMONYM, decided[-1]
+
+
+def test_with_no_context_words_a_keyword_in_the_lead_is_not_overruled_by_the_profile() -> None:
+    """A story on a new side of the topic (a space agency using its model) reads unlike
+    the topic's other pages; with no context words to say otherwise, the keyword stands."""
+    topic = _topic(keywords=["Acme Labs"])
+    space = (
+        "The space agency will use a model from Acme Labs to plan the daily operations of "
+        "a small lunar rover, drafting activity plans before human controllers approve "
+        "them. The rover is scheduled to fly on a commercial lander later this decade. "
+    )
+    story = _undecided(topic, "Agency takes an Acme model to the moon", space * 2, 20)
+    decided = settle([*_acme_newsroom(topic), story], topic)
+    assert not hasattr(decided[-1], "reason"), decided[-1]

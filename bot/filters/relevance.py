@@ -73,6 +73,13 @@ class TopicTerms:
         known = {a.lower() for a in self.aliases}
         return (*self.aliases, *(n for n in dict.fromkeys(implied) if n.lower() not in known))
 
+    @property
+    def every_name(self) -> tuple[str, ...]:
+        """Every way the config names the topic, the implied shared names included: what
+        is taken out of a page before its words are compared with the topic's, since a
+        namesake's page repeats the name as often as the topic's own."""
+        return tuple(dict.fromkeys((*self.keywords, *self.shared_names)))
+
 
 def _qualifier(word: str) -> bool:
     """A short upper-case qualifier: AI, FC, AG, II."""
@@ -302,7 +309,7 @@ def _with_cognates(found: Evidence, topic: TopicTerms) -> Evidence:
     cognates ("programming" and "Programmiersprache", "mission" and "Mission") and the
     parts of compounds ("Python-Code"), matched by word stem. The context words are
     written in one language; the topic's pages come in several."""
-    page = stems(terms(f"{found.title}\n{found.text}", topic.names))
+    page = stems(terms(f"{found.title}\n{found.text}", topic.every_name))
     cognates = [
         word
         for word in topic.context
@@ -414,8 +421,13 @@ def _namesake_despite_keyword(
 ) -> Relevance | None:
     """A keyword in the headline is the topic's name, unless the page has nothing of the
     topic around it: none of its context words and nothing like its other pages (a
-    cabaret, a shop or a film that happens to carry the same name)."""
+    cabaret, a shop or a film that happens to carry the same name). That takes two
+    witnesses: the profile alone reads a page on a new side of the topic (its model used
+    by a space agency) as far from it, so a topic with no context words configured keeps
+    its keyword's word."""
     if profile is None or profile.seeds < RELIABLE_SEEDS or found.context_found:
+        return None
+    if not topic.context:
         return None
     if support >= UNSUPPORTED or found.strong_body > 2:
         return None
@@ -436,7 +448,7 @@ def _nothing_around(
         if profile is not None and profile.usable and closeness is not None
         else ""
     )
-    about = ", ".join(own_terms(f"{found.title}\n{found.text}", topic.names, 5))
+    about = ", ".join(own_terms(f"{found.title}\n{found.text}", topic.every_name, 5))
     return (
         f"'{name}' here is a namesake: the page has {context}{similar}; it is about: "
         f"{about} (if that is the topic, add such words to context)"
