@@ -303,3 +303,19 @@ def test_with_no_context_words_a_keyword_in_the_lead_is_not_overruled_by_the_pro
     story = _undecided(topic, "Agency takes an Acme model to the moon", space * 2, 20)
     decided = settle([*_acme_newsroom(topic), story], topic)
     assert not hasattr(decided[-1], "reason"), decided[-1]
+
+
+def test_a_body_line_listing_phrases_that_each_carry_the_name_is_stuffing() -> None:
+    text = "Rovers meet City on Saturday. " + PROSE * 2
+    keywords = "Rovers tickets today, Rovers team news, Rovers live score, Rovers free tips."
+    assert assess_spam("Rovers v City", text + "\n" + keywords, ["Rovers"]).is_spam
+    prose = "Rovers won, and Rovers fans sang, but Rovers still trail City by a point."
+    assert not assess_spam("Rovers v City", text + "\n" + prose, ["Rovers"]).is_spam
+
+
+def test_a_job_ad_with_a_pay_section_and_an_equal_opportunities_line_is_not_an_article() -> None:
+    job = (
+        "Northgate Museum is recruiting weekend guides.\nRequirements: a friendly manner.\n"
+        "Pay: £14 per hour.\nNorthgate Museum is an equal opportunities employer."
+    )
+    assert classify("Weekend guides", job).kind == "a job listing"
