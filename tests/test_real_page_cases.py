@@ -319,3 +319,52 @@ def test_a_job_ad_with_a_pay_section_and_an_equal_opportunities_line_is_not_an_a
         "Pay: £14 per hour.\nNorthgate Museum is an equal opportunities employer."
     )
     assert classify("Weekend guides", job).kind == "a job listing"
+
+
+def test_a_headline_naming_a_product_the_topics_pages_name_is_about_the_topic() -> None:
+    """A developer's test of the company's product names the company once, low down; its
+    headline names the product, which the topic's own pages name too."""
+    topic = _topic(keywords=["Acme AI"])
+    sides = (
+        "The model runs through the API with lower latency for developers.",
+        "Longer context and cheaper tokens come to the API next month.",
+        "The weights are published for self-hosting on a single card.",
+        "Developers can fine-tune the model through the API in the console.",
+        "Enterprise customers get the model inside their own cloud account.",
+        "The assistant app adds voice mode and longer context for subscribers.",
+        "The coding model fixes failing tests and writes patches for developers.",
+        "A smaller model runs on laptops, with open weights under a permissive licence.",
+    )
+    seeds = [
+        _undecided(topic, f"Acme AI news {n}", "Acme AI said on Monday: " + _some(sides, n), n)
+        for n in range(len(sides))
+    ]
+    seeds += [
+        _undecided(
+            topic,
+            f"Acme AI ships update {n}",
+            "Acme AI released Rocketcoder for developers. " + _some(sides, 5 + n),
+            30 + n,
+        )
+        for n in range(2)
+    ]
+    review = (
+        "We pointed {it} at our repository and let it fix the failing tests overnight. "
+        + _some(sides, 2)
+        + "\n{it} is made by Acme AI."
+    )
+    named = review.format(it="Rocketcoder")
+    test = _undecided(topic, "We ran Rocketcoder against our tests", named, 40)
+    assert not hasattr(settle([*seeds, test], topic)[-1], "reason")
+
+
+def _some(sentences: tuple[str, ...], start: int) -> str:
+    """Five of ``sentences`` from ``start`` on: pages that overlap but differ."""
+    return " ".join(sentences[(start + k) % len(sentences)] for k in range(5))
+
+
+_TOWN = (
+    "The garden behind the library reopens on Monday with new benches and a pond.",
+    "The council approved a budget for road repairs and two new bus shelters.",
+    "The bakery on the square won a regional prize for its rye bread this spring.",
+)

@@ -257,6 +257,16 @@ def judge(
         # News writing puts its subject in the headline or the opening; a page that
         # first names the topic further down, and only once or twice, is about
         # something else and mentions it on the way (a rival's launch, a policy piece).
+        # Unless the headline names the topic another way: by a product's or a person's
+        # name its own pages use, on a page that reads like them.
+        learned = _learned_name_in_title(found, topic, profile)
+        if learned and closeness is not None and closeness >= SUPPORTED:
+            return Relevance(
+                RELEVANT_SCORE,
+                None,
+                f"the title names '{learned}', a name the topic's pages use, and the page "
+                f"reads like them (closeness {closeness:.2f})",
+            )
         return Relevance(
             score,
             Reason.OFF_TOPIC,
@@ -432,6 +442,17 @@ def _namesake_despite_keyword(
     if support >= UNSUPPORTED or found.strong_body > 2:
         return None
     return Relevance(score, Reason.HOMONYM, _nothing_around(found, topic, closeness, profile))
+
+
+def _learned_name_in_title(
+    found: Evidence, topic: TopicTerms, profile: Profile | None
+) -> str | None:
+    if profile is None or not profile.usable:
+        return None
+    for word in terms(found.title, topic.every_name):
+        if profile.learned_name(word):
+            return word
+    return None
 
 
 def _nothing_around(
