@@ -22,7 +22,7 @@ TARGET = 0.95
 # measured on this branch; raise them as the judgement improves, never lower them.
 FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     # arsenal and ozempic were held out at first; their misjudged pages were read later.
-    "arsenal": (0.88, 0.89, 0.91, 1.00, 1),
+    "arsenal": (0.90, 0.94, 0.91, 1.00, 0),
     "artemis": (1.00, 0.95, 1.00, 1.00, 1),
     "mistral": (1.00, 0.96, 1.00, 1.00, 1),
     "ozempic": (1.00, 0.88, 1.00, 1.00, 2),

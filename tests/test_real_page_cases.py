@@ -368,3 +368,20 @@ _TOWN = (
     "The council approved a budget for road repairs and two new bus shelters.",
     "The bakery on the square won a regional prize for its rye bread this spring.",
 )
+
+
+def test_the_shared_name_written_as_part_of_another_full_name_is_a_namesake() -> None:
+    """ "Acme" of "Acme AI", written most times as "Acme Rovers", a name the topic's pages
+    never use: another Acme's page, even with words the topic's pages share."""
+    topic = _topic(keywords=["Acme AI"])
+    other = _undecided(
+        topic,
+        "Acme Rovers appoint a new coach",
+        "Acme Rovers said on Monday that the model of their youth academy will stay, and "
+        "the new coach starts this week. Acme Rovers finished eleventh last season, and "
+        "Acme hope to return to the top flight. " + PROSE,
+        60,
+    )
+    decided = settle([*_acme_newsroom(topic), other], topic)
+    assert getattr(decided[-1], "reason", None) is Reason.HOMONYM, decided[-1]
+    assert "Acme Rovers" in decided[-1].detail  # type: ignore[union-attr]

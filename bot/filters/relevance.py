@@ -13,6 +13,7 @@ topic's keywords). A name surrounded by nothing of the topic is a namesake: a ho
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
@@ -245,6 +246,14 @@ def judge(
             else None
         )
         return namesake or Relevance(max(score, RELEVANT_SCORE), None, _kept(score, found))
+    other = _other_full_name(found, topic, profile) if found.strong_body == 0 else None
+    if other is not None and not passing:
+        return Relevance(
+            score,
+            Reason.HOMONYM,
+            f"'{other}' is another's full name: the page writes the shared name with a "
+            "name the topic's pages never use",
+        )
     if found.strong_body == 0 and support < SUPPORTED and not passing:
         # Only the shared name, used where a reader looks or repeatedly, and nothing of
         # the topic around it: a page about someone else of that name.
@@ -442,6 +451,35 @@ def _namesake_despite_keyword(
     if support >= UNSUPPORTED or found.strong_body > 2:
         return None
     return Relevance(score, Reason.HOMONYM, _nothing_around(found, topic, closeness, profile))
+
+
+_NEXT_WORD = re.compile(r"\s([^\W\d_][^\W_]*)")
+
+
+def _other_full_name(found: Evidence, topic: TopicTerms, profile: Profile | None) -> str | None:
+    """The shared name written, most times it is used, as the first word of a longer
+    proper name that none of the topic's pages contains ("Acme Tula" where the topic's
+    pages say "Acme" alone or "Acme Labs"): the full name of someone else."""
+    if profile is None or not profile.usable:
+        return None
+    page = f"{found.title}\n{found.text}"
+    own = {w.lower() for name in topic.names for w in name.split()}
+    for name in topic.shared_names:
+        uses = list(term_pattern(name).finditer(page))
+        joined: Counter[str] = Counter()
+        for use in uses:
+            following = _NEXT_WORD.match(page, use.end())
+            if following is None or not following[1][0].isupper():
+                continue
+            word = following[1].lower()
+            if word in own or any(word in counts for counts in profile.seed_terms):
+                continue
+            joined[f"{use[0]} {following[1]}"] += 1
+        if joined:
+            full, times = joined.most_common(1)[0]
+            if times >= 2 and times * 2 >= len(uses):
+                return full
+    return None
 
 
 def _learned_name_in_title(
