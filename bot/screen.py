@@ -206,7 +206,10 @@ def settle(
     # Words are compared within a language: a French page shares few with English ones.
     profiles = {
         language: build_profile(
-            [text for lang, text in seeds if lang == language], others, terms.names, terms.context
+            [text for lang, text in seeds if lang == language],
+            others,
+            terms.every_name,
+            terms.context,
         )
         for language in {lang for lang, _ in seeds}
     }
@@ -215,7 +218,7 @@ def settle(
         # One language: its profile already is the one built from all the seeds.
         everything = profiles[languages.pop()]
     else:
-        everything = build_profile([t for _, t in seeds], others, terms.names, terms.context)
+        everything = build_profile([t for _, t in seeds], others, terms.every_name, terms.context)
     shares = _source_shares(undecided)
     typical = _typical_share([text for _, text in seeds], terms.names)
     out: list[Article | Rejection] = []

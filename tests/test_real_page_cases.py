@@ -262,3 +262,126 @@ def _undecided(topic: TopicConfig, title: str, text: str, number: int) -> Undeci
     result = screen_page(_candidate(number), page, topic, NOW, NOW - timedelta(days=7))
     assert isinstance(result, Undecided), result
     return result
+
+
+def _acme_newsroom(topic: TopicConfig) -> list[Undecided]:
+    """Ten pages that carry the keyword where a reader looks: what the topic reads like."""
+    name = topic.keywords[0]
+    vocabulary = (
+        "The model runs through the API with lower latency, longer context and cheaper "
+        "tokens for developers, and the weights are published for self-hosting. "
+    )
+    return [
+        _undecided(topic, f"{name} release {n}", f"{name} ships {n}. " + vocabulary + PROSE, n)
+        for n in range(10)
+    ]
+
+
+def test_a_page_naming_only_the_short_name_of_a_keyword_is_judged_without_that_name() -> None:
+    """ "Acme" is the shared part of "Acme AI": a drill maker's page repeats it as often as
+    the topic's pages do, so the name itself must not make the page read like them."""
+    topic = _topic(keywords=["Acme AI"])
+    drills = (
+        "Acme said the cordless drills use a brushless motor and a two-speed gearbox, and "
+        "Acme dealers will stock the range in hardware stores. Acme has made power tools "
+        "for forty years. "
+    )
+    namesake = _undecided(topic, "Acme wins order for 300 drills", drills * 2, 20)
+    decided = settle([*_acme_newsroom(topic), namesake], topic)
+    assert getattr(decided[-1], "reason", None) is Reason.HOMONYM, decided[-1]
+
+
+def test_with_no_context_words_a_keyword_in_the_lead_is_not_overruled_by_the_profile() -> None:
+    """A story on a new side of the topic (a space agency using its model) reads unlike
+    the topic's other pages; with no context words to say otherwise, the keyword stands."""
+    topic = _topic(keywords=["Acme Labs"])
+    space = (
+        "The space agency will use a model from Acme Labs to plan the daily operations of "
+        "a small lunar rover, drafting activity plans before human controllers approve "
+        "them. The rover is scheduled to fly on a commercial lander later this decade. "
+    )
+    story = _undecided(topic, "Agency takes an Acme model to the moon", space * 2, 20)
+    decided = settle([*_acme_newsroom(topic), story], topic)
+    assert not hasattr(decided[-1], "reason"), decided[-1]
+
+
+def test_a_body_line_listing_phrases_that_each_carry_the_name_is_stuffing() -> None:
+    text = "Rovers meet City on Saturday. " + PROSE * 2
+    keywords = "Rovers tickets today, Rovers team news, Rovers live score, Rovers free tips."
+    assert assess_spam("Rovers v City", text + "\n" + keywords, ["Rovers"]).is_spam
+    prose = "Rovers won, and Rovers fans sang, but Rovers still trail City by a point."
+    assert not assess_spam("Rovers v City", text + "\n" + prose, ["Rovers"]).is_spam
+
+
+def test_a_job_ad_with_a_pay_section_and_an_equal_opportunities_line_is_not_an_article() -> None:
+    job = (
+        "Northgate Museum is recruiting weekend guides.\nRequirements: a friendly manner.\n"
+        "Pay: £14 per hour.\nNorthgate Museum is an equal opportunities employer."
+    )
+    assert classify("Weekend guides", job).kind == "a job listing"
+
+
+def test_a_headline_naming_a_product_the_topics_pages_name_is_about_the_topic() -> None:
+    """A developer's test of the company's product names the company once, low down; its
+    headline names the product, which the topic's own pages name too."""
+    topic = _topic(keywords=["Acme AI"])
+    sides = (
+        "The model runs through the API with lower latency for developers.",
+        "Longer context and cheaper tokens come to the API next month.",
+        "The weights are published for self-hosting on a single card.",
+        "Developers can fine-tune the model through the API in the console.",
+        "Enterprise customers get the model inside their own cloud account.",
+        "The assistant app adds voice mode and longer context for subscribers.",
+        "The coding model fixes failing tests and writes patches for developers.",
+        "A smaller model runs on laptops, with open weights under a permissive licence.",
+    )
+    seeds = [
+        _undecided(topic, f"Acme AI news {n}", "Acme AI said on Monday: " + _some(sides, n), n)
+        for n in range(len(sides))
+    ]
+    seeds += [
+        _undecided(
+            topic,
+            f"Acme AI ships update {n}",
+            "Acme AI released Rocketcoder for developers. " + _some(sides, 5 + n),
+            30 + n,
+        )
+        for n in range(2)
+    ]
+    review = (
+        "We pointed {it} at our repository and let it fix the failing tests overnight. "
+        + _some(sides, 2)
+        + "\n{it} is made by Acme AI."
+    )
+    named = review.format(it="Rocketcoder")
+    test = _undecided(topic, "We ran Rocketcoder against our tests", named, 40)
+    assert not hasattr(settle([*seeds, test], topic)[-1], "reason")
+
+
+def _some(sentences: tuple[str, ...], start: int) -> str:
+    """Five of ``sentences`` from ``start`` on: pages that overlap but differ."""
+    return " ".join(sentences[(start + k) % len(sentences)] for k in range(5))
+
+
+_TOWN = (
+    "The garden behind the library reopens on Monday with new benches and a pond.",
+    "The council approved a budget for road repairs and two new bus shelters.",
+    "The bakery on the square won a regional prize for its rye bread this spring.",
+)
+
+
+def test_the_shared_name_written_as_part_of_another_full_name_is_a_namesake() -> None:
+    """ "Acme" of "Acme AI", written most times as "Acme Rovers", a name the topic's pages
+    never use: another Acme's page, even with words the topic's pages share."""
+    topic = _topic(keywords=["Acme AI"])
+    other = _undecided(
+        topic,
+        "Acme Rovers appoint a new coach",
+        "Acme Rovers said on Monday that the model of their youth academy will stay, and "
+        "the new coach starts this week. Acme Rovers finished eleventh last season, and "
+        "Acme hope to return to the top flight. " + PROSE,
+        60,
+    )
+    decided = settle([*_acme_newsroom(topic), other], topic)
+    assert getattr(decided[-1], "reason", None) is Reason.HOMONYM, decided[-1]
+    assert "Acme Rovers" in decided[-1].detail  # type: ignore[union-attr]

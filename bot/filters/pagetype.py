@@ -51,14 +51,16 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
             r"profil recherché|(votre )?profil|條件要求|應徵條件)\s*[:：]",
         ),
         ("benefits", r"(?m)^\s*(benefits|perks|wir bieten|avantages|福利)\s*[:：]"),
+        ("pay section", r"(?m)^\s*(pay|salary|gehalt|vergütung|salaire|rémunération|薪資)\s*[:：]"),
         ("posting age", r"\bposted\s+\d+\s+(hours?|days?|weeks?)\s+ago\b"),
         (
             "'is hiring'",
-            r"\bis hiring\b|\bwe.re hiring\b|\b(sucht|suchen)\b.{0,80}\(m/w/d\)|\brecrute\b",
+            r"\bis hiring\b|\bwe.re hiring\b|\b(is|are) recruiting\b"
+            r"|\b(sucht|suchen)\b.{0,80}\(m/w/d\)|\brecrute\b",
         ),
         (
             "equal-opportunity line",
-            r"\bequal opportunity employer\b|\bchancengleichheit\b|\bégalité des chances\b",
+            r"\bequal opportunit(y|ies) employer\b|\bchancengleichheit\b|\bégalité des chances\b",
         ),
         (
             "role sections",

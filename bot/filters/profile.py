@@ -130,6 +130,27 @@ def _terms(text: str, names: tuple[str, ...]) -> Counter[str]:
 
 Vector = dict[str, float]
 
+LEARNED_NAME_SEEDS = 2
+"""A name on one page may be anyone's; on two of the topic's pages it is the topic's."""
+_MID_SENTENCE = re.compile(rf"(?:(?<=[^\W\d_] )|(?<=[^\W\d_][,;] ))({_LATIN_WORD.pattern})")
+
+
+def proper_names(texts: Iterable[str]) -> frozenset[str]:
+    """Words always capitalised in ``texts`` and seen at least once inside a sentence
+    (after a lower-case word, where only a name keeps its capital)."""
+    capital: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        for word in _LATIN_WORD.findall(text):
+            (capital if word[0].isupper() else lower).add(word.lower())
+    inside = set()
+    for text in texts:
+        for match in _MID_SENTENCE.finditer(text):
+            if match[1][0].isupper():
+                inside.add(match[1].lower())
+    return frozenset((capital - lower) & inside)
+
+
 STEM_CHARS = 5
 """Words are compared across languages by their first letters, accents dropped."""
 
@@ -186,6 +207,15 @@ class Profile:
     """Median similarity of the topic's own pages to the centroid of the others."""
     seed_terms: tuple[Counter[str], ...] = ()
     """The seeds' words, kept for the comparison by stems (:meth:`closeness_across`)."""
+    proper_names: frozenset[str] = frozenset()
+    """Words the seeds always write with a capital, also inside a sentence: the names of
+    the topic's products, people and places, learned from its pages (lower-cased)."""
+
+    def learned_name(self, word: str) -> bool:
+        """A proper name that at least :data:`LEARNED_NAME_SEEDS` of the topic's pages use."""
+        if word not in self.proper_names:
+            return False
+        return sum(1 for counts in self.seed_terms if word in counts) >= LEARNED_NAME_SEEDS
 
     @cached_property
     def _stems(self) -> tuple[Vector, float]:
@@ -285,6 +315,7 @@ def build_profile(
         len(vectors),
         typical,
         tuple(seed_counts),
+        proper_names(seeds),
     )
 
 

@@ -13,6 +13,7 @@ topic's keywords). A name surrounded by nothing of the topic is a namesake: a ho
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
@@ -72,6 +73,13 @@ class TopicTerms:
                 implied.append(head)
         known = {a.lower() for a in self.aliases}
         return (*self.aliases, *(n for n in dict.fromkeys(implied) if n.lower() not in known))
+
+    @property
+    def every_name(self) -> tuple[str, ...]:
+        """Every way the config names the topic, the implied shared names included: what
+        is taken out of a page before its words are compared with the topic's, since a
+        namesake's page repeats the name as often as the topic's own."""
+        return tuple(dict.fromkeys((*self.keywords, *self.shared_names)))
 
 
 def _qualifier(word: str) -> bool:
@@ -238,6 +246,14 @@ def judge(
             else None
         )
         return namesake or Relevance(max(score, RELEVANT_SCORE), None, _kept(score, found))
+    other = _other_full_name(found, topic, profile) if found.strong_body == 0 else None
+    if other is not None and not passing:
+        return Relevance(
+            score,
+            Reason.HOMONYM,
+            f"'{other}' is another's full name: the page writes the shared name with a "
+            "name the topic's pages never use",
+        )
     if found.strong_body == 0 and support < SUPPORTED and not passing:
         # Only the shared name, used where a reader looks or repeatedly, and nothing of
         # the topic around it: a page about someone else of that name.
@@ -250,6 +266,16 @@ def judge(
         # News writing puts its subject in the headline or the opening; a page that
         # first names the topic further down, and only once or twice, is about
         # something else and mentions it on the way (a rival's launch, a policy piece).
+        # Unless the headline names the topic another way: by a product's or a person's
+        # name its own pages use, on a page that reads like them.
+        learned = _learned_name_in_title(found, topic, profile)
+        if learned and closeness is not None and closeness >= SUPPORTED:
+            return Relevance(
+                RELEVANT_SCORE,
+                None,
+                f"the title names '{learned}', a name the topic's pages use, and the page "
+                f"reads like them (closeness {closeness:.2f})",
+            )
         return Relevance(
             score,
             Reason.OFF_TOPIC,
@@ -302,7 +328,7 @@ def _with_cognates(found: Evidence, topic: TopicTerms) -> Evidence:
     cognates ("programming" and "Programmiersprache", "mission" and "Mission") and the
     parts of compounds ("Python-Code"), matched by word stem. The context words are
     written in one language; the topic's pages come in several."""
-    page = stems(terms(f"{found.title}\n{found.text}", topic.names))
+    page = stems(terms(f"{found.title}\n{found.text}", topic.every_name))
     cognates = [
         word
         for word in topic.context
@@ -414,12 +440,57 @@ def _namesake_despite_keyword(
 ) -> Relevance | None:
     """A keyword in the headline is the topic's name, unless the page has nothing of the
     topic around it: none of its context words and nothing like its other pages (a
-    cabaret, a shop or a film that happens to carry the same name)."""
+    cabaret, a shop or a film that happens to carry the same name). That takes two
+    witnesses: the profile alone reads a page on a new side of the topic (its model used
+    by a space agency) as far from it, so a topic with no context words configured keeps
+    its keyword's word."""
     if profile is None or profile.seeds < RELIABLE_SEEDS or found.context_found:
+        return None
+    if not topic.context:
         return None
     if support >= UNSUPPORTED or found.strong_body > 2:
         return None
     return Relevance(score, Reason.HOMONYM, _nothing_around(found, topic, closeness, profile))
+
+
+_NEXT_WORD = re.compile(r"\s([^\W\d_][^\W_]*)")
+
+
+def _other_full_name(found: Evidence, topic: TopicTerms, profile: Profile | None) -> str | None:
+    """The shared name written, most times it is used, as the first word of a longer
+    proper name that none of the topic's pages contains ("Acme Tula" where the topic's
+    pages say "Acme" alone or "Acme Labs"): the full name of someone else."""
+    if profile is None or not profile.usable:
+        return None
+    page = f"{found.title}\n{found.text}"
+    own = {w.lower() for name in topic.names for w in name.split()}
+    for name in topic.shared_names:
+        uses = list(term_pattern(name).finditer(page))
+        joined: Counter[str] = Counter()
+        for use in uses:
+            following = _NEXT_WORD.match(page, use.end())
+            if following is None or not following[1][0].isupper():
+                continue
+            word = following[1].lower()
+            if word in own or any(word in counts for counts in profile.seed_terms):
+                continue
+            joined[f"{use[0]} {following[1]}"] += 1
+        if joined:
+            full, times = joined.most_common(1)[0]
+            if times >= 2 and times * 2 >= len(uses):
+                return full
+    return None
+
+
+def _learned_name_in_title(
+    found: Evidence, topic: TopicTerms, profile: Profile | None
+) -> str | None:
+    if profile is None or not profile.usable:
+        return None
+    for word in terms(found.title, topic.every_name):
+        if profile.learned_name(word):
+            return word
+    return None
 
 
 def _nothing_around(
@@ -436,7 +507,7 @@ def _nothing_around(
         if profile is not None and profile.usable and closeness is not None
         else ""
     )
-    about = ", ".join(own_terms(f"{found.title}\n{found.text}", topic.names, 5))
+    about = ", ".join(own_terms(f"{found.title}\n{found.text}", topic.every_name, 5))
     return (
         f"'{name}' here is a namesake: the page has {context}{similar}; it is about: "
         f"{about} (if that is the topic, add such words to context)"

@@ -139,6 +139,26 @@ def assess_spam(
     return SpamVerdict(False, ", ".join(signals))
 
 
+KEYWORD_LIST_WORDS = 6
+"""A phrase of a search-engine keyword line is short: the name and a word or two."""
+
+
+def _keyword_list(text: str, term: str) -> int:
+    """The longest line of the body that is only a list of short phrases each naming
+    ``term`` (0 if none): the keyword lines generated pages end with. A sentence of
+    prose naming its subject twice is not one."""
+    longest = 0
+    for line in text.splitlines():
+        segments = [s for s in _TITLE_SEPARATORS.split(line.strip().rstrip(".!")) if s.strip()]
+        if (
+            len(segments) >= TITLE_SEGMENTS
+            and all(count_term(term, s) for s in segments)
+            and all(len(words(s)) <= KEYWORD_LIST_WORDS for s in segments)
+        ):
+            longest = max(longest, len(segments))
+    return longest
+
+
 def _stuffing(title: str, text: str, terms: list[str], typical_share: float) -> str:
     tokens = words(text)
     limit = max(STUFFING_FLOOR, STUFFING_TIMES_TYPICAL * typical_share)
@@ -149,6 +169,9 @@ def _stuffing(title: str, text: str, terms: list[str], typical_share: float) -> 
         carrying = sum(1 for segment in segments if count_term(term, segment))
         if carrying >= TITLE_SEGMENTS:
             return f"keyword stuffing: the title is {carrying} phrases each naming '{term}'"
+        listed = _keyword_list(text, term)
+        if listed:
+            return f"keyword stuffing: a line of {listed} short phrases each naming '{term}'"
         occurrences = count_term(term, text)
         share = occurrences * len(term.split()) / max(len(tokens), 1)
         # A short post names its subject in every line, but not in a quarter of its words
