@@ -151,7 +151,7 @@ _MARKERS: dict[str, tuple[str, str]] = {
     ),
 }
 # Verbs that deny what follows them: "failed to flag" says it was not flagged.
-_IMPLICIT_NEGATION = re.compile(
+IMPLICIT_NEGATION = re.compile(
     r"\b(?:fail(?:s|ed)?|declin(?:es|ed|e)|refus(?:es|ed|e)|unable|lack(?:s|ed)?)\s+to\b"
 )
 _NEVER = frozenset({"never", "jamais", "nie", "niemals"})
@@ -162,6 +162,13 @@ CLASS_ONLY = frozenset({"forecast", "inference"})
 make a claim of the class, not in the same word."""
 MARKER_WORDS = {kind: frozenset(words.split()) for kind, (words, _) in _MARKERS.items()}
 _MARKER_ZH = {kind: re.compile(zh) for kind, (_, zh) in _MARKERS.items()}
+
+
+def negation_zh() -> str:
+    """The Chinese negation expressions, as one regular expression."""
+    return _MARKERS["negation"][1]
+
+
 _NEGATION_CONTRACTED = re.compile(r"\w+n['’]t\b")
 
 # Capitalised only because they open a sentence (or are so common they name nothing).
@@ -240,7 +247,11 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 # "120 000 habitants". A dot followed by exactly three digits and then another group or a
 # non-digit is a decimal point only in English, where nobody writes "3.000" for three.
 _DOTTED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:\.\d{3})+)(?![\d.,]\d)")
-_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:[\u00a0\u202f]\d{3})+)(?![\d])")
+# An ordinary space groups thousands too when typed by hand ("60 000 voyageurs"): a
+# group of exactly three digits after one to three others is no other way of writing.
+_SPACED_THOUSANDS = re.compile(
+    r"(?<![\d.,])(?<!\d\s)(\d{1,3})((?:[ \u00a0\u202f]\d{3})+)(?![\d.,]?\d)"
+)
 
 
 def _thousands(folded: str) -> str:
@@ -256,7 +267,7 @@ def _thousands(folded: str) -> str:
 def _spaced_thousands(text: str) -> str:
     """Before folding, which makes a no-break space an ordinary one."""
     return _SPACED_THOUSANDS.sub(
-        lambda m: m.group(1) + re.sub(r"[\u00a0\u202f]", ",", m.group(2)), text
+        lambda m: m.group(1) + re.sub(r"[ \u00a0\u202f]", ",", m.group(2)), text
     )
 
 
@@ -596,7 +607,7 @@ def markers(text: str) -> dict[str, frozenset[str]]:
         hits = {w for w in words if w in vocabulary}
         if kind == "negation" and _NEGATION_CONTRACTED.search(folded):
             hits.add("n't")
-        if kind == "negation" and _IMPLICIT_NEGATION.search(folded):
+        if kind == "negation" and IMPLICIT_NEGATION.search(folded):
             hits.add("not")
         if kind == "negation":
             # "none has been fatal" and "no deaths" deny alike; "never" denies for all time.

@@ -325,9 +325,85 @@ def _polarity(said: Claim, source: Evidence) -> Verdict:
         for s in source.sentences
     ):
         return Verdict(False, "a negation no cited sentence makes")
-    if not said.negated and best and overlap / size >= STRONG_ALIGNMENT:
+    if (
+        not said.negated
+        and best
+        and overlap / size >= STRONG_ALIGNMENT
+        and not _NEGATIVE_PREFIX.search(said.text)
+    ):
         return Verdict(False, "the source says the opposite")
+    if same or said.pairs:
+        for clause in _clauses(said):
+            if clause.negated or _NEGATIVE_PREFIX.search(clause.text):
+                continue
+            if (verdict := _asserts_denied(clause, source)) is not None:
+                return verdict
     return _opposite_words(said, source) if same else _OK
+
+
+# Where a negation's reach ends: the clause it is in ("not A, but B" denies only A).
+_SCOPE_END = re.compile(
+    r"[,;:.!?，；：。！？]|\s(?:but|however|though|although|while|whereas|yet|mais|aber|sondern|doch)\s|但|卻|却|而是"
+)
+_NEGATION_WORD = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(w) for w in sorted(facts.MARKER_WORDS["negation"], key=len, reverse=True))
+    + r"|\w+n't)\b|"
+    + facts.IMPLICIT_NEGATION.pattern
+    + "|"
+    + facts.negation_zh()
+)
+MIN_DENIED = 2
+DENIED_SHARE = 3
+"""...and a third of the claim is in that sentence: it is about the same thing."""
+"""Content units of a claim inside a negation's clause that make it assert what is denied."""
+# A word negated by its prefix ("unchanged", "non-binding") denies as "not changed" does.
+_NEGATIVE_PREFIX = re.compile(r"\b(?:un|non-?)[a-z]{3,}(?:ed|able|ible|ing)\b", re.IGNORECASE)
+
+
+def _denied(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The content stems and CJK pairs that a negation in ``text`` denies: from the
+    negation word to the end of its clause."""
+    folded = tokens.fold(text).replace("’", "'")
+    stems: set[str] = set()
+    pairs: set[str] = set()
+    matches = list(_NEGATION_WORD.finditer(folded))
+    if not matches:  # a denial read some other way: it may reach the whole sentence
+        return _units(text)
+    for match in matches:
+        rest = folded[match.end() :]
+        end = _SCOPE_END.search(rest)
+        scope = rest[: end.start()] if end else rest
+        found, cjk = _units(scope)
+        stems |= found
+        pairs |= cjk
+    return frozenset(stems), frozenset(pairs)
+
+
+def _inside_denial(said: Claim, text: str) -> int:
+    """How many content units of the claim a negation of ``text`` denies."""
+    stems, pairs = _denied(text)
+    return sum(1 for s in said.stems if tokens.stems_meet(s, stems)) + len(said.pairs & pairs)
+
+
+def _asserts_denied(said: Claim, source: Evidence) -> Verdict | None:
+    """ "Liver problems were more common on the drug" against "there was no difference in
+    liver problems": a claim without a negation that says half of what a negated source
+    sentence says, and restates what its negation denies (the words from the negation to
+    the end of its clause, so "not A, but B" still backs B), asserts what the source
+    rules out."""
+    size = len(said.stems) + len(said.pairs)
+    if not size:
+        return None
+    for sentence in source.sentences:
+        if not sentence.negated:
+            continue
+        if _inside_denial(said, sentence.text) < MIN_DENIED:
+            continue
+        shared = sum(1 for s in said.stems if tokens.stems_meet(s, sentence.stems))
+        if (shared + len(said.pairs & sentence.pairs)) * DENIED_SHARE >= size:
+            return Verdict(False, "the source denies what the claim states")
+    return None
 
 
 def _opposite_words(said: Claim, source: Evidence) -> Verdict:

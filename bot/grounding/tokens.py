@@ -56,6 +56,8 @@ def fold(text: str) -> str:
 def stem(word: str) -> str:
     """A light suffix strip ("released", "releases", "release" -> "releas")."""
     word = word.removesuffix("'s").removesuffix("’s")
+    if word.endswith("ss"):
+        return word  # "class", "business": the last "s" is no plural ("classes" -> "class")
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
             return word[: -len(suffix)]

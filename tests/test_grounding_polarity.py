@@ -1,0 +1,45 @@
+"""A claim that asserts what its source denies is not supported, even when it shares the
+denied sentence's words and carries no negation of its own; and figures grouped the way
+French and German writers type them are read as one number."""
+
+from __future__ import annotations
+
+from bot.grounding.support import evidence, supports
+
+ORCHARD = evidence(
+    "Orchard co-op reports a quiet harvest\n"
+    "The Millbrook orchard co-operative picked 1,200 tonnes of apples this autumn. "
+    "There was no increase in frost damage to the trees compared with last year. "
+    "The co-op did not raise its prices for local shops."
+)
+
+
+def test_a_claim_restating_a_denied_clause_is_rejected() -> None:
+    assert not supports(ORCHARD, "Frost damage to the trees increased at Millbrook this year.")
+    assert not supports(ORCHARD, "The Millbrook co-op raised its prices for local shops.")
+
+
+def test_a_claim_sharing_only_the_denied_words_is_rejected() -> None:
+    # The claim says too little of the sentence for their polarities to be compared
+    # whole, but what it asserts is what the negation's clause rules out.
+    source = evidence(
+        "Tablet pilot ends at Ashgrove school\n"
+        "Ashgrove school gave tablets to one of its two year-six classes for a term. "
+        "There was no difference between the two classes in reading scores."
+    )
+    assert not supports(source, "Reading scores were higher in the class using tablets.")
+    assert supports(source, "Ashgrove gave tablets to one of its two year-six classes.")
+
+
+def test_a_claim_that_keeps_the_denial_is_supported() -> None:
+    assert supports(ORCHARD, "The Millbrook co-op did not raise its prices for local shops.")
+    assert supports(ORCHARD, "Prices for local shops were unchanged at the Millbrook co-op.")
+
+
+def test_thousands_grouped_by_an_ordinary_space_are_one_figure() -> None:
+    source = evidence(
+        "Lyon agrandit son parc de vélos\n"
+        "La métropole de Lyon a mis en service environ 4 500 vélos supplémentaires en 2024."
+    )
+    assert supports(source, "Lyon added about 4,500 bicycles to the network in 2024.")
+    assert not supports(source, "Lyon added about 500 bicycles to the network in 2024.")
