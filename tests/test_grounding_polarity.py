@@ -43,3 +43,27 @@ def test_thousands_grouped_by_an_ordinary_space_are_one_figure() -> None:
     )
     assert supports(source, "Lyon added about 4,500 bicycles to the network in 2024.")
     assert not supports(source, "Lyon added about 500 bicycles to the network in 2024.")
+
+
+def test_irregular_pasts_and_doubled_consonants_meet_their_verbs() -> None:
+    source = evidence(
+        "Copperfield Books reports a good year\n"
+        "Copperfield Books said its sales rise every December. "
+        "The chain plans to ship orders from two new warehouses."
+    )
+    assert supports(source, "Copperfield Books' sales rose in December.")
+    assert supports(
+        source, "Copperfield Books planned to start shipping orders from two new warehouses."
+    )
+
+
+def test_a_month_abbreviation_and_an_iso_date_are_dates_not_figures() -> None:
+    source = evidence(
+        "Harbour ferry timetable changes\n"
+        "The Northam harbour ferry will run every 20 minutes from 1 September 2026."
+    )
+    assert supports(source, "From Sept. 1, 2026, the Northam ferry will run every 20 minutes.")
+    assert supports(source, "The Northam harbour ferry will run every 20 minutes from 2026-09-01.")
+    assert not supports(
+        source, "The Northam harbour ferry will run every 20 minutes from 2026-10-01."
+    )

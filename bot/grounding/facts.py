@@ -65,6 +65,7 @@ _FOREIGN_NUMBERS = """
 """
 for _i, _word in enumerate(_FOREIGN_NUMBERS.split()):
     _NUMBER_WORDS.setdefault(_word, _i % 11 + 2)
+_MONTH_ABBREVIATION = re.compile(r"\.|\s*\d")
 _COMPOUND = re.compile(rf"\b({'|'.join(_TENS)})[-\s]({'|'.join(_SPELLED[1:10])})\b")
 # "4.5 to 4.7 billion": the first figure of a range shares the second's scale and unit.
 _RANGE = re.compile(r"\s*(?:-|–|to|à|bis|至|到)\s*")
@@ -428,11 +429,27 @@ def _zh_digit(text: str) -> Decimal:
     return Decimal(text) if text.isdigit() else Decimal(_ZH_DIGITS.get(text, 1))
 
 
+_ISO_DATE = re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
+_MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]  # fmt: skip
+
+
+def _spelled_dates(text: str) -> str:
+    """An ISO date ("2024-06-12") as a writer spells it ("12 June 2024"): its month is a
+    date, not a figure."""
+    return _ISO_DATE.sub(
+        lambda m: f"{int(m.group(3))} {_MONTH_NAMES[int(m.group(2)) - 1]} {m.group(1)}", text
+    )
+
+
 @lru_cache(maxsize=4096)
 def figures(text: str, parts: bool = False) -> frozenset[Figure]:
     """Every quantity ``text`` states (see the module docstring for the forms read). With
     ``parts``, the numbers a duration or a fraction is written with too ("1 hour 52
     minutes" also states 1 and 52): what a source says, which a claim may quote apart."""
+    text = _spelled_dates(text)
     folded = _thousands(fold(_spaced_thousands(text)))
     found: set[Figure] = set()
     taken: list[tuple[int, int]] = []
@@ -478,6 +495,8 @@ def figures(text: str, parts: bool = False) -> frozenset[Figure]:
             found.add(Figure(Decimal(_TENS[tens] + _SPELLED.index(ones))))
     for match in _WORD.finditer(_COMPOUND.sub(lambda m: " " * len(m.group(0)), folded)):
         word = match.group(0)
+        if word == "sept" and _MONTH_ABBREVIATION.match(folded, match.end()):
+            continue  # "Sept. 1", "Sept 2026": September, not seven
         if word in _NUMBER_WORDS and not _inside(match.start(), match.end(), taken):
             found.add(Figure(Decimal(_NUMBER_WORDS[word])))
     for match in _ZH_NUMERAL.finditer(folded):
@@ -492,6 +511,7 @@ def figures(text: str, parts: bool = False) -> frozenset[Figure]:
 @lru_cache(maxsize=4096)
 def dates(text: str) -> frozenset[str]:
     """Month and weekday marks ("month:11", "weekday:5") in English or Chinese."""
+    text = _spelled_dates(text)
     found: set[str] = set()
     for match in _CAPITALISED.finditer(text):
         word = match.group(0).rstrip(".").lower()

@@ -409,11 +409,20 @@ def _asserts_denied(said: Claim, source: Evidence) -> Verdict | None:
 def _opposite_words(said: Claim, source: Evidence) -> Verdict:
     """A claim that "backed" what the sentence saying most of it "opposed" (or "won" for
     "lost", a "tailwind" for a "headwind") is contradicted without any negation word."""
-    for sentence in source.sentences:
+
+    def about(sentence: _Sentence) -> int:
         names = sum(1 for n in said.names if tokens.stems_meet(n, sentence.words))
-        if names + len(said.stems & sentence.stems) < MIN_ANCHORS + 1:
+        return names + len(said.stems & sentence.stems)
+
+    for sentence in source.sentences:
+        if (score := about(sentence)) < MIN_ANCHORS + 1:
             continue  # not a sentence about the same thing
-        for word in said.stems - sentence.stems:
+        # "revenue rose 71%" is not contradicted by a later "PC revenue fell 4%" when a
+        # sentence saying as much of the claim says "rose".
+        backed = frozenset().union(
+            *(s.stems for s in source.sentences if s is not sentence and about(s) >= score)
+        )
+        for word in said.stems - sentence.stems - backed:
             if (theirs := synonyms.opposites(word) & sentence.stems) and not any(
                 synonyms.opposites(t) & said.stems - {word} for t in theirs
             ):
