@@ -67,3 +67,21 @@ def test_a_month_abbreviation_and_an_iso_date_are_dates_not_figures() -> None:
     assert not supports(
         source, "The Northam harbour ferry will run every 20 minutes from 2026-10-01."
     )
+
+
+def test_a_french_future_is_a_forecast_the_claim_may_restate() -> None:
+    source = evidence(
+        "Nantes : une nouvelle ligne de bus\n"
+        "La ville de Nantes a voté une nouvelle ligne de bus électrique. "
+        "La ligne comptera douze arrêts et sa mise en service est prévue en 2027."
+    )
+    assert supports(source, "La nouvelle ligne de bus de Nantes sera ouverte en 2027.")
+    assert supports(source, "Nantes's new electric bus line will have twelve stops from 2027.")
+
+
+def test_a_forecast_the_source_does_not_make_is_still_rejected() -> None:
+    source = evidence(
+        "Nantes : une nouvelle ligne de bus\n"
+        "La ville de Nantes a ouvert une nouvelle ligne de bus électrique avec douze arrêts."
+    )
+    assert not supports(source, "La ville de Nantes ouvrira une deuxième ligne de bus électrique.")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from bot.grounding import language
 from bot.grounding.tokens import CJK_RUN, STOPWORDS, fold, stem
 
 _SCALES = {
@@ -617,7 +618,18 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
     return frozenset(found)
 
 
-def markers(text: str) -> dict[str, frozenset[str]]:
+# French and German inflect the forecast words ("prévue", "prévues", "geplante"); and
+# French says "will" by the verb's ending ("comptera", "apporteront"), read in French text
+# only (``lang``, else told by its function words).
+_FRENCH_INFLECTION = re.compile(r"(?:es|e|s)$")
+_FRENCH_FUTURE = re.compile(r"^\w{3,}(?:era|eront|iront|ira|ront)$")
+
+
+def _inflected(word: str) -> str:
+    return _FRENCH_INFLECTION.sub("", word)
+
+
+def markers(text: str, lang: str = "") -> dict[str, frozenset[str]]:
     """The claim-strengthening words of ``text`` by class; a Chinese match is recorded as
     its expression, so same-language texts compare words and others compare classes."""
     folded = _NUMBER_SIGN.sub(" ", fold(text))
@@ -625,6 +637,10 @@ def markers(text: str) -> dict[str, frozenset[str]]:
     found: dict[str, frozenset[str]] = {}
     for kind, vocabulary in MARKER_WORDS.items():
         hits = {w for w in words if w in vocabulary}
+        if kind == "forecast":
+            hits |= {w for w in words if _inflected(w) in vocabulary}
+            if (lang or language.guess(text)) == "fr":
+                hits |= {w for w in words if _FRENCH_FUTURE.search(w)}
         if kind == "negation" and _NEGATION_CONTRACTED.search(folded):
             hits.add("n't")
         if kind == "negation" and IMPLICIT_NEGATION.search(folded):

@@ -87,9 +87,10 @@ class Evidence:
 
 def evidence(text: str) -> Evidence:
     said = []
+    written_in = language.guess(text)
     for sentence in tokens.sentences(text):
         stems, pairs = _units(sentence)
-        kinds = frozenset(facts.markers(sentence))
+        kinds = frozenset(facts.markers(sentence, written_in))
         said.append(
             _Sentence(
                 stems,
@@ -108,9 +109,9 @@ def evidence(text: str) -> Evidence:
         words=frozenset(tokens.word_stems(text)),
         stems=stems,
         pairs=pairs,
-        markers=facts.markers(text),
+        markers=facts.markers(text, written_in),
         sentences=tuple(said),
-        language=language.guess(text),
+        language=written_in,
     )
 
 
