@@ -85,3 +85,18 @@ def test_a_forecast_the_source_does_not_make_is_still_rejected() -> None:
         "La ville de Nantes a ouvert une nouvelle ligne de bus électrique avec douze arrêts."
     )
     assert not supports(source, "La ville de Nantes ouvrira une deuxième ligne de bus électrique.")
+
+
+PRESS = evidence(
+    "Lindqvist Audio ships its first headphones\n"
+    "Lindqvist Audio began selling its first headphones on Tuesday. "
+    "The headphones are sold through Nordmarkt, an online shop, for €199."
+)
+
+
+def test_a_partnership_the_source_does_not_state_is_rejected() -> None:
+    assert supports(PRESS, "Lindqvist Audio sells its first headphones through Nordmarkt for €199.")
+    assert not supports(
+        PRESS, "Lindqvist Audio built its first headphones in partnership with Nordmarkt."
+    )
+    assert not supports(PRESS, "Lindqvist Audio與Nordmarkt合作推出售價199歐元的耳機。")

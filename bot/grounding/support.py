@@ -469,6 +469,28 @@ def _computed(figure: Figure, stated: frozenset[Figure]) -> bool:
     )
 
 
+_RELATIONS = frozenset(synonyms.canonical(tokens.stem(w)) for w in ("partner", "sue"))
+"""Ties between two entities (a partnership, a lawsuit): a claim that states one is not
+backed by a source that only names both ("its weights are hosted on X"). (Buying is not
+among them: "acquired" and "bought" are said of goods and infections as often.)"""
+_RELATIONS_ZH = re.compile(r"合作|夥伴|伙伴|聯手|联手|結盟|结盟|起訴|起诉|控告")
+
+
+def _relations(said: Claim, source: Evidence) -> Verdict:
+    """A tie the claim states between entities must be one the source states."""
+    if _comparable(said, source):
+        if missing := (said.stems & _RELATIONS) - source.stems:
+            return Verdict(False, f"a tie the source does not state: {sorted(missing)[0]}")
+        return _OK
+    stated = bool(_RELATIONS_ZH.search(said.text)) or bool(said.stems & _RELATIONS)
+    in_source = bool(source.stems & _RELATIONS) or any(
+        _RELATIONS_ZH.search(s.text) for s in source.sentences
+    )
+    if stated and not in_source:
+        return Verdict(False, "a tie the source does not state")
+    return _OK
+
+
 def _dated_alike(mark: str, dates: frozenset[str]) -> bool:
     """Whether a claim's date mark is held to the source's: a quarter is not, since
     companies count fiscal quarters their own way and sources give them by months as
@@ -824,6 +846,8 @@ def check(said: Claim, source: Evidence) -> Verdict:
             return Verdict(False, f"only {found} of {considered} content words in the source")
     elif said.anchors - unchecked < MIN_ANCHORS:
         return Verdict(False, "too few names or figures to check across languages")
+    if not (verdict := _relations(said, source)):
+        return verdict
     if not (verdict := _in_role(said, source)):
         return verdict
     if not (verdict := _attached(said, source)):
