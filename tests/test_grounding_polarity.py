@@ -100,3 +100,13 @@ def test_a_partnership_the_source_does_not_state_is_rejected() -> None:
         PRESS, "Lindqvist Audio built its first headphones in partnership with Nordmarkt."
     )
     assert not supports(PRESS, "Lindqvist Audio與Nordmarkt合作推出售價199歐元的耳機。")
+
+
+def test_where_a_company_is_based_must_be_what_the_source_says() -> None:
+    source = evidence(
+        "Solvik Freight lists its shares\n"
+        "Solvik Freight, which is headquartered in Tromsø, listed its shares on Friday. "
+        "Its largest shareholder is the fund Narvik Partners."
+    )
+    assert supports(source, "Tromsø-based Solvik Freight listed its shares on Friday.")
+    assert not supports(source, "Narvik-based Solvik Freight listed its shares on Friday.")

@@ -491,6 +491,23 @@ def _relations(said: Claim, source: Evidence) -> Verdict:
     return _OK
 
 
+_BASED = re.compile(r"\b([A-Z][\w'’]+(?:[\s-][A-Z][\w'’]+)?)-based\b")
+
+
+def _based(said: Claim, source: Evidence) -> Verdict:
+    """ "Bergen-based Fjordline" says where Fjordline is based: the source must say that
+    of the place ("Bergen-based", "based in Bergen", "headquartered in Bergen"), not
+    merely name it (an investor "Bergen Kapital")."""
+    if not _comparable(said, source):
+        return _OK
+    for place in _BASED.findall(said.text):
+        where = re.escape(place)
+        pattern = rf"{where}-based|(?:based|headquartered|located)\s+in\s+[^.;]{{0,30}}?\b{where}\b"
+        if not any(re.search(pattern, s.text) for s in source.sentences):
+            return Verdict(False, f"the source does not say what is based in {place}")
+    return _OK
+
+
 def _dated_alike(mark: str, dates: frozenset[str]) -> bool:
     """Whether a claim's date mark is held to the source's: a quarter is not, since
     companies count fiscal quarters their own way and sources give them by months as
@@ -847,6 +864,8 @@ def check(said: Claim, source: Evidence) -> Verdict:
     elif said.anchors - unchecked < MIN_ANCHORS:
         return Verdict(False, "too few names or figures to check across languages")
     if not (verdict := _relations(said, source)):
+        return verdict
+    if not (verdict := _based(said, source)):
         return verdict
     if not (verdict := _in_role(said, source)):
         return verdict
