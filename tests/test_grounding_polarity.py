@@ -110,3 +110,11 @@ def test_where_a_company_is_based_must_be_what_the_source_says() -> None:
     )
     assert supports(source, "Tromsø-based Solvik Freight listed its shares on Friday.")
     assert not supports(source, "Narvik-based Solvik Freight listed its shares on Friday.")
+
+
+def test_a_chinese_first_must_be_the_same_first() -> None:
+    source = evidence(
+        "葉星澄奪下生涯首座冠軍\n網球選手葉星澄週日在高雄奪得生涯首座職業賽冠軍，獎金約3萬美元。"
+    )
+    assert supports(source, "葉星澄在高雄奪得生涯首座職業賽冠軍。")
+    assert not supports(source, "葉星澄成為首位在高雄奪得職業賽冠軍的選手。")

@@ -138,7 +138,7 @@ _MARKERS: dict[str, tuple[str, str]] = {
         "highest lowest strongest smallest greatest longest leading unmatched unprecedented "
         "record entirely solely exclusively completely fully totally sole "
         "premier premiere seul seule tous toutes chaque erste ersten einzige alle jeder jede",
-        r"最(?!多|少)|首次|首個|首款|首家|唯一|第一|所有|每一|每個|全部|史上|領先|领先|全球首",
+        r"最(?!多|少)|首[次個个款家位座度批名架艘輛辆部間间台項项]|唯一|第一|所有|每一|每個|全部|史上|領先|领先|全球首",
     ),
     "forecast": (
         "will would could might likely expected expect expects plans plan planned aims "
