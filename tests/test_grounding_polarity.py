@@ -118,3 +118,25 @@ def test_a_chinese_first_must_be_the_same_first() -> None:
     )
     assert supports(source, "葉星澄在高雄奪得生涯首座職業賽冠軍。")
     assert not supports(source, "葉星澄成為首位在高雄奪得職業賽冠軍的選手。")
+
+
+KILN = evidence(
+    "Kilnworth opens a brick plant\n"
+    "Kilnworth Ceramics opened its Ostrava plant on Monday, its largest in Europe. "
+    "The plant can make 90 million bricks a year. "
+    "It employs 310 people. "
+    "The company also sells roof tiles. "
+    "Its new tile line, the Ridge 5, went on sale in May at €14 a square metre."
+)
+
+
+def test_a_translated_superlative_must_be_said_where_its_names_are() -> None:
+    assert supports(KILN, "Kilnworth Ceramics的Ostrava工廠是該公司在歐洲最大的工廠。")
+    assert not supports(KILN, "Kilnworth Ceramics的Ridge 5是歐洲最便宜的屋瓦，每平方米14歐元。")
+
+
+def test_an_ipo_is_not_a_first() -> None:
+    source = evidence(
+        "Brannvik lists in Oslo\nBrannvik Energy priced its shares at NOK 120 on Tuesday."
+    )
+    assert supports(source, "Brannvik Energy首次公開發行定價每股120挪威克朗。")

@@ -133,12 +133,13 @@ _MARKERS: dict[str, tuple[str, str]] = {
         "ne pas non jamais aucun aucune sans nicht kein keine keinen keiner nie niemals ohne",
         r"沒有|沒|没有|未(?!來|来|知)|並非|并非|不是|不會|不会|不能|無法|无法|尚未|不再|否認|否认|從未|不支援|不提供|拒絕",
     ),
+    # (首次公開發行 is an IPO, a name for a listing, not a first.)
     "superlative": (
         "most best worst first only every all always ever fastest largest biggest cheapest "
         "highest lowest strongest smallest greatest longest leading unmatched unprecedented "
         "record entirely solely exclusively completely fully totally sole "
         "premier premiere seul seule tous toutes chaque erste ersten einzige alle jeder jede",
-        r"最(?!多|少)|首[次個个款家位座度批名架艘輛辆部間间台項项]|唯一|第一|所有|每一|每個|全部|史上|領先|领先|全球首",
+        r"最(?!多|少)|首(?:次(?!公[開开])|[個个款家位座度批名架艘輛辆部間间台項项])|唯一|第一|所有|每一|每個|全部|史上|領先|领先|全球首",
     ),
     "forecast": (
         "will would could might likely expected expect expects plans plan planned aims "

@@ -790,10 +790,12 @@ def _windows(source: Evidence) -> list[tuple[_Sentence, ...]]:
     return [lede + said[i : i + WINDOW] for i in range(max(1, len(said) - WINDOW + 1))]
 
 
-def _aligned(said: Claim, source: Evidence) -> list[tuple[_Sentence, ...]]:
-    """The windows that say most of ``said``: for several cited sources, the union of
-    one window of each (each source supplies its part of the claim)."""
-    units = _claim_units(said)
+def _aligned(
+    said: Claim, source: Evidence, units: list[tuple[str, object]] | None = None
+) -> list[tuple[_Sentence, ...]]:
+    """The windows that say most of ``said`` (or of ``units`` of it): for several cited
+    sources, the union of one window of each (each source supplies its part of the claim)."""
+    units = _claim_units(said) if units is None else units
     best: list[tuple[_Sentence, ...]] = [()]
     for part in source.parts or (source,):
         scored = []
@@ -819,9 +821,9 @@ def _local(said: Claim, source: Evidence) -> Verdict:
     tells it sentences later; measured on the claim set, a local date check caught no
     wrong date the slot check misses.)
     (Checked word by word only: a translation cannot be aligned offline.)"""
-    if said.pairs and not source.cjk:
-        return _OK
     if not all(_comparable(said, part) for part in source.parts or (source,)):
+        return _translated_local(said, source)
+    if said.pairs and not source.cjk:
         return _OK
     for clause in _clauses(said):
         if not _claim_units(clause):
@@ -830,6 +832,32 @@ def _local(said: Claim, source: Evidence) -> Verdict:
         if not any(reasons):
             return reasons[0]
     return _OK
+
+
+_HELD_ACROSS = frozenset({"superlative", "negation"})
+"""The strengthening words a translation is held to locally: a "first" or a "not" is
+said of something, while a "will" may be the source's date alone."""
+
+
+def _translated_local(said: Claim, source: Evidence) -> Verdict:
+    """A translation cannot be aligned word by word, but by its names and figures: the
+    window that holds most of them must make its "first" and its "not" too (a "最強"
+    claim about one chip is not backed by a "most" said of another product)."""
+    anchors = _anchor_units(said)
+    if len(anchors) < MIN_ANCHORS or not (wanted := set(said.markers) & _HELD_ACROSS):
+        return _OK
+    windows = _aligned(said, source, anchors)
+    for window in windows:
+        if wanted <= frozenset().union(*(s.kinds for s in window)):
+            return _OK
+    return Verdict(False, f"{sorted(wanted)[0]} made elsewhere in the source")
+
+
+def _anchor_units(said: Claim) -> list[tuple[str, object]]:
+    return [
+        *(("name", n) for n in said.names if n not in said.ignore),
+        *(("figure", f) for f in said.figures),
+    ]
 
 
 def _in_window(clause: Claim, window: Sequence[_Sentence]) -> Verdict:
