@@ -140,3 +140,46 @@ def test_an_ipo_is_not_a_first() -> None:
         "Brannvik lists in Oslo\nBrannvik Energy priced its shares at NOK 120 on Tuesday."
     )
     assert supports(source, "Brannvik Energy首次公開發行定價每股120挪威克朗。")
+
+
+HEAT = evidence(
+    "Sachsen fördert Solardächer\n"
+    "Im vergangenen Jahr wurden in Sachsen rund 41.500 Solaranlagen auf Dächern installiert. "
+    "Die Landesregierung will die Zahl bis 2030 verdreifachen."
+)
+
+
+def test_one_distinctive_figure_checks_a_translation() -> None:
+    assert supports(HEAT, "Around 41,500 rooftop solar systems were installed in Saxony last year.")
+    assert not supports(
+        HEAT, "Around 41,000 rooftop solar systems were installed in Saxony last year."
+    )
+    # A year alone proves nothing across languages.
+    assert not supports(HEAT, "Saxony wants every new house to have solar panels by 2030.")
+
+
+def test_a_verb_that_multiplies_states_a_ratio() -> None:
+    source = evidence(
+        "Ferrovia adds night trains\nFerrovia runs 12 night trains a week and will add two more."
+    )
+    assert not supports(source, "Ferrovia plans to double its night trains.")
+    assert supports(source, "Ferrovia will add two night trains to the 12 it runs each week.")
+
+
+def test_a_body_may_be_named_by_its_initials() -> None:
+    source = evidence(
+        "Orvane seeks approval\n"
+        "Orvane Bio said it would apply to the European Medicines Agency for approval in 2026."
+    )
+    assert supports(source, "Orvane Bio plans to seek EMA approval in 2026.")
+    assert not supports(source, "Orvane Bio plans to seek FDA approval in 2026.")
+
+
+def test_a_name_between_two_function_words_has_no_slot() -> None:
+    source = evidence(
+        "Study published\n"
+        "The results were presented at a congress in Vienna and published in Northfield Medicine."
+    )
+    assert supports(
+        source, "The results were published in Northfield Medicine and presented in Vienna."
+    )

@@ -199,7 +199,8 @@ class Figure:
     def matches(self, other: Figure) -> bool:
         # A share is not a count: "10%" is not backed by "ten" (a currency may be left
         # unwritten beside an amount, a percent sign is not).
-        if (self.kind == "%") != (other.kind == "%"):
+        # Nor is a ratio: "doubled" is not backed by "two more".
+        if (self.kind == "%") != (other.kind == "%") or (self.kind == "x") != (other.kind == "x"):
             return False
         return self.value == other.value and (
             not self.kind or not other.kind or self.kind == other.kind
@@ -257,10 +258,14 @@ _SPACED_THOUSANDS = re.compile(
 )
 
 
-def _thousands(folded: str) -> str:
+_DOT_GROUPING = frozenset({"de"})
+"""Languages that group thousands with a dot (French uses a space, handled above)."""
+
+
+def _thousands(folded: str, lang: str = "") -> str:
     def dotted(match: re.Match[str]) -> str:
         groups = match.group(2)
-        if groups.count(".") == 1 and groups != ".000":
+        if groups.count(".") == 1 and groups != ".000" and lang not in _DOT_GROUPING:
             return match.group(0)  # "1.125": a decimal, as English writes it
         return match.group(1) + groups.replace(".", ",")
 
@@ -307,9 +312,16 @@ _FRACTION_ZH = re.compile(
 _MULTIPLIED: dict[str, Decimal | int] = {
     "doubled": 2, "doubles": 2, "tripled": 3, "triples": 3, "trebled": 3,
     "quadrupled": 4, "quadruples": 4, "halved": Decimal("0.5"),
+    "double": 2, "doubling": 2, "triple": 3, "tripling": 3, "treble": 3, "quadruple": 4,
+    "quadrupling": 4, "halve": Decimal("0.5"), "halving": Decimal("0.5"),
 }  # fmt: skip
+# The verb's base form is a ratio only as a verb, before what it multiplies ("to double
+# the share", "tripling its output"), not as an adjective ("a double blow").
 _RATIO = re.compile(
-    r"\b(?P<word>doubled|doubles|tripled|triples|trebled|quadrupled|quadruples|halved)\b|(?P<n>\d+(?:\.\d+)?|[a-z]+)-?fold\b"
+    r"\b(?P<word>doubled|doubles|tripled|triples|trebled|quadrupled|quadruples|halved|"
+    r"(?:double|doubling|triple|tripling|treble|quadruple|quadrupling|halve|halving)"
+    r"(?=\s+(?:the|its|their|his|her|our|in|by|from|over|again)\b))\b"
+    r"|(?P<n>\d+(?:\.\d+)?|[a-z]+)-?fold\b"
 )
 _ZH_UNITS = {"十": 1, "百": 2, "千": 3}
 # "two million", "twenty-five thousand", "a hundred": a spelled count times its scale.
@@ -447,12 +459,13 @@ def _spelled_dates(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def figures(text: str, parts: bool = False) -> frozenset[Figure]:
+def figures(text: str, parts: bool = False, lang: str = "") -> frozenset[Figure]:
     """Every quantity ``text`` states (see the module docstring for the forms read). With
     ``parts``, the numbers a duration or a fraction is written with too ("1 hour 52
-    minutes" also states 1 and 52): what a source says, which a claim may quote apart."""
+    minutes" also states 1 and 52): what a source says, which a claim may quote apart.
+    ``lang`` is the text's language when known: in German "41.500" is 41,500."""
     text = _spelled_dates(text)
-    folded = _thousands(fold(_spaced_thousands(text)))
+    folded = _thousands(fold(_spaced_thousands(text)), lang or language.guess(text))
     found: set[Figure] = set()
     taken: list[tuple[int, int]] = []
     for start, end, figure in _special_forms(folded):

@@ -38,6 +38,7 @@ _STOPWORDS = """
     were what when where which while who whom why with you your yours us per via
     said says say told according reported reports report added noted stated announced
     announce announces company firm today yesterday week weeks day days
+    roughly approximately around nearly almost approx circa some
     le la les un une des du de et ou est sont que qui dans pour par sur avec ce cette ces il
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
