@@ -183,3 +183,27 @@ def test_a_name_between_two_function_words_has_no_slot() -> None:
     assert supports(
         source, "The results were published in Northfield Medicine and presented in Vienna."
     )
+
+
+RACE = evidence(
+    "Okafor wins Lagos 10K\n"
+    "Nigeria's Grace Okafor won the Lagos 10K on Saturday in 31:20, pulling away from "
+    "Ruth Achieng over the last kilometre. "
+    "Achieng finished second in 31:34, and Okafor's teammate Ada Bello was third. "
+    "Organisers said 12,000 runners took part, a record for the race. "
+    "Okafor's coach, the team's head of performance, said she would race again in May. "
+    "The club's chief operating officer, Tunde Bako, said prize money would rise."
+)
+
+
+def test_a_relation_does_not_reach_across_a_clause() -> None:
+    assert supports(RACE, "Grace Okafor pulled away from Ruth Achieng to win the Lagos 10K.")
+
+
+def test_an_appositive_record_qualifies_its_whole_clause() -> None:
+    assert supports(RACE, "A record field of 12,000 runners took part in the Lagos 10K.")
+    assert not supports(RACE, "Grace Okafor won the Lagos 10K in a record 31:20.")
+
+
+def test_a_title_may_be_written_by_its_initials() -> None:
+    assert supports(RACE, "Prize money will rise, COO Tunde Bako said.")

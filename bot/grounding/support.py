@@ -101,6 +101,16 @@ def _acronyms(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _title_initials(text: str) -> frozenset[str]:
+    """The short form of each title the text writes out ("chief operating officer" ->
+    "coo"): a claim may write it so."""
+    return frozenset(
+        short
+        for title in _SOURCE_TITLE.findall(tokens.fold(text))
+        if len(short := _TITLES[title]) <= 3 and short != title
+    )
+
+
 def evidence(text: str) -> Evidence:
     said = []
     written_in = language.guess(text)
@@ -122,7 +132,7 @@ def evidence(text: str) -> Evidence:
     return Evidence(
         figures=facts.figures(text, parts=True, lang=written_in),
         dates=facts.dates(text),
-        words=frozenset(tokens.word_stems(text)) | _acronyms(text),
+        words=frozenset(tokens.word_stems(text)) | _acronyms(text) | _title_initials(text),
         stems=stems,
         pairs=pairs,
         markers=facts.markers(text, written_in),
@@ -289,7 +299,10 @@ def _following(text: str, word: str) -> list[list[str]]:
         after = re.findall(r"[^\W_]+", folded[match.end() :])[:_ATTACH_WINDOW]
         head = folded[: match.start()]
         if _APPOSITIVE.search(head):
-            after += re.findall(r"[^\W_]+", _APPOSITIVE.sub("", head))[-_ATTACH_WINDOW:]
+            # The appositive qualifies its whole clause ("45,000 runners started the
+            # race, a record"): back to the clause's start.
+            clause = re.split(r"[,;:]", _APPOSITIVE.sub("", head))[-1]
+            after += re.findall(r"[^\W_]+", clause)[-2 * _ATTACH_WINDOW :]
         found.append([tokens.stem(w) for w in after if w not in tokens.STOPWORDS])
     return found
 
@@ -605,10 +618,11 @@ def _between(
     figures and letters left out; none when the grammar turns the roles ("beaten by") or
     an appositive describes the first name (", a start-up based in")."""
     span = [w for w, _ in words[i + 1 : j]]
-    if any(w in _PASSIVE for w in span) or _APPOSITION.search(
-        tokens.fold(text)[words[i][1] : words[j][1]]
-    ):
+    between = tokens.fold(text)[words[i][1] : words[j][1]]
+    if any(w in _PASSIVE for w in span) or _APPOSITION.search(between):
         return set()
+    if _ROLE_BREAK.search(between):
+        return set()  # "Tessema finished second, and Kiprono...": two clauses, no relation
     stems = {
         synonyms.canonical(w)
         for w in span
@@ -618,6 +632,7 @@ def _between(
 
 
 _APPOSITION = re.compile(r",\s+(?:a|an|the)\s")
+_ROLE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|et|mais|und|aber)\s")
 
 
 def _swapped(said: Claim, source: Evidence) -> Verdict:
@@ -656,10 +671,10 @@ def _slots(text: str) -> list[tuple[str, re.Pattern[str]]]:
         context = re.escape(left)
         if tokens.fold(left) in tokens.STOPWORDS and tokens.fold(right) in tokens.STOPWORDS:
             # "in ... and" holds anything: the slot is "published in ... and".
-            before = re.findall(r"\w+", text[: match.start()])
-            if not before:
+            previous = re.findall(r"\w+", text[: match.start()])
+            if not previous:
                 continue
-            context = rf"{re.escape(before[-1])}{_GAP}{context}"
+            context = rf"{re.escape(previous[-1])}{_GAP}{context}"
         found.append(
             (
                 mine,
