@@ -207,3 +207,32 @@ def test_an_appositive_record_qualifies_its_whole_clause() -> None:
 
 def test_a_title_may_be_written_by_its_initials() -> None:
     assert supports(RACE, "Prize money will rise, COO Tunde Bako said.")
+
+
+GROCER = evidence(
+    "Fernhill Grocers reports results\n"
+    "Fernhill Grocers said on Tuesday that its annual sales rose 9% to £1.2 billion. "
+    "It opened a distribution centre in Leeds last spring. "
+    "Chief executive Amira Lodge said shoppers were returning to its larger stores. "
+    "The chain has 140 shops across England. "
+    "Separately, Fernhill plans to close 12 shops in Wales next year. "
+    "Lodge said the closures would not lead to compulsory redundancies."
+)
+
+
+def test_a_name_must_be_where_the_rest_of_the_clause_is() -> None:
+    assert supports(GROCER, "Fernhill Grocers plans to close 12 shops in Wales next year.")
+    assert not supports(GROCER, "Fernhill Grocers plans to close 12 shops in Leeds next year.")
+    assert not supports(GROCER, "Fernhill Grocers plans to close 12 of its Leeds shops next year.")
+
+
+def test_a_person_named_in_full_once_may_be_named_so_again() -> None:
+    assert supports(
+        GROCER, "Amira Lodge said the shop closures would not lead to compulsory redundancies."
+    )
+
+
+def test_an_after_clause_is_backed_by_its_own_place() -> None:
+    assert supports(
+        GROCER, "Fernhill will close 12 shops in Wales after sales rose 9% to £1.2 billion."
+    )

@@ -12,7 +12,7 @@ A claim is supported by its cited text when
 4. enough of its other content is there: at least :data:`MIN_SHARE` of its content words
    (stems, light synonyms allowed) or of its CJK character pairs; and its polarity agrees
    with the sentence of the source that says most of it;
-5. it says it in one place: each clause's figures and strengthening words are in the
+5. it says it in one place: each clause's figures, names and strengthening words are in the
    window of :data:`WINDOW` adjacent sentences that says most of that clause (one window
    per cited source), not somewhere else on the page.
 
@@ -122,7 +122,7 @@ def evidence(text: str) -> Evidence:
                 stems,
                 pairs,
                 "negation" in kinds,
-                frozenset(tokens.word_stems(sentence)),
+                frozenset(tokens.word_stems(sentence)) | _acronyms(sentence),
                 facts.figures(sentence, parts=True, lang=written_in),
                 sentence,
                 kinds,
@@ -760,7 +760,7 @@ def _titles(said: Claim, source: Evidence) -> Verdict:
 WINDOW = 3
 """Adjacent sentences that together may back one clause of a claim (with the lede)."""
 _CLAUSE_BREAK = re.compile(
-    r";|,\s(?:and|while|but|whereas|with)\s|\swhile\s|，|；|,\s(?:et|mais|alors\sque|und|aber)\s"
+    r";|,\s(?:and|while|but|whereas|with)\s|\s(?:while|after)\s|，|；|,\s(?:et|mais|alors\sque|und|aber)\s"
 )
 _MIN_CLAUSE = 3
 """A clause stating fewer names, figures and words than this is read with the one before."""
@@ -850,8 +850,8 @@ _MAX_TIES = 8
 
 def _local(said: Claim, source: Evidence) -> Verdict:
     """A claim is backed by one place in its source, not by words scattered over the
-    page: each clause's figures and strengthening words (a negation, a "first", a "will")
-    must be in the window of adjacent sentences that says most of that clause. An
+    page: each clause's figures, names and strengthening words (a negation, a "first", a
+    "will") must be in the window of adjacent sentences that says most of that clause. An
     extrapolation that borrows a "will" or a figure from another paragraph fails here.
     (Dates are not held to the window: a story dates an event once, in its lede, and
     tells it sentences later; measured on the claim set, a local date check caught no
@@ -904,6 +904,16 @@ def _in_window(clause: Claim, window: Sequence[_Sentence]) -> Verdict:
     kinds = frozenset().union(*(s.kinds for s in window))
     if missing := set(clause.markers) - kinds:
         return Verdict(False, f"{sorted(missing)[0]} made elsewhere in the source")
+    words = frozenset().union(*(s.words for s in window))
+    # A story names a person in full once and by surname after: a several-word name
+    # is in the window when one of its words is.
+    for run in _NAME_RUN.findall(clause.text):
+        parts = {tokens.stem(tokens.fold(w)) for w in re.findall(r"[^\W_]+", run)}
+        if any(tokens.stems_meet(w, words) for w in parts):
+            words |= parts
+    for name in clause.names - clause.ignore:
+        if not tokens.stems_meet(name, words):
+            return Verdict(False, f"name stated elsewhere in the source: {name}")
     return _OK
 
 
