@@ -236,3 +236,15 @@ def test_an_after_clause_is_backed_by_its_own_place() -> None:
     assert supports(
         GROCER, "Fernhill will close 12 shops in Wales after sales rose 9% to £1.2 billion."
     )
+
+
+def test_a_superlative_widened_to_all_history_must_be_the_sources() -> None:
+    source = evidence(
+        "Harrowgate lists in Dublin\n"
+        "Harrowgate Foods raised €600 million in its Dublin listing, "
+        "the largest on the exchange since 2019."
+    )
+    assert supports(source, "Harrowgate's €600 million Dublin listing is the largest since 2019.")
+    assert not supports(
+        source, "Harrowgate's €600 million listing is the largest in Dublin's history."
+    )

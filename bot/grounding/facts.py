@@ -137,7 +137,7 @@ _MARKERS: dict[str, tuple[str, str]] = {
     "superlative": (
         "most best worst first only every all always ever fastest largest biggest cheapest "
         "highest lowest strongest smallest greatest longest leading unmatched unprecedented "
-        "record entirely solely exclusively completely fully totally sole "
+        "record entirely solely exclusively completely fully totally sole history "
         "premier premiere seul seule tous toutes chaque erste ersten einzige alle jeder jede",
         r"最(?!多|少)|首(?:次(?!公[開开])|[個个款家位座度批名架艘輛辆部間间台項项])|唯一|第一|所有|每一|每個|全部|史上|領先|领先|全球首",
     ),

@@ -285,7 +285,7 @@ def _markers(said: Claim, source: Evidence) -> Verdict:
     return _OK
 
 
-_LOOSE_SUPERLATIVES = frozenset({"all", "every", "always", "ever", "most", "only"})
+_LOOSE_SUPERLATIVES = frozenset({"all", "every", "always", "ever", "most", "only", "history"})
 _ATTACH_WINDOW = 6
 
 
