@@ -384,9 +384,9 @@ _NEGATION_WORD = re.compile(
     + facts.negation_zh()
 )
 MIN_DENIED = 2
-DENIED_SHARE = 3
-"""...and a third of the claim is in that sentence: it is about the same thing."""
 """Content units of a claim inside a negation's clause that make it assert what is denied."""
+DENIED_SHARE = 3
+"""...when a third of the claim's content is in that sentence (it is about the same thing)."""
 # A word negated by its prefix ("unchanged", "non-binding") denies as "not changed" does.
 _NEGATIVE_PREFIX = re.compile(r"\b(?:un|non-?)[a-z]{3,}(?:ed|able|ible|ing)\b", re.IGNORECASE)
 
