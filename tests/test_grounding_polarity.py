@@ -248,3 +248,19 @@ def test_a_superlative_widened_to_all_history_must_be_the_sources() -> None:
     assert not supports(
         source, "Harrowgate's €600 million listing is the largest in Dublin's history."
     )
+
+
+def test_everyday_news_synonyms_meet() -> None:
+    source = evidence(
+        "Marlow Rail approves a new line\n"
+        "Marlow Rail approved the first phase of a new line to Kettering, which will cut "
+        "about 300 jobs at its depots when work begins in 2027."
+    )
+    assert supports(
+        source,
+        "Marlow Rail gave the go-ahead to the first stage of a Kettering link, eliminating "
+        "around 300 positions at its depots when work starts in 2027.",
+    )
+    assert not supports(
+        source, "Marlow Rail approved the first phase of a new line to Kettering in 2025."
+    )

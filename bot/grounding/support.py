@@ -303,7 +303,9 @@ def _following(text: str, word: str) -> list[list[str]]:
             # race, a record"): back to the clause's start.
             clause = re.split(r"[,;:]", _APPOSITIVE.sub("", head))[-1]
             after += re.findall(r"[^\W_]+", clause)[-2 * _ATTACH_WINDOW :]
-        found.append([tokens.stem(w) for w in after if w not in tokens.STOPWORDS])
+        found.append(
+            [synonyms.canonical(tokens.stem(w)) for w in after if w not in tokens.STOPWORDS]
+        )
     return found
 
 
