@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from bot.grounding import language
 from bot.grounding.tokens import CJK_RUN, STOPWORDS, fold, stem
 
 _SCALES = {
@@ -65,6 +66,7 @@ _FOREIGN_NUMBERS = """
 """
 for _i, _word in enumerate(_FOREIGN_NUMBERS.split()):
     _NUMBER_WORDS.setdefault(_word, _i % 11 + 2)
+_MONTH_ABBREVIATION = re.compile(r"\.|\s*\d")
 _COMPOUND = re.compile(rf"\b({'|'.join(_TENS)})[-\s]({'|'.join(_SPELLED[1:10])})\b")
 # "4.5 to 4.7 billion": the first figure of a range shares the second's scale and unit.
 _RANGE = re.compile(r"\s*(?:-|–|to|à|bis|至|到)\s*")
@@ -131,12 +133,13 @@ _MARKERS: dict[str, tuple[str, str]] = {
         "ne pas non jamais aucun aucune sans nicht kein keine keinen keiner nie niemals ohne",
         r"沒有|沒|没有|未(?!來|来|知)|並非|并非|不是|不會|不会|不能|無法|无法|尚未|不再|否認|否认|從未|不支援|不提供|拒絕",
     ),
+    # (首次公開發行 is an IPO, a name for a listing, not a first.)
     "superlative": (
         "most best worst first only every all always ever fastest largest biggest cheapest "
         "highest lowest strongest smallest greatest longest leading unmatched unprecedented "
-        "record entirely solely exclusively completely fully totally sole "
+        "record entirely solely exclusively completely fully totally sole history "
         "premier premiere seul seule tous toutes chaque erste ersten einzige alle jeder jede",
-        r"最(?!多|少)|首次|首個|首款|首家|唯一|第一|所有|每一|每個|全部|史上|領先|领先|全球首",
+        r"最(?!多|少)|首(?:次(?!公[開开])|[個个款家位座度批名架艘輛辆部間间台項项])|唯一|第一|所有|每一|每個|全部|史上|領先|领先|全球首",
     ),
     "forecast": (
         "will would could might likely expected expect expects plans plan planned aims "
@@ -151,7 +154,7 @@ _MARKERS: dict[str, tuple[str, str]] = {
     ),
 }
 # Verbs that deny what follows them: "failed to flag" says it was not flagged.
-_IMPLICIT_NEGATION = re.compile(
+IMPLICIT_NEGATION = re.compile(
     r"\b(?:fail(?:s|ed)?|declin(?:es|ed|e)|refus(?:es|ed|e)|unable|lack(?:s|ed)?)\s+to\b"
 )
 _NEVER = frozenset({"never", "jamais", "nie", "niemals"})
@@ -162,6 +165,13 @@ CLASS_ONLY = frozenset({"forecast", "inference"})
 make a claim of the class, not in the same word."""
 MARKER_WORDS = {kind: frozenset(words.split()) for kind, (words, _) in _MARKERS.items()}
 _MARKER_ZH = {kind: re.compile(zh) for kind, (_, zh) in _MARKERS.items()}
+
+
+def negation_zh() -> str:
+    """The Chinese negation expressions, as one regular expression."""
+    return _MARKERS["negation"][1]
+
+
 _NEGATION_CONTRACTED = re.compile(r"\w+n['’]t\b")
 
 # Capitalised only because they open a sentence (or are so common they name nothing).
@@ -189,7 +199,8 @@ class Figure:
     def matches(self, other: Figure) -> bool:
         # A share is not a count: "10%" is not backed by "ten" (a currency may be left
         # unwritten beside an amount, a percent sign is not).
-        if (self.kind == "%") != (other.kind == "%"):
+        # Nor is a ratio: "doubled" is not backed by "two more".
+        if (self.kind == "%") != (other.kind == "%") or (self.kind == "x") != (other.kind == "x"):
             return False
         return self.value == other.value and (
             not self.kind or not other.kind or self.kind == other.kind
@@ -240,13 +251,21 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 # "120 000 habitants". A dot followed by exactly three digits and then another group or a
 # non-digit is a decimal point only in English, where nobody writes "3.000" for three.
 _DOTTED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:\.\d{3})+)(?![\d.,]\d)")
-_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:[\u00a0\u202f]\d{3})+)(?![\d])")
+# An ordinary space groups thousands too when typed by hand ("60 000 voyageurs"): a
+# group of exactly three digits after one to three others is no other way of writing.
+_SPACED_THOUSANDS = re.compile(
+    r"(?<![\d.,])(?<!\d\s)(\d{1,3})((?:[ \u00a0\u202f]\d{3})+)(?![\d.,]?\d)"
+)
 
 
-def _thousands(folded: str) -> str:
+_DOT_GROUPING = frozenset({"de"})
+"""Languages that group thousands with a dot (French uses a space, handled above)."""
+
+
+def _thousands(folded: str, lang: str = "") -> str:
     def dotted(match: re.Match[str]) -> str:
         groups = match.group(2)
-        if groups.count(".") == 1 and groups != ".000":
+        if groups.count(".") == 1 and groups != ".000" and lang not in _DOT_GROUPING:
             return match.group(0)  # "1.125": a decimal, as English writes it
         return match.group(1) + groups.replace(".", ",")
 
@@ -256,7 +275,7 @@ def _thousands(folded: str) -> str:
 def _spaced_thousands(text: str) -> str:
     """Before folding, which makes a no-break space an ordinary one."""
     return _SPACED_THOUSANDS.sub(
-        lambda m: m.group(1) + re.sub(r"[\u00a0\u202f]", ",", m.group(2)), text
+        lambda m: m.group(1) + re.sub(r"[ \u00a0\u202f]", ",", m.group(2)), text
     )
 
 
@@ -293,9 +312,16 @@ _FRACTION_ZH = re.compile(
 _MULTIPLIED: dict[str, Decimal | int] = {
     "doubled": 2, "doubles": 2, "tripled": 3, "triples": 3, "trebled": 3,
     "quadrupled": 4, "quadruples": 4, "halved": Decimal("0.5"),
+    "double": 2, "doubling": 2, "triple": 3, "tripling": 3, "treble": 3, "quadruple": 4,
+    "quadrupling": 4, "halve": Decimal("0.5"), "halving": Decimal("0.5"),
 }  # fmt: skip
+# The verb's base form is a ratio only as a verb, before what it multiplies ("to double
+# the share", "tripling its output"), not as an adjective ("a double blow").
 _RATIO = re.compile(
-    r"\b(?P<word>doubled|doubles|tripled|triples|trebled|quadrupled|quadruples|halved)\b|(?P<n>\d+(?:\.\d+)?|[a-z]+)-?fold\b"
+    r"\b(?P<word>doubled|doubles|tripled|triples|trebled|quadrupled|quadruples|halved|"
+    r"(?:double|doubling|triple|tripling|treble|quadruple|quadrupling|halve|halving)"
+    r"(?=\s+(?:the|its|their|his|her|our|in|by|from|over|again)\b))\b"
+    r"|(?P<n>\d+(?:\.\d+)?|[a-z]+)-?fold\b"
 )
 _ZH_UNITS = {"十": 1, "百": 2, "千": 3}
 # "two million", "twenty-five thousand", "a hundred": a spelled count times its scale.
@@ -417,12 +443,29 @@ def _zh_digit(text: str) -> Decimal:
     return Decimal(text) if text.isdigit() else Decimal(_ZH_DIGITS.get(text, 1))
 
 
+_ISO_DATE = re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
+_MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]  # fmt: skip
+
+
+def _spelled_dates(text: str) -> str:
+    """An ISO date ("2024-06-12") as a writer spells it ("12 June 2024"): its month is a
+    date, not a figure."""
+    return _ISO_DATE.sub(
+        lambda m: f"{int(m.group(3))} {_MONTH_NAMES[int(m.group(2)) - 1]} {m.group(1)}", text
+    )
+
+
 @lru_cache(maxsize=4096)
-def figures(text: str, parts: bool = False) -> frozenset[Figure]:
+def figures(text: str, parts: bool = False, lang: str = "") -> frozenset[Figure]:
     """Every quantity ``text`` states (see the module docstring for the forms read). With
     ``parts``, the numbers a duration or a fraction is written with too ("1 hour 52
-    minutes" also states 1 and 52): what a source says, which a claim may quote apart."""
-    folded = _thousands(fold(_spaced_thousands(text)))
+    minutes" also states 1 and 52): what a source says, which a claim may quote apart.
+    ``lang`` is the text's language when known: in German "41.500" is 41,500."""
+    text = _spelled_dates(text)
+    folded = _thousands(fold(_spaced_thousands(text)), lang or language.guess(text))
     found: set[Figure] = set()
     taken: list[tuple[int, int]] = []
     for start, end, figure in _special_forms(folded):
@@ -467,6 +510,8 @@ def figures(text: str, parts: bool = False) -> frozenset[Figure]:
             found.add(Figure(Decimal(_TENS[tens] + _SPELLED.index(ones))))
     for match in _WORD.finditer(_COMPOUND.sub(lambda m: " " * len(m.group(0)), folded)):
         word = match.group(0)
+        if word == "sept" and _MONTH_ABBREVIATION.match(folded, match.end()):
+            continue  # "Sept. 1", "Sept 2026": September, not seven
         if word in _NUMBER_WORDS and not _inside(match.start(), match.end(), taken):
             found.add(Figure(Decimal(_NUMBER_WORDS[word])))
     for match in _ZH_NUMERAL.finditer(folded):
@@ -481,6 +526,7 @@ def figures(text: str, parts: bool = False) -> frozenset[Figure]:
 @lru_cache(maxsize=4096)
 def dates(text: str) -> frozenset[str]:
     """Month and weekday marks ("month:11", "weekday:5") in English or Chinese."""
+    text = _spelled_dates(text)
     found: set[str] = set()
     for match in _CAPITALISED.finditer(text):
         word = match.group(0).rstrip(".").lower()
@@ -586,7 +632,18 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
     return frozenset(found)
 
 
-def markers(text: str) -> dict[str, frozenset[str]]:
+# French and German inflect the forecast words ("prévue", "prévues", "geplante"); and
+# French says "will" by the verb's ending ("comptera", "apporteront"), read in French text
+# only (``lang``, else told by its function words).
+_FRENCH_INFLECTION = re.compile(r"(?:es|e|s)$")
+_FRENCH_FUTURE = re.compile(r"^\w{3,}(?:era|eront|iront|ira|ront)$")
+
+
+def _inflected(word: str) -> str:
+    return _FRENCH_INFLECTION.sub("", word)
+
+
+def markers(text: str, lang: str = "") -> dict[str, frozenset[str]]:
     """The claim-strengthening words of ``text`` by class; a Chinese match is recorded as
     its expression, so same-language texts compare words and others compare classes."""
     folded = _NUMBER_SIGN.sub(" ", fold(text))
@@ -594,9 +651,13 @@ def markers(text: str) -> dict[str, frozenset[str]]:
     found: dict[str, frozenset[str]] = {}
     for kind, vocabulary in MARKER_WORDS.items():
         hits = {w for w in words if w in vocabulary}
+        if kind == "forecast":
+            hits |= {w for w in words if _inflected(w) in vocabulary}
+            if (lang or language.guess(text)) == "fr":
+                hits |= {w for w in words if _FRENCH_FUTURE.search(w)}
         if kind == "negation" and _NEGATION_CONTRACTED.search(folded):
             hits.add("n't")
-        if kind == "negation" and _IMPLICIT_NEGATION.search(folded):
+        if kind == "negation" and IMPLICIT_NEGATION.search(folded):
             hits.add("not")
         if kind == "negation":
             # "none has been fatal" and "no deaths" deny alike; "never" denies for all time.

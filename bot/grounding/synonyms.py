@@ -14,7 +14,7 @@ _GROUPS = """
     partner partnership alliance collaborate collaboration
     raise funding fund round investment invest
     rise increase grow growth climb jump gain
-    fall drop decline decrease shrink cut
+    fall drop decline decrease shrink cut eliminate axe slash reduce
     outage downtime offline disruption interruption
     fail failure failed break broke
     cause reason because due blame blamed
@@ -35,6 +35,17 @@ _GROUPS = """
     boss chief head leader director executive ceo
     double twice
     speed latency
+    job position role
+    top upper
+    phase stage
+    aim plan intend
+    win triumph victory
+    seek apply file
+    approve approval authorise authorize greenlight
+    link line route connection
+    show reveal indicate
+    start begin commence
+    end finish conclude complete
 """
 
 

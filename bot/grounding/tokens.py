@@ -38,11 +38,30 @@ _STOPWORDS = """
     were what when where which while who whom why with you your yours us per via
     said says say told according reported reports report added noted stated announced
     announce announces company firm today yesterday week weeks day days
+    roughly approximately around nearly almost approx circa some
     le la les un une des du de et ou est sont que qui dans pour par sur avec ce cette ces il
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "es", "ed", "s", "e")
 MIN_STEM = 3
+# English verbs whose past is not the present plus "-ed": "sales rose" restates "sales
+# rise", "it won" restates "wins". The common irregular verbs of the language, nothing more.
+_IRREGULAR = """
+    rose:rise risen:rise fell:fall fallen:fall won:win sold:sell bought:buy grew:grow
+    grown:grow led:lead began:begin begun:begin made:make took:take taken:take paid:pay
+    built:build spent:spend held:hold brought:bring sought:seek thought:think left:leave
+    lost:lose met:meet ran:run sent:send went:go gone:go gave:give given:give wrote:write
+    written:write chose:choose chosen:choose drew:draw drawn:draw struck:strike hit:hit
+    saw:see seen:see found:find kept:keep became:become came:come shown:show flew:fly
+    flown:fly broke:break broken:break spoke:speak spoken:speak stood:stand understood:understand
+    fought:fight caught:catch taught:teach overtook:overtake withdrew:withdraw
+    withdrawn:withdraw undertook:undertake forecast:forecast sank:sink sunk:sink
+    shrank:shrink shrunk:shrink swung:swing beat:beat beaten:beat bore:bear borne:bear
+"""
+IRREGULAR = dict(pair.split(":") for pair in _IRREGULAR.split())
+_UNDOUBLED = frozenset("bgmnprt")
+"""Consonants a suffix doubles ("planned", "shipping"); not "l", "s", "f", "d", "z",
+whose double ends the word itself ("fall", "pass", "staff", "add", "buzz")."""
 
 
 def fold(text: str) -> str:
@@ -56,9 +75,17 @@ def fold(text: str) -> str:
 def stem(word: str) -> str:
     """A light suffix strip ("released", "releases", "release" -> "releas")."""
     word = word.removesuffix("'s").removesuffix("’s")
+    word = IRREGULAR.get(word, word)
+    if word.endswith("ss"):
+        return word  # "class", "business": the last "s" is no plural ("classes" -> "class")
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
-            return word[: -len(suffix)]
+            base = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                return f"{base}y"  # "cities", "carried" -> "city", "carry"
+            if suffix in ("ed", "ing", "ings") and base[-1] == base[-2] and base[-1] in _UNDOUBLED:
+                return base[:-1]  # "planned" -> "plan"
+            return base
     return word
 
 
