@@ -13,8 +13,6 @@ HEAVY = (
     "trafilatura",
     "lxml",
     "numpy",
-    "scipy",
-    "datasketch",
     "mistralai",
     "PIL",
     "feedparser",

@@ -2,7 +2,7 @@
 command group. The work happens in the core functions those modules call.
 
 Each command module, the config models and the console are imported when a command runs,
-not here: between them they load trafilatura, numpy/scipy (through datasketch), the Mistral
+not here: between them they load trafilatura, numpy, the Mistral
 SDK, sqlite-utils, pydantic and rich, which took ``digestbot --help`` about 2.6 s.
 tests/test_cli_startup.py keeps the parser path light."""
 
