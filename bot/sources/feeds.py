@@ -32,6 +32,10 @@ def entries(content: bytes, url: str, content_type: str = "") -> list[feedparser
     check_xml_limits(content)
     parsed = feedparser.parse(
         content,
+        # Relative URIs inside entry HTML are not worth resolving: summaries are reduced to
+        # plain text (tags dropped) and the entry links are resolved either way. Skipping
+        # it saves about a third of feedparser's time on a typical feed.
+        resolve_relative_uris=False,
         response_headers={
             "content-type": content_type or "application/xml",
             "content-location": url,
