@@ -27,6 +27,12 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     "mistral": (1.00, 0.96, 1.00, 1.00, 1),
     "ozempic": (1.00, 0.88, 1.00, 1.00, 2),
     "python": (1.00, 1.00, 1.00, 1.00, 0),
+    # Written later by another author, and measured before any rule was written while
+    # looking at them: these floors are the filters' honest figures on unseen topics.
+    "dark-matter": (0.56, 0.66, 0.58, 1.00, 1),
+    "inter-milan": (0.85, 0.80, 0.83, 1.00, 3),
+    "shell": (0.59, 0.80, 0.41, 0.50, 0),
+    "tim-cook": (0.83, 0.47, 0.84, 0.66, 11),
 }
 
 
