@@ -398,7 +398,8 @@ def exact_top(
             best_ids = np.take_along_axis(best_ids, held, 1)
             best_scores = np.take_along_axis(best_scores, held, 1)
     order = np.argsort(-best_scores, axis=1, kind="stable")
-    return np.take_along_axis(best_ids, order, 1).tolist()
+    ranked: list[list[int]] = np.take_along_axis(best_ids, order, 1).tolist()
+    return ranked
 
 
 def _scope_vectors(db: Any, scope: store.Scope) -> Iterator[tuple[np.ndarray, np.ndarray]]:
