@@ -293,6 +293,15 @@ def percentiles(times: list[float]) -> tuple[float, float]:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory. From /proc where it can be: ``ru_maxrss``
+    survives exec on Linux, so a child spawned by the bench would start at the peak of the
+    parent that built the corpus."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
