@@ -500,10 +500,20 @@ async def poll_sources(
     for the caller to store once the candidates are judged."""
     with db.atomic():
         due = _due_sources(db, topic.slug, sources, report, progress)
-    outcomes = await asyncio.gather(
-        *(_read_source(fetcher, source, validators) for _, source, validators in due)
-    )
     config = fetcher.config
+    # A bounded pool of readers, not one coroutine per source: 6,000 coroutines created at
+    # once, each with its request state waiting on the fetch semaphores, hold tens of MB
+    # for nothing. More readers than fetch slots, so sources queued behind one host's
+    # per-host limit do not leave the other slots idle.
+    outcomes: list[tuple[Fetched, list[Candidate]] | Rejection | None] = [None] * len(due)
+    queue = iter(enumerate(due))
+
+    async def reader() -> None:
+        for at, (_, source, validators) in queue:
+            outcomes[at] = await _read_source(fetcher, source, validators)
+
+    readers = min(len(due), config.concurrency * 4)
+    await asyncio.gather(*(reader() for _ in range(readers)))
     candidates: list[Candidate] = []
     with db.atomic():
         for (source_id, source, _), outcome in zip(due, outcomes, strict=True):
@@ -523,6 +533,7 @@ async def poll_sources(
                 # Stored for `sources`, but not a rejected candidate: the summary adds up.
                 article_store.upsert_rejection(db, topic.slug, report.day, outcome)
             else:
+                assert outcome is not None, "every due source is read"
                 fetched, found = outcome
                 validators = (fetched.etag, fetched.last_modified)
                 if not store_validators:

@@ -288,3 +288,18 @@ def test_word_counts_follow_new_passages_of_a_database_file(tmp_path: Path) -> N
     index_new_articles(db, "chips")
     (after,), _ = expand(db, ["wafer"])
     assert after < before  # a word in more passages weighs less
+
+
+def test_the_bench_exact_reference_streamed_in_chunks_equals_a_whole_matrix_scan() -> None:
+    # bench/ask.py checks the index's recall against this reference at 1M vectors, where
+    # holding them all would take gigabytes; chunked, it must still be the exact top k.
+    from bench.ask import exact_top
+
+    rng = np.random.default_rng(7)
+    matrix = rng.standard_normal((1000, 16)).astype(np.float32)
+    ids = np.arange(5000, 6000, dtype=np.int64)
+    queries = rng.standard_normal((5, 16)).astype(np.float32)
+    whole = [ids[np.argsort(-(matrix @ q))[:40]].tolist() for q in queries]
+    for size in (7, 40, 333, 1000):
+        chunks = ((ids[i : i + size], matrix[i : i + size]) for i in range(0, 1000, size))
+        assert exact_top(chunks, queries, 40) == whole

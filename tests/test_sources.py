@@ -240,3 +240,24 @@ def test_feeds_in_legacy_encodings_keep_their_accents(declared: str, content_typ
 def test_feedparser_is_never_given_a_url_or_a_path() -> None:
     with pytest.raises(TypeError, match="bytes"):
         parse_feed("https://example.org/feed.xml", "https://example.org/feed.xml")  # type: ignore[arg-type]
+
+
+def test_an_entry_carrying_the_whole_article_keeps_only_its_opening_as_summary() -> None:
+    # A poll holds every entry until it is judged; a feed with the full article as its
+    # description must not cost a whole page per entry.
+    words = [f"word{n}" for n in range(3000)]
+    long_text = " ".join(words)
+    short_text = "Mistral AI ships a model that reads long documents."
+    content = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
+        f"<item><title>Long</title><link>https://x.example/long</link>"
+        f"<description>&lt;p&gt;{long_text}&lt;/p&gt;</description></item>"
+        f"<item><title>Short</title><link>https://x.example/short</link>"
+        f"<description>{short_text}</description></item>"
+        "</channel></rss>"
+    ).encode()
+    long, short = parse_feed(content, "https://x.example/feed", "application/rss+xml")
+    assert short.summary == short_text
+    assert 900 < len(long.summary) <= 1000
+    assert long_text.startswith(long.summary)
+    assert long.summary.split()[-1] in words  # cut between words, never inside one
