@@ -21,15 +21,18 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import partial
+from typing import Any, TypeVar
 
 import sqlite_utils
 from pydantic import ValidationError
 
 from bot import metrics
 from bot.config import SourceConfig, TopicConfig
-from bot.dedup_pool import DedupPool
+from bot.dedup_pool import DedupPool, database_file
 from bot.errors import ExtractError, FetchError
 from bot.extract_pool import ExtractPool, PoolStats
 from bot.fetch import Fetched, Fetcher
@@ -48,11 +51,14 @@ from bot.sources.health import pause_for
 from bot.window import digest_window, history_start
 from storage import articles as article_store
 from storage import judgements as judgement_store
+from storage import open_database
 from storage import pending as pending_store
 from storage import sources as source_store
 from storage.seen import SeenPage
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 _END = datetime.max.replace(tzinfo=UTC)
 
@@ -123,65 +129,108 @@ async def collect(
     """Collect ``topic`` for ``day``. ``extractor`` defaults to a pool sized by the fetch
     config, started and closed here; ``judge`` gives the doubtful pages a model's second
     opinion."""
-    window = digest_window(topic, day)
-    not_before = history_start(topic, window)
     ceiling = MemoryCeiling(fetcher.config.max_memory_mb)
     source_store.upsert_topic(db, topic.slug, topic.name, topic.language, topic.timezone)
     sources = topic_sources(db, topic)
     report = CollectReport(topic=topic.slug, day=day, sources=len(sources))
-    seen = SeenCache(db, topic.slug, day)
 
-    def reject(rejection: Rejection, remember: bool = True) -> None:
+    def source_rejected(rejection: Rejection) -> None:
         article_store.upsert_rejection(db, topic.slug, day, rejection)
         report.rejected[str(rejection.reason)] += 1
         metrics.REJECTIONS.labels(str(rejection.reason)).inc()
-        if remember:
-            seen.judged([rejection])
 
     # The same URL from two feeds is one candidate, counted once.
     candidates = one_per_url(
         await poll_sources(
-            db, topic, sources, fetcher, report, reject, progress, store_validators=False
+            db, topic, sources, fetcher, report, source_rejected, progress, store_validators=False
         )
     )
     report.candidates = len(candidates)
     ceiling.check("reading the sources")
 
-    with db.atomic():
-        to_screen, recheck = _first_sight(db, seen, candidates, not_before, report, reject)
+    storage = await _Storage.open(db)
+    try:
+        return await _collect_candidates(
+            storage, db, topic, day, fetcher, candidates, report, ceiling, progress,
+            extractor, judge,
+        )  # fmt: skip
+    finally:
+        await storage.aclose()
+
+
+async def _collect_candidates(
+    storage: _Storage,
+    db: sqlite_utils.Database,
+    topic: TopicConfig,
+    day: date,
+    fetcher: Fetcher,
+    candidates: list[Candidate],
+    report: CollectReport,
+    ceiling: MemoryCeiling,
+    progress: Progress,
+    extractor: ExtractPool | None,
+    judge: PageJudge | None,
+) -> CollectReport:
+    """Everything after the poll. What touches the database, and the bookkeeping that
+    grows with the candidates (canonical URLs, the seen cache, the dedup pool, settling),
+    runs in ``storage``'s thread: at 10,000 candidates each of those holds the CPU for
+    seconds, and the event loop also serves the chat adapters."""
+    window = digest_window(topic, day)
+    not_before = history_start(topic, window)
+    seen = SeenCache(storage.db, topic.slug, day)
+
+    def reject(
+        store_db: sqlite_utils.Database, rejection: Rejection, remember: bool = True
+    ) -> None:
+        article_store.upsert_rejection(store_db, topic.slug, day, rejection)
+        report.rejected[str(rejection.reason)] += 1
+        metrics.REJECTIONS.labels(str(rejection.reason)).inc()
+        if remember:
+            seen.judged([rejection])
+
+    def first_sight(
+        store_db: sqlite_utils.Database,
+    ) -> tuple[list[Candidate], dict[str, SeenPage], list[tuple[str, Undecided | Rejection]]]:
+        with store_db.atomic():
+            to_screen, recheck = _first_sight(
+                store_db, seen, candidates, not_before, report, partial(reject, store_db)
+            )
+        # Pages a killed run had judged as far as a page alone can be: not fetched again.
+        resumed = _resume(pending_store.pending_on(store_db, topic.slug, day), topic, not_before)
+        if resumed:
+            again = {
+                canonical_url(v.candidate.url if isinstance(v, Undecided) else v.url)
+                for _, v in resumed
+            }
+            to_screen = [c for c in to_screen if canonical_url(c.url) not in again]
+        return to_screen, recheck, resumed
+
+    to_screen, recheck, resumed = await storage.run(first_sight)
     # The outlet a news-search result names; its link is a redirect that hides it.
     publishers = {c.url: c.publisher for c in to_screen if isinstance(c, Item) and c.publisher}
 
     dedup: DedupPool | None = None
 
-    async def store(
-        batch: Sequence[Article | Rejection], waiting: Sequence[Undecided] = ()
+    def store_batch(
+        store_db: sqlite_utils.Database,
+        batch: Sequence[Article | Rejection],
+        waiting: Sequence[Undecided],
+        unchanged: Sequence[SeenPage],
     ) -> None:
-        nonlocal dedup
-        accepted = [o for o in batch if isinstance(o, Article)]
-        placed: list[tuple[Article, Rejection | None]] = []
-        if accepted:
-            # The pool is indexed once, at the first article kept; placing a batch in it
-            # is CPU work, done off the event loop.
-            dedup = dedup or DedupPool.load(db, topic.slug, not_before)
-            placed = await asyncio.to_thread(dedup.judge, accepted)
+        pages = [(u.url, encode(u.candidate, u.page, u.fetched, u.url)) for u in waiting]
         # One transaction per batch: one commit instead of one per row, and a crash
         # leaves a batch all in or all out, never half.
-        with db.atomic():
-            _store(db, topic, day, window, batch, placed, report, reject, publishers, seen)
-            pending_store.save_pending(
-                db,
-                topic.slug,
-                day,
-                ((u.url, encode(u.candidate, u.page, u.fetched, u.url)) for u in waiting),
-            )
+        with store_db.atomic():
+            seen.remember(unchanged)
+            _store(
+                store_db, topic, day, window, batch, [], report, partial(reject, store_db),
+                publishers, seen,
+            )  # fmt: skip
+            pending_store.save_pending(store_db, topic.slug, day, pages)
 
-    # Pages a killed run had judged as far as a page alone can be: not fetched again.
-    resumed = await asyncio.to_thread(
-        _resume, pending_store.pending_on(db, topic.slug, day), topic, not_before
-    )
-    again = {canonical_url(v.candidate.url if isinstance(v, Undecided) else v.url) for v in resumed}
-    to_screen = [c for c in to_screen if canonical_url(c.url) not in again]
+    async def store(batch: Sequence[Article | Rejection], waiting: Sequence[Undecided]) -> None:
+        await storage.run(store_batch, batch, waiting, seen.take_unchanged())
+
     pool = extractor or ExtractPool.from_config(fetcher.config)
     try:
         undecided = await _judge(
@@ -195,21 +244,101 @@ async def collect(
     # Pages that only the whole run can judge are settled together, against what the
     # topic's stored articles read like. Until then they wait in pending_pages, so a run
     # killed before this point loses none of them.
-    history = [a.text for a in article_store.articles_between(db, topic.slug, not_before, _END)]
-    waiting = [*resumed, *undecided]
-    settled = await asyncio.to_thread(settle, waiting, topic, history)
+    waiting = [*(v for _, v in resumed), *undecided]
+    keys = [*(k for k, _ in resumed), *(u.url for u in undecided)]
+
+    def settle_all(store_db: sqlite_utils.Database) -> list[Article | Rejection]:
+        texts = article_store.articles_between(store_db, topic.slug, not_before, _END)
+        return settle(waiting, topic, [a.text for a in texts])
+
+    settled = await storage.run(settle_all)
     if judge is not None and judge.max_pages > 0:
         settled = await _second_opinion(db, topic, judge, waiting, settled, report)
-    with db.atomic():
-        await store(settled)
-        pending_store.clear_pending(db, topic.slug, day)
-    if dedup is not None:
-        dedup.forget_run()
-    with db.atomic():
-        for source_id, etag, last_modified in report.validators:
-            source_store.record_source_success(db, source_id, etag, last_modified)
-        seen.forget_old()
+
+    def store_settled(store_db: sqlite_utils.Database, unchanged: Sequence[SeenPage]) -> None:
+        nonlocal dedup
+        key_of = {id(v): k for v, k in zip(settled, keys, strict=True)}
+        accepted = [v for v in settled if isinstance(v, Article)]
+        placed: list[tuple[Article, Rejection | None]] = []
+        if accepted:
+            # The pool is indexed once, at the first article kept, and updated after.
+            dedup = DedupPool.load(store_db, topic.slug, not_before)
+            placed = dedup.judge(accepted)
+        rejected = [v for v in settled if isinstance(v, Rejection)]
+        steps: list[Rejection | tuple[Article, Rejection | None]] = [*rejected, *placed]
+        with store_db.atomic():
+            seen.remember(unchanged)
+        # Stored in chunks, each one short transaction, so a write of another connection
+        # (a chat command's) never waits long for the database; each chunk's pages leave
+        # pending_pages in the transaction that stores their verdicts, so a crash leaves
+        # each page either waiting or stored, never both or neither.
+        for start in range(0, len(steps), SETTLED_CHUNK):
+            chunk = steps[start : start + SETTLED_CHUNK]
+            done = [s for s in chunk if isinstance(s, Rejection)]
+            pairs = [s for s in chunk if not isinstance(s, Rejection)]
+            with store_db.atomic():
+                _store(
+                    store_db, topic, day, window, done, pairs, report, partial(reject, store_db),
+                    publishers, seen,
+                )  # fmt: skip
+                pending_store.clear_pending_urls(
+                    store_db,
+                    topic.slug,
+                    day,
+                    [key_of[id(s if isinstance(s, Rejection) else s[0])] for s in chunk],
+                )
+        with store_db.atomic():
+            pending_store.clear_pending(store_db, topic.slug, day)
+        if dedup is not None:
+            dedup.forget_run()
+        with store_db.atomic():
+            for source_id, etag, last_modified in report.validators:
+                source_store.record_source_success(store_db, source_id, etag, last_modified)
+            seen.forget_old()
+
+    await storage.run(store_settled, seen.take_unchanged())
     return report
+
+
+SETTLED_CHUNK = 200
+"""Verdicts stored per transaction once the run is settled."""
+
+
+class _Storage:
+    """One thread with a database connection of its own, for a collect's database work
+    and bookkeeping: jobs run one at a time, in the order given, off the event loop.
+
+    An in-memory database cannot be opened twice: its jobs run on the caller's thread
+    with the caller's connection (tests only; a deployment has a file)."""
+
+    def __init__(self, db: sqlite_utils.Database, executor: ThreadPoolExecutor | None) -> None:
+        self.db = db
+        self._executor = executor
+
+    @classmethod
+    async def open(cls, db: sqlite_utils.Database) -> _Storage:
+        path = database_file(db)
+        if not path:
+            return cls(db, None)
+        executor = ThreadPoolExecutor(1, thread_name_prefix="collect-storage")
+        # Opened in its thread: a connection is used only by the thread that made it.
+        own = await asyncio.get_running_loop().run_in_executor(executor, open_database, path)
+        return cls(own, executor)
+
+    async def run(self, job: Callable[..., _T], *args: Any) -> _T:
+        if self._executor is None:
+            return job(self.db, *args)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, partial(job, self.db, *args)
+        )
+
+    async def aclose(self) -> None:
+        if self._executor is None:
+            return
+        # Queued after any job still running (one a cancelled caller left): that job
+        # finishes its transaction first.
+        await asyncio.get_running_loop().run_in_executor(self._executor, self.db.close)
+        self._executor.shutdown(wait=False)
 
 
 async def _second_opinion(
@@ -362,13 +491,14 @@ async def _judge(
 
 def _resume(
     texts: Sequence[str], topic: TopicConfig, not_before: datetime
-) -> list[Undecided | Rejection]:
+) -> list[tuple[str, Undecided | Rejection]]:
     """The pages an interrupted run of the day left waiting (``texts`` as stored), judged
-    alone again (pure: no fetch, no extraction)."""
-    resumed: list[Undecided | Rejection] = []
+    alone again (pure: no fetch, no extraction), each with the URL it waits under."""
+    resumed: list[tuple[str, Undecided | Rejection]] = []
     for text in texts:
         candidate, page, fetched, final_url = decode(text)
-        resumed.append(screen_page(candidate, page, topic, fetched, not_before, final_url))
+        verdict = screen_page(candidate, page, topic, fetched, not_before, final_url)
+        resumed.append((final_url, verdict))
     return resumed
 
 
@@ -476,11 +606,9 @@ def _store(
 
 
 def _duplicates_on(db: sqlite_utils.Database, topic: str, day: date) -> list[tuple[str, str]]:
-    return [
-        (r.url, r.duplicate_of)
-        for r in article_store.rejections_on(db, topic, day)
-        if r.reason is Reason.DUPLICATE and r.duplicate_of
-    ]
+    # Only those still without a cluster: a lead's cluster is set when it is stored and
+    # never changes, so one found once stays right.
+    return article_store.unclustered_duplicates(db, topic, day)
 
 
 async def poll_sources(

@@ -15,6 +15,7 @@ collection runs off the event loop. So a restarted service indexing a week of hi
 from __future__ import annotations
 
 import itertools
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
@@ -29,6 +30,8 @@ from storage import articles as article_store
 CACHED_POOLS = 8
 
 _pools: OrderedDict[tuple[str, str], _Pool] = OrderedDict()
+# Pools are loaded in each collect's storage thread; two topics may collect at once.
+_pools_lock = threading.Lock()
 
 
 class _Pool:
@@ -45,7 +48,8 @@ class _Pool:
         self.unindexed = []
 
 
-def _database_file(db: sqlite_utils.Database) -> str:
+def database_file(db: sqlite_utils.Database) -> str:
+    """The file of ``db``'s main database, "" for one in memory."""
     rows = db.execute("pragma database_list").fetchall()
     return next((str(row[2]) for row in rows if row[1] == "main"), "")
 
@@ -60,9 +64,10 @@ class DedupPool:
 
     @classmethod
     def load(cls, db: sqlite_utils.Database, topic: str, not_before: datetime) -> DedupPool:
-        path = _database_file(db)
+        path = database_file(db)
         key = (path, topic)
-        pool = _pools.pop(key, None) if path else None
+        with _pools_lock:
+            pool = _pools.pop(key, None) if path else None
         pool = pool or _Pool()
         recent = article_store.urls_since(db, topic, not_before)
         wanted = {article_id for article_id, _ in recent}
@@ -80,9 +85,10 @@ class DedupPool:
         # Oldest first: the earliest of a story leads it.
         pool.unindexed += [(i, url, texts[i]) for i, url in recent if i in texts]
         if path:
-            _pools[key] = pool
-            while len(_pools) > CACHED_POOLS:
-                _pools.popitem(last=False)
+            with _pools_lock:
+                _pools[key] = pool
+                while len(_pools) > CACHED_POOLS:
+                    _pools.popitem(last=False)
         return cls(pool)
 
     def judge(self, accepted: Sequence[Article]) -> list[tuple[Article, Rejection | None]]:

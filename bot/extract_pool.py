@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import signal
+import struct
 import subprocess
 import sys
 from collections.abc import Callable
@@ -199,9 +200,14 @@ class ExtractPool:
 
     async def _ask(self, worker: _Worker, task: bytes) -> dict[str, Any]:
         try:
-            worker.outbox.send_bytes(task)
+            await asyncio.wait_for(_send(worker.outbox, task), self.timeout_s)
         except OSError:
             raise self._lost(worker) from None
+        except TimeoutError:
+            self.stats.timeouts += 1
+            raise _WorkerLost(
+                f"the extractor took longer than {self.timeout_s:g} s (fetch.extract_timeout_s)"
+            ) from None
         reply = await self._receive(worker, self.timeout_s, "page")
         # A page rejected before extraction leaves nothing in trafilatura's caches: only
         # extracted pages count towards a worker's share.
@@ -300,6 +306,9 @@ class _Worker:
         finally:
             os.close(to_worker_r)
             os.close(from_worker_w)
+        # Written without blocking (see _send): a page larger than the pipe's buffer
+        # would otherwise hold the event loop until a busy machine schedules the worker.
+        os.set_blocking(to_worker_w, False)
         self.outbox = Connection(to_worker_w, readable=False)
         self.inbox = Connection(from_worker_r, writable=False)
         self.pid = self.process.pid
@@ -329,6 +338,32 @@ def _reap(workers: list[_Worker]) -> None:
     for worker in workers:
         if worker.wait(2.0) is None:
             worker.kill()
+
+
+async def _send(conn: Connection, message: bytes) -> None:
+    """``conn.send_bytes(message)`` for a non-blocking pipe: the frame
+    ``multiprocessing.connection`` reads (a 4-byte big-endian length, or -1 and an 8-byte
+    one past 2 GiB), written as the pipe takes it while the event loop runs on."""
+    size = len(message)
+    header = struct.pack("!i", size) if size <= 0x7FFFFFFF else struct.pack("!iQ", -1, size)
+    view = memoryview(header + message)
+    loop = asyncio.get_running_loop()
+    fd = conn.fileno()
+    while view:
+        try:
+            view = view[os.write(fd, view) :]
+        except BlockingIOError:
+            writable: asyncio.Future[None] = loop.create_future()
+            loop.add_writer(fd, _settle, writable)
+            try:
+                await writable
+            finally:
+                loop.remove_writer(fd)
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 @contextlib.contextmanager

@@ -66,7 +66,11 @@ def _announced(candidate: Candidate) -> str:
 
 
 class SeenCache:
-    """The cache for one topic's run of ``day``; writes go through the caller's transaction."""
+    """The cache for one topic's run of ``day``; writes go through the caller's transaction.
+
+    ``db`` is the collect's storage connection, used on its thread only: everything but
+    :meth:`unchanged` and :meth:`take_unchanged` (and ``fetches``, filled by the fetchers)
+    runs there."""
 
     def __init__(self, db: sqlite_utils.Database, topic: str, day: date) -> None:
         self.db = db
@@ -78,6 +82,7 @@ class SeenCache:
         self.requests = 0
         """Article pages requested this run."""
         self.unchanged_pages = 0
+        self._unchanged: list[SeenPage] = []
 
     def sort(self, candidates: Sequence[Candidate]) -> Sighting:
         keys = [canonical_url(c.url) for c in candidates]
@@ -101,29 +106,29 @@ class SeenCache:
         return sighting
 
     def unchanged(self, candidate: Candidate, page: SeenPage, fetch: Fetch) -> None:
-        """A rechecked page is as it was: its verdict stands, with its new announcement."""
+        """A rechecked page is as it was: its verdict stands, with its new announcement.
+        Noted here (the event loop's side), written by :meth:`remember` with the next
+        batch of verdicts: a killed run loses at most a recheck, never a verdict."""
         self.unchanged_pages += 1
-        # A transaction of its own: an implicit one left open would swallow every later
-        # commit of the connection.
-        with self.db.atomic():
-            self._remember_unchanged(candidate, page, fetch)
-
-    def _remember_unchanged(self, candidate: Candidate, page: SeenPage, fetch: Fetch) -> None:
-        seen_store.remember(
-            self.db,
-            self.topic,
-            self.day,
-            [
-                SeenPage(
-                    page.url,
-                    page.verdict,
-                    _announced(candidate),
-                    fetch.body_hash or page.body_hash,
-                    fetch.etag or page.etag,
-                    fetch.last_modified or page.last_modified,
-                )
-            ],
+        self._unchanged.append(
+            SeenPage(
+                page.url,
+                page.verdict,
+                _announced(candidate),
+                fetch.body_hash or page.body_hash,
+                fetch.etag or page.etag,
+                fetch.last_modified or page.last_modified,
+            )
         )
+
+    def take_unchanged(self) -> list[SeenPage]:
+        """The rechecked pages noted since the last call, for :meth:`remember`."""
+        taken, self._unchanged = self._unchanged, []
+        return taken
+
+    def remember(self, pages: Sequence[SeenPage]) -> None:
+        if pages:
+            seen_store.remember(self.db, self.topic, self.day, pages)
 
     def judged(self, verdicts: Iterable[Article | Rejection]) -> None:
         """Remember the verdicts just stored. A duplicate of a kept article is passed as

@@ -151,6 +151,18 @@ def rejections_on(db: sqlite_utils.Database, topic: str, day: date) -> list[Reje
     return [rejection_of(row) for row in rows]
 
 
+def unclustered_duplicates(
+    db: sqlite_utils.Database, topic: str, day: date
+) -> list[tuple[str, str]]:
+    """(URL, URL of the lead) of the duplicates rejected on ``day`` with no cluster yet."""
+    rows = db.execute(
+        "select url, duplicate_of from rejections where topic = ? and date = ? and reason = ? "
+        "and cluster is null and duplicate_of is not null and duplicate_of != ''",
+        [topic, day.isoformat(), str(Reason.DUPLICATE)],
+    )
+    return [(str(url), str(lead)) for url, lead in rows.fetchall()]
+
+
 def rejection_of(row: dict[str, Any]) -> Rejection:
     """A ``rejections`` row as the core's type."""
     return Rejection(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import sqlite_utils
@@ -28,3 +28,12 @@ def pending_on(db: sqlite_utils.Database, topic: str, day: date) -> list[str]:
 
 def clear_pending(db: sqlite_utils.Database, topic: str, day: date) -> None:
     db.execute("delete from pending_pages where topic = ? and day = ?", [topic, day.isoformat()])
+
+
+def clear_pending_urls(
+    db: sqlite_utils.Database, topic: str, day: date, urls: Sequence[str]
+) -> None:
+    db.conn.executemany(
+        "delete from pending_pages where topic = ? and day = ? and url = ?",
+        [(topic, day.isoformat(), url) for url in urls],
+    )

@@ -97,3 +97,15 @@ async def test_a_cancelled_extraction_does_not_leave_a_busy_worker() -> None:
             await hung
         after = await asyncio.wait_for(_verdict(pool, GOOD), 10)
     assert isinstance(after, Page)
+
+
+async def test_a_page_larger_than_the_pipe_reaches_its_worker_whole() -> None:
+    # Written as the pipe takes it, so the event loop runs on while a busy machine has
+    # not scheduled the worker yet; the worker must still read the page entire.
+    padding = b"<!-- " + b"x" * (3 * 1024 * 1024) + b" -->"
+    big = GOOD.replace(b"<body>", b"<body>" + padding)
+    async with ExtractPool(1, 30, 512) as pool:
+        page = await _verdict(pool, big)
+        small = await _verdict(pool, GOOD)
+    assert isinstance(page, Page) and page.title == "Mistral AI ships a model"
+    assert isinstance(small, Page) and pool.stats.workers_started == 1
