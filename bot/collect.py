@@ -17,6 +17,7 @@ at once, and past ``fetch.max_memory_mb`` the run stops with a clear error.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import Counter
@@ -431,6 +432,7 @@ async def _judge(
     jobs: asyncio.Queue[_Job | None] = asyncio.Queue(maxsize=pool.workers)
     topic_json = topic.model_dump_json()
     pending = iter(to_screen)
+    stopping = False
 
     async def guarded(stage: Callable[[], Awaitable[None]]) -> None:
         try:
@@ -440,6 +442,8 @@ async def _judge(
 
     async def fetch_stage() -> None:
         for candidate in pending:  # shared: each fetcher takes the next candidate
+            if stopping:
+                return
             got = await _fetch(fetcher, candidate, seen, recheck)
             if isinstance(got, _Job):
                 await jobs.put(got)  # back-pressure: waits while the workers are busy
@@ -447,7 +451,7 @@ async def _judge(
                 verdicts.put_nowait(got)
 
     async def screen_stage() -> None:
-        while (job := await jobs.get()) is not None:
+        while not stopping and (job := await jobs.get()) is not None:
             verdicts.put_nowait(await _screen(pool, job, topic_json, not_before))
 
     async def fetch_then_close() -> None:
@@ -481,12 +485,29 @@ async def _judge(
             ceiling.check("judging pages")
     finally:
         # What was judged is kept, also when the run stops early (memory ceiling, cancel).
-        for stage in stages:
-            stage.cancel()
-        await asyncio.gather(*stages, return_exceptions=True)
+        stopping = True
+        await _stop(stages, jobs)
         if batch or waiting:
             await store(batch, waiting)
     return undecided
+
+
+async def _stop(stages: Sequence[asyncio.Future[None]], jobs: asyncio.Queue[_Job | None]) -> None:
+    """Cancel ``stages`` and wait until every one has ended. A cancel can be lost (Python
+    3.11's ``asyncio.wait_for`` swallows one that arrives as the awaited reply does): such a
+    stage would wait on the job queue for ever, so it is cancelled again and woken with a
+    sentinel until it sees the run is stopping."""
+    running = set(stages)
+    while running:
+        for stage in running:
+            stage.cancel()
+        _, running = await asyncio.wait(running, timeout=1.0)
+        if running:
+            with contextlib.suppress(asyncio.QueueFull):
+                jobs.put_nowait(None)
+    for stage in stages:
+        if not stage.cancelled():
+            stage.exception()  # retrieved: a stage's error was already reported as _Failed
 
 
 def _resume(
