@@ -38,7 +38,8 @@ _FIGURE = re.compile(
     (?P<pre>us\$|nt\$|[$€£])?\s?
     (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?)
     (?:(?:[\s-]?(?P<scale>trillions?|billions?|millions?|milliards?|milliarden|millionen
-       |thousands?|tausend|mille|mrd|mio|mds|md|bn|mn|tn|mln|bln|百萬|百万|千|萬|万|億|亿|兆)
+       |thousands?|tausend|mille|mrd|mio|mds|md|bn|mn|tn|mln|bln|百萬|百万|千|萬|万|億|亿|兆
+       |m(?=\s?€))
        |(?P<letter>[kmbt]))(?![a-z]))?
     (?:\s?(?P<pct>%|percent|per\s+cent|pour\s+cent|prozent|個百分點|percentage\s+points?))?
     (?:\.?\s?(?:d['’]|de\s+)?
@@ -389,6 +390,8 @@ def _special_forms(folded: str) -> list[tuple[int, int, Figure]]:
     for match in _DURATION.finditer(folded):
         if _inside(match.start(), match.end(), [(a, b) for a, b, _ in found]):
             continue
+        if re.match(r"[a-z]", folded[match.start() - 1 : match.start()]):
+            continue  # a model's plural ("A7s", "X2s") is a name, not seven seconds
         pieces = _DURATION_PIECE.findall(match.group(0))
         seconds = sum(
             (Decimal(number) * _UNIT_SECONDS[_DURATION_UNITS[unit]] for number, unit in pieces),
@@ -538,6 +541,8 @@ def dates(text: str) -> frozenset[str]:
         if word in _OTHER_MONTHS:
             found.add(f"month:{_OTHER_MONTHS[word]}")
     for match in _ZH_MONTH.finditer(text):
+        if re.match(r"[A-Za-z0-9-]", text[match.start() - 1 : match.start()]):
+            continue  # "A7月產量" is the A7's monthly output, not July
         month = match.group("m")
         number = int(month) if month.isdigit() else _zh_number(month)
         if 1 <= number <= 12:
