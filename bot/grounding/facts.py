@@ -554,6 +554,10 @@ def dates(text: str) -> frozenset[str]:
         month = _MONTHS.get(match.group("month") or match.group("month2"), 0)
         if month % 3 == 0:
             found.add(f"quarter:{month // 3}")
+    for match in _MONTH_SPAN.finditer(folded):
+        first, last = (_month_number(g) for g in match.groups() if g)
+        if first % 3 == 1 and last == first + 2:
+            found.add(f"quarter:{last // 3}")
     for period, pattern in _PERIODS.items():
         for match in pattern.finditer(folded):
             which = next(g for g in match.groups() if g)
@@ -577,6 +581,25 @@ _QUARTER_BY_MONTHS = re.compile(
     rf"\b(?:three|3)\smonths\s(?:to|ended|ending|through|until)\s(?P<month>{_MONTH_NAME})\b"
     rf"|\b(?:{_MONTH_NAME})\s?(?:-|–|to)\s?(?P<month2>{_MONTH_NAME})\squarter\b"
 )
+# "July to September", "7月至9月": three months from a quarter's first are that quarter.
+_ANY_MONTH = "|".join(sorted([*_MONTHS, *_OTHER_MONTHS], key=len, reverse=True))
+_MONTH_SPAN = re.compile(
+    rf"\b(?:from\s|de\s|von\s)?({_ANY_MONTH})\s?(?:-|–|to|through|a|à|bis)\s?({_ANY_MONTH})\b"
+    r"|(?<![a-z0-9])(\d{1,2})\s?月?\s?(?:至|到|-|–|~)\s?(\d{1,2})\s?月"
+)
+
+
+def _month_number(text: str) -> int:
+    return _MONTHS.get(text) or _OTHER_MONTHS.get(text) or int(text)
+
+
+def quarter_months(dates: frozenset[str]) -> frozenset[str]:
+    """The month marks of the quarters in ``dates``: a claim that spells a quarter as its
+    three months names those months, and is backed by the quarter."""
+    quarters = [int(d.split(":")[1]) for d in dates if d.startswith("quarter:")]
+    return frozenset(f"month:{3 * q - k}" for q in quarters for k in range(3))
+
+
 _PERIODS = {
     "quarter": re.compile(
         rf"\bq([1-4])\b|\b([1-4])q\b|\b({_ORDINAL})[\s-]quarter|\b({_ORDINAL})\strimestre"
