@@ -571,9 +571,7 @@ def _facts(said: Claim, source: Evidence) -> Verdict:
         if figure not in backed and not _derived(figure, backed):
             return Verdict(False, f"figure not in the source: {figure.value}{figure.kind}")
     spelled = facts.quarter_months(said.dates & source.dates)
-    if missing := {
-        d for d in said.dates - source.dates - spelled if _dated_alike(d, source.dates)
-    }:
+    if missing := {d for d in said.dates - source.dates - spelled if _dated_alike(d, source.dates)}:
         return Verdict(False, f"date not in the source: {sorted(missing)[0]}")
     # A translation may render a place or a people in its own language ("Bayern" for
     # "Bavaria"): check() weighs those against the names that are found.
@@ -784,7 +782,8 @@ def _titles(said: Claim, source: Evidence) -> Verdict:
 WINDOW = 3
 """Adjacent sentences that together may back one clause of a claim (with the lede)."""
 _CLAUSE_BREAK = re.compile(
-    r";|,\s(?:and|while|but|whereas|with)\s|\s(?:while|after)\s|，|；|,\s(?:et|mais|alors\sque|und|aber)\s"
+    r";|,\s(?:(?:and|while|but|whereas|with|et|mais|alors\sque|und|aber)\s)?"
+    r"|\s(?:while|after|though|although)\s|，|；"
 )
 _MIN_CLAUSE = 3
 """A clause stating fewer names, figures and words than this is read with the one before."""
@@ -847,7 +846,19 @@ def _windows(source: Evidence) -> list[tuple[_Sentence, ...]]:
     headline or lede, which names what the rest is about)."""
     said = source.sentences
     lede = said[:1]
-    return [lede + said[i : i + WINDOW] for i in range(max(1, len(said) - WINDOW + 1))]
+    windows = []
+    for i in range(max(1, len(said) - WINDOW + 1)):
+        window = lede + said[i : i + WINDOW]
+        if i > 1 and _PRONOUN.search(said[i].text):
+            # "She cautioned...": a pronoun names who the sentence before named.
+            window += (_Sentence(frozenset(), frozenset(), False, said[i - 1].words),)
+        windows.append(window)
+    return windows
+
+
+_PRONOUN = re.compile(
+    r"\b(?:he|she|his|her|him|they|their|them|il|elle|ils|elles|er|sie)\b|他|她", re.IGNORECASE
+)
 
 
 def _aligned(
