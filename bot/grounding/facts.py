@@ -244,6 +244,13 @@ def _figure(match: re.Match[str], number: str | None = None) -> Figure | None:
     return Figure(value, kind)
 
 
+def is_figure_word(word: str) -> bool:
+    """Whether a folded word states a scale or a small number ("millionen", "three")."""
+    if len(word) < 3:
+        return False  # "M", "T": a letter of a name as often as a scale
+    return word in _SCALES or word.removesuffix("s") in _SCALES or word in _NUMBER_WORDS
+
+
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= start and end <= b for a, b in spans)
 

@@ -130,15 +130,33 @@ def evidence(text: str) -> Evidence:
             )
         )
     stems, pairs = _units(text)
+    words = frozenset(tokens.word_stems(text)) | _acronyms(text) | _title_initials(text)
+    if written_in in _COMPOUNDING:
+        words |= _compound_tails(words)
     return Evidence(
         figures=facts.figures(text, parts=True, lang=written_in),
         dates=facts.dates(text),
-        words=frozenset(tokens.word_stems(text)) | _acronyms(text) | _title_initials(text),
+        words=words,
         stems=stems,
         pairs=pairs,
         markers=facts.markers(text, written_in),
         sentences=tuple(said),
         language=written_in,
+    )
+
+
+_COMPOUNDING = frozenset({"de"})
+"""Languages that write a compound as one word, its head last ("Vorstandschef" is a
+"Chef"): a claim may name the head alone ("Brenntal-Chef")."""
+_MIN_TAIL = 4
+
+
+def _compound_tails(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(
+        w[i:]
+        for w in words
+        if len(w) >= 2 * _MIN_TAIL and w.isalpha()
+        for i in range(_MIN_TAIL, len(w) - _MIN_TAIL + 1)
     )
 
 
@@ -282,7 +300,12 @@ def _rival_in_name(said: Claim, source: Evidence) -> str:
     Capital": a missing word of a several-word name whose other words are in the source
     names another entity of the same kind."""
     for run in _NAME_RUN.findall(quarantine.URL.sub(" ", said.text)):
-        words = [tokens.stem(tokens.fold(w)) for w in re.findall(r"[^\W_]+", run)]
+        # "11 Millionen Kunden": a German noun after a scale word is a count, not a name.
+        words = [
+            tokens.stem(tokens.fold(w))
+            for w in re.findall(r"[^\W_]+", run)
+            if not facts.is_figure_word(tokens.fold(w))
+        ]
         missing = [w for w in words if w in said.names and not tokens.stems_meet(w, source.words)]
         if missing and any(w not in missing and tokens.stems_meet(w, source.words) for w in words):
             return missing[0]
@@ -617,7 +640,8 @@ def _in_role(said: Claim, source: Evidence) -> Verdict:
     return _OK
 
 
-_PASSIVE = frozenset({"by", "par", "von", "vom"})
+_PASSIVE = frozenset({"by", "par", "von", "vom", "from"})
+"""Words that turn the roles: "beaten by", "an order from" (the buyer is named last)."""
 _SYMMETRIC = """
     partner partnership merge merger tie tied draw drew meet met join joined agree agreed
     deal sign signed collaborate compete competes rival rivals versus vs against match
