@@ -591,7 +591,8 @@ _QUARTER_BY_MONTHS = re.compile(
 # "July to September", "7月至9月": three months from a quarter's first are that quarter.
 _ANY_MONTH = "|".join(sorted([*_MONTHS, *_OTHER_MONTHS], key=len, reverse=True))
 _MONTH_SPAN = re.compile(
-    rf"\b(?:from\s|de\s|von\s)?({_ANY_MONTH})\s?(?:-|–|to|through|a|à|bis)\s?({_ANY_MONTH})\b"
+    rf"\b({_ANY_MONTH})\s?(?:-|–|to|through|a|à|bis)\s?({_ANY_MONTH})\b"
+    rf"|\b(?:between|entre|zwischen)\s({_ANY_MONTH})\s(?:and|et|und)\s({_ANY_MONTH})\b"
     r"|(?<![a-z0-9])(\d{1,2})\s?月?\s?(?:至|到|-|–|~)\s?(\d{1,2})\s?月"
 )
 

@@ -800,7 +800,45 @@ def _titles(said: Claim, source: Evidence) -> Verdict:
         given = {_TITLES[t] for c in clauses for t in _SOURCE_TITLE.findall(c)}
         if given and title not in given:
             return Verdict(False, f"the source does not call {surname} {title}")
+        if (employer := _employer(said, match)) and not _works_for(employer, surname, source):
+            return Verdict(False, f"the source does not say {surname} works for {employer}")
     return _OK
+
+
+_EMPLOYER = re.compile(r"((?:[A-Z][\w&'’.-]*\s+){0,3}[A-Z][\w&.-]*?)(?:'s|’s)?\s+$")
+
+
+def _employer(said: Claim, match: re.Match[str]) -> str:
+    """The organisation a claim names before a person's title ("Castellan Engines chief
+    executive Isabelle Marchand"): the stem of its first name word, or ""."""
+    if not match.group("before"):
+        return ""
+    found = _EMPLOYER.search(said.text[: match.start()])
+    if not found:
+        return ""
+    names = [
+        tokens.stem(tokens.fold(w))
+        for w in re.findall(r"[^\W_]+", found.group(1))
+        if tokens.stem(tokens.fold(w)) in said.names
+    ]
+    return names[0] if names else ""
+
+
+def _works_for(employer: str, surname: str, source: Evidence) -> bool:
+    """Whether the source puts the person with the organisation: in a sentence giving
+    them a title (else naming them), or in the one before, or in its headline (a story's
+    own company is "the company" in the rest of it)."""
+    said = source.sentences
+    person = re.compile(rf"\b{re.escape(surname)}\b")
+    naming = [i for i, s in enumerate(said) if person.search(tokens.fold(s.text))]
+    # Where the source introduces the person by their title, that is where it says whose.
+    titled = [i for i in naming if _SOURCE_TITLE.search(tokens.fold(said[i].text))]
+    for i in titled or naming:
+        sentence = said[i]
+        near = [sentence, *said[max(0, i - 1) : i], *said[:1]]
+        if any(tokens.stems_meet(employer, s.words) for s in near):
+            return True
+    return False
 
 
 WINDOW = 3

@@ -1,0 +1,62 @@
+"""How the support test reads what a source says: figures inside model names, month
+spans, German compounds, pronouns and whose title a person holds. Invented texts."""
+
+from __future__ import annotations
+
+from bot.grounding.support import evidence, supports
+
+FERRY = evidence(
+    "Harbourline orders six Orca E5 ferries\n"
+    "Harbourline said on Monday it had ordered six Orca E5 electric ferries from shipyard "
+    "Kessel Marine. The first vessels are due in the third quarter of 2029. "
+    "The order is worth 45 million euros.\n\n"
+    "Chief executive Maren Holt said the ferries would cut emissions on the route by half. "
+    "Kessel Marine said in a statement that it would hire 200 welders."
+)
+
+
+def test_a_model_written_in_the_plural_states_no_figure() -> None:
+    assert supports(FERRY, "Harbourline ordered six Orca E5s from Kessel Marine.")
+
+
+def test_three_months_of_a_quarter_are_that_quarter() -> None:
+    assert supports(FERRY, "The first Orca E5 ferries are due between July and September 2029.")
+    assert supports(FERRY, "首批 Orca E5 渡輪預計2029年7月至9月交付。")
+    assert not supports(FERRY, "The first Orca E5 ferries are due between April and June 2029.")
+
+
+def test_a_french_amount_in_m_euro_is_millions() -> None:
+    assert supports(FERRY, "Harbourline a commandé six ferries Orca E5 pour 45 M€.")
+    assert not supports(FERRY, "Harbourline a commandé six ferries Orca E5 pour 54 M€.")
+
+
+def test_a_title_before_a_name_says_whose_officer_they_are() -> None:
+    assert supports(FERRY, "Harbourline chief executive Maren Holt said emissions would halve.")
+    wrong = "Kessel Marine chief executive Maren Holt said emissions would halve."
+    assert not supports(FERRY, wrong)
+
+
+STUDY = evidence(
+    "Reef survey counts 40 coral species\n"
+    "A team led by ecologist Dr Ines Varga surveyed the Tamsin reef in May. "
+    '"We saw more colour than we expected," Varga said. '
+    "She warned that warm water could bleach the reef by August. "
+    "The survey was paid for by a local trust. "
+    "About 2,300 photographs were taken for later study."
+)
+
+
+def test_a_pronoun_carries_the_name_before_it() -> None:
+    claim = "Varga's team took about 2,300 photographs, though she warned of bleaching by August."
+    assert supports(STUDY, claim)
+
+
+PLANT = evidence(
+    "Kolbwerk schließt kein Werk\n"
+    "Vorstandschef Otto Rainer sagte am Dienstag, dass keine Werke geschlossen werden. "
+    "Der Abbau von 900 Stellen solle über Abfindungen erfolgen."
+)
+
+
+def test_a_german_compound_backs_its_head_noun() -> None:
+    assert supports(PLANT, "Kolbwerk-Chef Rainer will 900 Stellen über Abfindungen abbauen.")
