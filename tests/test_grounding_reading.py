@@ -60,3 +60,26 @@ PLANT = evidence(
 
 def test_a_german_compound_backs_its_head_noun() -> None:
     assert supports(PLANT, "Kolbwerk-Chef Rainer will 900 Stellen über Abfindungen abbauen.")
+
+
+CLINIC = evidence(
+    "Lanford clinic waits grow\n"
+    "Average waits at Lanford's walk-in clinics rose to 94 minutes in October. "
+    "The region closed two clinics in the spring to save money. "
+    "Officials said the new booking system was still being tested. "
+    "Nurses' unions held a rally on Friday. "
+    "Officials blamed a shortage of nurses for the longer waits. "
+    "A third clinic is due to open in Marsh End in 2027."
+)
+
+
+def test_a_cause_must_be_one_the_source_gives() -> None:
+    assert supports(
+        CLINIC, "Waits at Lanford's clinics rose to 94 minutes because of a shortage of nurses."
+    )
+    invented = (
+        "Waits at Lanford's clinics rose to 94 minutes because the region closed two clinics."
+    )
+    assert not supports(CLINIC, invented)
+    # "due to open" is a schedule, not a cause.
+    assert supports(CLINIC, "A third clinic is due to open in Marsh End in 2027.")

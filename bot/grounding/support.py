@@ -564,6 +564,47 @@ def _relations(said: Claim, source: Evidence) -> Verdict:
     return _OK
 
 
+_CAUSE_CLAIMED = (
+    r"\bbecause\b|\bdue\sto\b(?!\s(?:be|begin|start|open|close|launch|arrive|end|finish|resume|take|come|enter|run|ship|report|expire)\b)|\bowing\sto\b|\bthanks\sto\b|\bas\sa\sresult\b"
+    r"|\b(?:driven|fuell?ed|caused|prompted|triggered)\sby\b"
+    r"|\b(?:drove|caused|causing|led\sto|leading\sto|prompted|prompting|resulted\sin|triggered)\b"
+    r"|\bhas\sdriven\b|\bparce\squ|\ba\scause\sd|\ben\sraison\sd|\bgrace\sa\b"
+    r"|\bsuite\sa\b|\bweil\b|\bwegen\b|\baufgrund\b|\binfolge\b|\bdeshalb\b|\bdaher\b"
+    r"|因為|因为|由於|由于|導致|导致|造成|因此|所以|帶動|带动|使得"
+)
+_CAUSE = re.compile(_CAUSE_CLAIMED, re.IGNORECASE)
+# A source also gives a cause by blaming, citing or attributing, or by "after" and
+# "following" ("shares fell after the warning").
+_CAUSE_STATED = re.compile(
+    _CAUSE_CLAIMED
+    + r"|\bblam(?:e|es|ed|ing)\b|\battribut\w+|\bciting\b|\bcited\b|\bafter\b|\bfollowing\b"
+    r"|\bamid\b|\bon\sthe\snews\b|\breason\b|\bresult\b|\bbecause\b|\bapres\b|\bnach\b"
+    r"|\bbegrund\w*|\bdank\b|原因|歸因|归因|拖累|受到|影響|影响|之後|之后"
+)
+
+
+def _causes(said: Claim, source: Evidence) -> Verdict:
+    """A claim that gives a cause ("because", "driven by", "導致") adds a relation the
+    source must state too, in the place that says the claim: two facts the source reports
+    apart ("coverage fell"; "admissions reached 412") are not one causing the other."""
+    folded = tokens.fold(said.text)
+    if not _CAUSE.search(folded):
+        return _OK
+    if not _comparable(said, source):
+        if any(_CAUSE_STATED.search(tokens.fold(s.text)) for s in source.sentences):
+            return _OK
+        return Verdict(False, "a cause the source does not give")
+    # The cause and the effect are each aligned: the source may say "because" where it
+    # tells either of them (a headline's "as shortages bite", a later "blaming").
+    for part in [said, *(claim(p, said.ignore) for p in _CAUSE.split(said.text))]:
+        if not _claim_units(part):
+            continue
+        for window in _aligned(part, source):
+            if any(_CAUSE_STATED.search(tokens.fold(s.text)) for s in window if s.text):
+                return _OK
+    return Verdict(False, "a cause the source does not give")
+
+
 _BASED = re.compile(r"\b([A-Z][\w'’]+(?:[\s-][A-Z][\w'’]+)?)-based\b")
 
 
@@ -1037,6 +1078,8 @@ def check(said: Claim, source: Evidence) -> Verdict:
     ):
         return Verdict(False, "too few names or figures to check across languages")
     if not (verdict := _relations(said, source)):
+        return verdict
+    if not (verdict := _causes(said, source)):
         return verdict
     if not (verdict := _based(said, source)):
         return verdict
