@@ -83,3 +83,32 @@ def test_a_cause_must_be_one_the_source_gives() -> None:
     assert not supports(CLINIC, invented)
     # "due to open" is a schedule, not a cause.
     assert supports(CLINIC, "A third clinic is due to open in Marsh End in 2027.")
+
+
+COUNCIL = evidence(
+    "Dunmore council backs new bridge\n"
+    "Dunmore's council approved the Kell river bridge on Tuesday by 30 votes to 12. "
+    "The Green group voted against, saying the bridge would bring more traffic."
+)
+
+
+def test_a_vote_the_other_way_is_contradicted() -> None:
+    assert supports(COUNCIL, "The Green group voted against the Kell river bridge.")
+    assert not supports(COUNCIL, "The Green group voted for the Kell river bridge.")
+
+
+LEAGUE = evidence(
+    "山隼隊奪冠\n"
+    "山隼隊11月2日在新竹以3比1擊敗河豚隊，拿下聯賽冠軍，球迷以東區及北區最多。\n\n"
+    "山隼隊總教練林志遠表示，球隊明年會繼續爭冠。河豚隊總教練陳柏宏則說，球隊會檢討。"
+)
+
+
+def test_a_chinese_district_is_named_by_its_character() -> None:
+    assert supports(LEAGUE, "山隼隊的球迷以東區及北區最多。")
+    assert not supports(LEAGUE, "山隼隊的球迷以南區及北區最多。")
+
+
+def test_a_chinese_title_belongs_to_the_team_the_source_gives() -> None:
+    assert supports(LEAGUE, "山隼隊總教練林志遠表示球隊明年會繼續爭冠。")
+    assert not supports(LEAGUE, "山隼隊總教練陳柏宏表示球隊會檢討。")

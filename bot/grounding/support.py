@@ -605,6 +605,80 @@ def _causes(said: Claim, source: Evidence) -> Verdict:
     return Verdict(False, "a cause the source does not give")
 
 
+_VOTE_FOR = re.compile(
+    r"\bvot\w*\s(?:for|in\sfavou?r|pour)\b|\bstimmt\w*\s(?:\w+\s)?fur\b|投下?贊成|贊成票|赞成",
+)
+_VOTE_AGAINST = re.compile(
+    r"\bvot\w*\s(?:against|contre)\b|\bstimmt\w*\s(?:\w+\s)?gegen\b|投下?反對|反對票|反对票",
+)
+
+
+def _vote(said: Claim, source: Evidence) -> Verdict:
+    """ "The opposition voted for it" against "the opposition voted against": a vote's
+    direction is in a stop word ("for", "pour"), so the content check cannot see it. A
+    source sentence about the same voters that gives only the other direction contradicts."""
+    folded = tokens.fold(said.text)
+    for mine, other in ((_VOTE_FOR, _VOTE_AGAINST), (_VOTE_AGAINST, _VOTE_FOR)):
+        if not mine.search(folded):
+            continue
+        for sentence in source.sentences:
+            theirs = tokens.fold(sentence.text)
+            if not other.search(theirs) or mine.search(theirs):
+                continue
+            shared = sum(1 for n in said.names if tokens.stems_meet(n, sentence.words))
+            shared += sum(1 for s in said.stems if tokens.stems_meet(s, sentence.stems))
+            if shared + len(said.pairs & sentence.pairs) >= MIN_ANCHORS:
+                return Verdict(False, "the source has them vote the other way")
+    return _OK
+
+
+_PLACE_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff])[區区縣县鄉乡鎮镇]")
+
+
+def _places_zh(said: Claim, source: Evidence) -> Verdict:
+    """ "安南區" is not "北區": a Chinese district, county or township is written with its
+    suffix, and the character before it names which. When the source names places with
+    that suffix, the claim's must be among them."""
+    if not source.cjk:
+        return _OK
+    text = unicodedata.normalize("NFKC", said.text)
+    for match in _PLACE_SUFFIX.finditer(text):
+        pair = text[match.start() - 1 : match.end()]
+        suffix = match.group(0)
+        if pair in source.pairs:
+            continue
+        if any(p.endswith(suffix) for p in source.pairs):
+            return Verdict(False, f"a place the source does not name: {pair}")
+    return _OK
+
+
+_TITLE_ZH = (
+    r"總教練|总教练|教練|教练|執行長|执行长|董事長|董事长|總經理|总经理|總裁|总裁|發言人"
+    r"|发言人|局長|局长|市長|市长|部長|部长|創辦人|创办人|財務長|财务长"
+)
+_ORG_ZH = r"[\u4e00-\u9fff]{1,4}?(?:隊|队|公司|集團|集团|銀行|银行|大學|大学|局|部|市)"
+_TITLED_ZH = re.compile(rf"(?P<org>{_ORG_ZH})?(?P<title>{_TITLE_ZH})(?P<name>[\u4e00-\u9fff]{{2}})")
+
+
+def _titles_zh(said: Claim, source: Evidence) -> Verdict:
+    """ "雷鳥隊總教練高天佑" is not backed where 高天佑 is 海神隊's coach: when the source
+    writes the same person's title after an organisation, the claim's organisation must
+    be that one."""
+    if not said.pairs or not source.cjk:
+        return _OK
+    for match in _TITLED_ZH.finditer(said.text):
+        org = match.group("org")
+        if not org:
+            continue
+        person = re.compile(rf"(?P<org>{_ORG_ZH})?{match.group('title')}{match.group('name')}")
+        for sentence in source.sentences:
+            for theirs in person.finditer(sentence.text):
+                their_org = theirs.group("org")
+                if their_org and not (tokens.cjk_pairs(org) & tokens.cjk_pairs(their_org)):
+                    return Verdict(False, f"the source names {their_org}, not {org}")
+    return _OK
+
+
 _BASED = re.compile(r"\b([A-Z][\w'’]+(?:[\s-][A-Z][\w'’]+)?)-based\b")
 
 
@@ -1080,6 +1154,12 @@ def check(said: Claim, source: Evidence) -> Verdict:
     if not (verdict := _relations(said, source)):
         return verdict
     if not (verdict := _causes(said, source)):
+        return verdict
+    if not (verdict := _vote(said, source)):
+        return verdict
+    if not (verdict := _places_zh(said, source)):
+        return verdict
+    if not (verdict := _titles_zh(said, source)):
         return verdict
     if not (verdict := _based(said, source)):
         return verdict
