@@ -112,3 +112,27 @@ def test_a_chinese_district_is_named_by_its_character() -> None:
 def test_a_chinese_title_belongs_to_the_team_the_source_gives() -> None:
     assert supports(LEAGUE, "山隼隊總教練林志遠表示球隊明年會繼續爭冠。")
     assert not supports(LEAGUE, "山隼隊總教練陳柏宏表示球隊會檢討。")
+
+
+CHIPS = evidence(
+    "Orlin Micro sales rise 12%\n"
+    "Orlin Micro said its sales rose 12% in the first quarter. "
+    "Its next chip, the OR-9, will ship in the first half of 2027."
+)
+
+
+def test_the_first_quarter_is_no_first() -> None:
+    assert not supports(CHIPS, "Orlin Micro說OR-9將是全球最快的晶片。")
+    assert not supports(CHIPS, "Orlin Micro said the OR-9 will be the first chip of its kind.")
+    assert supports(CHIPS, "Orlin Micro's sales rose 12% in the first quarter.")
+
+
+CUP = evidence(
+    "Ashby end 15-year wait\n"
+    "Ashby Town beat Millford 2-0 in the county cup final, ending a 15-year wait for a trophy."
+)
+
+
+def test_a_first_in_so_many_years_is_the_years_it_took() -> None:
+    assert supports(CUP, "Ashby Town beat Millford 2-0 for their first trophy in 15 years.")
+    assert not supports(CUP, "Ashby Town beat Millford 2-0 for their first trophy in 25 years.")

@@ -140,7 +140,7 @@ _MARKERS: dict[str, tuple[str, str]] = {
         "highest lowest strongest smallest greatest longest leading unmatched unprecedented "
         "record entirely solely exclusively completely fully totally sole history "
         "premier premiere seul seule tous toutes chaque erste ersten einzige alle jeder jede",
-        r"最(?!多|少)|首(?:次(?!公[開开])|[個个款家位座度批名架艘輛辆部間间台項项])|唯一|第一|所有|每一|每個|全部|史上|領先|领先|全球首",
+        r"最(?!多|少)|首(?:次(?!公[開开])|[個个款家位座度批名架艘輛辆部間间台項项])|唯一|第一(?!季|週|周|天|個月|个月|半年|年)|所有|每一|每個|全部|史上|領先|领先|全球首",
     ),
     "forecast": (
         "will would could might likely expected expect expects plans plan planned aims "
@@ -672,6 +672,18 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
     return frozenset(found)
 
 
+# "the first quarter", "the first nine months", "premier trimestre": a period of the
+# calendar, not a first.
+_PERIOD_ORDINAL = re.compile(
+    r"\b(?:first|premier|premiere|erste[nrs]?)\s(?:\w+\s)?"
+    r"(?:quarter|half|months?|weeks?|days?|trimestre|semestre|mois|quartal|halbjahr|monaten?)\b"
+    # "their first trophy in 22 years" says how long since the last: a figure to check,
+    # which the source gives as "a 22-year wait", not a first of all time.
+    r"|\bfirst\s(?:[a-z]+\s){0,3}(?:in|for)\s(?:\d+|[a-z]+)\s(?:years|decades)\b"
+    r"|\bfirst\s(?:[a-z]+\s){0,3}since\s\d{4}\b"
+)
+
+
 # French and German inflect the forecast words ("prévue", "prévues", "geplante"); and
 # French says "will" by the verb's ending ("comptera", "apporteront"), read in French text
 # only (``lang``, else told by its function words).
@@ -686,7 +698,7 @@ def _inflected(word: str) -> str:
 def markers(text: str, lang: str = "") -> dict[str, frozenset[str]]:
     """The claim-strengthening words of ``text`` by class; a Chinese match is recorded as
     its expression, so same-language texts compare words and others compare classes."""
-    folded = _NUMBER_SIGN.sub(" ", fold(text))
+    folded = _PERIOD_ORDINAL.sub(" ", _NUMBER_SIGN.sub(" ", fold(text)))
     words = set(_WORD.findall(CJK_RUN.sub(" ", folded)))
     found: dict[str, frozenset[str]] = {}
     for kind, vocabulary in MARKER_WORDS.items():
