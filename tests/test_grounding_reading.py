@@ -136,3 +136,22 @@ CUP = evidence(
 def test_a_first_in_so_many_years_is_the_years_it_took() -> None:
     assert supports(CUP, "Ashby Town beat Millford 2-0 for their first trophy in 15 years.")
     assert not supports(CUP, "Ashby Town beat Millford 2-0 for their first trophy in 25 years.")
+
+
+HALL = evidence(
+    "Brisk approves new town hall\n"
+    "Brisk's council approved a new town hall on Monday. "
+    "Councillor Ada Venn voted against and called the cost too high. "
+    "The council said it would not raise parking fees to pay for it. "
+    "Residents have until March 3 to lodge objections. "
+    "Mayor Tom Reyes declined to name the architect."
+)
+
+
+def test_a_will_must_be_said_of_what_the_claim_says() -> None:
+    invented = "Councillor Ada Venn said she would lodge objections to stop the town hall."
+    assert not supports(HALL, invented)
+
+
+def test_will_not_is_a_refusal_that_declined_to_backs() -> None:
+    assert supports(HALL, "Mayor Tom Reyes will not name the town hall's architect.")

@@ -705,6 +705,13 @@ def markers(text: str, lang: str = "") -> dict[str, frozenset[str]]:
         hits = {w for w in words if w in vocabulary}
         if kind == "forecast":
             hits |= {w for w in words if _inflected(w) in vocabulary}
+            # "will not name them", "won't comment": a refusal, which a source reports as
+            # "declined to"; the negation check speaks for it.
+            hits -= {
+                w
+                for w in ("will", "would")
+                if w in hits and not re.search(rf"\b{w}\b(?!\snot\b)", folded)
+            }
             if (lang or language.guess(text)) == "fr":
                 hits |= {w for w in words if _FRENCH_FUTURE.search(w)}
         if kind == "negation" and _NEGATION_CONTRACTED.search(folded):

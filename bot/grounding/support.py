@@ -1108,12 +1108,24 @@ def _anchor_units(said: Claim) -> list[tuple[str, object]]:
     ]
 
 
+def _touched(clause: Claim, sentence: _Sentence) -> frozenset[str]:
+    """{"forecast"} when the sentence says some of the clause, else nothing."""
+    if any(_found_in(unit, (sentence,)) for unit in _claim_units(clause)):
+        return frozenset({"forecast"})
+    return frozenset()
+
+
 def _in_window(clause: Claim, window: Sequence[_Sentence]) -> Verdict:
     stated = frozenset().union(*(s.figures for s in window))
     for figure in clause.figures:
         if not _figure_in(figure, stated):
             return Verdict(False, f"figure stated elsewhere in the source: {figure.value}")
-    kinds = frozenset().union(*(s.kinds for s in window))
+    # A "will" is said of something: the sentence making it must share some of the
+    # clause ("the city said it would not raise fares" makes no forecast about a lawsuit
+    # in the next sentence).
+    kinds = frozenset().union(
+        *(s.kinds - ({"forecast"} - _touched(clause, s)) for s in window if s.text)
+    )
     if missing := set(clause.markers) - kinds:
         return Verdict(False, f"{sorted(missing)[0]} made elsewhere in the source")
     words = frozenset().union(*(s.words for s in window))
