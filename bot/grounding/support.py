@@ -33,6 +33,8 @@ from bot.grounding import facts, language, quarantine, synonyms, tokens
 from bot.grounding.facts import Figure
 
 MIN_SHARE = 0.5
+MIN_SHARE_CJK = 0.5
+"""For a Chinese claim, the share of its characters inside pairs the source has."""
 MIN_ANCHORS = 2
 CJK_SOURCE = 3
 """A source with this many more CJK pairs than Latin words is written in Chinese."""
@@ -1157,7 +1159,8 @@ def check(said: Claim, source: Evidence) -> Verdict:
             if rival := _rival_in_name(said, source):
                 return Verdict(False, f"name not in the source: {rival}")
     if considered:
-        if found < MIN_SHARE * considered:
+        share = MIN_SHARE_CJK if said.pairs and not said.stems else MIN_SHARE
+        if found < share * considered:
             return Verdict(False, f"only {found} of {considered} content words in the source")
     elif said.anchors - unchecked < MIN_ANCHORS and not (
         said.anchors - unchecked >= 1 and any(_distinctive(f) for f in said.figures)
