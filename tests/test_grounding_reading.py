@@ -155,3 +155,15 @@ def test_a_will_must_be_said_of_what_the_claim_says() -> None:
 
 def test_will_not_is_a_refusal_that_declined_to_backs() -> None:
     assert supports(HALL, "Mayor Tom Reyes will not name the town hall's architect.")
+
+
+def test_yen_codes_and_pc_are_read_as_the_figure() -> None:
+    budget = evidence(
+        "Tokai Rail sets budget\n"
+        "Tokai Rail will spend ¥1,720 billion on new lines and raise fares by 4pc. "
+        "Its partner put in EUR 1.2bn."
+    )
+    assert supports(budget, "Tokai Rail will spend 1.72 trillion yen on new lines.")
+    assert supports(budget, "Tokai Rail will raise fares by 4% and spend ¥1.72tn on new lines.")
+    assert supports(budget, "Tokai Rail's partner put in 1.2 billion euros.")
+    assert not supports(budget, "Tokai Rail will spend $1.72 trillion on new lines.")

@@ -32,18 +32,20 @@ _CURRENCIES = {
     "歐元": "eur", "欧元": "eur",
     "£": "gbp", "gbp": "gbp", "pound": "gbp", "pounds": "gbp", "英鎊": "gbp",
     "nt$": "twd", "新台幣": "twd", "新臺幣": "twd",
+    "¥": "jpy", "yen": "jpy", "jpy": "jpy", "日圓": "jpy", "日元": "jpy",
+    "eur ": "eur", "usd ": "usd", "gbp ": "gbp", "jpy ": "jpy",
 }  # fmt: skip
 _FIGURE = re.compile(
     r"""
-    (?P<pre>us\$|nt\$|[$€£])?\s?
+    (?P<pre>us\$|nt\$|[$€£¥]|(?:eur|usd|gbp|jpy)\s)?\s?
     (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?)
     (?:(?:[\s-]?(?P<scale>trillions?|billions?|millions?|milliards?|milliarden|millionen
        |thousands?|tausend|mille|mrd|mio|mds|md|bn|mn|tn|mln|bln|百萬|百万|千|萬|万|億|亿|兆
        |m(?=\s?€))
        |(?P<letter>[kmbt]))(?![a-z]))?
-    (?:\s?(?P<pct>%|percent|per\s+cent|pour\s+cent|prozent|個百分點|percentage\s+points?))?
+    (?:\s?(?P<pct>%|percent|per\s+cent|pour\s+cent|prozent|個百分點|percentage\s+points?)|(?P<pc>pc)(?![a-z]))?
     (?:\.?\s?(?:d['’]|de\s+)?
-       (?P<post>usd|eur|gbp|dollars?|euros?|pounds?|€|美元|歐元|欧元|英鎊|新台幣|新臺幣)(?![a-z]))?
+       (?P<post>usd|eur|gbp|jpy|yen|dollars?|euros?|pounds?|€|美元|歐元|欧元|英鎊|新台幣|新臺幣|日圓|日元)(?![a-z]))?
     """,
     re.VERBOSE,
 )
@@ -241,7 +243,7 @@ def _figure(match: re.Match[str], number: str | None = None) -> Figure | None:
     value = _value(number or match.group("num"), scale.rstrip("s") if scale else None)
     if value is None:
         return None
-    kind = "%" if match.group("pct") else ""
+    kind = "%" if match.group("pct") or match.group("pc") else ""
     currency = match.group("pre") or match.group("post")
     if currency:
         kind = _CURRENCIES.get(currency, kind)
@@ -502,6 +504,7 @@ def figures(text: str, parts: bool = False, lang: str = "") -> frozenset[Figure]
                 match.group("scale")
                 or match.group("letter")
                 or match.group("pct")
+                or match.group("pc")
                 or match.group("post")
             )
             and _RANGE.fullmatch(folded[match.end() : following.start()])
