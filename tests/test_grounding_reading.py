@@ -167,3 +167,11 @@ def test_yen_codes_and_pc_are_read_as_the_figure() -> None:
     assert supports(budget, "Tokai Rail will raise fares by 4% and spend ¥1.72tn on new lines.")
     assert supports(budget, "Tokai Rail's partner put in 1.2 billion euros.")
     assert not supports(budget, "Tokai Rail will spend $1.72 trillion on new lines.")
+
+
+def test_a_fraction_is_the_percent_to_the_sources_precision() -> None:
+    survey = evidence("Poll of Lisk voters\nAbout 33% of Lisk voters back the new tax.")
+    assert supports(survey, "A third of Lisk voters back the new tax.")
+    assert not supports(survey, "Half of Lisk voters back the new tax.")
+    close = evidence("Poll of Lisk voters\nAbout 36% of Lisk voters back the new tax.")
+    assert not supports(close, "A third of Lisk voters back the new tax.")

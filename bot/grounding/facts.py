@@ -202,6 +202,9 @@ class Figure:
     written: Decimal | None = field(default=None, compare=False)
     """For a duration in one unit ("37 hours"), the number as written: a source may give
     it bare ("from 37 to 32 hours")."""
+    loose: bool = field(default=False, compare=False)
+    """A share written as a fraction ("a third"): a plain word for the percent a source
+    gives to its own precision ("33%", "33.3%"), not for a different one ("35%")."""
 
     def matches(self, other: Figure) -> bool:
         # A share is not a count: "10%" is not backed by "ten" (a currency may be left
@@ -209,6 +212,9 @@ class Figure:
         # Nor is a ratio: "doubled" is not backed by "two more".
         if (self.kind == "%") != (other.kind == "%") or (self.kind == "x") != (other.kind == "x"):
             return False
+        if self.loose and not other.loose and other.kind == "%" and self.kind == "%":
+            exponent = min(int(other.value.as_tuple().exponent), 0)
+            return abs(self.value - other.value) <= Decimal(5).scaleb(exponent - 1)
         return self.value == other.value and (
             not self.kind or not other.kind or self.kind == other.kind
         )
@@ -361,7 +367,7 @@ def _share(numerator: Decimal | None, denominator: Decimal | None) -> Figure | N
     if not numerator or not denominator or numerator >= denominator:
         return None
     value = numerator * 100 / denominator
-    return Figure(value.quantize(Decimal("0.01")).normalize(), "%")
+    return Figure(value.quantize(Decimal("0.01")).normalize(), "%", loose=True)
 
 
 def _zh_numeral(run: str) -> Decimal | None:
