@@ -32,17 +32,20 @@ _CURRENCIES = {
     "歐元": "eur", "欧元": "eur",
     "£": "gbp", "gbp": "gbp", "pound": "gbp", "pounds": "gbp", "英鎊": "gbp",
     "nt$": "twd", "新台幣": "twd", "新臺幣": "twd",
+    "¥": "jpy", "yen": "jpy", "jpy": "jpy", "日圓": "jpy", "日元": "jpy",
+    "eur ": "eur", "usd ": "usd", "gbp ": "gbp", "jpy ": "jpy",
 }  # fmt: skip
 _FIGURE = re.compile(
     r"""
-    (?P<pre>us\$|nt\$|[$€£])?\s?
+    (?P<pre>us\$|nt\$|[$€£¥]|(?:eur|usd|gbp|jpy)\s)?\s?
     (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?!\d)|\d+(?:\.\d+)?)
     (?:(?:[\s-]?(?P<scale>trillions?|billions?|millions?|milliards?|milliarden|millionen
-       |thousands?|tausend|mille|mrd|mio|mds|md|bn|mn|tn|mln|bln|百萬|百万|千|萬|万|億|亿|兆)
+       |thousands?|tausend|mille|mrd|mio|mds|md|bn|mn|tn|mln|bln|百萬|百万|千|萬|万|億|亿|兆
+       |m(?=\s?€))
        |(?P<letter>[kmbt]))(?![a-z]))?
-    (?:\s?(?P<pct>%|percent|per\s+cent|pour\s+cent|prozent|個百分點|percentage\s+points?))?
+    (?:\s?(?P<pct>%|percent|per\s+cent|pour\s+cent|prozent|個百分點|percentage\s+points?)|(?P<pc>pc)(?![a-z]))?
     (?:\.?\s?(?:d['’]|de\s+)?
-       (?P<post>usd|eur|gbp|dollars?|euros?|pounds?|€|美元|歐元|欧元|英鎊|新台幣|新臺幣)(?![a-z]))?
+       (?P<post>usd|eur|gbp|jpy|yen|dollars?|euros?|pounds?|€|美元|歐元|欧元|英鎊|新台幣|新臺幣|日圓|日元)(?![a-z]))?
     """,
     re.VERBOSE,
 )
@@ -139,14 +142,18 @@ _MARKERS: dict[str, tuple[str, str]] = {
         "highest lowest strongest smallest greatest longest leading unmatched unprecedented "
         "record entirely solely exclusively completely fully totally sole history "
         "premier premiere seul seule tous toutes chaque erste ersten einzige alle jeder jede",
-        r"最(?!多|少)|首(?:次(?!公[開开])|[個个款家位座度批名架艘輛辆部間间台項项])|唯一|第一|所有|每一|每個|全部|史上|領先|领先|全球首",
+        r"最(?!多|少)|首(?:次(?!公[開开])|[個个款家位座度批名架艘輛辆部間间台項项])|唯一|第一(?!季|週|周|天|個月|个月|半年|年)|所有|每一|每個|全部|史上|領先|领先|全球首",
     ),
     "forecast": (
         "will would could might likely expected expect expects plans plan planned aims "
         "poised soon future forecast predicts predicted projected eventually upcoming "
         "sera seront devrait devraient pourrait prevoit prevu wird werden soll sollen "
         "konnte voraussichtlich geplant",
-        r"將會|将会|將於|将于|可能|預計|预计|預期|预期|計畫|計劃|计划|未來|未来|有望|即將|即将",
+        r"將會|将会|將於|将于|可能|預計|预计|預期|预期|計畫|計劃|计划|未來|未来|有望|即將|即将"
+        # A future told by its date: "next season", "明年" say what "will" says.
+        r"|下季|下賽季|下赛季|明年|下個月|下个月|下週|下周|後年|后年"
+        r"|(?i:\bnext\s(?:year|season|month|week)\b|\bl'(?:an|annee|année)\sprochaine?\b"
+        r"|\bla\ssaison\sprochaine\b|\bn(?:ä|a)chste[sn]?\s(?:jahr|saison|monat|woche)\b)",
     ),
     "inference": (
         "means meaning shows proves signals suggests indicates implies demonstrates confirms",
@@ -195,6 +202,9 @@ class Figure:
     written: Decimal | None = field(default=None, compare=False)
     """For a duration in one unit ("37 hours"), the number as written: a source may give
     it bare ("from 37 to 32 hours")."""
+    loose: bool = field(default=False, compare=False)
+    """A share written as a fraction ("a third"): a plain word for the percent a source
+    gives to its own precision ("33%", "33.3%"), not for a different one ("35%")."""
 
     def matches(self, other: Figure) -> bool:
         # A share is not a count: "10%" is not backed by "ten" (a currency may be left
@@ -202,6 +212,9 @@ class Figure:
         # Nor is a ratio: "doubled" is not backed by "two more".
         if (self.kind == "%") != (other.kind == "%") or (self.kind == "x") != (other.kind == "x"):
             return False
+        if self.loose and not other.loose and other.kind == "%" and self.kind == "%":
+            exponent = min(int(other.value.as_tuple().exponent), 0)
+            return abs(self.value - other.value) <= Decimal(5).scaleb(exponent - 1)
         return self.value == other.value and (
             not self.kind or not other.kind or self.kind == other.kind
         )
@@ -236,11 +249,18 @@ def _figure(match: re.Match[str], number: str | None = None) -> Figure | None:
     value = _value(number or match.group("num"), scale.rstrip("s") if scale else None)
     if value is None:
         return None
-    kind = "%" if match.group("pct") else ""
+    kind = "%" if match.group("pct") or match.group("pc") else ""
     currency = match.group("pre") or match.group("post")
     if currency:
         kind = _CURRENCIES.get(currency, kind)
     return Figure(value, kind)
+
+
+def is_figure_word(word: str) -> bool:
+    """Whether a folded word states a scale or a small number ("millionen", "three")."""
+    if len(word) < 3:
+        return False  # "M", "T": a letter of a name as often as a scale
+    return word in _SCALES or word.removesuffix("s") in _SCALES or word in _NUMBER_WORDS
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -347,7 +367,7 @@ def _share(numerator: Decimal | None, denominator: Decimal | None) -> Figure | N
     if not numerator or not denominator or numerator >= denominator:
         return None
     value = numerator * 100 / denominator
-    return Figure(value.quantize(Decimal("0.01")).normalize(), "%")
+    return Figure(value.quantize(Decimal("0.01")).normalize(), "%", loose=True)
 
 
 def _zh_numeral(run: str) -> Decimal | None:
@@ -389,6 +409,8 @@ def _special_forms(folded: str) -> list[tuple[int, int, Figure]]:
     for match in _DURATION.finditer(folded):
         if _inside(match.start(), match.end(), [(a, b) for a, b, _ in found]):
             continue
+        if re.match(r"[a-z]", folded[match.start() - 1 : match.start()]):
+            continue  # a model's plural ("A7s", "X2s") is a name, not seven seconds
         pieces = _DURATION_PIECE.findall(match.group(0))
         seconds = sum(
             (Decimal(number) * _UNIT_SECONDS[_DURATION_UNITS[unit]] for number, unit in pieces),
@@ -488,6 +510,7 @@ def figures(text: str, parts: bool = False, lang: str = "") -> frozenset[Figure]
                 match.group("scale")
                 or match.group("letter")
                 or match.group("pct")
+                or match.group("pc")
                 or match.group("post")
             )
             and _RANGE.fullmatch(folded[match.end() : following.start()])
@@ -538,6 +561,8 @@ def dates(text: str) -> frozenset[str]:
         if word in _OTHER_MONTHS:
             found.add(f"month:{_OTHER_MONTHS[word]}")
     for match in _ZH_MONTH.finditer(text):
+        if re.match(r"[A-Za-z0-9-]", text[match.start() - 1 : match.start()]):
+            continue  # "A7月產量" is the A7's monthly output, not July
         month = match.group("m")
         number = int(month) if month.isdigit() else _zh_number(month)
         if 1 <= number <= 12:
@@ -549,6 +574,10 @@ def dates(text: str) -> frozenset[str]:
         month = _MONTHS.get(match.group("month") or match.group("month2"), 0)
         if month % 3 == 0:
             found.add(f"quarter:{month // 3}")
+    for match in _MONTH_SPAN.finditer(folded):
+        first, last = (_month_number(g) for g in match.groups() if g)
+        if first % 3 == 1 and last == first + 2:
+            found.add(f"quarter:{last // 3}")
     for period, pattern in _PERIODS.items():
         for match in pattern.finditer(folded):
             which = next(g for g in match.groups() if g)
@@ -572,6 +601,26 @@ _QUARTER_BY_MONTHS = re.compile(
     rf"\b(?:three|3)\smonths\s(?:to|ended|ending|through|until)\s(?P<month>{_MONTH_NAME})\b"
     rf"|\b(?:{_MONTH_NAME})\s?(?:-|–|to)\s?(?P<month2>{_MONTH_NAME})\squarter\b"
 )
+# "July to September", "7月至9月": three months from a quarter's first are that quarter.
+_ANY_MONTH = "|".join(sorted([*_MONTHS, *_OTHER_MONTHS], key=len, reverse=True))
+_MONTH_SPAN = re.compile(
+    rf"\b({_ANY_MONTH})\s?(?:-|–|to|through|a|à|bis)\s?({_ANY_MONTH})\b"
+    rf"|\b(?:between|entre|zwischen)\s({_ANY_MONTH})\s(?:and|et|und)\s({_ANY_MONTH})\b"
+    r"|(?<![a-z0-9])(\d{1,2})\s?月?\s?(?:至|到|-|–|~)\s?(\d{1,2})\s?月"
+)
+
+
+def _month_number(text: str) -> int:
+    return _MONTHS.get(text) or _OTHER_MONTHS.get(text) or int(text)
+
+
+def quarter_months(dates: frozenset[str]) -> frozenset[str]:
+    """The month marks of the quarters in ``dates``: a claim that spells a quarter as its
+    three months names those months, and is backed by the quarter."""
+    quarters = [int(d.split(":")[1]) for d in dates if d.startswith("quarter:")]
+    return frozenset(f"month:{3 * q - k}" for q in quarters for k in range(3))
+
+
 _PERIODS = {
     "quarter": re.compile(
         rf"\bq([1-4])\b|\b([1-4])q\b|\b({_ORDINAL})[\s-]quarter|\b({_ORDINAL})\strimestre"
@@ -632,6 +681,18 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
     return frozenset(found)
 
 
+# "the first quarter", "the first nine months", "premier trimestre": a period of the
+# calendar, not a first.
+_PERIOD_ORDINAL = re.compile(
+    r"\b(?:first|premier|premiere|erste[nrs]?)\s(?:\w+\s)?"
+    r"(?:quarter|half|months?|weeks?|days?|trimestre|semestre|mois|quartal|halbjahr|monaten?)\b"
+    # "their first trophy in 22 years" says how long since the last: a figure to check,
+    # which the source gives as "a 22-year wait", not a first of all time.
+    r"|\bfirst\s(?:[a-z]+\s){0,3}(?:in|for)\s(?:\d+|[a-z]+)\s(?:years|decades)\b"
+    r"|\bfirst\s(?:[a-z]+\s){0,3}since\s\d{4}\b"
+)
+
+
 # French and German inflect the forecast words ("prévue", "prévues", "geplante"); and
 # French says "will" by the verb's ending ("comptera", "apporteront"), read in French text
 # only (``lang``, else told by its function words).
@@ -646,13 +707,20 @@ def _inflected(word: str) -> str:
 def markers(text: str, lang: str = "") -> dict[str, frozenset[str]]:
     """The claim-strengthening words of ``text`` by class; a Chinese match is recorded as
     its expression, so same-language texts compare words and others compare classes."""
-    folded = _NUMBER_SIGN.sub(" ", fold(text))
+    folded = _PERIOD_ORDINAL.sub(" ", _NUMBER_SIGN.sub(" ", fold(text)))
     words = set(_WORD.findall(CJK_RUN.sub(" ", folded)))
     found: dict[str, frozenset[str]] = {}
     for kind, vocabulary in MARKER_WORDS.items():
         hits = {w for w in words if w in vocabulary}
         if kind == "forecast":
             hits |= {w for w in words if _inflected(w) in vocabulary}
+            # "will not name them", "won't comment": a refusal, which a source reports as
+            # "declined to"; the negation check speaks for it.
+            hits -= {
+                w
+                for w in ("will", "would")
+                if w in hits and not re.search(rf"\b{w}\b(?!\snot\b)", folded)
+            }
             if (lang or language.guess(text)) == "fr":
                 hits |= {w for w in words if _FRENCH_FUTURE.search(w)}
         if kind == "negation" and _NEGATION_CONTRACTED.search(folded):

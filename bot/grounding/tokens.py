@@ -76,6 +76,8 @@ def stem(word: str) -> str:
     """A light suffix strip ("released", "releases", "release" -> "releas")."""
     word = word.removesuffix("'s").removesuffix("’s")
     word = IRREGULAR.get(word, word)
+    if len(word) > 2 and word[-1] == "s" and word[-2].isdigit():
+        return word[:-1]  # "A7s", "E5s": a model's plural
     if word.endswith("ss"):
         return word  # "class", "business": the last "s" is no plural ("classes" -> "class")
     for suffix in _SUFFIXES:
