@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from bot.filters.profile import Profile, own_terms, stems, terms
-from bot.filters.text import count_loose, count_term, term_pattern
+from bot.filters.text import CJK, count_loose, count_term, term_pattern, word_count
 from bot.models import Reason
 
 LEAD_CHARS = 600
@@ -199,10 +199,10 @@ def judge(
     ``overrule_keyword`` is False when the profile is of pages in other languages, too far
     from the page to overrule a keyword; ``across_languages`` says the page is in a
     language the profile has too few pages of: it is compared by word stems, and a keyword
-    it carries is not overruled; ``filed_under_name`` says the page's site files it in a
+    it carries is overruled only by the absence of every word most of the topic's pages
+    share (matched by stem); ``filed_under_name`` says the page's site files it in a
     section named for the topic (a path segment such as ``/artemis/``)."""
     if across_languages:
-        overrule_keyword = False
         found = _with_cognates(found, topic)
     if found.excluded:
         terms = ", ".join(sorted(found.excluded))
@@ -241,7 +241,9 @@ def judge(
         return against
     if found.named_prominently:
         namesake = (
-            _namesake_despite_keyword(score, found, topic, profile, support, closeness)
+            _namesake_despite_keyword(
+                score, found, topic, profile, support, closeness, across_languages
+            )
             if overrule_keyword
             else None
         )
@@ -437,20 +439,47 @@ def _namesake_despite_keyword(
     profile: Profile | None,
     support: float,
     closeness: float | None,
+    across_languages: bool = False,
 ) -> Relevance | None:
     """A keyword in the headline is the topic's name, unless the page has nothing of the
     topic around it: none of its context words and nothing like its other pages (a
     cabaret, a shop or a film that happens to carry the same name). That takes two
     witnesses: the profile alone reads a page on a new side of the topic (its model used
     by a space agency) as far from it, so a topic with no context words configured keeps
-    its keyword's word."""
+    its keyword's word, unless the page also lacks every word most of the topic's pages
+    share (its learned companions)."""
     if profile is None or profile.seeds < RELIABLE_SEEDS or found.context_found:
         return None
-    if not topic.context:
+    if found.strong_body > 2:
         return None
-    if support >= UNSUPPORTED or found.strong_body > 2:
+    if (
+        profile.companions
+        and not (across_languages and _other_script(found.text))
+        and not profile.companions_on(f"{found.title}\n{found.text}", across_languages)
+    ):
+        # The second witness a topic configured without context words has: the words
+        # most of its own pages share (a person's company, a club's league), learned
+        # from them. A page carrying the name with none of them is about someone else.
+        return Relevance(
+            score,
+            Reason.HOMONYM,
+            _nothing_around(found, topic, closeness, profile)
+            + f"; none of the words most of the topic's pages share "
+            f"({', '.join(sorted(profile.companions)[:5])})",
+        )
+    if not topic.context or across_languages:
+        # Context words are written in one language: a page in another lacks them.
+        return None
+    if support >= UNSUPPORTED:
         return None
     return Relevance(score, Reason.HOMONYM, _nothing_around(found, topic, closeness, profile))
+
+
+def _other_script(text: str) -> bool:
+    """Written mostly in a script without spaces (CJK): its words share no stems with
+    words learned from Latin-script pages, so their absence says nothing."""
+    count = word_count(text)
+    return bool(count) and len(re.findall(f"[{CJK}]", text)) * 2 > count
 
 
 _NEXT_WORD = re.compile(r"\s([^\W\d_][^\W_]*)")
