@@ -207,6 +207,13 @@ def judge(
     if found.excluded:
         terms = ", ".join(sorted(found.excluded))
         return Relevance(0.0, Reason.OFF_TOPIC, f"matches excluded term(s): {terms}")
+    figure = _figurative(found, topic)
+    if figure is not None:
+        return Relevance(
+            0.0,
+            Reason.OFF_TOPIC,
+            f"names the topic as a figure of speech ('{figure}'), not as its subject",
+        )
     closeness = _closeness(found, profile, member, across_languages)
     support = _support(found, closeness, profile)
     score = _score(found, support, closeness)
@@ -303,6 +310,28 @@ def judge(
         f"relevance score {score:.1f} below {RELEVANT_SCORE:.1f}: the topic is named but is "
         "not what the page is about",
     )
+
+
+def _figurative(found: Evidence, topic: TopicTerms) -> str | None:
+    """The use of a name as a comparison, "the NAME of something" ("the Rolls-Royce of
+    vacuum cleaners"), in at least half of the page's uses of the topic's names: the page
+    borrows the name for something else. "The NAME of 2004" or "the NAME of Smith" (a
+    figure or a proper name next) is the subject itself, so it does not count."""
+    page = f"{found.title}\n{found.text}"
+    uses = figures = 0
+    shown = ""
+    for name in topic.every_name:
+        uses += count_term(name, page)
+        pattern = re.compile(
+            rf"\b[Tt]he\s+(?i:{term_pattern(name).pattern})\s+of\s+(?:[a-z]|[A-Z]{{2,}}\b)"
+        )
+        for match in pattern.finditer(page):
+            if count_term(name, match[0]):
+                figures += 1
+                shown = shown or " ".join(match[0].split())
+    if figures and figures * 2 >= uses:
+        return f"{shown}…"
+    return None
 
 
 def filed_under(url: str, names: Sequence[str], keywords: Sequence[str] = ()) -> bool:
