@@ -43,11 +43,7 @@ Hashes = npt.NDArray[np.uint32]
 
 SHINGLE_WORDS = 4
 JACCARD_SAME = 0.45
-CONTAINMENT_SAME = 0.55
-"""A copy whose shorter text has this share of its 4-word runs in the other. A brief of
-three sentences syndicated under a new headline and a rewritten first sentence keeps
-only about 60% of them (the title is part of the text); two stories written apart on
-one event share a quote, far less."""
+CONTAINMENT_SAME = 0.7
 NUM_PERM = 256
 SHINGLE_BANDS = (64, 3)
 """64 bands of 3 rows: what datasketch's optimiser picks for a Jaccard threshold of 0.25
