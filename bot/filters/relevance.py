@@ -263,6 +263,27 @@ def judge(
             f"'{other}' is another's full name: the page writes the shared name with a "
             "name the topic's pages never use",
         )
+    if (
+        found.strong_body == 0
+        and support < SUPPORTED
+        and not passing
+        and (profile is None or not profile.usable)
+        and found.alias_title
+        and found.alias_lead
+        and not found.loose
+    ):
+        alone = _named_alone(found, topic)
+        if alone:
+            # Nothing learned yet to compare the page with, and few context words: the
+            # way the name is written is the evidence left. Written as a name of its own
+            # where a reader looks (the subject of the headline and the lead, not a part
+            # of a longer name such as "the X" or "Big X"), it is the name the user gave.
+            return Relevance(
+                RELEVANT_SCORE,
+                None,
+                f"'{alone}' is the subject of the title and the lead, written as a name of its "
+                "own; nothing learned yet says otherwise",
+            )
     if found.strong_body == 0 and support < SUPPORTED and not passing:
         # Only the shared name, used where a reader looks or repeatedly, and nothing of
         # the topic around it: a page about someone else of that name.
@@ -310,6 +331,62 @@ def judge(
         f"relevance score {score:.1f} below {RELEVANT_SCORE:.1f}: the topic is named but is "
         "not what the page is about",
     )
+
+
+NAMED_ALONE_USES = 3
+_BEFORE_WORD = re.compile(r"([^\W\d_][^\W_]*)[\s:]*$")
+
+
+def _named_alone(found: Evidence, topic: TopicTerms) -> str | None:
+    """The shared name, used at least three times, each time capitalised and, in most
+    uses, not joined to a capitalised word or an article before it ("Big Acme", "the
+    Acme") nor to a capitalised word after it ("Acme Tula"): the name standing for
+    itself."""
+    page = f"{found.title}\n{found.text}"
+    for name in topic.shared_names:
+        uses = [m for m in term_pattern(name).finditer(page) if count_term(name, m[0])]
+        if len(uses) < NAMED_ALONE_USES:
+            continue
+        alone = 0
+        for use in uses:
+            line_start = page.rfind("\n", 0, use.start()) + 1
+            before = page[line_start : use.start()]
+            previous = _BEFORE_WORD.search(before)
+            after = _NEXT_WORD.match(page, use.end())
+            joined_before = previous is not None and (
+                (
+                    previous[1][0].isupper()
+                    and not re.search(r"[.!?:]\s*$", before[: previous.start(1)] or ".")
+                )
+                or previous[1].lower() in _ARTICLES
+            )
+            joined_after = after is not None and after[1][0].isupper()
+            alone += not joined_before and not joined_after
+        if alone * 2 > len(uses):
+            return name
+    return None
+
+
+_ARTICLES = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "der",
+        "die",
+        "das",
+        "dem",
+        "den",
+        "des",
+        "le",
+        "la",
+        "les",
+        "l",
+        "el",
+        "il",
+        "lo",
+    }
+)
 
 
 def _figurative(found: Evidence, topic: TopicTerms) -> str | None:
