@@ -84,6 +84,40 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
             r"das bringst du mit|das bieten wir|vos missions|votre profil)\s*[:：]",
         ),
         ("contract type", r"\bfull[- ]time\b|\bpart[- ]time\b|\bvollzeit\b|\bCDI\b|全職"),
+        # Academic and public-sector posts are advertised in their own formulas.
+        (
+            "'invites applications'",
+            r"\binvites?\s+applications\b|\bapplications\s+(are\s+)?(invited|welcome)\b",
+        ),
+        ("'the successful candidate'", r"\bthe\s+successful\s+(candidate|applicant)\b"),
+        (
+            "application deadline",
+            r"\bapplications?\b[^.]{0,120}\b(should|must)\s+be\s+submitted\b|\bclosing\s+date\b",
+        ),
+        ("start date", r"\bstart(ing)?\s+date\s*:"),
+    ),
+    "a newsletter issue": (
+        (
+            "a greeting",
+            r"\A[\s\S]{0,300}?\n\s*(good\s+(morning|evening|afternoon)|hello|hi\s+(all|everyone)"
+            r"|welcome\s+to)\b",
+        ),
+        (
+            "'what you need to know'",
+            r"\bwhat\s+you\s+need\s+to\s+know\s+(today|this\s+(week|morning))\b"
+            r"|\bthis\s+week['’]s\s+(roundup|issue|edition)\b|\btoday['’]s\s+(issue|edition)\b",
+        ),
+        (
+            "a sign-off",
+            r"\bsee\s+you\s+(tomorrow|next\s+week|on\s+\w+day)\b|\buntil\s+next\s+(week|time)\b"
+            r"|\bthat['’]s\s+(all|it)\s+for\s+(today|this\s+week)\b",
+        ),
+        ("numbered items", r"(?m)(^\s*\d{1,2}[.)]\s+\S[^\n]*\n(\s*\n)*){4}"),
+        (
+            "recurring sections",
+            r"\b(quote|chart|number|reader\s+question)\s+of\s+the\s+(day|week)\b"
+            r"|(\A|\n)\s*worth\s+(reading|a\s+read)\s*:",
+        ),
     ),
     "a forum or discussion thread": (
         (
