@@ -210,10 +210,11 @@ class Profile:
     proper_names: frozenset[str] = frozenset()
     """Words the seeds always write with a capital, also inside a sentence: the names of
     the topic's products, people and places, learned from its pages (lower-cased)."""
-    companions: frozenset[str] = frozenset()
-    """Words on at least half of the topic's pages, its names and their parts aside: what
-    the topic's pages mention whatever else they are about (a person's company, a
-    club's league). Learned, so a topic configured with keywords alone has them too."""
+    companions: tuple[str, ...] = ()
+    """Words on at least half of the topic's pages (the most shared first), its names and
+    their parts aside: what the topic's pages mention whatever else they are about (a
+    person's company, a club's league). Learned, so a topic configured with keywords
+    alone has them too."""
     total: Counter[str] | None = None
     """The seeds' vectors summed before the centroid keeps its strongest terms: what a
     seed is compared with once its own weights are taken out."""
@@ -341,16 +342,17 @@ def build_profile(
 COMPANION_SHARE = 0.5
 
 
-def _companions(seed_counts: Sequence[Counter[str]], names: Sequence[str]) -> frozenset[str]:
+def _companions(seed_counts: Sequence[Counter[str]], names: Sequence[str]) -> tuple[str, ...]:
     if len(seed_counts) < MIN_SEEDS:
-        return frozenset()
+        return ()
     # A name's own parts ("Cook" of "Tim Cook") are the name again, not its surroundings.
     parts = {w.lower() for name in names for w in re.split(r"[\s'’-]+", name) if w}
     frequency: Counter[str] = Counter()
     for counts in seed_counts:
         frequency.update(counts.keys())
     needed = COMPANION_SHARE * len(seed_counts)
-    return frozenset(t for t, n in frequency.items() if n >= needed and t not in parts)
+    shared = [(t, n) for t, n in frequency.most_common() if n >= needed and t not in parts]
+    return tuple(t for t, _ in sorted(shared, key=lambda pair: (-pair[1], pair[0])))
 
 
 def _stem_vector(counts: Counter[str], idf: dict[str, float], default_idf: float) -> Vector:

@@ -571,7 +571,7 @@ def _namesake_despite_keyword(
             Reason.HOMONYM,
             _nothing_around(found, topic, closeness, profile)
             + f"; none of the words most of the topic's pages share "
-            f"({', '.join(sorted(profile.companions)[:5])})",
+            f"({', '.join(profile.companions[:5])})",
         )
     if not topic.context or across_languages:
         # Context words are written in one language: a page in another lacks them.
