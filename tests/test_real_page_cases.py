@@ -385,3 +385,195 @@ def test_the_shared_name_written_as_part_of_another_full_name_is_a_namesake() ->
     decided = settle([*_acme_newsroom(topic), other], topic)
     assert getattr(decided[-1], "reason", None) is Reason.HOMONYM, decided[-1]
     assert "Acme Rovers" in decided[-1].detail  # type: ignore[union-attr]
+
+
+# Judgement for any topic: pages written here, for a made-up person and a made-up company.
+
+_PERSON_VOCABULARY = (
+    "The chief executive of Globex told analysts the company would raise its dividend, "
+    "and Globex shares rose after the quarterly results beat forecasts. "
+)
+
+
+def _person_pages(topic: TopicConfig) -> list[Undecided]:
+    """Nine pages about the topic's person: most of them name the company she runs."""
+    return [
+        _undecided(
+            topic,
+            f"Jane Roe outlines plan {n}",
+            f"Jane Roe spoke on Monday about plan {n}. " + _PERSON_VOCABULARY + PROSE,
+            n,
+        )
+        for n in range(9)
+    ]
+
+
+def test_a_namesake_of_a_person_topic_configured_with_keywords_only_is_rejected() -> None:
+    """No context words configured: what the person's pages share (her company) is learned,
+    and a page about someone else of that name has none of it."""
+    topic = _topic(keywords=["Jane Roe"])
+    namesake = _undecided(
+        topic,
+        "Jane Roe wins the county marathon at 61",
+        "Jane Roe crossed the line in three hours and ten minutes on Sunday, ahead of "
+        "four hundred runners, after training on the hills above her village all winter. "
+        "She said the weather had been kind, and that her grandchildren had waited at the "
+        "finish with a flask of tea and a banner they painted the night before the race.",
+        50,
+    )
+    decided = settle([*_person_pages(topic), namesake], topic)
+    assert all(getattr(d, "reason", None) is None for d in decided[:-1])
+    assert getattr(decided[-1], "reason", None) is Reason.HOMONYM, decided[-1]
+    assert "none of the words most of the topic's pages share" in decided[-1].detail  # type: ignore[union-attr]
+
+
+def test_the_person_topics_own_interview_is_kept_beside_the_learned_companions() -> None:
+    topic = _topic(keywords=["Jane Roe"])
+    interview = _undecided(
+        topic,
+        "Jane Roe on patience and growing up by the sea",
+        "Jane Roe, who has run Globex for a decade, talks about her childhood, her first job "
+        "and the books she reads. " + PROSE,
+        51,
+    )
+    decided = settle([*_person_pages(topic), interview], topic)
+    assert getattr(decided[-1], "reason", None) is None, decided[-1]
+
+
+def test_a_name_used_as_a_figure_of_speech_is_off_topic() -> None:
+    verdict = assess(
+        "Meet the Globex of garden sheds",
+        "Franchisees call her the Globex of garden sheds, half in jest. " + PROSE * 2,
+        ["Globex"],
+        [],
+        [],
+        [],
+    )
+    assert verdict.reason is Reason.OFF_TOPIC and "figure of speech" in verdict.detail
+
+
+def test_the_name_followed_by_a_year_is_the_subject_not_a_figure() -> None:
+    verdict = assess(
+        "Globex results",
+        "The Globex of 2026 is a leaner company. Globex cut costs again and Globex shares rose. "
+        + PROSE,
+        ["Globex"],
+        [],
+        [],
+        [],
+    )
+    assert verdict.reason is None, verdict
+
+
+def test_a_shared_name_written_as_a_name_of_its_own_is_kept_when_nothing_is_learned_yet() -> None:
+    """A company called by its short name in every headline (its keyword, "Globex plc",
+    in none): no profile to compare with, and the name is the subject of title and lead."""
+    topic = TopicConfig(slug="t", name="T", keywords=["Globex plc"], aliases=["Globex"])
+    brief = _undecided(
+        topic,
+        "Globex takes a further charge on its offshore blocks",
+        "Globex will book another write-down on its exploration blocks, the company said. "
+        "Globex said it would keep its licences. Partners were told last month, and Globex "
+        "expects a decision within weeks. " + PROSE,
+        1,
+    )
+    decided = settle([brief], topic)
+    assert getattr(decided[0], "reason", None) is None, decided[0]
+
+
+def test_a_shared_name_inside_a_longer_name_is_not_the_topics() -> None:
+    topic = TopicConfig(slug="t", name="T", keywords=["Globex plc"], aliases=["Globex"])
+    film = _undecided(
+        topic,
+        "Return of the Globex: a new trailer for the animated series",
+        "The studio released a trailer for Return of the Globex, its adaptation of the comic. "
+        "Fans of the Globex books will recognise the city. " + PROSE,
+        2,
+    )
+    decided = settle([film], topic)
+    assert getattr(decided[0], "reason", None) is Reason.HOMONYM, decided[0]
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "Congratulations! You have been selected for a free gift card",
+            "You have been randomly selected to receive a gift card. Only 9 cards left today. "
+            "Pay a small shipping fee of $1.95 to claim your card. Offer expires in 04:59.",
+        ),
+        (
+            "This morning drink melts fat (doctors shocked)",
+            "Big companies don't want you to know about this drink. Order before stocks run "
+            'out!\n"I lost 9 kg in a month!" – Maria, 47',
+        ),
+        (
+            "Show season 3 download free 1080p",
+            "Direct download links for every episode. To unlock the links, complete a quick "
+            "human verification. Watch the show online free in HD.",
+        ),
+    ],
+)
+def test_phishing_advertorial_and_pirate_pages_are_spam(title: str, text: str) -> None:
+    assert assess_spam(title, text + "\n" + PROSE * 3, ["Globex"]).is_spam
+
+
+def test_a_news_report_on_a_scam_is_not_spam() -> None:
+    text = (
+        "Police said a fake giveaway told victims they had won a phone and asked for a "
+        "delivery payment; officers cracked down on the gang on Tuesday. " + PROSE * 2
+    )
+    assert not assess_spam("Police break up phone giveaway scam", text, ["Globex"]).is_spam
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kind"),
+    [
+        (
+            "Globex: news and latest updates",
+            "Globex\nGlobex cuts jobs at two plants – 4 hours ago Globex names new chair – "
+            "yesterday Globex shares slip after results – 3 days ago Analysts split on "
+            "Globex – last week\nRelated: Markets | Energy",
+            "an index page",
+        ),
+        (
+            "Anyone selling tickets for Saturday?",
+            "RiverFan_77: Need two tickets for Saturday, any stand.\nOldTownBoy: Sold out "
+            "in minutes, mate.\nRiverFan_77: Is the resale site any good?\nBlueAndWhite9: "
+            "Check it every morning, got mine that way.",
+            "a forum or discussion thread",
+        ),
+        (
+            "Sam Lee – Senior energy correspondent",
+            "Sam Lee covers Globex and the oil majors from London. She previously reported "
+            "on mining in Perth and holds a degree in economics.\nContact Sam securely on "
+            "request.\nRecent articles by Sam Lee: Globex cuts jobs; Oil slips",
+            "a personal profile page",
+        ),
+        (
+            "Morning brief: chips, Globex and passwords",
+            "Morning brief\nGood morning. Here is what you need to know today.\n1. A chip "
+            "maker unveiled a new part.\n2. Globex met a minister.\n3. Passkeys become the "
+            "default.\n4. A regulator opened an inquiry.\nQuote of the day: none. See you "
+            "tomorrow.",
+            "a newsletter issue",
+        ),
+        (
+            "Postdoctoral researcher in detector physics",
+            "The department invites applications for a postdoctoral researcher. The "
+            "successful candidate will build detectors.\nRequirements: a PhD in physics.\n"
+            "Start date: autumn. Applications should be submitted by 15 February.",
+            "a job listing",
+        ),
+    ],
+)
+def test_pages_that_are_not_articles_are_recognised(title: str, text: str, kind: str) -> None:
+    assert classify(title, text).kind == kind
+
+
+def test_an_article_with_a_quote_and_a_date_is_an_article() -> None:
+    text = (
+        "Globex cut 400 jobs at two plants on Tuesday, the company said. The cuts follow "
+        'a year of falling demand. "We have no choice," the plant manager said.\n' + PROSE * 3
+    )
+    assert classify("Globex cuts 400 jobs", text).kind is None

@@ -35,6 +35,22 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("experience section", r"(?m)^\s*(experience|berufserfahrung|expérience|經歷)\s*[:：\n]"),
         ("education section", r"(?m)^\s*(education|ausbildung|formation|學歷)\s*[:：\n]"),
         ("skills list", r"(?m)\bskills\s*:"),
+        # A writer's page on a news site: the beat, the career, the list of their pieces.
+        (
+            "a beat line",
+            r"(?m)^\s*[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,2}\s+(covers|writes about|reports on)\b",
+        ),
+        (
+            "a career line",
+            r"\b(he|she|they)\s+(previously|formerly)\s+(reported|worked|wrote|covered)\b"
+            r"|\b(holds|has)\s+an?\s+(\w+\s+)?degree\b",
+        ),
+        (
+            "a list of their articles",
+            r"\b(recent|latest|more)\s+(articles|stories|posts|pieces)\s+(by|from)\b"
+            r"|^\s*articles\s+by\b",
+        ),
+        ("a contact line", r"\bcontact\s+[A-Z]\w+\s+(securely|at|via|on)\b"),
     ),
     "a job listing": (
         ("'apply now'", r"\bapply now\b|\beasy apply\b|\bjetzt bewerben\b|\bpostuler\b|立即應徵"),
@@ -68,6 +84,40 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
             r"das bringst du mit|das bieten wir|vos missions|votre profil)\s*[:：]",
         ),
         ("contract type", r"\bfull[- ]time\b|\bpart[- ]time\b|\bvollzeit\b|\bCDI\b|全職"),
+        # Academic and public-sector posts are advertised in their own formulas.
+        (
+            "'invites applications'",
+            r"\binvites?\s+applications\b|\bapplications\s+(are\s+)?(invited|welcome)\b",
+        ),
+        ("'the successful candidate'", r"\bthe\s+successful\s+(candidate|applicant)\b"),
+        (
+            "application deadline",
+            r"\bapplications?\b[^.]{0,120}\b(should|must)\s+be\s+submitted\b|\bclosing\s+date\b",
+        ),
+        ("start date", r"\bstart(ing)?\s+date\s*:"),
+    ),
+    "a newsletter issue": (
+        (
+            "a greeting",
+            r"\A[\s\S]{0,300}?\n\s*(good\s+(morning|evening|afternoon)|hello|hi\s+(all|everyone)"
+            r"|welcome\s+to)\b",
+        ),
+        (
+            "'what you need to know'",
+            r"\bwhat\s+you\s+need\s+to\s+know\s+(today|this\s+(week|morning))\b"
+            r"|\bthis\s+week['’]s\s+(roundup|issue|edition)\b|\btoday['’]s\s+(issue|edition)\b",
+        ),
+        (
+            "a sign-off",
+            r"\bsee\s+you\s+(tomorrow|next\s+week|on\s+\w+day)\b|\buntil\s+next\s+(week|time)\b"
+            r"|\bthat['’]s\s+(all|it)\s+for\s+(today|this\s+week)\b",
+        ),
+        ("numbered items", r"(?m)(^\s*\d{1,2}[.)]\s+\S[^\n]*\n(\s*\n)*){4}"),
+        (
+            "recurring sections",
+            r"\b(quote|chart|number|reader\s+question)\s+of\s+the\s+(day|week)\b"
+            r"|(\A|\n)\s*worth\s+(reading|a\s+read)\s*:",
+        ),
     ),
     "a forum or discussion thread": (
         (
@@ -113,6 +163,22 @@ _DATE_LINE = re.compile(
     r"^\s*(\d{1,2}[./ ]\s?\w{3,9}\.?[ ,]+\d{4}|\w{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}"
     r"|\d{4}年\d{1,2}月\d{1,2}日)\s*$"
 )
+# A headline in a list, followed by how long ago it was posted ("... – 4h", "... – 3 days
+# ago", "... – yesterday"): how index and tag pages show their entries.
+_AGED_HEADLINE = re.compile(
+    r"\s[–—|·-]\s*(\d+\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)(\s+ago)?"
+    r"|yesterday|today|last\s+(week|month)|just\s+now|vor\s+\d+\s+\w+|gestern|heute"
+    r"|il\s+y\s+a\s+\d+\s+\w+|hier|\d+\s*(小時|分鐘|天)前|昨天)\s*$",
+    re.IGNORECASE,
+)
+_AGED_INLINE = re.compile(
+    r"\s[–—|·-]\s*(\d+\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)(\s+ago)?"
+    r"|yesterday|last\s+(week|month)|just\s+now|vor\s+\d+\s+\w+|gestern"
+    r"|il\s+y\s+a\s+\d+\s+\w+|\d+\s*(小時|分鐘|天)前|昨天)(?=\s+\S|\s*$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+AGED_HEADLINES = 3
+ENTRY_WORDS = 25
 INDEX_MIN_HEADINGS = 6
 LISTING_SHARE = 0.4
 ENTRY_PROSE_WORDS = 30
@@ -160,9 +226,36 @@ def _listing(title: str, text: str) -> str:
         return f"a listing title ('{title.strip()[:60]}') over {len(headings)} headlines"
     if len(dates) >= INDEX_MIN_ENTRIES and len(dates) * 4 >= len(lines):
         return f"{len(dates)} dated entries"
+    aged = [line for line in lines if _AGED_HEADLINE.search(line) and word_count(line) <= 25]
+    if len(aged) >= AGED_HEADLINES and len(aged) * 3 >= len(lines):
+        return f"{len(aged)} headlines each marked with its age"
+    # The same list run together on one line, as an extractor joins a list's items.
+    inline = len(_AGED_INLINE.findall(text))
+    if inline >= AGED_HEADLINES and word_count(text) <= ENTRY_WORDS * inline:
+        return f"{inline} headlines each marked with its age"
     labelled = _labelled_items(lines)
     if labelled >= ROUNDUP_ITEMS:
         return f"a roundup of {labelled} one-line items"
+    return ""
+
+
+THREAD_USERS = 2
+THREAD_POSTS = 4
+# A forum handle: run together, with digits, underscores or capitals inside a word
+# ("Curva_Nord_88", "JaneDoeFan"); a transcript's speakers are written as names.
+_HANDLE = re.compile(r"^(?=\S*(?:[\d_]|[a-z][A-Z]\S*[a-z][A-Z]))[A-Za-z][\w.]{2,30}$")
+
+
+def _thread_of_handles(lines: list[str]) -> str:
+    """Posts under forum handles: several users, several posts."""
+    posters = []
+    for line in lines:
+        match = re.match(r"^\s*(\S+)\s*[:：]\s+\S", line)
+        if match:
+            posters.append(match[1])
+    handles = {p for p in posters if _HANDLE.match(p)}
+    if len(handles) >= THREAD_USERS and len(posters) >= THREAD_POSTS:
+        return f"{len(posters)} posts by {len(set(posters))} users"
     return ""
 
 
@@ -196,6 +289,10 @@ def classify(title: str, text: str) -> PageKind:
             "an index page",
             f"an index page, not an article ({repeats} entries starting '{opening}')",
         )
+    thread = _thread_of_handles([line for line in text.splitlines() if line.strip()])
+    if thread:
+        kind = "a forum or discussion thread"
+        return PageKind(kind, f"{kind}, not an article ({thread})")
     listing = _listing(title, text)
     if listing:
         return PageKind("an index page", f"an index or listing page, not an article ({listing})")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from bot.filters.profile import Profile, own_terms, stems, terms
-from bot.filters.text import count_loose, count_term, term_pattern
+from bot.filters.text import CJK, count_loose, count_term, term_pattern, word_count
 from bot.models import Reason
 
 LEAD_CHARS = 600
@@ -199,14 +199,21 @@ def judge(
     ``overrule_keyword`` is False when the profile is of pages in other languages, too far
     from the page to overrule a keyword; ``across_languages`` says the page is in a
     language the profile has too few pages of: it is compared by word stems, and a keyword
-    it carries is not overruled; ``filed_under_name`` says the page's site files it in a
+    it carries is overruled only by the absence of every word most of the topic's pages
+    share (matched by stem); ``filed_under_name`` says the page's site files it in a
     section named for the topic (a path segment such as ``/artemis/``)."""
     if across_languages:
-        overrule_keyword = False
         found = _with_cognates(found, topic)
     if found.excluded:
         terms = ", ".join(sorted(found.excluded))
         return Relevance(0.0, Reason.OFF_TOPIC, f"matches excluded term(s): {terms}")
+    figure = _figurative(found, topic)
+    if figure is not None:
+        return Relevance(
+            0.0,
+            Reason.OFF_TOPIC,
+            f"names the topic as a figure of speech ('{figure}'), not as its subject",
+        )
     closeness = _closeness(found, profile, member, across_languages)
     support = _support(found, closeness, profile)
     score = _score(found, support, closeness)
@@ -241,7 +248,9 @@ def judge(
         return against
     if found.named_prominently:
         namesake = (
-            _namesake_despite_keyword(score, found, topic, profile, support, closeness)
+            _namesake_despite_keyword(
+                score, found, topic, profile, support, closeness, across_languages
+            )
             if overrule_keyword
             else None
         )
@@ -254,6 +263,27 @@ def judge(
             f"'{other}' is another's full name: the page writes the shared name with a "
             "name the topic's pages never use",
         )
+    if (
+        found.strong_body == 0
+        and support < SUPPORTED
+        and not passing
+        and (profile is None or not profile.usable)
+        and found.alias_title
+        and found.alias_lead
+        and not found.loose
+    ):
+        alone = _named_alone(found, topic)
+        if alone:
+            # Nothing learned yet to compare the page with, and few context words: the
+            # way the name is written is the evidence left. Written as a name of its own
+            # where a reader looks (the subject of the headline and the lead, not a part
+            # of a longer name such as "the X" or "Big X"), it is the name the user gave.
+            return Relevance(
+                RELEVANT_SCORE,
+                None,
+                f"'{alone}' is the subject of the title and the lead, written as a name of its "
+                "own; nothing learned yet says otherwise",
+            )
     if found.strong_body == 0 and support < SUPPORTED and not passing:
         # Only the shared name, used where a reader looks or repeatedly, and nothing of
         # the topic around it: a page about someone else of that name.
@@ -301,6 +331,84 @@ def judge(
         f"relevance score {score:.1f} below {RELEVANT_SCORE:.1f}: the topic is named but is "
         "not what the page is about",
     )
+
+
+NAMED_ALONE_USES = 3
+_BEFORE_WORD = re.compile(r"([^\W\d_][^\W_]*)[\s:]*$")
+
+
+def _named_alone(found: Evidence, topic: TopicTerms) -> str | None:
+    """The shared name, used at least three times, each time capitalised and, in most
+    uses, not joined to a capitalised word or an article before it ("Big Acme", "the
+    Acme") nor to a capitalised word after it ("Acme Tula"): the name standing for
+    itself."""
+    page = f"{found.title}\n{found.text}"
+    for name in topic.shared_names:
+        uses = [m for m in term_pattern(name).finditer(page) if count_term(name, m[0])]
+        if len(uses) < NAMED_ALONE_USES:
+            continue
+        alone = 0
+        for use in uses:
+            line_start = page.rfind("\n", 0, use.start()) + 1
+            before = page[line_start : use.start()]
+            previous = _BEFORE_WORD.search(before)
+            after = _NEXT_WORD.match(page, use.end())
+            joined_before = previous is not None and (
+                (
+                    previous[1][0].isupper()
+                    and not re.search(r"[.!?:]\s*$", before[: previous.start(1)] or ".")
+                )
+                or previous[1].lower() in _ARTICLES
+            )
+            joined_after = after is not None and after[1][0].isupper()
+            alone += not joined_before and not joined_after
+        if alone * 2 > len(uses):
+            return name
+    return None
+
+
+_ARTICLES = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "der",
+        "die",
+        "das",
+        "dem",
+        "den",
+        "des",
+        "le",
+        "la",
+        "les",
+        "l",
+        "el",
+        "il",
+        "lo",
+    }
+)
+
+
+def _figurative(found: Evidence, topic: TopicTerms) -> str | None:
+    """The use of a name as a comparison, "the NAME of something" ("the Rolls-Royce of
+    vacuum cleaners"), in at least half of the page's uses of the topic's names: the page
+    borrows the name for something else. "The NAME of 2004" or "the NAME of Smith" (a
+    figure or a proper name next) is the subject itself, so it does not count."""
+    page = f"{found.title}\n{found.text}"
+    uses = figures = 0
+    shown = ""
+    for name in topic.every_name:
+        uses += count_term(name, page)
+        pattern = re.compile(
+            rf"\b[Tt]he\s+(?i:{term_pattern(name).pattern})\s+of\s+(?:[a-z]|[A-Z]{{2,}}\b)"
+        )
+        for match in pattern.finditer(page):
+            if count_term(name, match[0]):
+                figures += 1
+                shown = shown or " ".join(match[0].split())
+    if figures and figures * 2 >= uses:
+        return f"{shown}…"
+    return None
 
 
 def filed_under(url: str, names: Sequence[str], keywords: Sequence[str] = ()) -> bool:
@@ -437,20 +545,47 @@ def _namesake_despite_keyword(
     profile: Profile | None,
     support: float,
     closeness: float | None,
+    across_languages: bool = False,
 ) -> Relevance | None:
     """A keyword in the headline is the topic's name, unless the page has nothing of the
     topic around it: none of its context words and nothing like its other pages (a
     cabaret, a shop or a film that happens to carry the same name). That takes two
     witnesses: the profile alone reads a page on a new side of the topic (its model used
     by a space agency) as far from it, so a topic with no context words configured keeps
-    its keyword's word."""
+    its keyword's word, unless the page also lacks every word most of the topic's pages
+    share (its learned companions)."""
     if profile is None or profile.seeds < RELIABLE_SEEDS or found.context_found:
         return None
-    if not topic.context:
+    if found.strong_body > 2:
         return None
-    if support >= UNSUPPORTED or found.strong_body > 2:
+    if (
+        profile.companions
+        and not (across_languages and _other_script(found.text))
+        and not profile.companions_on(f"{found.title}\n{found.text}", across_languages)
+    ):
+        # The second witness a topic configured without context words has: the words
+        # most of its own pages share (a person's company, a club's league), learned
+        # from them. A page carrying the name with none of them is about someone else.
+        return Relevance(
+            score,
+            Reason.HOMONYM,
+            _nothing_around(found, topic, closeness, profile)
+            + f"; none of the words most of the topic's pages share "
+            f"({', '.join(profile.companions[:5])})",
+        )
+    if not topic.context or across_languages:
+        # Context words are written in one language: a page in another lacks them.
+        return None
+    if support >= UNSUPPORTED:
         return None
     return Relevance(score, Reason.HOMONYM, _nothing_around(found, topic, closeness, profile))
+
+
+def _other_script(text: str) -> bool:
+    """Written mostly in a script without spaces (CJK): its words share no stems with
+    words learned from Latin-script pages, so their absence says nothing."""
+    count = word_count(text)
+    return bool(count) and len(re.findall(f"[{CJK}]", text)) * 2 > count
 
 
 _NEXT_WORD = re.compile(r"\s([^\W\d_][^\W_]*)")

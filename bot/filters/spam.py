@@ -63,6 +63,35 @@ _PROMO_PATTERNS = _patterns(
         "free live-stream bait": r"\blive\s?stream\s+(free|hd)\b|\bwatch\b.{0,40}\blive\b"
         r".{0,20}\bonline\s+free\b",
         "mod or unlocked app": r"\bmod\s+apk\b|\bpremium\s+unlocked\b",
+        # Pirate download pages promise everything free and gate it behind a "check".
+        "pirate download": r"\bdirect\s+download\b|\bdownload\s+free\b"
+        r"|\bhuman\s+verification\b|\bunlock\s+the\s+(download\s+)?links?\b",
+        # Prize phishing tells the reader they won and asks for a small fee or a survey.
+        "prize bait": r"\b(you|you['’]ve|you\s+have|your\s+\w+\s+has)\s+(been\s+)?"
+        r"(randomly\s+)?selected\b"
+        r"|\bclaim\s+(yours|now|my|your\s+(free|discounted|prize|reward|gift|card|device))\b"
+        r"|\bcomplete\s+the\s+(short\s+|quick\s+)?survey\b|\breceive\s+double\b"
+        r"|\b(shipping|delivery)\s+fee\s+of\b|\bpay\s+\$?\d+(\.\d\d)?\s+(delivery|shipping)\b",
+        # Shops and scams press with a countdown or a stock that is running out; a news
+        # report says when a sale ends, not that the reader must not close the page.
+        "countdown or scarcity": r"\bonly\s+\d+\s+(\w+\s+){0,2}left\b"
+        r"|\b(offer|giveaway|deal|sale)\s+(ends|expires)\s+in\s+\d"
+        r"|\bdo\s+not\s+close\s+this\s+page\b"
+        r"|\bbefore\s+(stocks?|supplies)\s+run\s+out\b|\bwhile\s+(stocks?|supplies)\s+last\b",
+        # Advertorials for miracle products share their hooks whatever they sell.
+        "advertorial hook": r"\b(doctors|experts|scientists)\s+(are\s+)?(shocked|stunned|baffled)\b"
+        r"|\b(don['’]?t|doesn['’]?t)\s+want\s+you\s+to\s+know\b|\bmelts?\s+(belly\s+)?fat\b"
+        r"|\bone\s+(weird|simple)\s+trick\b",
+        # A shop's testimonial signs with a first name and an age or a place; a news
+        # report names whom it quotes and says so ("said ...").
+        "signed testimonial": r"(?m)^\s*[\"“].{10,200}[\"”]\s*[—–-]\s*[A-Z][a-z]+,\s*"
+        r"(\d{2}|[A-Z][a-z]+)\s*$",
+        "free streaming bait": r"\bwatch\s+(\w+\s+){0,4}online\s+(for\s+)?free\b"
+        r"|\bfree\s+in\s+(full\s+)?hd\b",
+        "multi-buy deal": r"\bbuy\s+\d+\s*,?\s+get\s+\d+\s+free\b",
+        "betting tips": r"\bfree\s+bet\b|\bsure\s+win\b|\bbetting\s+tips\b|\b100%\s+sure\b",
+        "trading-signal pitch": r"\btrading\s+signals\b|\bvip\s+signals?\b"
+        r"|\bnot\s+financial\s+advice\b",
         "gambling or easy money": r"\bcasino\b|\bbetting\s+odds\b|\bearn\s+\$?\d+\s+(a|per)\s+day\b"
         r"|\bguaranteed\s+(profit|returns?)\b",
     }

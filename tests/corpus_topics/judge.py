@@ -31,13 +31,13 @@ FOLDER = Path(__file__).resolve().parent
 REASONS = ("duplicate", "off_topic", "homonym", "spam", "stale", "extract_error")
 
 
-def topics() -> dict[str, TopicConfig]:
-    data = tomllib.loads((FOLDER / "topics.toml").read_text(encoding="utf-8"))
+def topics(folder: Path = FOLDER) -> dict[str, TopicConfig]:
+    data = tomllib.loads((folder / "topics.toml").read_text(encoding="utf-8"))
     return {t["slug"]: TopicConfig.model_validate(t) for t in data["topics"]}
 
 
-def corpus_names() -> list[str]:
-    return sorted(path.stem for path in FOLDER.glob("*.txt"))
+def corpus_names(folder: Path = FOLDER) -> list[str]:
+    return sorted(path.stem for path in folder.glob("*.txt"))
 
 
 # The corpus labels a cookie or paywall notice "off_topic" (not an article); issue 11 asks
@@ -163,14 +163,16 @@ def run_topic(
     *,
     judge_server: str | None = None,
     judge_pages: int = 20,
+    corpus: Path = FOLDER,
 ) -> Figures:
-    """Serve ``slug``'s corpus from ``folder`` (a fresh directory) and judge it; with
-    ``judge_server`` (a Mistral API root), doubtful pages also get that model's opinion."""
+    """Serve ``slug``'s corpus (``corpus/slug.txt``, its topic in ``corpus/topics.toml``)
+    from ``folder`` (a fresh directory) and judge it; with ``judge_server`` (a Mistral
+    API root), doubtful pages also get that model's opinion."""
     import time
 
-    topic = topic or topics()[slug]
+    topic = topic or topics(corpus)[slug]
     anchor = datetime.now(UTC).replace(microsecond=0)
-    items = load_items(anchor, FOLDER / f"{slug}.txt")
+    items = load_items(anchor, corpus / f"{slug}.txt")
     feeds = record(items, folder, anchor)
     topic = topic.model_copy(
         update={"sources": [SourceConfig(kind="rss", url=url) for url in feeds]}
