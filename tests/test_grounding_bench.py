@@ -18,6 +18,12 @@ RECALL_FLOOR = 0.885  # reached 0.895 (0.882 before clause-by-clause alignment)
 BLIND = Path(__file__).parent / "grounding" / "claims-blind.json"
 BLIND_PRECISION_FLOOR = 0.88  # reached 0.890 (0.839 when first measured, unread)
 BLIND_RECALL_FLOOR = 0.80  # reached 0.809 (0.709 when first measured)
+# A third, by a third author (200 claims over 20 more articles), added after the rules of the
+# two sets above were written: 0.807/0.800 before them, 0.804/0.818 after. The gains on the
+# first two sets did not carry over, which is why they stay floors and not the targets.
+BLIND3 = Path(__file__).parent / "grounding" / "claims-blind3.json"
+BLIND3_PRECISION_FLOOR = 0.80  # reached 0.804
+BLIND3_RECALL_FLOOR = 0.81  # reached 0.818
 
 
 def test_citation_precision_and_recall_hold_their_floors() -> None:
@@ -30,6 +36,12 @@ def test_on_the_blind_claim_set_the_figures_hold_their_floors() -> None:
     scores = score(json.loads(BLIND.read_text(encoding="utf-8")))
     assert scores.precision >= BLIND_PRECISION_FLOOR
     assert scores.recall >= BLIND_RECALL_FLOOR
+
+
+def test_on_the_third_claim_set_the_figures_hold_their_floors() -> None:
+    scores = score(json.loads(BLIND3.read_text(encoding="utf-8")))
+    assert scores.precision >= BLIND3_PRECISION_FLOOR
+    assert scores.recall >= BLIND3_RECALL_FLOOR
 
 
 def test_claims_citing_the_wrong_source_or_figure_are_dropped() -> None:
