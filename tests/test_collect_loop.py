@@ -31,23 +31,8 @@ async def test_the_loop_never_stalls_during_a_collect_of_many_feeds(tmp_path: Pa
     db = open_database(tmp_path / "t.db")
     routes: dict[str, Handler] = {}
     with serve(routes) as root:
-        sources = []
-        for n in range(FEEDS):
-            on_topic = n % 10 == 0
-            title = f"Mistral AI story {n}" if on_topic else f"Harbour news {n}"
-            text = [f"Story {n}. {p}" for p in (MISTRAL_STORY if on_topic else OFF_TOPIC)]
-            routes[f"/p/{n}"] = reply(200, article(title, text, hours_ago(2)))
-            routes[f"/f/{n}.rss"] = reply(
-                200, rss([(title, f"{root}/p/{n}", hours_ago(2))]), "application/rss+xml"
-            )
-            sources.append(SourceConfig(kind="rss", url=f"{root}/f/{n}.rss"))
-        topic = TopicConfig(
-            slug="mistral",
-            name="Mistral AI",
-            keywords=["Mistral AI"],
-            timezone="UTC",
-            delivery_time="23:59",
-            sources=sources,
+        topic = _one_story_feeds(
+            routes, root, dict.fromkeys(range(0, FEEDS, 10), MISTRAL_STORY), FEEDS
         )
         fetch = FetchConfig(
             allow_private_networks=True, replay_dir="", retries=0, concurrency=16,
@@ -134,25 +119,7 @@ async def test_the_bookkeeping_of_many_candidates_runs_off_the_loop(
     db = open_database(tmp_path / "t.db")
     routes: dict[str, Handler] = {}
     with serve(routes) as root:
-        sources = []
-        stories = {0: MISTRAL_STORY, 6: OTHER_MISTRAL_STORY}
-        for n in range(12):
-            on_topic = n in stories
-            title = f"Mistral AI story {n}" if on_topic else f"Harbour news {n}"
-            text = [f"Story {n}. {p}" for p in stories.get(n, OFF_TOPIC)]
-            routes[f"/p/{n}"] = reply(200, article(title, text, hours_ago(2)))
-            routes[f"/f/{n}.rss"] = reply(
-                200, rss([(title, f"{root}/p/{n}", hours_ago(2))]), "application/rss+xml"
-            )
-            sources.append(SourceConfig(kind="rss", url=f"{root}/f/{n}.rss"))
-        topic = TopicConfig(
-            slug="mistral",
-            name="Mistral AI",
-            keywords=["Mistral AI"],
-            timezone="UTC",
-            delivery_time="23:59",
-            sources=sources,
-        )
+        topic = _one_story_feeds(routes, root, {0: MISTRAL_STORY, 6: OTHER_MISTRAL_STORY}, 12)
         fetch = FetchConfig(
             allow_private_networks=True, replay_dir="", retries=0, concurrency=4,
             per_host_concurrency=4, extract_workers=1,
@@ -164,3 +131,28 @@ async def test_the_bookkeeping_of_many_candidates_runs_off_the_loop(
     assert second.page_fetches == 0 and second.already_known == 12
     assert anywhere["seen_among"] and anywhere["upsert_rejection"] and anywhere["settle"]
     assert not on_loop, f"done on the event loop's thread: {dict(on_loop)}"
+
+
+def _one_story_feeds(
+    routes: dict[str, Handler], root: str, stories: dict[int, list[str]], feeds: int
+) -> TopicConfig:
+    """``feeds`` feeds of one item each, served from ``routes``: feed n carries
+    ``stories[n]`` as a Mistral AI story, or an off-topic page when it has none."""
+    sources = []
+    for n in range(feeds):
+        on_topic = n in stories
+        title = f"Mistral AI story {n}" if on_topic else f"Harbour news {n}"
+        text = [f"Story {n}. {p}" for p in stories.get(n, OFF_TOPIC)]
+        routes[f"/p/{n}"] = reply(200, article(title, text, hours_ago(2)))
+        routes[f"/f/{n}.rss"] = reply(
+            200, rss([(title, f"{root}/p/{n}", hours_ago(2))]), "application/rss+xml"
+        )
+        sources.append(SourceConfig(kind="rss", url=f"{root}/f/{n}.rss"))
+    return TopicConfig(
+        slug="mistral",
+        name="Mistral AI",
+        keywords=["Mistral AI"],
+        timezone="UTC",
+        delivery_time="23:59",
+        sources=sources,
+    )

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.grounding import facts, language, quarantine, synonyms, tokens
@@ -1166,28 +1166,9 @@ def check(said: Claim, source: Evidence) -> Verdict:
         said.anchors - unchecked >= 1 and any(_distinctive(f) for f in said.figures)
     ):
         return Verdict(False, "too few names or figures to check across languages")
-    if not (verdict := _relations(said, source)):
-        return verdict
-    if not (verdict := _causes(said, source)):
-        return verdict
-    if not (verdict := _vote(said, source)):
-        return verdict
-    if not (verdict := _places_zh(said, source)):
-        return verdict
-    if not (verdict := _titles_zh(said, source)):
-        return verdict
-    if not (verdict := _based(said, source)):
-        return verdict
-    if not (verdict := _in_role(said, source)):
-        return verdict
-    if not (verdict := _attached(said, source)):
-        return verdict
-    if not (verdict := _swapped(said, source)):
-        return verdict
-    if not (verdict := _local(said, source)):
-        return verdict
-    if not (verdict := _titles(said, source)):
-        return verdict
+    for reading in _READINGS:
+        if not (verdict := reading(said, source)):
+            return verdict
     return _polarity(said, source)
 
 
@@ -1240,3 +1221,19 @@ def cited_refs(
         return (), verdict
     kept = tuple(n for n in known if len(known) == 1 or contributes(said, sources[n]))
     return kept, _OK
+
+
+_READINGS: tuple[Callable[[Claim, Evidence], Verdict], ...] = (
+    _relations,
+    _causes,
+    _vote,
+    _places_zh,
+    _titles_zh,
+    _based,
+    _in_role,
+    _attached,
+    _swapped,
+    _local,
+    _titles,
+)
+"""The readings a claim must pass, in order: the first that finds it unsupported says why."""
