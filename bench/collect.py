@@ -130,11 +130,6 @@ def _topic(sources: Sequence[SourceConfig]) -> TopicConfig:
     )
 
 
-def _cpu_s() -> float:
-    """CPU seconds of this process and its ended children (the extraction workers)."""
-    return sum(_cpu_split())
-
-
 def _cpu_split() -> tuple[float, float]:
     """CPU seconds of (this process, its ended children)."""
     own, children = (

@@ -91,8 +91,3 @@ def forget_before(db: sqlite_utils.Database, topic: str, day: date) -> int:
         "delete from seen_pages where topic = ? and last_seen < ?", [topic, day.isoformat()]
     )
     return int(cursor.rowcount)
-
-
-def seen_count(db: sqlite_utils.Database, topic: str) -> int:
-    row = db.execute("select count(*) from seen_pages where topic = ?", [topic]).fetchone()
-    return int(row[0]) if row else 0

@@ -285,12 +285,6 @@ class Profile:
         page = _stem_vector(terms(text, self.names), self.idf, self.default_idf)
         return _cosine(page, centroid) / typical
 
-    def shared_terms(self, text: str, limit: int = SHOWN_TERMS) -> list[str]:
-        """The page's words that weigh most in the profile: why it reads like the topic."""
-        page = terms(text, self.names)
-        ranked = sorted(page, key=lambda t: -self.centroid.get(t, 0.0) * page[t])
-        return [t for t in ranked[:limit] if self.centroid.get(t, 0.0) > 0]
-
 
 def own_terms(text: str, names: Sequence[str], limit: int = SHOWN_TERMS) -> list[str]:
     """A page's most repeated content words: what it is about, shown to the user."""
