@@ -39,7 +39,7 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     "amazon": (0.60, 0.60, 0.74, 0.95, 3),
     "crispr": (0.75, 0.84, 0.68, 0.95, 2),
     "liverpool-fc": (0.70, 0.59, 0.81, 0.66, 5),
-    "taylor-swift": (0.46, 0.39, 0.82, 0.66, 5),
+    "taylor-swift": (0.52, 0.39, 1.00, 1.00, 5),
 }
 
 

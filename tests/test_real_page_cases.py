@@ -40,6 +40,18 @@ def test_a_moon_lander_story_is_not_a_token_pump() -> None:
     assert assess_spam("Lander coin", pump, ["lander"]).is_spam
 
 
+def test_a_concert_presale_and_an_airdrop_between_phones_are_not_token_pumps() -> None:
+    concert = (
+        "Fans who registered can buy seats in Tuesday's presale, two days before general "
+        "sale, the promoter said. " + PROSE * 2
+    )
+    assert not assess_spam("Stadium tour dates announced", concert, ["tour"]).is_spam
+    phones = "Photos can be sent with AirDrop to anyone nearby for ten minutes. " + PROSE * 2
+    assert not assess_spam("The phone update changes sharing", phones, ["phone"]).is_spam
+    pump = concert + " Join the token presale now: early buyers get the airdrop."
+    assert assess_spam("Tour token", pump, ["tour"]).is_spam
+
+
 def test_a_release_post_naming_its_project_in_every_line_is_not_stuffing() -> None:
     text = (
         "Python 3.6.0 is now available! Python 3.6.0 is the newest major release of the "
@@ -54,6 +66,8 @@ def test_a_headline_repeating_its_subject_is_not_stuffing_but_a_keyword_list_is(
     text = "Arsenal beat the league leaders at home on Sunday. " + PROSE * 2
     headline = "Arsenal, Arsenal, Arsenal: how the Gunners turned the season"
     assert not assess_spam(headline, text, ["Arsenal"]).is_spam
+    four_times = "Arsenal, Arsenal, Arsenal: nobody can stop talking about Arsenal"
+    assert not assess_spam(four_times, text, ["Arsenal"]).is_spam
     listing = "Arsenal news | Arsenal transfers | Arsenal tickets | Arsenal live | Arsenal"
     assert assess_spam(listing, text, ["Arsenal"]).is_spam
 

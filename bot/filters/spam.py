@@ -39,8 +39,7 @@ _PROMO_PATTERNS = _patterns(
     {
         "coupon or promo code": r"\b(promo|coupon|discount|voucher)\s+codes?\b|\buse\s+code\b",
         "percent-off deal": r"\b\d{1,2}\s?%\s+off\b",
-        "presale or token pump": r"\bpre-?sale\b|\bairdrop\b"
-        r"|\b\d{2,5}x\s+(gains?|returns?|potential)\b"
+        "presale or token pump": r"\b\d{2,5}x\s+(gains?|returns?|potential)\b"
         r"|\bbuy\s+(the\s+)?tokens?\b|\bbefore\s+(the\s+)?listing\b|\bnext\s+big\s+\w*\s?coin\b",
         "cracked software": r"\bkeygen\b|\bserial\s+key\b|\bfull\s+version\s+free\b"
         r"|\bcrack(ed)?\s+(version|apk|software|app|download|free|\+)"
@@ -96,9 +95,11 @@ _PROMO_PATTERNS = _patterns(
         r"|\bguaranteed\s+(profit|returns?)\b",
     }
 )
-# Pump slogans are pump language only where something is being sold as a token: NASA
-# going "to the moon" is not.
-_PUMP_SLOGAN = re.compile(r"\bto\s+the\s+moon\b|\bmoonshot\s+gains?\b", re.IGNORECASE)
+# Pump words are pump language only where something is being sold as a token: NASA
+# going "to the moon", a concert's ticket presale and an iPhone's AirDrop are not.
+_PUMP_SLOGAN = re.compile(
+    r"\bto\s+the\s+moon\b|\bmoonshot\s+gains?\b|\bpre-?sale\b|\bairdrop\b", re.IGNORECASE
+)
 _TOKENS_FOR_SALE = re.compile(r"\b(tokens?|coins?|memecoins?|crypto)\b", re.IGNORECASE)
 
 # Signals no news article about a company carries about itself.
@@ -193,16 +194,19 @@ def _stuffing(title: str, text: str, terms: list[str], typical_share: float) -> 
     limit = max(STUFFING_FLOOR, STUFFING_TIMES_TYPICAL * typical_share)
     segments = [s for s in _TITLE_SEPARATORS.split(title) if s.strip()]
     for term in terms:
-        # A headline naming its subject twice or three times is a headline; a title
-        # that is a list of phrases all carrying the name is written for search engines.
-        carrying = sum(1 for segment in segments if count_term(term, segment))
+        occurrences = count_term(term, text)
+        share = occurrences * len(term.split()) / max(len(tokens), 1)
+        # A title that is a list of different phrases all carrying the name is written
+        # for search engines; a headline repeating the name itself ("X, X, X: ...")
+        # is written for effect, so repeats of one phrase count once.
+        carrying = len(
+            {" ".join(words(segment.lower())) for segment in segments if count_term(term, segment)}
+        )
         if carrying >= TITLE_SEGMENTS:
             return f"keyword stuffing: the title is {carrying} phrases each naming '{term}'"
         listed = _keyword_list(text, term)
         if listed:
             return f"keyword stuffing: a line of {listed} short phrases each naming '{term}'"
-        occurrences = count_term(term, text)
-        share = occurrences * len(term.split()) / max(len(tokens), 1)
         # A short post names its subject in every line, but not in a quarter of its words
         # (unless it also sells something: then density is the second signal).
         short = len(tokens) < SHORT_POST_WORDS and not promo_signals(title, text)
