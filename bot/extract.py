@@ -20,6 +20,8 @@ from bot.models import Page
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 MIN_TEXT_CHARS = 40
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+"""Page dates with their time and zone; a date alone comes back as midnight, no zone."""
 
 
 def extract_page(content: bytes, url: str) -> Page:
@@ -33,8 +35,14 @@ def extract_page(content: bytes, url: str) -> Page:
             include_comments=False,
             favor_precision=True,
             # No guessing from free text: "© 2026" in a footer is not a publication date,
-            # and a wrong page date would override the feed's. Markup and URL dates only.
-            date_extraction_params=set_date_params(extensive=False),
+            # and a wrong page date would override the feed's. Markup and URL dates only,
+            # the markup's first: it has a time and a zone, a URL only a day (and a
+            # re-published story can sit at a new URL over its old date).
+            date_extraction_params={
+                **set_date_params(extensive=False),
+                "outputformat": DATE_FORMAT,
+                "deferred_url_extractor": True,
+            },
         )
     except MemoryError:
         raise  # the worker's memory cap, not the page's markup: see bot/extract_pool.py

@@ -12,6 +12,7 @@ import pytest
 
 from bot.collect import CollectReport, collect
 from bot.config import FetchConfig, SourceConfig, TopicConfig
+from bot.extract import extract_page
 from bot.fetch import Fetcher
 from bot.filters.pagetype import classify
 from bot.filters.relevance import assess
@@ -185,6 +186,25 @@ def test_the_feed_time_wins_unless_the_page_date_is_two_days_away() -> None:
     assert publication_time(candidate, next_morning, NOW) == evening
     old = Page("A", PROSE, datetime(2026, 2, 20, tzinfo=UTC), None, "en")
     assert publication_time(candidate, old, NOW) == old.published
+
+
+def _dated_page(published_time: str) -> bytes:
+    return (
+        "<!doctype html><html lang='en'><head><title>Old match report</title>"
+        f'<meta property="article:published_time" content="{published_time}"></head>'
+        f"<body><article><h1>Old match report</h1><p>{PROSE * 3}</p></article></body></html>"
+    ).encode()
+
+
+def test_a_page_date_keeps_its_time_and_zone_and_outranks_the_url_date() -> None:
+    # A story re-pushed at a new URL dated today still carries its old date in its markup.
+    url = "https://news.example/2026/03/04/old-match-report"
+    page = extract_page(_dated_page("2026-02-16T21:30:00-05:00"), url)
+    assert page.published == datetime(2026, 2, 17, 2, 30, tzinfo=UTC)
+    candidate = Candidate(url, "Old", "", datetime(2026, 3, 4, 8, tzinfo=UTC), "https://f.example")
+    assert publication_time(candidate, page, NOW) == page.published
+    undated = extract_page(_dated_page("").replace(b"article:published_time", b"x"), url)
+    assert undated.published == datetime(2026, 3, 4, tzinfo=UTC)
 
 
 def test_the_same_url_from_two_feeds_is_one_candidate() -> None:
