@@ -113,3 +113,30 @@ def test_spelled_counts_keep_their_scale() -> None:
     assert figures("two million users") == figures("2 million users") == figures("2m users")
     assert figures("twenty-five thousand seats") == figures("25,000 seats")
     assert figures("fifteen stations") == figures("15 stations")
+
+
+def test_a_hedged_round_figure_stands_for_the_one_it_rounds() -> None:
+    source = evidence(
+        "Halden Dairy reported sales of $403 million. The trial enrolled 312 volunteers "
+        "in 2024, and 69% of them finished it. 約有1,193,000人受影響。"
+    )
+    assert supports(source, "Halden Dairy's sales were just over $400 million.")
+    assert supports(source, "More than 300 volunteers took part in the trial.")
+    assert supports(source, "Nearly 70% of the volunteers finished the trial.")
+    assert supports(source, "約120萬人受影響。")
+    # The hedge points one way, and is no licence for another figure.
+    assert not supports(source, "Halden Dairy's sales were nearly $400 million.")
+    assert not supports(source, "More than 350 volunteers took part in the trial.")
+    assert not supports(source, "Nearly 80% of the volunteers finished the trial.")
+    # A precise figure hedged is still that figure, and a year is no count.
+    assert not supports(
+        evidence("Of the members who voted, 71.2% backed it."), "About 71% backed it."
+    )
+    assert not supports(
+        evidence("The bank will cut jobs by 2024."), "The bank will cut about 2,000 jobs."
+    )
+
+
+def test_a_number_word_opening_a_sentence_is_no_name() -> None:
+    source = evidence("Neuralys raised €38 million on 12 May, 3 weeks after the trial results.")
+    assert supports(source, "Three weeks after the trial results, Neuralys raised €38 million.")

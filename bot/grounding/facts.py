@@ -4,7 +4,9 @@ Pure.
 
 Figures are compared by value, in the forms models and translators write them: "€2.4bn",
 "€2.4 billion", "2,400 million euros" and "24億歐元" are one figure; "256k" is "256,000";
-"two hours" is "2 hours". A figure is not rounded: "71%" is not "71.2%". Dates are read
+"two hours" is "2 hours". A figure is not rounded: "71%" is not "71.2%"; a round one a
+writer hedges stands for the figure it rounds, the way the hedge points ("just over $400
+million" for $403 million, "nearly 70%" for 69%, "約120萬" for 1,193,000). Dates are read
 as month and weekday marks in English and Chinese ("Nov. 20", "11月20日", "Friday",
 "週五"), so a translated claim still names the same day.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from bot.grounding import language
@@ -189,7 +191,8 @@ _OPENERS = """
     together under users when where whether while with within yet according both many much
     several some such no not
 """
-_NOT_NAMES = STOPWORDS | frozenset(_OPENERS.split())
+_NOT_NAMES = STOPWORDS | frozenset(_OPENERS.split()) | frozenset(_SPELLED) | frozenset(_TEENS)
+_NOT_NAMES |= frozenset(_TENS)  # "Three weeks later": a figure opening a sentence
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -205,6 +208,9 @@ class Figure:
     loose: bool = field(default=False, compare=False)
     """A share written as a fraction ("a third"): a plain word for the percent a source
     gives to its own precision ("33%", "33.3%"), not for a different one ("35%")."""
+    hedge: str = field(default="", compare=False)
+    """How the figure was hedged: "about", "over" ("more than", "逾") or "under"
+    ("nearly", "不到"); "" when stated as exact."""
 
     def matches(self, other: Figure) -> bool:
         # A share is not a count: "10%" is not backed by "ten" (a currency may be left
@@ -212,12 +218,77 @@ class Figure:
         # Nor is a ratio: "doubled" is not backed by "two more".
         if (self.kind == "%") != (other.kind == "%") or (self.kind == "x") != (other.kind == "x"):
             return False
+        same_kind = not self.kind or not other.kind or self.kind == other.kind
+        if self.hedge and same_kind and _within_hedge(self.value, other.value, self.hedge):
+            return True
         if self.loose and not other.loose and other.kind == "%" and self.kind == "%":
             exponent = min(int(other.value.as_tuple().exponent), 0)
             return abs(self.value - other.value) <= Decimal(5).scaleb(exponent - 1)
         return self.value == other.value and (
             not self.kind or not other.kind or self.kind == other.kind
         )
+
+
+_YEARS = (Decimal(1800), Decimal(2100))
+_HEDGES_BEFORE = {
+    "about": r"about|around|roughly|approximately|approx\.?|some|an estimated|circa|ca\.|"
+    r"environ|quelque|etwa|rund|ungefahr|约|約|大約|大约",
+    "over": r"more than|over|just over|upwards of|at least|in excess of|north of|"
+    r"plus de|mehr als|uber|gut|逾|超過|超过|多達|多达",
+    "under": r"nearly|almost|just under|close to|less than|under|fewer than|just shy of|"
+    r"pres de|presque|moins de|knapp|fast|近|將近|将近|不到|接近|逼近",
+}
+_HEDGE_BEFORE = re.compile(
+    "(?<![a-z])(?:"
+    + "|".join(f"(?P<{kind}>{words})" for kind, words in _HEDGES_BEFORE.items())
+    + ")(?: an?| the| de| d['’])?\\s*(?:新台幣|新臺幣|nt\\$|us\\$|[$€£¥])?\\s*$"
+)
+_HEDGE_AFTER = re.compile(r"^\S{0,4}?(?:(?P<about>左右|上下)|(?P<over>多|餘|余|以上))")
+
+
+def _hedge(folded: str, start: int, end: int) -> str:
+    """The hedge written around the figure at ``folded[start:end]``, or ""."""
+    before = _HEDGE_BEFORE.search(folded[max(0, start - 24) : start])
+    if before is not None:
+        return next(kind for kind, word in before.groupdict().items() if word)
+    after = _HEDGE_AFTER.match(folded[end : end + 6])
+    if after is not None:
+        return next(kind for kind, word in after.groupdict().items() if word)
+    return ""
+
+
+def _within_hedge(said: Decimal, stated: Decimal, hedge: str) -> bool:
+    if stated == said:
+        return True
+    if _YEARS[0] <= stated <= _YEARS[1] and stated == stated.to_integral_value():
+        # "about 2,100 jobs" is no rounding of "2024": a bare number in this range is a
+        # year far more often than a count.
+        return False
+    # Rounded to the claim's own precision ("41,000": to the thousand), the source's
+    # figure is the claim's: "about 1.2 million" for 1,193,000, not "about 41,000" for
+    # 41,500; "over" and "nearly" also say on which side it lies.
+    unit = int(said.normalize().as_tuple().exponent)
+    rounded = stated.scaleb(-unit).quantize(Decimal(1), ROUND_HALF_UP).scaleb(unit)
+    if rounded != said:
+        return False
+    if hedge == "over":
+        return stated >= said
+    if hedge == "under":
+        return stated <= said
+    return True
+
+
+def _round(value: Decimal) -> bool:
+    """A number people hedge: "about 300", "over 1.2 million", "nearly 70%". A hedged
+    precise one ("about 71%") still states its figure: 71.2% is not it."""
+    return value == value.to_integral_value() and (value < 10 or value % 5 == 0)
+
+
+def _hedged(folded: str, start: int, end: int, figure: Figure) -> Figure:
+    hedge = _hedge(folded, start, end)
+    if not hedge or not (figure.loose or _round(figure.value)):
+        return figure
+    return Figure(figure.value, figure.kind, figure.written, figure.loose, hedge)
 
 
 def _value(number: str, scale: str | None) -> Decimal | None:
@@ -493,7 +564,7 @@ def figures(text: str, parts: bool = False, lang: str = "") -> frozenset[Figure]
     for start, end, figure in _special_forms(folded):
         if not parts:
             taken.append((start, end))
-        found.add(figure)
+        found.add(_hedged(folded, start, end, figure))
     matches = list(_FIGURE.finditer(folded))
     for i, match in enumerate(matches):
         after = folded[match.end("num") : match.end("num") + 2].lstrip()
@@ -519,7 +590,8 @@ def figures(text: str, parts: bool = False, lang: str = "") -> frozenset[Figure]
         else:
             stated = _figure(match)
         if stated is not None:
-            found.add(stated)
+            start = match.start("pre") if match.group("pre") else match.start("num")
+            found.add(_hedged(folded, start, match.end(), stated))
     for match in _PERCENT_ZH.finditer(folded):
         if (value := _value(match.group("num"), None)) is not None:
             found.add(Figure(value, "%"))
