@@ -18,7 +18,7 @@ from bot.filters.pagetype import classify
 from bot.filters.relevance import assess
 from bot.filters.spam import assess_spam, thin_page
 from bot.filters.text import count_term, word_count
-from bot.models import Candidate, Page, Reason
+from bot.models import Candidate, Page, Reason, Rejection
 from bot.screen import Undecided, one_per_url, publication_time, screen_page, settle
 from bot.sources.base import Unlinked
 from bot.sources.feeds import newest_entries, parse_feed
@@ -144,6 +144,13 @@ def test_threads_job_ads_and_roundups_are_not_articles() -> None:
         "You have: SQL.\nWe offer: a salary.\nApply now. We are an equal opportunity employer."
     )
     assert classify("Data engineer", job).kind == "a job listing"
+    # Section headings on lines of their own, as careers sites lay them out.
+    careers = (
+        "About the role\n\nYou will speed up how our models are served.\n\n"
+        "What we are looking for: C++ and distributed systems.\n\n"
+        "Location: Paris or London, hybrid. Apply now."
+    )
+    assert classify("Engineer, Inference", careers).kind == "a job listing"
     roundup = "\n".join(
         f"{label}: one line about a story elsewhere."
         for label in ("Rockets", "Mars", "Industry", "Sky tonight", "Satellites")
@@ -283,6 +290,53 @@ def test_one_huge_feed_is_capped_to_its_newest_entries() -> None:
 NOW = datetime(2026, 3, 5, 12, tzinfo=UTC)
 
 
+def test_a_page_naming_the_topic_only_by_its_products_and_people_is_kept() -> None:
+    """Pages from the stream that name the company teach its product's and founder's
+    names; a launch post that names only those, from a site of its own, is kept."""
+    topic = _topic(keywords=["Acme Labs"])
+    news = (
+        "now reviews code across whole repositories and runs the tests",
+        "cut the price developers pay per call through the API",
+        "proposes fixes for failing tests and explains the code it changes",
+        "reads longer files and more languages, developers at the conference heard",
+        "will publish the model's weights so teams can host the assistant themselves",
+    )
+    seeds = [
+        f"Acme Labs said its coding assistant Quillon {item}, chief executive Marta Velde "
+        "said on Tuesday. The developers who tried it said the assistant saved time on "
+        "reviews, and the company plans more updates to the API this year. "
+        f"Analysts said {rival} would have to answer, and that prices across the market "
+        "for such tools had fallen by half since the spring."
+        for item, rival in zip(news, ("Orbit", "Kestrel", "Larch", "Minim", "Pondly"), strict=True)
+    ]
+    pages = [
+        _undecided(topic, f"Acme Labs update {n}", text, n, f"https://site{n}.example/rss")
+        for n, text in enumerate(seeds)
+    ]
+    launch = _undecided(
+        topic,
+        "Introducing Quillon 3",
+        "Today we release Quillon 3, our coding assistant's biggest update, said chief "
+        "executive Marta Velde. It reviews code in larger repositories, runs more of the "
+        "tests itself and proposes fixes; developers pay a lower price per call through "
+        "the API, and the weights follow this year so teams can host the assistant. "
+        "Developers who tried it said reviews took half the time.",
+        9,
+        "https://blog.example/rss",
+    )
+    garden = (
+        "The garden behind the office reopens on Monday with new benches, a pond and "
+        "two rows of fruit trees planted by volunteers over the winter months. "
+    )
+    namesake = _undecided(
+        topic, "Quillon 3 garden bench", f"Marta Velde sells the Quillon bench. {garden * 3}",
+        10, "https://garden.example/rss",
+    )  # fmt: skip
+    decided = settle([*pages, launch, namesake], topic)
+    assert not isinstance(decided[5], Rejection), decided[5]
+    assert isinstance(decided[6], Rejection) and decided[6].reason is Reason.OFF_TOPIC
+
+
 def _topic(keywords: list[str], context: list[str] | None = None) -> TopicConfig:
     return TopicConfig(slug="t", name="T", keywords=keywords, context=context or [])
 
@@ -291,9 +345,15 @@ def _candidate(number: int = 0, source: str = "https://acme.example/news.rss") -
     return Candidate(f"https://acme.example/news/{number}", "", "", NOW, source)
 
 
-def _undecided(topic: TopicConfig, title: str, text: str, number: int) -> Undecided:
+def _undecided(
+    topic: TopicConfig,
+    title: str,
+    text: str,
+    number: int,
+    source: str = "https://acme.example/news.rss",
+) -> Undecided:
     page = Page(title, f"{title}\n{text}", None, None, "en")
-    result = screen_page(_candidate(number), page, topic, NOW, NOW - timedelta(days=7))
+    result = screen_page(_candidate(number, source), page, topic, NOW, NOW - timedelta(days=7))
     assert isinstance(result, Undecided), result
     return result
 

@@ -63,8 +63,8 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
         ),
         (
             "requirements",
-            r"(?m)^\s*(requirements|qualifications|what we.re looking for|(dein |ihr )?profil|"
-            r"profil recherché|(votre )?profil|條件要求|應徵條件)\s*[:：]",
+            r"(?m)^\s*(requirements|qualifications|what we(.re| are) looking for|"
+            r"(dein |ihr )?profil|profil recherché|(votre )?profil|條件要求|應徵條件)\s*([:：]|$)",
         ),
         ("benefits", r"(?m)^\s*(benefits|perks|wir bieten|avantages|福利)\s*[:：]"),
         ("pay section", r"(?m)^\s*(pay|salary|gehalt|vergütung|salaire|rémunération|薪資)\s*[:：]"),
@@ -80,8 +80,9 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
         ),
         (
             "role sections",
+            # A section heading on a line of its own, or opening its paragraph.
             r"(?m)^\s*(about the role|you have|you bring|we offer|your profile|what we offer|"
-            r"das bringst du mit|das bieten wir|vos missions|votre profil)\s*[:：]",
+            r"das bringst du mit|das bieten wir|vos missions|votre profil)\s*([:：]|$)",
         ),
         ("contract type", r"\bfull[- ]time\b|\bpart[- ]time\b|\bvollzeit\b|\bCDI\b|全職"),
         # Academic and public-sector posts are advertised in their own formulas.
@@ -95,6 +96,7 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
             r"\bapplications?\b[^.]{0,120}\b(should|must)\s+be\s+submitted\b|\bclosing\s+date\b",
         ),
         ("start date", r"\bstart(ing)?\s+date\s*:"),
+        ("location line", r"(?m)^\s*(location|standort|lieu|工作地點)\s*[:：]"),
     ),
     "a newsletter issue": (
         (

@@ -37,6 +37,8 @@ SOURCE_SHARE = 0.5
 """A source whose pages name the topic this often is about the topic."""
 SOURCE_CLOSENESS = 0.6
 BODY_ONLY_MENTIONS = 3
+NAMED_BY_LEARNED = 2
+"""Distinct names learned from the topic's pages that stand in for its own name."""
 """A page that names the topic only after its lead must name it this often to be about it."""
 
 
@@ -231,6 +233,21 @@ def judge(
                 None,
                 f"filed in the site's section for the topic, and reads like the "
                 f"topic's pages (closeness {closeness:.2f})",
+            )
+        names = _learned_names(found, topic, profile)
+        if (
+            len(names) >= NAMED_BY_LEARNED
+            and _learned_name_in_title(found, topic, profile)
+            and closeness is not None
+            and closeness >= SUPPORTED
+        ):
+            # The topic named only by what its pages name: a product, a founder ("Mensch
+            # rules out a sale", "Introducing Devstral 2") on a page that reads like them.
+            return Relevance(
+                RELEVANT_SCORE,
+                None,
+                f"names {', '.join(repr(n) for n in names[:3])}, names the topic's pages "
+                f"use, and reads like them (closeness {closeness:.2f})",
             )
         return _not_named(score, found, topic, closeness, source_share)
     # One mention outside the headline says nothing of which sense is meant, only that
@@ -615,6 +632,13 @@ def _other_full_name(found: Evidence, topic: TopicTerms, profile: Profile | None
             if times >= 2 and times * 2 >= len(uses):
                 return full
     return None
+
+
+def _learned_names(found: Evidence, topic: TopicTerms, profile: Profile | None) -> list[str]:
+    if profile is None or not profile.usable:
+        return []
+    page = terms(f"{found.title}\n{found.text}", topic.every_name)
+    return sorted(w for w in page if profile.learned_name(w))
 
 
 def _learned_name_in_title(
