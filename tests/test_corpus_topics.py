@@ -36,10 +36,10 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     "tim-cook": (0.88, 0.88, 0.84, 0.66, 2),
     # A third blind author (README.md); first measured on main: amazon .62/.62/.75 with 3 junk,
     # liverpool-fc .69/.55/.82 with 6, taylor-swift .40/.30/.83 with 7, crispr .75/.75/.69 with 4.
-    "amazon": (0.66, 0.66, 0.74, 0.95, 3),
-    "crispr": (0.81, 0.89, 0.68, 0.95, 2),
-    "liverpool-fc": (0.71, 0.64, 0.81, 0.66, 4),
-    "taylor-swift": (0.55, 0.44, 1.00, 1.00, 4),
+    "amazon": (0.69, 0.75, 0.74, 0.95, 1),
+    "crispr": (0.82, 0.94, 0.68, 0.95, 1),
+    "liverpool-fc": (0.74, 0.74, 0.81, 0.66, 2),
+    "taylor-swift": (0.62, 0.59, 1.00, 1.00, 1),
 }
 
 

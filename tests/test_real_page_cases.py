@@ -16,7 +16,7 @@ from bot.extract import extract_page
 from bot.fetch import Fetcher
 from bot.filters.pagetype import classify
 from bot.filters.relevance import assess
-from bot.filters.spam import assess_spam, thin_page
+from bot.filters.spam import assess_spam, promo_verdict, thin_page
 from bot.filters.text import count_term, word_count
 from bot.models import Candidate, Page, Reason, Rejection
 from bot.screen import Undecided, one_per_url, publication_time, screen_page, settle
@@ -158,6 +158,56 @@ def test_threads_job_ads_and_roundups_are_not_articles() -> None:
     assert classify("This week", roundup).kind == "an index page"
     interview = "\n".join(f"Q: question {n}?\nA: a full answer to it." for n in range(6))
     assert classify("An interview", interview + "\n" + PROSE * 2).kind is None
+
+
+def test_reference_pages_are_not_articles_whatever_they_name() -> None:
+    thread = (
+        "Original post by parcel_fan22: My order is late again, is anyone else waiting? "
+        "Reply from kb_mum: Same here since Sunday. Reply from DaveT: Ask for a refund, "
+        "it worked for me. Page 1 of 3. Log in to reply."
+    )
+    assert classify("Late again? [Thread]", thread).kind == "a forum or discussion thread"
+    lyrics = (
+        "Harbour Lights lyrics by Mara Quinn. Album: Tides (2025). Writers: Mara Quinn, "
+        "Leo Hart.\n[Lyrics not displayed in your region.]\nRate these lyrics. "
+        "More Mara Quinn lyrics: Tides, Lantern. Submit corrections. Add to playlist."
+    )
+    assert classify("Mara Quinn - Harbour Lights Lyrics", lyrics).kind == "a lyrics page"
+    player = (
+        "Jan Horvat. Position: goalkeeper. Club: Northport FC. Nationality: Croatia. "
+        "Date of birth: 2 May 1996. Shirt number: 1.\nSeason: 12 appearances, 5 clean sheets."
+        "\nCareer: Split (2014-18), Northport (2018-).\nHonours: League Cup (2022)."
+    )
+    kind = classify("Jan Horvat - Northport FC - Profile, stats, career", player).kind
+    assert kind == "a personal profile page"
+    job = (
+        "The institute is seeking a research associate to join a team working on gene "
+        "screens. Essential: a PhD in biology. Desirable: Python. Salary: £38,000. Fixed "
+        "term: 3 years. Apply online."
+    )
+    assert classify("Research Associate (Cambridge)", job).kind == "a job listing"
+    # A report on a transfer, with a line of facts, stays an article.
+    report = (
+        "Northport signed the goalkeeper Jan Horvat on Tuesday. Fee: undisclosed. "
+        "Contract: four years. " + PROSE * 2
+    )
+    assert classify("Northport sign Horvat", report).kind is None
+
+
+def test_betting_affiliates_and_foreign_free_streams_are_promotions() -> None:
+    betting = (
+        "Our Northport tips win most weeks. Claim your £30 free bet now with our bonus "
+        "code. 18+ T&Cs apply. BeGambleAware. We may receive a commission from the "
+        "bookmakers on this page. " + PROSE
+    )
+    assert promo_verdict("Northport tips and odds", betting) is not None
+    stream = (
+        "Ver la temporada 5 completa online gratis en HD, sin registro. Haz clic en "
+        "reproducir para comenzar. " + PROSE
+    )
+    assert promo_verdict("Temporada 5 gratis", stream) is not None
+    news = "The streaming service will show the final season from Friday. " + PROSE
+    assert promo_verdict("Final season arrives Friday", news) is None
 
 
 def test_product_posts_on_the_topics_own_feed_are_kept() -> None:

@@ -19,8 +19,8 @@ INDEX_MIN_ENTRIES = 4
 
 # A reply line of a thread: "Answer by someone", with the vote count some sites add.
 _REPLY_BY = (
-    r"^\s*(reply|replied|answer|antwort|réponse|回覆)\s+(by|von|de|par)\s+\S+"
-    r"(\s+\([^)\n]*\))?\s*$"
+    r"^\s*(reply|replied|answer|antwort|réponse|回覆)\s+(by|from|von|de|par)\s+\S+"
+    r"(\s+\([^)\n]*\))?\s*(:|$)"
 )
 
 _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -34,6 +34,17 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("'opinions are my own'", r"\bopinions (are )?my own\b|\bviews are my own\b"),
         ("experience section", r"(?m)^\s*(experience|berufserfahrung|expérience|經歷)\s*[:：\n]"),
         ("education section", r"(?m)^\s*(education|ausbildung|formation|學歷)\s*[:：\n]"),
+        # A reference page on a person (a player's, an executive's): its title says so,
+        # and its body is a sheet of labelled facts, with the career as a list of stints.
+        ("a profile title", r"\A[^\n]*\b(profile|profil|biography|biographie|bio)\b"),
+        (
+            "a fact sheet",
+            r"(?:\b[A-Z][a-z]+(?: [a-z]+){0,2}:\s[^.\n]{1,40}[.\n]\s*){5}",
+        ),
+        (
+            "career section",
+            r"(?m)^\s*(career|honours|honors|awards|clubs|karriere|carrière|titres)\s*[:：]",
+        ),
         ("skills list", r"(?m)\bskills\s*:"),
         # A writer's page on a news site: the beat, the career, the list of their pieces.
         (
@@ -53,7 +64,11 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("a contact line", r"\bcontact\s+[A-Z]\w+\s+(securely|at|via|on)\b"),
     ),
     "a job listing": (
-        ("'apply now'", r"\bapply now\b|\beasy apply\b|\bjetzt bewerben\b|\bpostuler\b|立即應徵"),
+        (
+            "'apply now'",
+            r"\bapply (now|online|here|today)\b|\bhow to apply\b|\beasy apply\b"
+            r"|\bjetzt bewerben\b|\bpostuler\b|立即應徵",
+        ),
         ("applicant count", r"\b\d+\s+applicants\b"),
         ("'save job'", r"\bsave (this )?job\b"),
         (
@@ -63,8 +78,9 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
         ),
         (
             "requirements",
-            r"(?m)^\s*(requirements|qualifications|what we(.re| are) looking for|"
-            r"(dein |ihr )?profil|profil recherché|(votre )?profil|條件要求|應徵條件)\s*([:：]|$)",
+            r"(?m)(^|(?<=[.!?] ))\s*(requirements|qualifications|what we(.re| are) looking for|"
+            r"essential|desirable|(dein |ihr )?profil|profil recherché|(votre )?profil|條件要求"
+            r"|應徵條件)\s*([:：]|$)",
         ),
         ("benefits", r"(?m)^\s*(benefits|perks|wir bieten|avantages|福利)\s*[:：]"),
         ("pay section", r"(?m)^\s*(pay|salary|gehalt|vergütung|salaire|rémunération|薪資)\s*[:：]"),
@@ -84,7 +100,15 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
             r"(?m)^\s*(about the role|you have|you bring|we offer|your profile|what we offer|"
             r"das bringst du mit|das bieten wir|vos missions|votre profil)\s*([:：]|$)",
         ),
-        ("contract type", r"\bfull[- ]time\b|\bpart[- ]time\b|\bvollzeit\b|\bCDI\b|全職"),
+        (
+            "contract type",
+            r"\bfull[- ]time\b|\bpart[- ]time\b|\bfixed[- ]term\b|\bpermanent contract\b"
+            r"|\bvollzeit\b|\bbefristet\b|\bCDI\b|\bCDD\b|全職",
+        ),
+        (
+            "'seeking a ... to join'",
+            r"\b(is|are)\s+(seeking|looking\s+for)\s+an?\s+[^.]{0,80}?\bto\s+join\b",
+        ),
         # Academic and public-sector posts are advertised in their own formulas.
         (
             "'invites applications'",
@@ -121,10 +145,26 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
             r"|(\A|\n)\s*worth\s+(reading|a\s+read)\s*:",
         ),
     ),
+    # Lyrics and chord sites: a song's credits and the site's buttons around the words.
+    "a lyrics page": (
+        ("a lyrics title", r"\A[^\n]*\b(lyrics|paroles|songtext|歌詞|歌词)\b"),
+        (
+            "song credits",
+            r"\b(writers?|written\s+by|songwriters?|composers?|auteurs?|compositeurs?)\s*:"
+            r"|\blyrics\s+by\b",
+        ),
+        (
+            "lyrics-site buttons",
+            r"\bsubmit\s+corrections?\b|\brate\s+(these|this\s+song['’]?s?)\s+lyrics\b"
+            r"|\badd\s+to\s+playlist\b|\blyrics\s+(not\s+(displayed|available)|licensed)\b",
+        ),
+        ("more songs", r"\b(more|top|other)\s+[^.\n]{0,40}\b(lyrics|songs)\b\s*(this\s+week)?\s*:"),
+    ),
     "a forum or discussion thread": (
         (
             "'posted by' a user",
-            r"(?m)\bposted by\s+u/\w+|\bsubmitted by\s+\w+|^\s*(posted|asked|started) by\s+\S+\s*$",
+            r"(?m)\bposted by\s+u/\w+|\bsubmitted by\s+\w+"
+            r"|^\s*(original post|posted|asked|started) (by|from)\s+\S+\s*(:|$)",
         ),
         ("votes", r"\b[\d.,]+\s?[kK]?\s+(points|upvotes|votes)\b"),
         (
@@ -141,6 +181,12 @@ _KINDS: dict[str, tuple[tuple[str, str], ...]] = {
             rf"(?m)({_REPLY_BY}[\s\S]*){{3}}",
         ),
         ("subreddit", r"(?<!\w)r/\w+"),
+        (
+            "thread furniture",
+            r"\b(log|sign)\s*in\s+to\s+(reply|comment|post)\b|\breply\s+to\s+this\s+(thread|topic)\b"
+            r"|\bmark(ed|ing)?\s+as\s+(solved|answered)\b|\[(thread|discussion|poll)\]",
+        ),
+        ("pages of posts", r"\bpage\s+\d+\s+of\s+\d+\b"),
     ),
 }
 

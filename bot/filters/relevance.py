@@ -408,16 +408,17 @@ _ARTICLES = frozenset(
 
 def _figurative(found: Evidence, topic: TopicTerms) -> str | None:
     """The use of a name as a comparison, "the NAME of something" ("the Rolls-Royce of
-    vacuum cleaners"), in at least half of the page's uses of the topic's names: the page
-    borrows the name for something else. "The NAME of 2004" or "the NAME of Smith" (a
-    figure or a proper name next) is the subject itself, so it does not count."""
+    vacuum cleaners", quoted or not), in at least half of the page's uses of the topic's
+    names: the page borrows the name for something else. "The NAME of 2004" or "the NAME
+    of Smith" (a figure or a proper name next) is the subject itself, so it does not
+    count."""
     page = f"{found.title}\n{found.text}"
     uses = figures = 0
     shown = ""
     for name in topic.every_name:
         uses += count_term(name, page)
         pattern = re.compile(
-            rf"\b[Tt]he\s+(?i:{term_pattern(name).pattern})\s+of\s+(?:[a-z]|[A-Z]{{2,}}\b)"
+            rf"\b[Tt]he\s+[\"“‘']?(?i:{term_pattern(name).pattern})\s+of\s+(?:[a-z]|[A-Z]{{2,}}\b)"
         )
         for match in pattern.finditer(page):
             if count_term(name, match[0]):

@@ -37,7 +37,8 @@ def _patterns(table: dict[str, str]) -> dict[str, re.Pattern[str]]:
 
 _PROMO_PATTERNS = _patterns(
     {
-        "coupon or promo code": r"\b(promo|coupon|discount|voucher)\s+codes?\b|\buse\s+code\b",
+        "coupon or promo code": r"\b(promo|coupon|discount|voucher|bonus)\s+codes?\b"
+        r"|\buse\s+code\b",
         "percent-off deal": r"\b\d{1,2}\s?%\s+off\b",
         "presale or token pump": r"\b\d{2,5}x\s+(gains?|returns?|potential)\b"
         r"|\bbuy\s+(the\s+)?tokens?\b|\bbefore\s+(the\s+)?listing\b|\bnext\s+big\s+\w*\s?coin\b",
@@ -46,9 +47,10 @@ _PROMO_PATTERNS = _patterns(
         r"|\bcracked\s+(premium|pro)\b",
         "free download bait": r"\bfree\s+download\b|\bdownload\s+now\b",
         "call to buy": r"\bbuy\s+now\b|\border\s+now\b|\blimited[- ]time\s+offer\b"
-        r"|\bclick\s+(here|the\s+link)\b|\bact\s+fast\b|\bdon['’]?t\s+miss\s+(out|the\s+next)\b",
+        r"|\bclick\s+(here|the\s+link)\b|\bact\s+fast\b|\bdon['’]?t\s+miss\s+(out|the\s+next)\b"
+        r"|\bhaz\s+clic\b|\bcliquez\s+ici\b|\bhier\s+klicken\b|\bklicke?\s+hier\b",
         "affiliate disclosure": r"\baffiliate\s+(links?|commission|partner|disclosure)\b"
-        r"|\bwe\s+(may\s+)?earn\s+(a\s+)?commissions?\b",
+        r"|\bwe\s+(may\s+)?(earn|receive|get|make)\s+(a\s+)?(small\s+)?commissions?\b",
         "price-prediction SEO": r"\bprice\s+predictions?\b|\b(stock|price|token)\s+forecast\b"
         r"|\bhow\s+to\s+buy\s+[\w\s]{0,30}?\b(stocks?|shares|tokens?|coins?)\b"
         r"|\bpre-?IPO\s+shares\b",
@@ -86,13 +88,15 @@ _PROMO_PATTERNS = _patterns(
         "signed testimonial": r"(?m)^\s*[\"“].{10,200}[\"”]\s*[—–-]\s*[A-Z][a-z]+,\s*"
         r"(\d{2}|[A-Z][a-z]+)\s*$",
         "free streaming bait": r"\bwatch\s+(\w+\s+){0,4}online\s+(for\s+)?free\b"
-        r"|\bfree\s+in\s+(full\s+)?hd\b",
+        r"|\bfree\s+in\s+(full\s+)?hd\b|\bonline\s+(gratis|gratuit|kostenlos)\b"
+        r"|\b(gratis|gratuit|kostenlos)\s+(en\s+|in\s+)?hd\b|\ben\s+streaming\s+gratuit\b",
         "multi-buy deal": r"\bbuy\s+\d+\s*,?\s+get\s+\d+\s+free\b",
         "betting tips": r"\bfree\s+bet\b|\bsure\s+win\b|\bbetting\s+tips\b|\b100%\s+sure\b",
         "trading-signal pitch": r"\btrading\s+signals\b|\bvip\s+signals?\b"
         r"|\bnot\s+financial\s+advice\b",
         "gambling or easy money": r"\bcasino\b|\bbetting\s+odds\b|\bearn\s+\$?\d+\s+(a|per)\s+day\b"
-        r"|\bguaranteed\s+(profit|returns?)\b",
+        r"|\bguaranteed\s+(profit|returns?)\b|\bbegambleaware\b|\bgamble\s+responsibly\b"
+        r"|\b18\+\s*(only|t\s?&\s?cs?|tcs)\b|\bwelcome\s+bonus\b",
     }
 )
 # Pump words are pump language only where something is being sold as a token: NASA
