@@ -194,6 +194,50 @@ def test_reference_pages_are_not_articles_whatever_they_name() -> None:
     assert classify("Northport sign Horvat", report).kind is None
 
 
+def test_a_lower_case_topic_written_as_a_proper_name_is_a_namesake() -> None:
+    """A topic its pages write in lower case ("a black hole") is another thing when a
+    page's prose writes it as a name ("the Black Hole roller coaster")."""
+    topic = _topic(keywords=["black hole", "black holes"])
+    science = (
+        "Astronomers say the black hole at the centre of the galaxy is growing, and that "
+        "black holes this heavy should not exist so early. The black hole was found in "
+        "telescope data, and the team will look for more black holes next year. "
+    )
+    seeds = [
+        _undecided(topic, f"Black hole study {n}", science + PROSE, n, f"https://s{n}.example/rss")
+        for n in range(4)
+    ]
+    ride = _undecided(
+        topic,
+        "Black Hole roller coaster to reopen",
+        "The Black Hole roller coaster will reopen next summer after a refit, the park "
+        "said. Riders of Black Hole will sit in new trains, and season passes for next "
+        "year go on sale next month at the park's gates and online. The owners said "
+        "the refit cost £12 million and added a new queue hall, a shop and a café, and "
+        "that the ride would open for the Easter holidays if its safety checks pass.",
+        8,
+        "https://park.example/rss",
+    )
+    decided = settle([*seeds, ride], topic)
+    assert all(not isinstance(d, Rejection) for d in decided[:4])
+    assert isinstance(decided[4], Rejection) and decided[4].reason is Reason.HOMONYM
+    assert "'Black Hole' is written as a proper name" in decided[4].detail
+
+
+def test_a_topic_named_as_a_figure_of_speech_is_off_topic() -> None:
+    topic = _topic(keywords=["black hole"])
+    council = _undecided(
+        topic,
+        "Council's IT system 'a black hole for money', auditors say",
+        'The council\'s payroll system has become "a black hole for money", auditors '
+        "said, after its costs rose from £8 million to £31 million. " + PROSE,
+        1,
+    )
+    decided = settle([council], topic)
+    assert isinstance(decided[0], Rejection) and decided[0].reason is Reason.OFF_TOPIC
+    assert "figure of speech" in decided[0].detail
+
+
 def test_betting_affiliates_and_foreign_free_streams_are_promotions() -> None:
     betting = (
         "Our Northport tips win most weeks. Claim your £30 free bet now with our bonus "
@@ -206,6 +250,10 @@ def test_betting_affiliates_and_foreign_free_streams_are_promotions() -> None:
         "reproducir para comenzar. " + PROSE
     )
     assert promo_verdict("Temporada 5 gratis", stream) is not None
+    telescope = (
+        "Our top pick is now 60% off. As an affiliate, we earn from qualifying purchases. " + PROSE
+    )
+    assert promo_verdict("Best telescope deals", telescope) is not None
     news = "The streaming service will show the final season from Friday. " + PROSE
     assert promo_verdict("Final season arrives Friday", news) is None
 

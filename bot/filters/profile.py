@@ -25,7 +25,7 @@ from functools import cached_property, lru_cache
 from statistics import median
 
 from bot.filters.language import FUNCTION_WORDS
-from bot.filters.text import CJK, term_pattern
+from bot.filters.text import CJK, looks_like_heading, term_pattern
 
 PROFILE_TERMS = 400
 MIN_SEEDS = 3
@@ -135,14 +135,19 @@ LEARNED_NAME_SEEDS = 2
 _MID_SENTENCE = re.compile(rf"(?:(?<=[^\W\d_] )|(?<=[^\W\d_][,;] ))({_LATIN_WORD.pattern})")
 
 
-def proper_names(texts: Iterable[str]) -> frozenset[str]:
+def proper_names(texts: Iterable[str], others: Iterable[str] = ()) -> frozenset[str]:
     """Words always capitalised in ``texts`` and seen at least once inside a sentence
-    (after a lower-case word, where only a name keeps its capital)."""
+    (after a lower-case word, where only a name keeps its capital). A word ``others``
+    write in lower case is an ordinary word inside a name ("Rubin Observatory", "the
+    observatory said"), which names nothing of the topic's own."""
+    texts = list(texts)
     capital: set[str] = set()
     lower: set[str] = set()
     for text in texts:
         for word in _LATIN_WORD.findall(text):
             (capital if word[0].isupper() else lower).add(word.lower())
+    for text in others:
+        lower.update(w.lower() for w in _LATIN_WORD.findall(text) if not w[0].isupper())
     inside = set()
     for text in texts:
         for match in _MID_SENTENCE.finditer(text):
@@ -218,6 +223,9 @@ class Profile:
     total: Counter[str] | None = None
     """The seeds' vectors summed before the centroid keeps its strongest terms: what a
     seed is compared with once its own weights are taken out."""
+    common_names: tuple[str, ...] = ()
+    """The topic's names of several words that its pages write in lower case ("black
+    hole"): written "Black Hole" in prose, such a name is a title, a brand or a place."""
 
     def companions_on(self, text: str, across_languages: bool = False) -> list[str]:
         """The companions ``text`` has; across languages, by word stem (a name or a
@@ -302,6 +310,7 @@ def build_profile(
     ``context`` words from the config join the profile at the weight of its strongest
     learned word: the user said they belong to the topic.
     """
+    others = list(others)
     seed_counts = [terms(text, names) for text in seeds]
     other_counts = [terms(text, names) for text in others]
     documents = len(seed_counts) + len(other_counts)
@@ -327,10 +336,45 @@ def build_profile(
         len(vectors),
         typical,
         tuple(seed_counts),
-        proper_names(seeds),
+        proper_names(seeds, others),
         _companions(seed_counts, names),
         total,
+        common_names(seeds, names),
     )
+
+
+COMMON_NAME_USES = 3
+"""Uses of a name in the topic's prose from which its usual case is known."""
+COMMON_NAME_SHARE = 0.8
+
+
+def name_cases(text: str, name: str) -> tuple[int, int]:
+    """How often ``text``'s prose (headings and headline-case lines aside) writes the
+    name of several words ``name`` in lower case ("black hole", "Black hole" opening a
+    sentence) and as a proper name ("Black Hole", "the Black Hole ride")."""
+    lower = proper = 0
+    for line in text.splitlines():
+        if looks_like_heading(line.strip()):
+            continue
+        for match in term_pattern(name).finditer(line):
+            rest = match.group(0).split()[1:]
+            if any(word[:1].isupper() for word in rest):
+                proper += 1
+            else:
+                lower += 1
+    return lower, proper
+
+
+def common_names(seeds: Sequence[str], names: Sequence[str]) -> tuple[str, ...]:
+    found = []
+    for name in names:
+        if len(name.split()) < 2:
+            continue
+        counts = [name_cases(text, name) for text in seeds]
+        lower, proper = sum(c[0] for c in counts), sum(c[1] for c in counts)
+        if lower >= COMMON_NAME_USES and lower >= COMMON_NAME_SHARE * (lower + proper):
+            found.append(name)
+    return tuple(found)
 
 
 COMPANION_SHARE = 0.66

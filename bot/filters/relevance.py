@@ -18,8 +18,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from bot.filters.profile import Profile, own_terms, stems, terms
-from bot.filters.text import CJK, count_loose, count_term, term_pattern, word_count
+from bot.filters.profile import Profile, name_cases, own_terms, stems, terms
+from bot.filters.text import (
+    CJK,
+    count_loose,
+    count_term,
+    looks_like_heading,
+    term_pattern,
+    word_count,
+)
 from bot.models import Reason
 
 LEAD_CHARS = 600
@@ -216,6 +223,14 @@ def judge(
             Reason.OFF_TOPIC,
             f"names the topic as a figure of speech ('{figure}'), not as its subject",
         )
+    proper = _written_as_a_title(found, profile)
+    if proper is not None:
+        return Relevance(
+            0.0,
+            Reason.HOMONYM,
+            f"'{proper}' is written as a proper name here (a title, a brand, a place), "
+            f"while the topic's pages write '{proper.lower()}'",
+        )
     closeness = _closeness(found, profile, member, across_languages)
     support = _support(found, closeness, profile)
     score = _score(found, support, closeness)
@@ -408,7 +423,8 @@ _ARTICLES = frozenset(
 
 def _figurative(found: Evidence, topic: TopicTerms) -> str | None:
     """The use of a name as a comparison, "the NAME of something" ("the Rolls-Royce of
-    vacuum cleaners", quoted or not), in at least half of the page's uses of the topic's
+    vacuum cleaners", quoted or not) or "a NAME for something" ("a black hole for
+    money"), in at least half of the page's uses of the topic's
     names: the page borrows the name for something else. "The NAME of 2004" or "the NAME
     of Smith" (a figure or a proper name next) is the subject itself, so it does not
     count."""
@@ -418,7 +434,9 @@ def _figurative(found: Evidence, topic: TopicTerms) -> str | None:
     for name in topic.every_name:
         uses += count_term(name, page)
         pattern = re.compile(
-            rf"\b[Tt]he\s+[\"“‘']?(?i:{term_pattern(name).pattern})\s+of\s+(?:[a-z]|[A-Z]{{2,}}\b)"
+            rf"(?:\b[Tt]he\s+[\"“‘']?(?i:{term_pattern(name).pattern})\s+of"
+            rf"|\b[Aa]n?\s+[\"“‘']?(?i:{term_pattern(name).pattern})\s+for)"
+            r"\s+(?:[a-z]|[A-Z]{2,}\b)"
         )
         for match in pattern.finditer(page):
             if count_term(name, match[0]):
@@ -633,6 +651,27 @@ def _other_full_name(found: Evidence, topic: TopicTerms, profile: Profile | None
             if times >= 2 and times * 2 >= len(uses):
                 return full
     return None
+
+
+def _written_as_a_title(found: Evidence, profile: Profile | None) -> str | None:
+    """The name, as the page writes it, when the page's prose writes the topic's
+    lower-case names only as a proper name ("the Black Hole roller coaster")."""
+    if profile is None or not profile.common_names:
+        return None
+    lower = proper = 0
+    shown = ""
+    for name in profile.common_names:
+        low, high = name_cases(found.text, name)
+        lower, proper = lower + low, proper + high
+        if high and not shown:
+            shown = next(
+                m.group(0)
+                for line in found.text.splitlines()
+                if not looks_like_heading(line.strip())
+                for m in term_pattern(name).finditer(line)
+                if any(w[:1].isupper() for w in m.group(0).split()[1:])
+            )
+    return " ".join(shown.split()) if proper and not lower else None
 
 
 def _learned_names(found: Evidence, topic: TopicTerms, profile: Profile | None) -> list[str]:

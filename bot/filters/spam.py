@@ -50,7 +50,8 @@ _PROMO_PATTERNS = _patterns(
         r"|\bclick\s+(here|the\s+link)\b|\bact\s+fast\b|\bdon['’]?t\s+miss\s+(out|the\s+next)\b"
         r"|\bhaz\s+clic\b|\bcliquez\s+ici\b|\bhier\s+klicken\b|\bklicke?\s+hier\b",
         "affiliate disclosure": r"\baffiliate\s+(links?|commission|partner|disclosure)\b"
-        r"|\bwe\s+(may\s+)?(earn|receive|get|make)\s+(a\s+)?(small\s+)?commissions?\b",
+        r"|\bwe\s+(may\s+)?(earn|receive|get|make)\s+(a\s+)?(small\s+)?commissions?\b"
+        r"|\bas\s+an\s+(amazon\s+)?(affiliate|associate)\b|\bfrom\s+qualifying\s+purchases\b",
         "price-prediction SEO": r"\bprice\s+predictions?\b|\b(stock|price|token)\s+forecast\b"
         r"|\bhow\s+to\s+buy\s+[\w\s]{0,30}?\b(stocks?|shares|tokens?|coins?)\b"
         r"|\bpre-?IPO\s+shares\b",
@@ -78,11 +79,13 @@ _PROMO_PATTERNS = _patterns(
         "countdown or scarcity": r"\bonly\s+\d+\s+(\w+\s+){0,2}left\b"
         r"|\b(offer|giveaway|deal|sale)\s+(ends|expires)\s+in\s+\d"
         r"|\bdo\s+not\s+close\s+this\s+page\b"
-        r"|\bbefore\s+(stocks?|supplies)\s+run\s+out\b|\bwhile\s+(stocks?|supplies)\s+last\b",
+        r"|\bbefore\s+(stocks?|supplies)\s+run\s+out\b|\bwhile\s+(stocks?|supplies)\s+last\b"
+        r"|\blimited\s+stock\b",
         # Advertorials for miracle products share their hooks whatever they sell.
         "advertorial hook": r"\b(doctors|experts|scientists)\s+(are\s+)?(shocked|stunned|baffled)\b"
         r"|\b(don['’]?t|doesn['’]?t)\s+want\s+you\s+to\s+know\b|\bmelts?\s+(belly\s+)?fat\b"
-        r"|\bone\s+(weird|simple)\s+trick\b",
+        r"|\bone\s+(weird|simple)\s+trick\b|\b(thousands|millions)\s+of\s+(happy|satisfied)\s+"
+        r"(customers|users|buyers)\b",
         # A shop's testimonial signs with a first name and an age or a place; a news
         # report names whom it quotes and says so ("said ...").
         "signed testimonial": r"(?m)^\s*[\"“].{10,200}[\"”]\s*[—–-]\s*[A-Z][a-z]+,\s*"
