@@ -40,6 +40,15 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     "crispr": (0.82, 0.94, 0.68, 0.95, 1),
     "liverpool-fc": (0.74, 0.74, 0.81, 0.66, 2),
     "taylor-swift": (0.62, 0.59, 1.00, 1.00, 1),
+    # A fourth blind author (README.md), measured on main as this session began: black-holes
+    # .72/.59/.75 with 7 junk, chelsea-fc .79/.86/.67 with 2, lewis-hamilton .67/.57/.83 with
+    # 5, mistral-unseen .74/.81/.75 with 1, oracle .72/.82/.67 with 1. Rules were then written
+    # from black-holes' and mistral-unseen's misjudged pages; the other three stayed unread.
+    "black-holes": (0.78, 0.85, 0.74, 1.00, 1),
+    "chelsea-fc": (0.82, 0.85, 0.74, 1.00, 2),
+    "lewis-hamilton": (0.67, 0.61, 0.82, 1.00, 4),
+    "mistral-unseen": (0.76, 0.80, 0.82, 1.00, 1),
+    "oracle": (0.71, 0.81, 0.66, 0.66, 1),
 }
 
 

@@ -24,6 +24,11 @@ BLIND_RECALL_FLOOR = 0.80  # reached 0.809 (0.709 when first measured)
 BLIND3 = Path(__file__).parent / "grounding" / "claims-blind3.json"
 BLIND3_PRECISION_FLOOR = 0.80  # reached 0.804
 BLIND3_RECALL_FLOOR = 0.81  # reached 0.818
+# A fourth, by a fourth author (200 claims over 20 more articles): 0.714/0.727 as first
+# measured; a hedged round figure ("just over $400 million") then read, from its dev half.
+BLIND4 = Path(__file__).parent / "grounding" / "claims-blind4.json"
+BLIND4_PRECISION_FLOOR = 0.72  # reached 0.724
+BLIND4_RECALL_FLOOR = 0.76  # reached 0.764
 
 
 def test_citation_precision_and_recall_hold_their_floors() -> None:
@@ -42,6 +47,12 @@ def test_on_the_third_claim_set_the_figures_hold_their_floors() -> None:
     scores = score(json.loads(BLIND3.read_text(encoding="utf-8")))
     assert scores.precision >= BLIND3_PRECISION_FLOOR
     assert scores.recall >= BLIND3_RECALL_FLOOR
+
+
+def test_on_the_fourth_claim_set_the_figures_hold_their_floors() -> None:
+    scores = score(json.loads(BLIND4.read_text(encoding="utf-8")))
+    assert scores.precision >= BLIND4_PRECISION_FLOOR
+    assert scores.recall >= BLIND4_RECALL_FLOOR
 
 
 def test_claims_citing_the_wrong_source_or_figure_are_dropped() -> None:
