@@ -140,3 +140,14 @@ def test_a_hedged_round_figure_stands_for_the_one_it_rounds() -> None:
 def test_a_number_word_opening_a_sentence_is_no_name() -> None:
     source = evidence("Neuralys raised €38 million on 12 May, 3 weeks after the trial results.")
     assert supports(source, "Three weeks after the trial results, Neuralys raised €38 million.")
+
+
+def test_a_cause_the_claim_gives_must_be_in_the_source() -> None:
+    source = evidence(
+        "Pellridge will close 34 of its 212 stores by January. The stores it is closing "
+        "generated about 9% of its sales, the company said.\n\nA faulty update to its "
+        "warehouse software caused delays in November, Pellridge said."
+    )
+    assert not supports(source, "Pellridge is closing 34 stores because they were losing money.")
+    assert supports(source, "A faulty warehouse software update caused delays, Pellridge said.")
+    assert supports(source, "Pellridge's November delays were caused by a faulty software update.")

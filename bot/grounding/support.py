@@ -596,6 +596,12 @@ def _causes(said: Claim, source: Evidence) -> Verdict:
         if any(_CAUSE_STATED.search(tokens.fold(s.text)) for s in source.sentences):
             return _OK
         return Verdict(False, "a cause the source does not give")
+    # What the claim gives as the cause is a statement of its own: its content must be
+    # in the source, not only the effect's ("closing the stores because they were losing
+    # money", of a page that says only how much the stores sold).
+    reason = _given_reason(said, _CAUSE_FOLLOWS) or _given_reason(said, _EFFECT_FOLLOWS, True)
+    if reason is not None and not _said_somewhere(reason, source):
+        return Verdict(False, "a cause the source does not give")
     # The cause and the effect are each aligned: the source may say "because" where it
     # tells either of them (a headline's "as shortages bite", a later "blaming").
     for part in [said, *(claim(p, said.ignore) for p in _CAUSE.split(said.text))]:
@@ -605,6 +611,59 @@ def _causes(said: Claim, source: Evidence) -> Verdict:
             if any(_CAUSE_STATED.search(tokens.fold(s.text)) for s in window if s.text):
                 return _OK
     return Verdict(False, "a cause the source does not give")
+
+
+_PURPOSE = re.compile(
+    r"\bin\sorder\sto\b|\bso\sas\sto\b|\bin\sa\sbid\sto\b|\baim(?:ed|ing)\s(?:at|to)\b"
+    r"|\bintended\sto\b|\bdesigned\sto\b|\bso\sthat\b|\bafin\sde\b|\bafin\squ|\bdamit\b"
+    r"|\bum\s(?:\w+\s){1,6}zu\b|為了|为了|以便|旨在",
+    re.IGNORECASE,
+)
+PURPOSE_SHARE = 2 / 3
+"""Of a stated cause's or purpose's content words, the share its source must have."""
+
+
+_CAUSE_FOLLOWS = re.compile(
+    r"\bbecause\b|\bdue\sto\b|\bowing\sto\b|\bthanks\sto\b|\bas\sa\sresult\sof\b"
+    r"|\b(?:driven|fuell?ed|caused|prompted|triggered)\sby\b|\bparce\squ|\ba\scause\sd"
+    r"|\ben\sraison\sd|\bgrace\sa\b|\bweil\b|\bwegen\b|\baufgrund\b|因為|因为|由於|由于",
+    re.IGNORECASE,
+)
+"""Connectives the cause comes after ("closed because ...")."""
+_EFFECT_FOLLOWS = re.compile(
+    r"\b(?:drove|caused|causing|led\sto|leading\sto|prompted|prompting|resulted\sin|triggered)\b"
+    r"(?!\sby\b)|導致|导致|造成|使得",
+    re.IGNORECASE,
+)
+"""Connectives the cause comes before ("a faulty update caused ...")."""
+
+
+def _given_reason(said: Claim, connective: re.Pattern[str], before: bool = False) -> Claim | None:
+    """The part of the claim its cause or purpose connective introduces (``before``:
+    the part ahead of it), if it says enough to be checked on its own."""
+    folded = tokens.fold(said.text)
+    match = connective.search(folded)
+    if match is None:
+        return None
+    text = folded[: match.start()] if before else folded[match.end() :]
+    part = claim(text, said.ignore)
+    return part if len(part.stems) + len(part.pairs) >= 2 else None
+
+
+def _said_somewhere(part: Claim, source: Evidence) -> bool:
+    if not _comparable(part, source):
+        return True  # across languages the words cannot be compared: names decide
+    found, considered = _shares(part, source)
+    return not considered or found >= PURPOSE_SHARE * considered
+
+
+def _purposes(said: Claim, source: Evidence) -> Verdict:
+    """An aim the claim gives ("in order to cut fare evasion", "為了...") is the
+    source's only when it says the aim's content too: a reason read into a decision is
+    an extrapolation."""
+    if (aim := _given_reason(said, _PURPOSE)) is not None and not _said_somewhere(aim, source):
+        return Verdict(False, "an aim the source does not give")
+    return _OK
 
 
 _VOTE_FOR = re.compile(
@@ -1226,6 +1285,7 @@ def cited_refs(
 _READINGS: tuple[Callable[[Claim, Evidence], Verdict], ...] = (
     _relations,
     _causes,
+    _purposes,
     _vote,
     _places_zh,
     _titles_zh,
