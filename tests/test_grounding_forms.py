@@ -151,3 +151,18 @@ def test_a_cause_the_claim_gives_must_be_in_the_source() -> None:
     assert not supports(source, "Pellridge is closing 34 stores because they were losing money.")
     assert supports(source, "A faulty warehouse software update caused delays, Pellridge said.")
     assert supports(source, "Pellridge's November delays were caused by a faulty software update.")
+
+
+def test_counts_minimisers_and_cents_are_read_as_what_they_say() -> None:
+    fares = evidence(
+        "Lakeshore's single fare rises from $2.25 to $2.50. Paper tickets now account for "
+        "just 9% of trips."
+    )
+    assert supports(fares, "Lakeshore's fare rises by 25 cents, to $2.50.")
+    assert not supports(fares, "Lakeshore's fare rises by 35 cents, to $2.50.")
+    assert supports(fares, "Paper tickets account for only 9% of Lakeshore's trips.")
+    assert not supports(fares, "Paper tickets are the only tickets Lakeshore sells.")
+    parking = evidence("北市交通局表示，信義區、大安區與中山區將新增機車收費格，收費格約占15%。")
+    assert supports(parking, "北市交通局表示，信義、大安、中山三區將新增機車收費格。")
+    assert supports(parking, "北市機車格中，收費格不到兩成。")
+    assert not supports(parking, "北市機車格中，收費格不到一成。")

@@ -144,7 +144,7 @@ _MARKERS: dict[str, tuple[str, str]] = {
         "highest lowest strongest smallest greatest longest leading unmatched unprecedented "
         "record entirely solely exclusively completely fully totally sole history "
         "premier premiere seul seule tous toutes chaque erste ersten einzige alle jeder jede",
-        r"最(?!多|少)|首(?:次(?!公[開开])|[個个款家位座度批名架艘輛辆部間间台項项])|唯一|第一(?!季|週|周|天|個月|个月|半年|年)|所有|每一|每個|全部|史上|領先|领先|全球首",
+        r"最(?!多|少)|首(?:次(?!公[開开])|[個个款家位座度批名架艘輛辆部間间台項项])|唯一|第一(?!季|週|周|天|個月|个月|半年|年)|所有|每一|每個|全部|全數|全数|史上|領先|领先|全球首",
     ),
     "forecast": (
         "will would could might likely expected expect expects plans plan planned aims "
@@ -389,6 +389,8 @@ _CLOCK = re.compile(
 )
 _DURATION_PIECE = re.compile(_DURATION_PART)
 # Shares written as a fraction: "three in four", "1 out of 3", "half of", "三分之一".
+_CENTS = re.compile(r"(?<![\d.,$])(\d{1,2})\s?(?:cents?\b|¢)")
+"""An amount in cents ("25 cents" is $0.25, the difference a fare rise is told by)."""
 _FRACTION_WORDS = {"half": (1, 2), "third": (1, 3), "quarter": (1, 4), "fifth": (1, 5)}
 _FRACTION = re.compile(
     r"\b(?P<n>\d+|[a-z]+)\s(?:in|out\sof)\s(?P<m>\d+|[a-z]+)\b"
@@ -489,6 +491,9 @@ def _special_forms(folded: str) -> list[tuple[int, int, Figure]]:
         )
         written = Decimal(pieces[0][0]).normalize() if len(pieces) == 1 else None
         found.append((match.start(), match.end(), Figure(seconds.normalize(), "s", written)))
+    for match in _CENTS.finditer(folded):
+        cents = Decimal(match.group(1)).scaleb(-2).normalize()
+        found.append((match.start(), match.end(), Figure(cents, "usd")))
     for match in _FRACTION.finditer(folded):
         if (share := _fraction(match)) is not None:
             found.append((match.start(), match.end(), share))
@@ -594,11 +599,12 @@ def figures(text: str, parts: bool = False, lang: str = "") -> frozenset[Figure]
             found.add(_hedged(folded, start, match.end(), stated))
     for match in _PERCENT_ZH.finditer(folded):
         if (value := _value(match.group("num"), None)) is not None:
-            found.add(Figure(value, "%"))
+            found.add(_hedged(folded, match.start(), match.end(), Figure(value, "%")))
     for match in _TENTHS_ZH.finditer(folded):
         tenth = match.group("num")
         number = int(tenth) if tenth.isdigit() else _ZH_DIGITS.get(tenth, 1)
-        found.add(Figure(Decimal(number * 10), "%"))
+        share = Figure(Decimal(number * 10), "%")
+        found.add(_hedged(folded, match.start(), match.end(), share))
     for match in _COMPOUND.finditer(folded):
         if not _inside(match.start(), match.end(), taken):
             tens, ones = match.groups()
@@ -765,6 +771,11 @@ _PERIOD_ORDINAL = re.compile(
 )
 
 
+# "only 9% of trips", "only $5": how small a figure is (a source says "just 9%"), not
+# that nothing else is.
+_MINIMISER = re.compile(r"\bonly\s(?=(?:about\s|around\s|some\s)?(?:[$€£¥]|\d))")
+
+
 # French and German inflect the forecast words ("prévue", "prévues", "geplante"); and
 # French says "will" by the verb's ending ("comptera", "apporteront"), read in French text
 # only (``lang``, else told by its function words).
@@ -780,6 +791,7 @@ def markers(text: str, lang: str = "") -> dict[str, frozenset[str]]:
     """The claim-strengthening words of ``text`` by class; a Chinese match is recorded as
     its expression, so same-language texts compare words and others compare classes."""
     folded = _PERIOD_ORDINAL.sub(" ", _NUMBER_SIGN.sub(" ", fold(text)))
+    folded = _MINIMISER.sub(" ", folded)
     words = set(_WORD.findall(CJK_RUN.sub(" ", folded)))
     found: dict[str, frozenset[str]] = {}
     for kind, vocabulary in MARKER_WORDS.items():

@@ -548,7 +548,10 @@ _RELATIONS = frozenset(synonyms.canonical(tokens.stem(w)) for w in ("partner", "
 """Ties between two entities (a partnership, a lawsuit): a claim that states one is not
 backed by a source that only names both ("its weights are hosted on X"). (Buying is not
 among them: "acquired" and "bought" are said of goods and infections as often.)"""
-_RELATIONS_ZH = re.compile(r"合作|夥伴|伙伴|聯手|联手|結盟|结盟|起訴|起诉|控告")
+_RELATIONS_ZH = re.compile(
+    r"合作|夥伴|伙伴|聯手|联手|結盟|结盟|起訴|起诉|控告"
+    r"|(?i:partenai|partenariat|kooperation|zusammenarbeit|verklag|poursuit|socio|alianza)"
+)
 
 
 def _relations(said: Claim, source: Evidence) -> Verdict:
@@ -693,7 +696,10 @@ def _vote(said: Claim, source: Evidence) -> Verdict:
     return _OK
 
 
-_PLACE_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff])[區区縣县鄉乡鎮镇]")
+# A count before the suffix ("三區", three districts) names no place.
+_PLACE_SUFFIX = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?<![一二兩两三四五六七八九十多數数各])[區区縣县鄉乡鎮镇]"
+)
 
 
 def _places_zh(said: Claim, source: Evidence) -> Verdict:
