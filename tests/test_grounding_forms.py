@@ -166,3 +166,24 @@ def test_counts_minimisers_and_cents_are_read_as_what_they_say() -> None:
     assert supports(parking, "北市交通局表示，信義、大安、中山三區將新增機車收費格。")
     assert supports(parking, "北市機車格中，收費格不到兩成。")
     assert not supports(parking, "北市機車格中，收費格不到一成。")
+
+
+def test_units_are_no_names_and_each_clause_keeps_its_direction() -> None:
+    wind = evidence("The wind farm will generate about 4.6 terawatt hours a year.")
+    assert supports(wind, "The wind farm will generate about 4.6 TWh a year.")
+    sales = evidence(
+        "Frozen meals sales rose 17% to NOK 1.9 billion in the quarter.\n\nSales of canned "
+        "fish fell 4.1% in the quarter, which the company blamed on lower mackerel quotas."
+    )
+    assert supports(sales, "Frozen meals sales grew 17%, while canned fish sales slipped 4.1%.")
+    assert not supports(sales, "Frozen meals sales fell 17% to NOK 1.9 billion in the quarter.")
+
+
+def test_a_short_german_claim_is_read_as_german() -> None:
+    claim = "Hansa & Co. will bis Ende 2028 etwa 850 von 6.400 Stellen in Bremen abbauen."
+    assert language.guess(claim) == "de"
+    source = evidence(
+        "Hansa & Co. will bis Ende 2028 etwa 850 seiner 6.400 Stellen in Bremen abbauen, wie "
+        "das Unternehmen am Montag mitteilte. Die Stellen fallen vor allem in der Verwaltung weg."
+    )
+    assert supports(source, claim)

@@ -193,6 +193,13 @@ _OPENERS = """
 """
 _NOT_NAMES = STOPWORDS | frozenset(_OPENERS.split()) | frozenset(_SPELLED) | frozenset(_TEENS)
 _NOT_NAMES |= frozenset(_TENS)  # "Three weeks later": a figure opening a sentence
+# Units written with capitals or a digit ("TWh", "m²", "Mrd.") measure a figure; they name
+# nothing a source must repeat (it may write "terawatt hours" or "m2").
+_UNITS = """
+    m2 m3 km2 km kg mg mm cm ha kw mw gw tw kwh mwh gwh twh wh hz khz mhz ghz kb mb gb tb
+    pb mbps gbps nm co2 mrd mio mds bn tn
+"""
+UNIT_WORDS = frozenset(_UNITS.split())
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -746,8 +753,8 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
         folded = fold(word)
         if folded in ignore or _is_date_word(folded) or folded[0].isdigit():
             continue  # a word opening with a digit is a figure ("256k", "3nm", "20th")
-        if _PERIOD_CODE.fullmatch(folded):
-            continue  # a quarter or a half, read by dates()
+        if _PERIOD_CODE.fullmatch(folded) or folded in UNIT_WORDS:
+            continue  # a quarter or a half, read by dates(); a unit of a figure
         if (word.isupper() and len(word) <= 2) or latin[match.end() : match.end() + 1] == "$":
             continue  # "US", "EU", the "NT" of "NT$": written out as often as not
         inner = any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word)

@@ -19,7 +19,8 @@ _FUNCTION_WORDS = {
     "fr": """le la les un une des du de et est sont dans pour par sur avec ce cette ces qui
         que il elle ils elles au aux pas mais ou été sera leur plus selon ne se""",
     "de": """der die das den dem des ein eine einen einem und ist sind im in mit für von auf
-        zu nicht sich es wird werden wurde hat haben auch dass bei aus nach oder vom zum zur""",
+        zu nicht sich es wird werden wurde hat haben auch dass bei aus nach oder vom zum zur
+        bis seit durch gegen ohne um über unter zwischen wie als""",
 }
 _WORDS = {lang: frozenset(tokens.fold(words).split()) for lang, words in _FUNCTION_WORDS.items()}
 # Words of several of the languages ("in", "des", "die" in English) decide nothing alone.
