@@ -22,13 +22,13 @@ BLIND_RECALL_FLOOR = 0.80  # reached 0.809 (0.709 when first measured)
 # two sets above were written: 0.807/0.800 before them, 0.804/0.818 after. The gains on the
 # first two sets did not carry over, which is why they stay floors and not the targets.
 BLIND3 = Path(__file__).parent / "grounding" / "claims-blind3.json"
-BLIND3_PRECISION_FLOOR = 0.80  # reached 0.804
-BLIND3_RECALL_FLOOR = 0.81  # reached 0.818
+BLIND3_PRECISION_FLOOR = 0.80  # reached 0.810 (0.804 before the hedge and clause readings)
+BLIND3_RECALL_FLOOR = 0.85  # reached 0.855 (0.818 before)
 # A fourth, by a fourth author (200 claims over 20 more articles): 0.714/0.727 as first
-# measured; a hedged round figure ("just over $400 million") then read, from its dev half.
+# measured; rules then written from its dev half only (held-out 0.750/0.737 -> 0.754/0.754).
 BLIND4 = Path(__file__).parent / "grounding" / "claims-blind4.json"
-BLIND4_PRECISION_FLOOR = 0.72  # reached 0.724
-BLIND4_RECALL_FLOOR = 0.76  # reached 0.764
+BLIND4_PRECISION_FLOOR = 0.74  # reached 0.742
+BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
 
 
 def test_citation_precision_and_recall_hold_their_floors() -> None:
