@@ -564,16 +564,19 @@ _RELATIONS = frozenset(synonyms.canonical(tokens.stem(w)) for w in ("partner", "
 """Ties between two entities (a partnership, a lawsuit): a claim that states one is not
 backed by a source that only names both ("its weights are hosted on X"). (Buying is not
 among them: "acquired" and "bought" are said of goods and infections as often.)"""
-_RELATIONS_ZH = re.compile(
+_RELATIONS_WRITTEN = re.compile(
     r"合作|夥伴|伙伴|聯手|联手|結盟|结盟|起訴|起诉|控告"
-    r"|(?i:partenai|partenariat|kooperation|zusammenarbeit|verklag|poursuit|socio|alianza)"
+    r"|(?i:\b(?:partenai\w*|partenariats?|kooperation\w*|zusammenarbeit|verklag\w*|poursuit\w*"
+    r"|socios?|alianzas?)\b)"
 )
+"""The same ties as written in Chinese, French, German and Spanish, which the stems of an
+English claim do not meet."""
 
 
 def _relations(said: Claim, source: Evidence) -> Verdict:
     """A tie the claim states between entities must be one the source states."""
     in_source = bool(source.stems & _RELATIONS) or any(
-        _RELATIONS_ZH.search(s.text) for s in source.sentences
+        _RELATIONS_WRITTEN.search(s.text) for s in source.sentences
     )
     if _comparable(said, source):
         missing = (said.stems & _RELATIONS) - source.stems
@@ -581,7 +584,7 @@ def _relations(said: Claim, source: Evidence) -> Verdict:
         if missing and not (source.parts and in_source):
             return Verdict(False, f"a tie the source does not state: {sorted(missing)[0]}")
         return _OK
-    stated = bool(_RELATIONS_ZH.search(said.text)) or bool(said.stems & _RELATIONS)
+    stated = bool(_RELATIONS_WRITTEN.search(said.text)) or bool(said.stems & _RELATIONS)
     if stated and not in_source:
         return Verdict(False, "a tie the source does not state")
     return _OK
