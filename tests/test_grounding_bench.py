@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bench.grounding import score
 
 CLAIMS = Path(__file__).parent / "grounding" / "claims.json"
@@ -31,28 +33,20 @@ BLIND4_PRECISION_FLOOR = 0.74  # reached 0.742
 BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
 
 
-def test_citation_precision_and_recall_hold_their_floors() -> None:
-    scores = score(json.loads(CLAIMS.read_text(encoding="utf-8")))
-    assert scores.precision >= PRECISION_FLOOR
-    assert scores.recall >= RECALL_FLOOR
-
-
-def test_on_the_blind_claim_set_the_figures_hold_their_floors() -> None:
-    scores = score(json.loads(BLIND.read_text(encoding="utf-8")))
-    assert scores.precision >= BLIND_PRECISION_FLOOR
-    assert scores.recall >= BLIND_RECALL_FLOOR
-
-
-def test_on_the_third_claim_set_the_figures_hold_their_floors() -> None:
-    scores = score(json.loads(BLIND3.read_text(encoding="utf-8")))
-    assert scores.precision >= BLIND3_PRECISION_FLOOR
-    assert scores.recall >= BLIND3_RECALL_FLOOR
-
-
-def test_on_the_fourth_claim_set_the_figures_hold_their_floors() -> None:
-    scores = score(json.loads(BLIND4.read_text(encoding="utf-8")))
-    assert scores.precision >= BLIND4_PRECISION_FLOOR
-    assert scores.recall >= BLIND4_RECALL_FLOOR
+@pytest.mark.parametrize(
+    ("claims", "precision", "recall"),
+    [
+        (CLAIMS, PRECISION_FLOOR, RECALL_FLOOR),
+        (BLIND, BLIND_PRECISION_FLOOR, BLIND_RECALL_FLOOR),
+        (BLIND3, BLIND3_PRECISION_FLOOR, BLIND3_RECALL_FLOOR),
+        (BLIND4, BLIND4_PRECISION_FLOOR, BLIND4_RECALL_FLOOR),
+    ],
+    ids=["claims", "blind", "blind3", "blind4"],
+)
+def test_each_claim_set_holds_its_floors(claims: Path, precision: float, recall: float) -> None:
+    scores = score(json.loads(claims.read_text(encoding="utf-8")))
+    assert scores.precision >= precision
+    assert scores.recall >= recall
 
 
 def test_claims_citing_the_wrong_source_or_figure_are_dropped() -> None:
