@@ -43,7 +43,9 @@ def unnamed_rejection(
     extracted and judged. ``final_url`` is where redirects ended."""
     if isinstance(candidate, Item) and (candidate.own_channel or candidate.text):
         return None
-    names = tuple(n for n in dict.fromkeys((*terms.names, *terms.shared_names)) if n.split())
+    # A keyword's last word is kept in view: the run may learn the topic is called by it.
+    every = (*terms.names, *terms.shared_names, *terms.possible_short_names)
+    names = tuple(n for n in dict.fromkeys(every) if n.split())
     if not names:
         return None
     if any(filed_under(url, terms.names, terms.keywords) for url in {candidate.url, final_url}):

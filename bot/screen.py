@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from statistics import median
 
@@ -19,7 +19,7 @@ from bot.config import TopicConfig
 from bot.filters.dedup import DedupIndex, content_hash
 from bot.filters.language import guess_language
 from bot.filters.pagetype import classify
-from bot.filters.profile import Profile, build_profile
+from bot.filters.profile import Profile, build_profile, short_names
 from bot.filters.relevance import (
     RELEVANT_SCORE,
     Evidence,
@@ -202,6 +202,8 @@ def settle(
     teachers = [u for u in undecided if u.teaches]
     seeds = [*((_language(text), text) for text in history), *_languages_of(teachers)]
     seeds = seeds[-PROFILE_SEEDS:]
+    terms, screened = _with_short_names(terms, screened, [text for _, text in seeds])
+    undecided = [s for s in screened if isinstance(s, Undecided)]
     others = [u.page.text for u in undecided if not u.teaches]
     # Words are compared within a language: a French page shares few with English ones.
     profiles = {
@@ -234,6 +236,22 @@ def settle(
             profile = everything
         out.append(_decide(verdict, terms, profile, shares, typical, across))
     return _copies_of_kept(screened, out)
+
+
+def _with_short_names(
+    terms: TopicTerms, screened: Sequence[Article | Rejection | Undecided], seeds: Sequence[str]
+) -> tuple[TopicTerms, list[Article | Rejection | Undecided]]:
+    """The topic's terms with the short names its pages teach ("Cook" of "Tim Cook") as
+    shared names, and the run's undecided pages' evidence gathered again with them."""
+    known = {name.lower() for name in terms.names}
+    learned = [n for n in short_names(seeds, terms.keywords) if n.lower() not in known]
+    if not learned:
+        return terms, list(screened)
+    terms = replace(terms, learned=tuple(learned))
+    return terms, [
+        replace(s, evidence=gather(s.title, s.page.text, terms)) if isinstance(s, Undecided) else s
+        for s in screened
+    ]
 
 
 _RELEVANCE_REASONS = frozenset({Reason.HOMONYM, Reason.OFF_TOPIC})

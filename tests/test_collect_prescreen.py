@@ -182,3 +182,12 @@ async def test_a_page_naming_the_topic_by_an_alias_only_is_extracted_and_judged(
     rejected = rejections_on(open_database(tmp_path / "t.db"), "mistral", date.today())
     assert report.kept + len(rejected) == 1
     assert all(r.detail != "does not mention the topic at all" for r in rejected)
+
+
+def test_a_page_naming_only_a_persons_surname_is_extracted_for_the_run_to_judge() -> None:
+    """The run may learn that the topic's pages call the person by the surname alone."""
+    person = topic_terms(TopicConfig(slug="roe", name="Jane Roe", keywords=["Jane Roe"]))
+    page = b"<html><body><p>Roe said the plant would open next year.</p></body></html>"
+    assert unnamed_rejection(page, _candidate("News of the day"), "", person) is None
+    other = b"<html><body><p>The council will repair the bridge.</p></body></html>"
+    assert unnamed_rejection(other, _candidate("News of the day"), "", person) is not None

@@ -33,20 +33,21 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     "dark-matter": (0.75, 0.94, 0.57, 1.00, 0),
     "inter-milan": (0.90, 0.94, 0.82, 1.00, 1),
     "shell": (0.82, 0.94, 0.74, 1.00, 0),
-    "tim-cook": (0.88, 0.88, 0.84, 0.66, 2),
+    "tim-cook": (0.94, 0.89, 0.91, 0.66, 2),
     # A third blind author (README.md); first measured on main: amazon .62/.62/.75 with 3 junk,
     # liverpool-fc .69/.55/.82 with 6, taylor-swift .40/.30/.83 with 7, crispr .75/.75/.69 with 4.
     "amazon": (0.69, 0.75, 0.74, 0.95, 1),
     "crispr": (0.82, 0.94, 0.68, 0.95, 1),
     "liverpool-fc": (0.74, 0.74, 0.81, 0.66, 2),
-    "taylor-swift": (0.62, 0.59, 1.00, 1.00, 1),
+    "taylor-swift": (0.99, 0.94, 1.00, 1.00, 1),
     # A fourth blind author (README.md), measured on main as this session began: black-holes
     # .72/.59/.75 with 7 junk, chelsea-fc .79/.86/.67 with 2, lewis-hamilton .67/.57/.83 with
     # 5, mistral-unseen .74/.81/.75 with 1, oracle .72/.82/.67 with 1. Rules were then written
-    # from black-holes' and mistral-unseen's misjudged pages; the other three stayed unread.
+    # from black-holes' and mistral-unseen's misjudged pages; the other three stayed unread,
+    # except lewis-hamilton's verdicts and headlines, seen while the surname rule was written.
     "black-holes": (0.78, 0.85, 0.74, 1.00, 1),
     "chelsea-fc": (0.82, 0.85, 0.74, 1.00, 2),
-    "lewis-hamilton": (0.67, 0.61, 0.82, 1.00, 4),
+    "lewis-hamilton": (0.88, 0.80, 0.82, 1.00, 4),
     "mistral-unseen": (0.76, 0.80, 0.82, 1.00, 1),
     "oracle": (0.71, 0.81, 0.66, 0.66, 1),
 }

@@ -15,6 +15,7 @@ from bot.config import FetchConfig, SourceConfig, TopicConfig
 from bot.extract import extract_page
 from bot.fetch import Fetcher
 from bot.filters.pagetype import classify
+from bot.filters.profile import short_names
 from bot.filters.relevance import assess
 from bot.filters.spam import assess_spam, promo_verdict, thin_page
 from bot.filters.text import count_term, word_count
@@ -769,3 +770,63 @@ def test_an_article_with_a_quote_and_a_date_is_an_article() -> None:
         'a year of falling demand. "We have no choice," the plant manager said.\n' + PROSE * 3
     )
     assert classify("Globex cuts 400 jobs", text).kind is None
+
+
+# A person the news calls by the surname: the run learns it, and judges pages using it alone.
+
+_SURNAME_PROSE = (
+    "Roe said the company would open two plants next year. Analysts expect Globex to "
+    "raise its dividend, and Roe's plan for the plants was welcomed by investors. "
+)
+
+
+def _surname_pages(topic: TopicConfig) -> list[Undecided]:
+    return [
+        _undecided(
+            topic,
+            f"Jane Roe outlines plan {n}",
+            f"Jane Roe spoke on Monday about plan {n}. " + _SURNAME_PROSE + PROSE,
+            n,
+        )
+        for n in range(9)
+    ]
+
+
+def test_a_headline_calling_the_person_by_surname_alone_is_about_her() -> None:
+    topic = _topic(keywords=["Jane Roe"])
+    story = _undecided(
+        topic,
+        "Roe says Globex will build its third plant in Ohio",
+        "Globex's chief executive told investors the plant would open next year. "
+        + _SURNAME_PROSE
+        + PROSE,
+        60,
+    )
+    decided = settle([*_surname_pages(topic), story], topic)
+    assert getattr(decided[-1], "reason", None) is None, decided[-1]
+
+
+def test_a_namesake_sharing_only_the_surname_is_a_homonym_not_off_topic() -> None:
+    topic = _topic(keywords=["Jane Roe"])
+    county = _undecided(
+        topic,
+        "Floods close the mill road at Roe",
+        "The river rose overnight at Roe, and the road to the old mill will stay shut "
+        "until the water falls. Farmers near Roe moved their sheep to higher fields. " + PROSE,
+        61,
+    )
+    decided = settle([*_surname_pages(topic), county], topic)
+    assert getattr(decided[-1], "reason", None) is Reason.HOMONYM, decided[-1]
+    assert "'Roe' here is a namesake" in decided[-1].detail  # type: ignore[union-attr]
+
+
+def test_a_last_word_is_a_short_name_only_if_the_pages_call_the_topic_by_it() -> None:
+    club = [
+        "Inter Milan beat Roma. Inter scored twice in Milan, and Inter lead the league.",
+        *(["Inter Milan won again. Inter are top, and fans in Milan celebrated."] * 3),
+    ]
+    assert short_names(club, ["Inter Milan"]) == ()  # called by its first word
+    stadium = ["Emirates Stadium Hosts The Final\nThe match at the Emirates Stadium was sold out."]
+    assert short_names(stadium * 4, ["Emirates Stadium"]) == ()  # only in a headline
+    person = ["Jane Roe spoke. " + _SURNAME_PROSE] * 4
+    assert short_names(person, ["Jane Roe"]) == ("Roe",)

@@ -25,7 +25,7 @@ from functools import cached_property, lru_cache
 from statistics import median
 
 from bot.filters.language import FUNCTION_WORDS
-from bot.filters.text import CJK, looks_like_heading, term_pattern
+from bot.filters.text import CJK, count_term, looks_like_heading, term_pattern
 
 PROFILE_TERMS = 400
 MIN_SEEDS = 3
@@ -375,6 +375,56 @@ def common_names(seeds: Sequence[str], names: Sequence[str]) -> tuple[str, ...]:
         if lower >= COMMON_NAME_USES and lower >= COMMON_NAME_SHARE * (lower + proper):
             found.append(name)
     return tuple(found)
+
+
+SHORT_NAME_SHARE = 0.25
+"""A keyword's last word is the topic's short name when a quarter of its pages use it alone."""
+
+
+def _prose(text: str) -> str:
+    """The lines of ``text`` that are sentences: a headline capitalises every word."""
+    return "\n".join(line for line in text.splitlines() if not looks_like_heading(line.strip()))
+
+
+def last_name(keyword: str) -> str | None:
+    """The last word of a full name written as one ("Swift" of "Taylor Swift"): every word
+    capitalised, the last a word of its own, not an initialism ("AI", "FC")."""
+    words = keyword.split()
+    if len(words) < 2 or not all(w.isalpha() and w[0].isupper() for w in words):
+        return None
+    last = words[-1]
+    return last if len(last) >= 3 and not last.isupper() else None
+
+
+def short_names(seeds: Sequence[str], keywords: Sequence[str]) -> tuple[str, ...]:
+    """The last words of full names among ``keywords`` that the topic's pages write alone,
+    as a name, and more often than the first word alone ("Cook said", "Swift's tour"):
+    news calls a person by the surname after the first mention, and some headlines only
+    so, while a club or a place called by its first word ("Inter" of "Inter Milan") is
+    not called by its last. A page that writes such a word and never the full name is
+    the person's, or a namesake's ("Jonathan Swift", a language called Swift), which only
+    its surroundings tell apart. Learned from the pages' prose, so a name whose last word
+    they do not use alone ("Emirates Stadium", "Prime Video") implies nothing."""
+    if len(seeds) < MIN_SEEDS:
+        return ()
+    prose = [_prose(text) for text in seeds]
+    found = []
+    for keyword in keywords:
+        last = last_name(keyword)
+        if last is None:
+            continue
+        first = keyword.split()[0]
+        last_alone = [_alone(last, keyword, text) for text in prose]
+        first_alone = sum(_alone(first, keyword, text) for text in prose)
+        pages = sum(1 for n in last_alone if n)
+        if pages >= SHORT_NAME_SHARE * len(seeds) and sum(last_alone) > first_alone:
+            found.append(last)
+    return tuple(dict.fromkeys(found))
+
+
+def _alone(word: str, name: str, text: str) -> int:
+    """Uses of ``word`` as a name outside the full ``name``."""
+    return max(0, count_term(word, text) - count_term(name, text))
 
 
 COMPANION_SHARE = 0.66

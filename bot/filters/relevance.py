@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from bot.filters.profile import Profile, name_cases, own_terms, stems, terms
+from bot.filters.profile import Profile, last_name, name_cases, own_terms, stems, terms
 from bot.filters.text import (
     CJK,
     count_loose,
@@ -44,9 +44,11 @@ SOURCE_SHARE = 0.5
 """A source whose pages name the topic this often is about the topic."""
 SOURCE_CLOSENESS = 0.6
 BODY_ONLY_MENTIONS = 3
+"""A page that names the topic only after its lead must name it this often to be about it."""
+TYPICAL_CLOSENESS = 1.0
+"""How close the topic's own pages typically come to each other (closeness is relative)."""
 NAMED_BY_LEARNED = 2
 """Distinct names learned from the topic's pages that stand in for its own name."""
-"""A page that names the topic only after its lead must name it this often to be about it."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,9 @@ class TopicTerms:
     context: Sequence[str] = ()
     exclude: Sequence[str] = ()
     reject_senses: Sequence[str] = ()
+    learned: Sequence[str] = ()
+    """Short names the run's pages teach (a person's surname): shared names the user did
+    not give, so weaker evidence than an alias."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -80,8 +85,15 @@ class TopicTerms:
             head, *rest = keyword.split()
             if rest and len(head) >= 4 and head[0].isupper() and all(_qualifier(w) for w in rest):
                 implied.append(head)
-        known = {a.lower() for a in self.aliases}
-        return (*self.aliases, *(n for n in dict.fromkeys(implied) if n.lower() not in known))
+        given = (*self.aliases, *self.learned)
+        known = {a.lower() for a in given}
+        return (*given, *(n for n in dict.fromkeys(implied) if n.lower() not in known))
+
+    @property
+    def possible_short_names(self) -> tuple[str, ...]:
+        """Last words of the keywords that are full names: the topic's pages may teach
+        that they call it by one (:func:`~bot.filters.profile.short_names`)."""
+        return tuple(dict.fromkeys(n for k in self.keywords if (n := last_name(k))))
 
     @property
     def every_name(self) -> tuple[str, ...]:
@@ -278,6 +290,10 @@ def judge(
     against = _rejected_sense(score, found)
     if against is not None:
         return against
+    if not passing:
+        stranger = _learned_name_alone(score, found, topic, profile, closeness, across_languages)
+        if stranger is not None:
+            return stranger
     if found.named_prominently:
         namesake = (
             _namesake_despite_keyword(
@@ -615,6 +631,46 @@ def _namesake_despite_keyword(
     if support >= UNSUPPORTED:
         return None
     return Relevance(score, Reason.HOMONYM, _nothing_around(found, topic, closeness, profile))
+
+
+def _learned_name_alone(
+    score: float,
+    found: Evidence,
+    topic: TopicTerms,
+    profile: Profile | None,
+    closeness: float | None,
+    across_languages: bool,
+) -> Relevance | None:
+    """A page that names the topic only by a short name learned from its pages ("Cook"
+    for "Tim Cook"), which the user never gave, and has none of the words most of the
+    topic's pages share (his company, her league): a namesake (a city, a county, a
+    writer of that name). The topic's own pages that call it by that name alone name
+    what surrounds it too. A topic whose pages share no such words (a person written
+    about on many sides) asks the page to read as like them as they typically read like
+    each other (closeness 1)."""
+    if found.strong_body or not topic.learned or profile is None or not profile.usable:
+        return None
+    page = f"{found.title}\n{found.text}"
+    given = [n for n in topic.shared_names if n not in topic.learned]
+    if any(count_term(name, page) for name in given):
+        return None
+    if across_languages and _other_script(found.text):
+        return None
+    if not profile.companions:
+        if closeness is not None and closeness >= TYPICAL_CLOSENESS:
+            return None
+        shared = ""
+    elif profile.companions_on(page, across_languages):
+        return None
+    else:
+        words = ", ".join(profile.companions[:5])
+        shared = f" nor any of the words most of its pages share ({words})"
+    return Relevance(
+        score,
+        Reason.HOMONYM,
+        _nothing_around(found, topic, closeness, profile)
+        + f"; it never writes the topic's full name ('{topic.keywords[0]}'){shared}",
+    )
 
 
 def _other_script(text: str) -> bool:
