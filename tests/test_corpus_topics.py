@@ -33,7 +33,7 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     "dark-matter": (0.75, 0.94, 0.57, 1.00, 0),
     "inter-milan": (0.90, 0.94, 0.82, 1.00, 1),
     "shell": (0.82, 0.94, 0.74, 1.00, 0),
-    "tim-cook": (0.94, 0.89, 0.91, 0.66, 2),
+    "tim-cook": (0.94, 0.94, 0.91, 1.00, 1),
     # A third blind author (README.md); first measured on main: amazon .62/.62/.75 with 3 junk,
     # liverpool-fc .69/.55/.82 with 6, taylor-swift .40/.30/.83 with 7, crispr .75/.75/.69 with 4.
     "amazon": (0.69, 0.75, 0.74, 0.95, 1),

@@ -181,3 +181,33 @@ def test_the_pool_finds_copies_of_stored_stories_and_forgets_aged_ones(tmp_path:
     later = DedupPool.load(db, "trams", now - timedelta(days=1))
     (placed,) = later.judge([_article("https://wire.example/tram-2", REWRITTEN_COPY, now)])
     assert placed[1] is None
+
+
+def test_a_three_sentence_brief_whose_copy_rewrote_headline_and_opening_is_one_story() -> None:
+    # In a brief the headline is a good part of the words; copies are compared by body.
+    rest = (
+        "The purchase was approved by the regulator last week and closes in March. "
+        "Both companies said no jobs would be cut at the two sites in the north."
+    )
+    brief = "\n".join(
+        [
+            "Harbour Foods buys rival bakery for $40 million",
+            "Harbour Foods has agreed to buy Millstone Bakery for about $40 million in "
+            "cash, the company said in a filing on Tuesday. " + rest,
+        ]
+    )
+    copy = "\n".join(
+        [
+            "Snack maker snaps up bread rival",
+            "Deal watch: Millstone Bakery is being taken over by Harbour Foods for "
+            "roughly $40 million, a filing showed. " + rest,
+        ]
+    )
+    other = "\n".join(
+        [
+            "Harbour Foods opens a plant in the north",
+            "Harbour Foods opened a bakery plant in the north on Tuesday, hiring two "
+            "hundred people. The plant makes bread for the company's stores in March.",
+        ]
+    )
+    assert _together([brief, copy, other]) == {(0, 1)}

@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.filters.language import FUNCTION_WORDS
-from bot.filters.text import words
+from bot.filters.text import looks_like_heading, words
 
 _FUNCTION = frozenset(w for vocabulary in FUNCTION_WORDS.values() for w in vocabulary)
 
@@ -62,6 +62,9 @@ REWRITE_PAIRS = 0.4
 REWRITE_VOCABULARY = 0.65
 """Share of the shorter text's content words found in the other."""
 REWRITE_MIN_PAIRS = 40
+BRIEF_REWRITE_PAIRS = 0.6
+"""A brief has fewer word pairs than REWRITE_MIN_PAIRS: sharing this share of them (all
+but a rewritten opening sentence of three) is as telling."""
 
 _FUNCTION_BIT = np.uint64(1)
 _VOCABULARY_BIT = np.uint64(2)
@@ -156,13 +159,24 @@ class Fingerprint:
 @lru_cache(maxsize=2048)
 def fingerprint(text: str) -> Fingerprint:
     # Cached for the text matched against a pool and then added to it.
-    tokens = _tokens(text)
+    tokens = _tokens(_body(text))
     flags = tokens & _FLAGS
     function = flags == _FUNCTION_BIT
     content_pair = ~(function[:-1] & function[1:])
     pairs = (tokens[:-1] * _POSITION[0] + tokens[1:])[content_pair]
     vocabulary = tokens[flags == _VOCABULARY_BIT]
     return Fingerprint(_shingles_of(tokens), _as_set(pairs), _as_set(vocabulary))
+
+
+def _body(text: str) -> str:
+    """The text without the headline lines it opens with: a syndicated copy writes its
+    own headline, which in a brief is a good part of the words. A text that is all
+    headline lines is kept whole."""
+    lines = text.lstrip().split("\n")
+    start = 0
+    while start < len(lines) and looks_like_heading(lines[start].strip()):
+        start += 1
+    return "\n".join(lines[start:]) if start < len(lines) else text
 
 
 def _shared(a: Hashes, b: Hashes) -> int:
@@ -185,9 +199,10 @@ def rewritten(a: Fingerprint, b: Fingerprint) -> bool:
     if not len(a.pairs) or not len(b.pairs):
         return False
     shared = _shared(a.pairs, b.pairs)
+    shorter = min(len(a.pairs), len(b.pairs))
     return (
-        shared >= REWRITE_MIN_PAIRS
-        and shared / min(len(a.pairs), len(b.pairs)) >= REWRITE_PAIRS
+        shared >= min(REWRITE_MIN_PAIRS, BRIEF_REWRITE_PAIRS * shorter)
+        and shared / shorter >= REWRITE_PAIRS
         and _containment(a.vocabulary, b.vocabulary) >= REWRITE_VOCABULARY
     )
 
