@@ -187,7 +187,8 @@ def test_a_three_sentence_brief_whose_copy_rewrote_headline_and_opening_is_one_s
     # In a brief the headline is a good part of the words; copies are compared by body.
     rest = (
         "The purchase was approved by the regulator last week and closes in March. "
-        "Both companies said no jobs would be cut at the two sites in the north."
+        "Both companies said no jobs would be cut at the two sites in the north, and "
+        "Millstone's loaves will keep their name on supermarket shelves."
     )
     brief = "\n".join(
         [
@@ -211,3 +212,27 @@ def test_a_three_sentence_brief_whose_copy_rewrote_headline_and_opening_is_one_s
         ]
     )
     assert _together([brief, copy, other]) == {(0, 1)}
+
+
+def test_two_press_releases_sharing_only_their_about_paragraph_are_two_stories() -> None:
+    about = (
+        "About Harbour Foods: Harbour Foods makes bread, biscuits and snacks in six "
+        "countries and employs nine thousand people. Its shares trade in London."
+    )
+    first = "\n".join(
+        [
+            "Harbour Foods names a new finance chief",
+            "Harbour Foods said Ruth Okafor will become chief financial officer in May, "
+            "replacing Tom Reid, who retires after twelve years.",
+            about,
+        ]
+    )
+    second = "\n".join(
+        [
+            "Harbour Foods recalls a batch of oat biscuits",
+            "Harbour Foods is recalling one batch of its oat biscuits after a supplier "
+            "found traces of sesame, and asks buyers to return them for a refund.",
+            about,
+        ]
+    )
+    assert _together([first, second]) == set()

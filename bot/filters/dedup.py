@@ -62,9 +62,6 @@ REWRITE_PAIRS = 0.4
 REWRITE_VOCABULARY = 0.65
 """Share of the shorter text's content words found in the other."""
 REWRITE_MIN_PAIRS = 40
-BRIEF_REWRITE_PAIRS = 0.6
-"""A brief has fewer word pairs than REWRITE_MIN_PAIRS: sharing this share of them (all
-but a rewritten opening sentence of three) is as telling."""
 
 _FUNCTION_BIT = np.uint64(1)
 _VOCABULARY_BIT = np.uint64(2)
@@ -199,10 +196,9 @@ def rewritten(a: Fingerprint, b: Fingerprint) -> bool:
     if not len(a.pairs) or not len(b.pairs):
         return False
     shared = _shared(a.pairs, b.pairs)
-    shorter = min(len(a.pairs), len(b.pairs))
     return (
-        shared >= min(REWRITE_MIN_PAIRS, BRIEF_REWRITE_PAIRS * shorter)
-        and shared / shorter >= REWRITE_PAIRS
+        shared >= REWRITE_MIN_PAIRS
+        and shared / min(len(a.pairs), len(b.pairs)) >= REWRITE_PAIRS
         and _containment(a.vocabulary, b.vocabulary) >= REWRITE_VOCABULARY
     )
 
