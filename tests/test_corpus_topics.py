@@ -37,7 +37,7 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     # A third blind author (README.md); first measured on main: amazon .62/.62/.75 with 3 junk,
     # liverpool-fc .69/.55/.82 with 6, taylor-swift .40/.30/.83 with 7, crispr .75/.75/.69 with 4.
     "amazon": (0.69, 0.75, 0.74, 0.95, 1),
-    "crispr": (0.82, 0.94, 0.68, 0.95, 1),
+    "crispr": (0.89, 0.94, 0.84, 0.95, 1),
     "liverpool-fc": (0.74, 0.74, 0.81, 0.66, 2),
     "taylor-swift": (0.99, 0.94, 1.00, 1.00, 1),
     # A fourth blind author (README.md), measured on main as this session began: black-holes

@@ -830,3 +830,19 @@ def test_a_last_word_is_a_short_name_only_if_the_pages_call_the_topic_by_it() ->
     assert short_names(stadium * 4, ["Emirates Stadium"]) == ()  # only in a headline
     person = ["Jane Roe spoke. " + _SURNAME_PROSE] * 4
     assert short_names(person, ["Jane Roe"]) == ("Roe",)
+
+
+def test_an_initialism_heading_a_compound_is_still_the_name() -> None:
+    """"NASA-led" names NASA; "Mistral-class" names a ship class, not Mistral."""
+    verdict = assess(
+        "Court rules on who invented GENEX-Cas editing",
+        "The appeals court sent the GENEX-Cas patent dispute back to the board, which must "
+        "weigh again who first showed that GENEX-Cas editing works in human cells. " + PROSE,
+        keywords=["GENEX"],
+        aliases=[],
+        context=[],
+        exclude=[],
+    )
+    assert verdict.reason is None, verdict
+    assert count_term("GENEX", "a GENEX-led trial") == 1
+    assert count_term("Mistral", "a Mistral-class frigate") == 0

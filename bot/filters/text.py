@@ -48,8 +48,19 @@ def sentences(text: str) -> list[str]:
 @lru_cache(maxsize=1024)
 def term_pattern(term: str) -> re.Pattern[str]:
     body = r"\s+".join(re.escape(part) for part in term.split())
-    # A trailing hyphen+digit is a version ("mistral-embed-2"), still the same name.
+    if _initialism(term):
+        # An initialism heading a compound still names itself ("CRISPR-Cas9", "NASA-led"):
+        # such letters are no ordinary word a compound could be built on.
+        return re.compile(rf"(?<!{_SPACED})(?<!-){body}(?!{_SPACED})", re.IGNORECASE)
+    # A trailing hyphen+digit is a version ("mistral-embed-2"), still the same name; a
+    # word heading a compound is another thing ("Mistral-class", "python-skin").
     return re.compile(rf"(?<!{_SPACED})(?<!-){body}(?!{_SPACED}|-[^\W\d])", re.IGNORECASE)
+
+
+def _initialism(term: str) -> bool:
+    """A name written in capitals only, of two letters or more ("CRISPR", "AWS")."""
+    letters = [ch for ch in term if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
 def looks_like_heading(line: str) -> bool:
