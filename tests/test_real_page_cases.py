@@ -833,7 +833,7 @@ def test_a_last_word_is_a_short_name_only_if_the_pages_call_the_topic_by_it() ->
 
 
 def test_an_initialism_heading_a_compound_is_still_the_name() -> None:
-    """"NASA-led" names NASA; "Mistral-class" names a ship class, not Mistral."""
+    """ "NASA-led" names NASA; "Mistral-class" names a ship class, not Mistral."""
     verdict = assess(
         "Court rules on who invented GENEX-Cas editing",
         "The appeals court sent the GENEX-Cas patent dispute back to the board, which must "
