@@ -29,7 +29,7 @@ BLIND3_RECALL_FLOOR = 0.85  # reached 0.855 (0.818 before)
 # A fourth, by a fourth author (200 claims over 20 more articles): 0.714/0.727 as first
 # measured; rules then written from its dev half only (held-out 0.750/0.737 -> 0.754/0.754).
 BLIND4 = Path(__file__).parent / "grounding" / "claims-blind4.json"
-BLIND4_PRECISION_FLOOR = 0.74  # reached 0.742
+BLIND4_PRECISION_FLOOR = 0.745  # reached 0.748 (0.742 before seasons were dates)
 BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
 
 

@@ -5,7 +5,7 @@ claim in one language about an article in another."""
 from __future__ import annotations
 
 from bot.grounding import language
-from bot.grounding.facts import figures, markers
+from bot.grounding.facts import dates, figures, markers
 from bot.grounding.support import evidence, supports
 
 GERMAN = evidence(
@@ -187,3 +187,14 @@ def test_a_short_german_claim_is_read_as_german() -> None:
         "das Unternehmen am Montag mitteilte. Die Stellen fallen vor allem in der Verwaltung weg."
     )
     assert supports(source, claim)
+
+
+def test_a_season_is_a_date_in_any_of_the_languages_and_a_month_stands_for_its_season() -> None:
+    works = evidence("Les travaux de la ligne de tram doivent débuter au printemps 2027 à Nantes.")
+    assert supports(works, "Work on the Nantes tram line is due to begin in spring 2027.")
+    assert not supports(works, "Work on the Nantes tram line is due to begin in autumn 2027.")
+    opening = evidence("The Harbour Foods plant in Leeds will open in October 2027.")
+    assert supports(opening, "The Harbour Foods plant in Leeds will open in the autumn of 2027.")
+    assert not supports(opening, "The Harbour Foods plant in Leeds will open in spring 2027.")
+    # Words that only look like seasons date nothing.
+    assert not dates("Shares fall 3% as the spring of the valve broke; il a été élu.")

@@ -667,7 +667,52 @@ def dates(text: str) -> frozenset[str]:
         for match in pattern.finditer(folded):
             which = next(g for g in match.groups() if g)
             found.add(f"{period}:{_ORDINALS.get(which, which)}")
+    for match in _SEASON.finditer(folded):
+        word = next(g for g in match.groups() if g)
+        found.add(f"season:{_SEASONS[word]}")
     return frozenset(found)
+
+
+# A season as a time ("in autumn 2026", "au printemps", "im Herbst", "秋季"), not the word
+# in another sense ("a spring", "prices fall", "a été"): after a word that dates, or
+# before a year.
+_SEASONS = {
+    **dict.fromkeys(("spring", "printemps", "fruhling", "fruhjahr", "春季", "春天"), "spring"),
+    **dict.fromkeys(("summer", "ete", "sommer", "夏季", "夏天"), "summer"),
+    **dict.fromkeys(("autumn", "fall", "automne", "herbst", "秋季", "秋天"), "autumn"),
+    **dict.fromkeys(("winter", "hiver", "冬季", "冬天"), "winter"),
+}  # fmt: skip
+_SEASON_EN = "spring|summer|autumn|fall|winter"
+_SEASON_FR = "printemps|ete|automne|hiver"
+_SEASON_DE = "fruhling|fruhjahr|sommer|herbst|winter"
+_SEASON = re.compile(
+    rf"\b(?:in(?:\sthe)?|this|next|last|early|late|by|until|mid|mid-)\s(?:(?:early|late)\s)?"
+    rf"({_SEASON_EN})\b(?!\sof\s(?!20\d\d))"
+    rf"|\b({_SEASON_EN})\s(?:of\s)?20\d\d\b"
+    rf"|\b(?:au|en|cet|l'|d'|de\sl'|a\sl'|fin|debut)\s?({_SEASON_FR})\b"
+    rf"|\b({_SEASON_FR})\s20\d\d\b"
+    rf"|\b(?:im|ab|bis|diesen|nachsten|letzten|kommenden)\s({_SEASON_DE})\b"
+    rf"|\b({_SEASON_DE})\s20\d\d\b"
+    r"|(春季|夏季|秋季|冬季|春天|夏天|秋天|冬天)"
+)
+_SEASON_MONTHS = {
+    "spring": (3, 4, 5),
+    "summer": (6, 7, 8),
+    "autumn": (9, 10, 11),
+    "winter": (12, 1, 2),
+}
+
+
+def season_months(dates: frozenset[str]) -> frozenset[str]:
+    """The season marks of the months in ``dates`` (the northern seasons): a source that
+    says "in October" backs a claim that says "in the autumn". Not for a source that names
+    seasons itself: it said which, and its months date other things."""
+    if any(d.startswith("season:") for d in dates):
+        return frozenset()
+    months = {int(d.split(":")[1]) for d in dates if d.startswith("month:")}
+    return frozenset(
+        f"season:{season}" for season, within in _SEASON_MONTHS.items() if months & set(within)
+    )
 
 
 # Quarters and halves of a year: "Q3", "third quarter", "3Q", "第三季", "troisième

@@ -796,7 +796,7 @@ def _facts(said: Claim, source: Evidence) -> Verdict:
     for figure in said.figures:
         if figure not in backed and not _derived(figure, backed):
             return Verdict(False, f"figure not in the source: {figure.value}{figure.kind}")
-    spelled = facts.quarter_months(said.dates & source.dates)
+    spelled = facts.quarter_months(said.dates & source.dates) | facts.season_months(source.dates)
     if missing := {d for d in said.dates - source.dates - spelled if _dated_alike(d, source.dates)}:
         return Verdict(False, f"date not in the source: {sorted(missing)[0]}")
     # A translation may render a place or a people in its own language ("Bayern" for
