@@ -13,7 +13,7 @@ import pytest
 from bench.grounding import score
 
 CLAIMS = Path(__file__).parent / "grounding" / "claims.json"
-PRECISION_FLOOR = 0.905  # reached 0.913 (0.900 before the cause, vote and role rules)
+PRECISION_FLOOR = 0.915  # reached 0.919 (0.900 before the cause, vote and role rules)
 RECALL_FLOOR = 0.885  # reached 0.895 (0.882 before clause-by-clause alignment)
 # A second set by another author (200 claims over 20 new articles), measured before anyone
 # had read it: the check's honest figures on unseen text.
