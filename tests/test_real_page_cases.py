@@ -588,13 +588,13 @@ _PERSON_VOCABULARY = (
 )
 
 
-def _person_pages(topic: TopicConfig) -> list[Undecided]:
+def _person_pages(topic: TopicConfig, vocabulary: str = _PERSON_VOCABULARY) -> list[Undecided]:
     """Nine pages about the topic's person: most of them name the company she runs."""
     return [
         _undecided(
             topic,
             f"Jane Roe outlines plan {n}",
-            f"Jane Roe spoke on Monday about plan {n}. " + _PERSON_VOCABULARY + PROSE,
+            f"Jane Roe spoke on Monday about plan {n}. " + vocabulary + PROSE,
             n,
         )
         for n in range(9)
@@ -781,15 +781,7 @@ _SURNAME_PROSE = (
 
 
 def _surname_pages(topic: TopicConfig) -> list[Undecided]:
-    return [
-        _undecided(
-            topic,
-            f"Jane Roe outlines plan {n}",
-            f"Jane Roe spoke on Monday about plan {n}. " + _SURNAME_PROSE + PROSE,
-            n,
-        )
-        for n in range(9)
-    ]
+    return _person_pages(topic, _SURNAME_PROSE)
 
 
 def test_a_headline_calling_the_person_by_surname_alone_is_about_her() -> None:
