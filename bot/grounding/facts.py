@@ -686,7 +686,7 @@ _SEASON_EN = "spring|summer|autumn|fall|winter"
 _SEASON_FR = "printemps|ete|automne|hiver"
 _SEASON_DE = "fruhling|fruhjahr|sommer|herbst|winter"
 _SEASON = re.compile(
-    rf"\b(?:in(?:\sthe)?|this|next|last|early|late|by|until|mid|mid-)\s(?:(?:early|late)\s)?"
+    rf"\b(?:(?:in(?:\sthe)?|this|next|last|early|late|by|until|mid)\s|mid-)(?:(?:early|late)\s)?"
     rf"({_SEASON_EN})\b(?!\sof\s(?!20\d\d))"
     rf"|\b({_SEASON_EN})\s(?:of\s)?20\d\d\b"
     rf"|\b(?:au|en|cet|l'|d'|de\sl'|a\sl'|fin|debut)\s?({_SEASON_FR})\b"
