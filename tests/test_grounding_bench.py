@@ -18,18 +18,18 @@ RECALL_FLOOR = 0.885  # reached 0.895 (0.882 before clause-by-clause alignment)
 # A second set by another author (200 claims over 20 new articles), measured before anyone
 # had read it: the check's honest figures on unseen text.
 BLIND = Path(__file__).parent / "grounding" / "claims-blind.json"
-BLIND_PRECISION_FLOOR = 0.88  # reached 0.890 (0.839 when first measured, unread)
+BLIND_PRECISION_FLOOR = 0.895  # reached 0.899 (0.839 when first measured, unread)
 BLIND_RECALL_FLOOR = 0.80  # reached 0.809 (0.709 when first measured)
 # A third, by a third author (200 claims over 20 more articles), added after the rules of the
 # two sets above were written: 0.807/0.800 before them, 0.804/0.818 after. The gains on the
 # first two sets did not carry over, which is why they stay floors and not the targets.
 BLIND3 = Path(__file__).parent / "grounding" / "claims-blind3.json"
-BLIND3_PRECISION_FLOOR = 0.80  # reached 0.810 (0.804 before the hedge and clause readings)
+BLIND3_PRECISION_FLOOR = 0.82  # reached 0.825 (0.810 before the speaker reading)
 BLIND3_RECALL_FLOOR = 0.85  # reached 0.855 (0.818 before)
 # A fourth, by a fourth author (200 claims over 20 more articles): 0.714/0.727 as first
 # measured; rules then written from its dev half only (held-out 0.750/0.737 -> 0.754/0.754).
 BLIND4 = Path(__file__).parent / "grounding" / "claims-blind4.json"
-BLIND4_PRECISION_FLOOR = 0.745  # reached 0.748 (0.742 before seasons were dates)
+BLIND4_PRECISION_FLOOR = 0.75  # reached 0.754 (0.748 before the speaker reading)
 BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
 
 

@@ -85,3 +85,26 @@ def test_a_title_must_be_the_one_the_source_gives_that_person() -> None:
         founders, "Jonas Weber, the chief technology officer, founded Corliss Robotics."
     )
     assert not supports(founders, "Corliss Robotics chief executive Jonas Weber founded the firm.")
+
+
+BAKERY = evidence(
+    "Ferndale Bakeries opens its third plant in Leeds\n"
+    "Ferndale Bakeries said on Monday it will open a bread plant in Leeds next year. "
+    "Operations director Priya Nandakumar said the plant would bake 40,000 loaves a day "
+    "and employ 210 people. Chief executive Tomas Berglund said sales rose 6% last year. "
+    "Berglund added that the company was looking at sites in Scotland. "
+    "He said a decision would come in the spring."
+)
+
+
+def test_a_statement_is_backed_only_as_the_words_of_whoever_made_it() -> None:
+    assert supports(
+        BAKERY, "Operations director Priya Nandakumar said the plant will bake 40,000 loaves a day."
+    )
+    assert not supports(
+        BAKERY, "Chief executive Tomas Berglund said the plant will bake 40,000 loaves a day."
+    )
+    # A pronoun carries the speaker of the sentence before; the company may do what its
+    # people said it does.
+    assert supports(BAKERY, "Tomas Berglund said a decision on Scotland would come in the spring.")
+    assert supports(BAKERY, "Ferndale Bakeries will employ 210 people at the Leeds plant.")

@@ -14,7 +14,9 @@ A claim is supported by its cited text when
    with the sentence of the source that says most of it;
 5. it says it in one place: each clause's figures, names and strengthening words are in the
    window of :data:`WINDOW` adjacent sentences that says most of that clause (one window
-   per cited source), not somewhere else on the page.
+   per cited source), not somewhere else on the page;
+6. it gives each act to whoever the source gives it: what a clause has one person say or
+   do is told of that person where the source tells it, not of someone else.
 
 A claim in another script than its source (a zh-TW sentence citing an English article)
 cannot be compared word by word offline: rules 1-3 still apply, and it must state at least
@@ -1008,6 +1010,125 @@ def _titles(said: Claim, source: Evidence) -> Verdict:
     return _OK
 
 
+# Who said or did what: a claim that gives one person a statement or an act is not backed
+# by a source where the place saying that act names someone else ("Chief executive Leland
+# said they tested 420 lawns" when the product chief said it).
+_REPORTING = frozenset(
+    tokens.stem(w)
+    for w in (
+        "said", "says", "told", "added", "noted", "wrote", "argued", "warned", "cautioned",
+        "stated", "explained", "called", "described", "according",
+    )
+)  # fmt: skip
+_PERSON_CUE = re.compile(
+    rf"(?i:\b(?:{_TITLE}|judge|dr|prof|professor|author|co-author|substitute|captain|"
+    rf"manager|director|counsel|chief|head|lead|senator|governor|councillor|minister)\.?)"
+    rf"\s+$"
+)
+_PRONOUN_START = re.compile(r"\b(?:he|she|they|his|her|their)\b", re.IGNORECASE)
+MIN_ACT = 3
+"""Content units of a clause a source sentence must share to be the place telling it."""
+ACT_SHARE = 0.6
+
+
+def _people(sentences: Sequence[str]) -> dict[str, str]:
+    """Surname -> full name of the people a text names: a run of capitalised words that
+    a title introduces, or whose last word the text uses alone while its first word is
+    never alone (a company is "Northgate" after "Northgate Transit Authority"; and
+    companies speak too, so "X said" tells nothing)."""
+    text = "\n".join(sentences)
+    found: dict[str, str] = {}
+    for sentence in sentences:
+        for match in re.finditer(_PERSON, sentence):
+            words = match.group(0).split()
+            titled = False
+            while words and (
+                not tokens.content_stems(words[0]) or _PERSON_CUE.search(f"{words[0]} ")
+            ):
+                # "The", "In": a sentence's first word; "Judge", "Dr.": a title in capitals
+                titled = titled or bool(tokens.content_stems(words[0]))
+                words = words[1:]
+            if len(words) < 2:
+                continue
+            surname = words[-1].removesuffix("'s").removesuffix("’s")
+            full = len(re.findall(rf"\b{re.escape(' '.join(words))}", text))
+            alone = (
+                len(re.findall(rf"\b{re.escape(surname)}\b", text)) > full
+                and len(re.findall(rf"\b{re.escape(words[0])}\b", text)) <= full
+            )
+            if alone or titled or _PERSON_CUE.search(sentence[: match.start()]):
+                found[tokens.fold(surname)] = " ".join(words)
+    return found
+
+
+def _act_units(clause: str, person: str) -> tuple[frozenset[str], frozenset[Figure]]:
+    skip = {tokens.stem(tokens.fold(w)) for w in person.split()} | _REPORTING
+    skip |= {tokens.stem(w) for t in _TITLES for w in t.split()}
+    stems = frozenset(s for s in tokens.content_stems(clause) if s not in skip)
+    return stems, facts.figures(clause)
+
+
+def _actor(said: Claim, source: Evidence) -> Verdict:
+    """A clause naming one of the source's people is backed only where the source tells
+    that act or statement (the clause piece sharing most of it) of that person, or of a
+    "he"/"she" after them; where it names someone else there, the claim swapped them."""
+    if said.pairs or source.cjk or not _comparable(said, source):
+        return _OK
+    if source.language != "en":
+        return _OK  # German capitalises every noun: its capitalised runs are not names
+    people = _people([s.text for s in source.sentences])
+    if len(people) < 2:
+        return _OK
+    pieces = [
+        (i, piece)
+        for i, sentence in enumerate(source.sentences)
+        for piece in _ROLE_BREAK.split(sentence.text)
+        if piece and piece.strip()
+    ]
+    for clause in _ROLE_BREAK.split(said.text):
+        if not clause or not clause.strip():
+            continue
+        words = set(re.findall(r"[^\W\d_]+", tokens.fold(clause)))
+        named = [s for s in people if s in words]
+        if len(named) != 1:
+            continue
+        (surname,) = named
+        stems, figures = _act_units(clause, people[surname])
+        wanted = len(stems) + len(figures)
+        if wanted < MIN_ACT:
+            continue
+        scored = []
+        for i, piece in pieces:
+            theirs = tokens.content_stems(piece)
+            found = sum(1 for s in stems if tokens.stems_meet(s, theirs))
+            stated = facts.figures(piece)
+            found += sum(1 for f in figures if any(f.matches(g) for g in stated))
+            scored.append((found, i, piece))
+        top = max(found for found, _, _ in scored)
+        if top < MIN_ACT or top < ACT_SHARE * wanted:
+            continue
+        others: set[str] = set()
+        for found, i, piece in scored:
+            if found != top:
+                continue
+            folded = set(re.findall(r"[^\W\d_]+", tokens.fold(piece)))
+            if surname in folded:
+                break
+            if (
+                _PRONOUN_START.search(piece)
+                and i
+                and surname in tokens.fold(source.sentences[i - 1].text)
+            ):
+                break
+            if not (rivals := {s for s in people if s in folded and s != surname}):
+                break  # the place names no one: whose act it is, it does not say
+            others |= rivals
+        else:
+            other = people[sorted(others)[0]]
+            return Verdict(False, f"the source has {other}, not {people[surname]}, do this")
+    return _OK
+
+
 _EMPLOYER = re.compile(r"((?:[A-Z][\w&'’.-]*\s+){0,3}[A-Z][\w&.-]*?)(?:'s|’s)?\s+$")
 
 
@@ -1322,5 +1443,6 @@ _READINGS: tuple[Callable[[Claim, Evidence], Verdict], ...] = (
     _swapped,
     _local,
     _titles,
+    _actor,
 )
 """The readings a claim must pass, in order: the first that finds it unsupported says why."""
