@@ -24,7 +24,7 @@ BLIND_RECALL_FLOOR = 0.80  # reached 0.809 (0.709 when first measured)
 # two sets above were written: 0.807/0.800 before them, 0.804/0.818 after. The gains on the
 # first two sets did not carry over, which is why they stay floors and not the targets.
 BLIND3 = Path(__file__).parent / "grounding" / "claims-blind3.json"
-BLIND3_PRECISION_FLOOR = 0.82  # reached 0.825 (0.810 before the speaker reading)
+BLIND3_PRECISION_FLOOR = 0.825  # reached 0.832 (0.810 before the speaker reading)
 BLIND3_RECALL_FLOOR = 0.85  # reached 0.855 (0.818 before)
 # A fourth, by a fourth author (200 claims over 20 more articles): 0.714/0.727 as first
 # measured; rules then written from its dev half only (held-out 0.750/0.737 -> 0.754/0.754).

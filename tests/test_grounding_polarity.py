@@ -264,3 +264,15 @@ def test_everyday_news_synonyms_meet() -> None:
     assert not supports(
         source, "Marlow Rail approved the first phase of a new line to Kettering in 2025."
     )
+
+
+def test_an_opposite_comparison_contradicts_without_a_negation() -> None:
+    trial = evidence(
+        "Fenwick wheat trial ends\n"
+        "Plots sown with the new Fenwick wheat grew about 8% more slowly than standard "
+        "seed in the dry spring, the institute said. The variety posted a loss in yield "
+        "of 3% in the trial's second year."
+    )
+    assert supports(trial, "Fenwick wheat grew about 8% more slowly than standard seed.")
+    assert not supports(trial, "Fenwick wheat grew about 8% faster than standard seed.")
+    assert not supports(trial, "The Fenwick variety posted a profit in yield of 3% in the trial.")

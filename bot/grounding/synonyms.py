@@ -84,6 +84,10 @@ _OPPOSITES = """
     more higher | less fewer lower
     include included | exclude excluded
     gain | loss
+    profit | loss
+    increase | decrease
+    fast faster quicker | slow slower slowly
+    strong stronger strengthen | weak weaker weaken
 """
 
 
