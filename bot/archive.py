@@ -102,6 +102,7 @@ class StoryEntry:
     url: str
     outlet: str
     published: datetime
+    kept_because: str = ""
 
 
 @dataclass(frozen=True)
@@ -343,6 +344,7 @@ class Archive:
                 article.url,
                 review.site_of(article),
                 article.published.astimezone(topic.tz),
+                article.kept_because,
             )
             clusters.setdefault(key, []).append(entry)
             copies[key] = tuple(review.copies_of(article))

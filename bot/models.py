@@ -66,6 +66,8 @@ class Article:
     link: str = ""
     """The URL as the source announced it, when redirects led elsewhere."""
     relevance: float = 0.0
+    kept_because: str = ""
+    """What decided the page belongs to the topic, in the words of the filter that kept it."""
     id: int | None = None
     cluster: int | None = None
 

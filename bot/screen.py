@@ -109,7 +109,7 @@ class Undecided:
     def reject(self, reason: Reason, detail: str) -> Rejection:
         return Rejection(self.candidate.url, reason, detail, self.title, self.published)
 
-    def article(self, relevance: float) -> Article:
+    def article(self, relevance: float, because: str = "") -> Article:
         return Article(
             url=self.url,
             canonical_url=canonical_url(self.url),
@@ -123,6 +123,7 @@ class Undecided:
             source_url=self.candidate.source_url,
             author=self.page.author,
             relevance=relevance,
+            kept_because=because,
         )
 
 
@@ -285,9 +286,13 @@ def _copies_of_kept(
         assert isinstance(page, Undecided)
         match = index.match(page.page.text)
         if match is not None:
-            original = decided[match.lead]
-            assert isinstance(original, Article)
-            out[i] = page.article(original.relevance)
+            original, judged = decided[match.lead], decided[i]
+            assert isinstance(original, Article) and isinstance(judged, Rejection)
+            out[i] = page.article(
+                original.relevance,
+                f"a copy of the body of {original.url}, kept in the same run (its own "
+                f"headline and lead were judged '{judged.reason}')",
+            )
     return out
 
 
@@ -331,7 +336,7 @@ def _decide(
             return page.reject(Reason.SPAM, spam.detail)
     if relevance.reason is not None:
         return page.reject(relevance.reason, relevance.detail)
-    return page.article(relevance.score)
+    return page.article(relevance.score, relevance.detail)
 
 
 SOURCE_MIN_PAGES = 4

@@ -127,7 +127,7 @@ def prompt(page: Undecided, topic_name: str, names: Sequence[str], context: Sequ
 def apply(page: Undecided, judged: Remembered) -> Article | Rejection:
     detail = f"model judge ({judged.model}): {judged.reason}"
     if judged.verdict is Verdict.ON_TOPIC:
-        return page.article(RELEVANT_SCORE)
+        return page.article(RELEVANT_SCORE, detail)
     return page.reject(_REJECTIONS[judged.verdict], detail)
 
 

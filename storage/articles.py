@@ -32,6 +32,7 @@ def insert_article(db: sqlite_utils.Database, topic: str, article: Article) -> i
             "content_hash": article.content_hash,
             "source_url": article.source_url,
             "relevance": article.relevance,
+            "kept_because": article.kept_because,
             "cluster": article.cluster,
         }
     )
@@ -57,6 +58,7 @@ def article_of(row: dict[str, Any]) -> Article:
         content_hash=row["content_hash"] or "",
         source_url=row["source_url"] or "",
         relevance=float(row["relevance"] or 0.0),
+        kept_because=row.get("kept_because") or "",
         cluster=row["cluster"],
     )
 

@@ -360,3 +360,10 @@ def m013_on_demand_builds(db: sqlite_utils.Database) -> None:
     """How many on-demand digests each chat and user had built on a day
     (``storage/allowance.py``), so that ``chat.collections_per_day`` survives a restart."""
     db.table("on_demand_builds").create({"key": str, "day": str, "used": int}, pk=("key", "day"))
+
+
+@migrations()
+def m014_kept_because(db: sqlite_utils.Database) -> None:
+    """Why the filters kept each article, as they keep why they rejected a page: what the
+    archive shows a reader who asks why a page is in a digest."""
+    db.table("articles").add_column("kept_because", str, not_null_default="")

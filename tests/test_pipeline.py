@@ -182,7 +182,12 @@ def test_cli_sources_json_shows_kept_clusters_and_rejections(
     assert main(["sources", "--date", SAMPLE_DATE, "--rejected", "--format", "json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["kept"] and payload["rejected"]
-    assert all(set(k) == {"url", "title", "published", "cluster"} for k in payload["kept"])
+    assert all(
+        set(k) == {"url", "title", "published", "cluster", "kept_because"} for k in payload["kept"]
+    )
+    # Each kept page says what kept it, as each rejection says what rejected it.
+    assert all(k["kept_because"] for k in payload["kept"])
+    assert any("keyword in the title or lead" in k["kept_because"] for k in payload["kept"])
     reasons = {r["reason"] for r in payload["rejected"]}
     assert {"homonym", "spam", "duplicate", "stale"} <= reasons
 

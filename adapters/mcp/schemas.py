@@ -245,6 +245,7 @@ class KeptOut(BaseModel):
     url: str
     published: dt.datetime
     story: int | None = Field(description="the story cluster it belongs to")
+    kept_because: str = Field(description="what decided the filters to keep it")
     cited_in: list[CitedInOut] = Field(description="digests that cite it, newest first")
 
 
@@ -285,6 +286,7 @@ def explanation_out(explanation: Explanation) -> ExplanationOut:
                 url=k.article.url,
                 published=k.article.published,
                 story=k.article.cluster,
+                kept_because=k.article.kept_because,
                 cited_in=[CitedInOut(date=c.day, language=c.language, n=c.n) for c in k.cited_in],
             )
             for k in explanation.kept

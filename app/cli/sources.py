@@ -47,6 +47,7 @@ def _review_json(review: DayReview) -> dict[str, Any]:
                 "title": a.title,
                 "published": a.published.isoformat(),
                 "cluster": a.cluster,
+                "kept_because": a.kept_because,
             }
             for a in review.kept
         ],
@@ -61,7 +62,7 @@ def _kept_table(review: DayReview) -> Table:
         title=f"{review.topic} {review.day}: kept ({len(review.kept)}) by story",
         title_justify="left",
     )
-    for column in ("story", "published (UTC)", "title", "site", "copies"):
+    for column in ("story", "published (UTC)", "title", "site", "copies", "kept because"):
         table.add_column(column, overflow="fold")
     for article in review.by_story():
         copies = review.copies_of(article)
@@ -71,6 +72,7 @@ def _kept_table(review: DayReview) -> Table:
             article.title,
             review.site_of(article),
             ", ".join(sorted({host(u) for u in copies})),
+            article.kept_because,
         )
     return table
 

@@ -195,7 +195,9 @@ def run_topic(
     everything = article_store.articles_between(
         db, topic.slug, datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
     )
-    kept = {a.link or a.url for a in everything} | {a.url for a in everything}
+    kept = {a.link or a.url: a.kept_because for a in everything} | {
+        a.url: a.kept_because for a in everything
+    }
     rejected = {r.url: r for r in article_store.rejections_on(db, topic.slug, day)}
     verdicts = []
     for item in items:
@@ -203,7 +205,7 @@ def run_topic(
             r = rejected[item.url]
             verdicts.append(Verdict(item.id, item.expect, str(r.reason), r.detail))
         elif item.url in kept:
-            verdicts.append(Verdict(item.id, item.expect, "keep", ""))
+            verdicts.append(Verdict(item.id, item.expect, "keep", kept[item.url]))
         else:
             verdicts.append(Verdict(item.id, item.expect, "missing", "neither kept nor rejected"))
     counts = Counter(item.expect for item in items)
