@@ -31,6 +31,10 @@ BLIND3_RECALL_FLOOR = 0.85  # reached 0.855 (0.818 before)
 BLIND4 = Path(__file__).parent / "grounding" / "claims-blind4.json"
 BLIND4_PRECISION_FLOOR = 0.75  # reached 0.754 (0.748 before the speaker reading)
 BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
+# A fifth, by a fifth author (200 claims over 20 more articles), measured unread: 0.699/0.591.
+BLIND5 = Path(__file__).parent / "grounding" / "claims-blind5.json"
+BLIND5_PRECISION_FLOOR = 0.69  # reached 0.699, unread
+BLIND5_RECALL_FLOOR = 0.585  # reached 0.591, unread
 
 
 @pytest.mark.parametrize(
@@ -40,8 +44,9 @@ BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
         (BLIND, BLIND_PRECISION_FLOOR, BLIND_RECALL_FLOOR),
         (BLIND3, BLIND3_PRECISION_FLOOR, BLIND3_RECALL_FLOOR),
         (BLIND4, BLIND4_PRECISION_FLOOR, BLIND4_RECALL_FLOOR),
+        (BLIND5, BLIND5_PRECISION_FLOOR, BLIND5_RECALL_FLOOR),
     ],
-    ids=["claims", "blind", "blind3", "blind4"],
+    ids=["claims", "blind", "blind3", "blind4", "blind5"],
 )
 def test_each_claim_set_holds_its_floors(claims: Path, precision: float, recall: float) -> None:
     scores = score(json.loads(claims.read_text(encoding="utf-8")))
