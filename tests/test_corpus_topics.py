@@ -50,9 +50,11 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     "lewis-hamilton": (0.88, 0.80, 0.82, 1.00, 4),
     "mistral-unseen": (0.76, 0.80, 0.82, 1.00, 1),
     "oracle": (0.71, 0.81, 0.66, 0.66, 1),
-    # A fifth blind author (README.md), measured unread as stop 27 began; still unread.
+    # A fifth blind author (README.md), measured unread as stop 27 began (jaguar .68/.71/.75
+    # with 2 junk). Jaguar's misjudged pages were then read (the dev topic); the other three
+    # stay unread.
     "graphene": (0.67, 0.70, 0.74, 0.66, 2),
-    "jaguar": (0.67, 0.70, 0.74, 0.66, 2),
+    "jaguar": (0.69, 0.75, 0.74, 0.66, 1),
     "real-madrid": (0.74, 0.67, 0.91, 0.66, 3),
     "serena-williams": (0.80, 0.76, 0.82, 0.66, 3),
 }

@@ -140,6 +140,33 @@ def test_threads_job_ads_and_roundups_are_not_articles() -> None:
         + [f"Reply by user{n}\nThe north loop was fine on Sunday." for n in range(3)]
     )
     assert classify("Trail question", thread).kind == "a forum or discussion thread"
+    # Each post under a header line of its own: the handle, then the post's furniture.
+    headed = "\n".join(
+        [
+            "kayak_ron77 - Posted 3 hours ago",
+            "Is the weir portage open again after the floods?",
+            "RiverBelle - Reply",
+            "Open since Friday, but the steps are slippery.",
+            "Jo_Paddles · Reply",
+            "Use the left bank, the right one is still fenced.",
+            "kayak_ron77 - Reply",
+            "Thanks, heading out at dawn.",
+        ]
+    )
+    assert classify("Weir portage?", headed).kind == "a forum or discussion thread"
+    # Extraction may run each header into its post.
+    run_in = headed.replace(" ago\n", " ago ").replace("Reply\n", "Reply ")
+    assert classify("Weir portage?", run_in).kind == "a forum or discussion thread"
+    # A dateline and a byline are no post headers.
+    story = "\n".join(
+        [
+            "LONDON - Reuters",
+            "The river authority reopened the weir portage on Friday after the floods.",
+            "Jane Smith - Staff writer",
+            "Repairs to the steps will take another month, the authority said.",
+        ]
+    )
+    assert classify("Weir portage reopens", story).kind is None
     job = (
         "Acme Labs is hiring a data engineer.\nAbout the role: build pipelines.\n"
         "You have: SQL.\nWe offer: a salary.\nApply now. We are an equal opportunity employer."

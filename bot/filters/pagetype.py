@@ -294,11 +294,19 @@ THREAD_POSTS = 4
 _HANDLE = re.compile(r"^(?=\S*(?:[\d_]|[a-z][A-Z]\S*[a-z][A-Z]))[A-Za-z][\w.]{2,30}$")
 
 
+# A post's header: the handle, then the post's furniture, on a line of its own or run
+# into the post ("dan_h_2019 - Posted 8 hours ago", "MarkT_Leaper · Reply Fitted a...").
+_POST_HEADER = re.compile(
+    r"^\s*(\S+)\s+[-–—|·•]\s+(?:(?:[\w'’]+\s*){1,6}$"
+    r"|(?i:posted|replied|reply|wrote|answered|quote)\b)"
+)
+
+
 def _thread_of_handles(lines: list[str]) -> str:
     """Posts under forum handles: several users, several posts."""
     posters = []
     for line in lines:
-        match = re.match(r"^\s*(\S+)\s*[:：]\s+\S", line)
+        match = re.match(r"^\s*(\S+)\s*[:：]\s+\S", line) or _POST_HEADER.match(line)
         if match:
             posters.append(match[1])
     handles = {p for p in posters if _HANDLE.match(p)}
