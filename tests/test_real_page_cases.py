@@ -114,6 +114,25 @@ def test_a_keyword_in_the_headline_is_enough_without_context_words() -> None:
     assert verdict.reason is None
 
 
+def test_a_keyword_naming_a_model_teaches_the_model_name_alone() -> None:
+    # "Airbus A350" is configured; the story calls the jet "the A350" throughout.
+    story = (
+        "The A350 freighter completed its first flight from Toulouse on Tuesday, the "
+        "manufacturer said. The aircraft carries 111 tonnes of cargo and will enter service "
+        "next year with two launch airlines, after certification tests over the winter."
+    )
+    keywords = ["Airbus A350", "Airbus SE"]
+    aliases = ["Airbus"]
+    context = ["aircraft", "airlines", "Toulouse"]
+    title = "A350 freighter flies for the first time"
+    verdict = assess(title, story, keywords, aliases, context, [])
+    assert verdict.reason is None
+    # Shared like an alias: with nothing of the topic around it, it is not enough.
+    other = "The A350 bus route will run every ten minutes from Monday, the council said."
+    unsupported = assess("New A350 bus timetable", other, keywords, aliases, context, [])
+    assert unsupported.reason is not None
+
+
 def test_a_newsroom_index_page_is_not_an_article() -> None:
     headlines = "\n".join(
         f"{title}\nMarch {day}, 2026"

@@ -85,9 +85,24 @@ class TopicTerms:
             head, *rest = keyword.split()
             if rest and len(head) >= 4 and head[0].isupper() and all(_qualifier(w) for w in rest):
                 implied.append(head)
+        implied += self._models()
         given = (*self.aliases, *self.learned)
         known = {a.lower() for a in given}
         return (*given, *(n for n in dict.fromkeys(implied) if n.lower() not in known))
+
+    def _models(self) -> list[str]:
+        """The model inside a keyword made of another of the topic's names and a model
+        designation ("Type 00" of "Jaguar Type 00", "I-Pace" of "Jaguar I-Pace", "A350" of
+        "Airbus A350"): stories call the product by it alone, and so may other things."""
+        brands = {n.lower() for n in (*self.aliases, *self.keywords)}
+        models = []
+        for keyword in self.keywords:
+            words = keyword.split()
+            for cut in range(1, len(words)):
+                brand, model = " ".join(words[:cut]), " ".join(words[cut:])
+                if brand.lower() in brands and re.search(r"\d|\w-\w", model):
+                    models.append(model)
+        return models
 
     @property
     def possible_short_names(self) -> tuple[str, ...]:
