@@ -38,7 +38,7 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     # liverpool-fc .69/.55/.82 with 6, taylor-swift .40/.30/.83 with 7, crispr .75/.75/.69 with 4.
     "amazon": (0.69, 0.75, 0.74, 0.95, 1),
     "crispr": (0.89, 0.94, 0.84, 0.95, 1),
-    "liverpool-fc": (0.74, 0.74, 0.81, 0.66, 2),
+    "liverpool-fc": (0.79, 0.79, 0.81, 0.66, 2),
     "taylor-swift": (0.99, 0.94, 1.00, 1.00, 1),
     # A fourth blind author (README.md), measured on main as this session began: black-holes
     # .72/.59/.75 with 7 junk, chelsea-fc .79/.86/.67 with 2, lewis-hamilton .67/.57/.83 with
@@ -54,8 +54,8 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     # with 2 junk). Jaguar's misjudged pages were then read (the dev topic); the other three
     # stay unread.
     "graphene": (0.67, 0.70, 0.74, 0.66, 2),
-    "jaguar": (0.76, 0.80, 0.82, 0.95, 1),
-    "real-madrid": (0.74, 0.67, 0.91, 0.66, 3),
+    "jaguar": (0.81, 0.85, 0.82, 0.95, 1),
+    "real-madrid": (0.89, 0.81, 0.91, 0.66, 3),
     "serena-williams": (0.80, 0.76, 0.82, 0.66, 3),
 }
 

@@ -133,6 +133,27 @@ def test_a_keyword_naming_a_model_teaches_the_model_name_alone() -> None:
     assert unsupported.reason is not None
 
 
+def test_an_excluded_name_of_another_thing_is_a_namesake_and_an_excluded_subject_is_not() -> None:
+    game = (
+        "The Jacksonville Jaguars beat Houston 24-17 on Sunday. The Jaguars' quarterback "
+        "threw two touchdowns as the team moved to 8-4 in the division."
+    )
+    topic = {
+        "keywords": ["Jaguar Land Rover"],
+        "aliases": ["Jaguar"],
+        "context": ["car", "electric"],
+        "exclude": ["Jacksonville Jaguars", "motorsport"],
+    }
+    verdict = assess("Jaguars edge Texans", game, **topic)
+    assert verdict.reason is Reason.HOMONYM
+    assert "Jacksonville Jaguars" in verdict.detail
+    race = (
+        "Jaguar's electric car team won the motorsport round in Tokyo on Saturday, the "
+        "carmaker's first win of the season in the series."
+    )
+    assert assess("Jaguar wins in Tokyo", race, **topic).reason is Reason.OFF_TOPIC
+
+
 def test_a_newsroom_index_page_is_not_an_article() -> None:
     headlines = "\n".join(
         f"{title}\nMarch {day}, 2026"

@@ -242,6 +242,15 @@ def judge(
         found = _with_cognates(found, topic)
     if found.excluded:
         terms = ", ".join(sorted(found.excluded))
+        if namesake := _naming_exclusion(found.excluded, topic):
+            # "Jacksonville Jaguars" excluded from a topic named "Jaguar": the user named
+            # another thing that carries the name.
+            return Relevance(
+                0.0,
+                Reason.HOMONYM,
+                f"matches excluded term(s): {terms} ('{namesake}' is another thing named "
+                "like the topic)",
+            )
         return Relevance(0.0, Reason.OFF_TOPIC, f"matches excluded term(s): {terms}")
     figure = _figurative(found, topic)
     if figure is not None:
@@ -450,6 +459,15 @@ _ARTICLES = frozenset(
         "lo",
     }
 )
+
+
+def _naming_exclusion(excluded: Sequence[str], topic: TopicTerms) -> str:
+    """The first excluded term that holds one of the topic's names, or ""."""
+    for term in excluded:
+        names = [n for n in topic.every_name if n.lower() != term.lower()]
+        if any(count_term(n, term) or count_term(f"{n}s", term) for n in names):
+            return term  # "Jacksonville Jaguars" holds "Jaguar"
+    return ""
 
 
 def _figurative(found: Evidence, topic: TopicTerms) -> str | None:
