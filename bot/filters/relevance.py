@@ -242,13 +242,13 @@ def judge(
         found = _with_cognates(found, topic)
     if found.excluded:
         terms = ", ".join(sorted(found.excluded))
-        if namesake := _naming_exclusion(found.excluded, topic):
+        if another := _naming_exclusion(found.excluded, topic):
             # "Jacksonville Jaguars" excluded from a topic named "Jaguar": the user named
             # another thing that carries the name.
             return Relevance(
                 0.0,
                 Reason.HOMONYM,
-                f"matches excluded term(s): {terms} ('{namesake}' is another thing named "
+                f"matches excluded term(s): {terms} ('{another}' is another thing named "
                 "like the topic)",
             )
         return Relevance(0.0, Reason.OFF_TOPIC, f"matches excluded term(s): {terms}")
