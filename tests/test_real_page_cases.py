@@ -565,6 +565,26 @@ def test_with_no_context_words_a_keyword_in_the_lead_is_not_overruled_by_the_pro
     assert not hasattr(decided[-1], "reason"), decided[-1]
 
 
+def test_a_full_name_in_the_body_says_which_sense_the_short_one_in_the_title_is() -> None:
+    """A German page reads unlike the English pages the profile was taught by; its title
+    and lead use the short name, and its body the full one."""
+    topic = _topic(keywords=["Acme AI"])
+    german = (
+        "Acme hat am Mittwoch in Berlin ein neues Sprachmodell vorgestellt. Das Modell "
+        "soll Behörden und Banken bei der Prüfung von Verträgen helfen.\n"
+        "Die ersten Kunden sollen das Modell noch in diesem Quartal testen können. Für "
+        "Schulen und Gemeinden gibt es eine kleinere Fassung, die auf eigenen Rechnern "
+        "läuft. Die Nachfrage aus der Verwaltung sei groß, hieß es bei der Vorstellung.\n"
+        "Der Vertrieb in Deutschland beginnt im Frühjahr, zunächst über zwei Partner aus "
+        "München und Hamburg. Später sollen weitere Städte folgen.\n"
+        "Ein Sprecher von Acme AI in Berlin sagte, die Preise würden im Frühjahr bekannt "
+        "gegeben."
+    )
+    story = _undecided(topic, "Acme zeigt neues Sprachmodell in Berlin", german, 20)
+    decided = settle([*_acme_newsroom(topic), story], topic)
+    assert not hasattr(decided[-1], "reason"), decided[-1]
+
+
 def test_a_body_line_listing_phrases_that_each_carry_the_name_is_stuffing() -> None:
     text = "Rovers meet City on Saturday. " + PROSE * 2
     keywords = "Rovers tickets today, Rovers team news, Rovers live score, Rovers free tips."

@@ -269,6 +269,11 @@ def judge(
         )
     closeness = _closeness(found, profile, member, across_languages)
     support = _support(found, closeness, profile)
+    if found.strong_body and (found.alias_title or found.alias_lead):
+        # The shared name where a reader looks, and the full name further down: the full
+        # name says which sense the short one is ("Jaguar zeigt..." over "Jaguar Land
+        # Rover Deutschland sagte...").
+        support = 1.0
     score = _score(found, support, closeness)
     if found.mentions == 0:
         if (
