@@ -98,7 +98,22 @@ def test_a_database_from_before_the_pair_index_is_upgraded(tmp_path: Path) -> No
     path = tmp_path / "old.db"
     old = sqlite_utils.Database(path)
     migrations.apply(old, stop_before="m007_cjk_index")
-    store_chinese(old)
+    # The article as the app of the time stored it: the columns its schema had.
+    moment = "2026-11-20T10:00:00+00:00"
+    old.table("articles").insert(
+        {
+            "topic": "mistral",
+            "url": "https://tw-news.example/xiaoyu-2",
+            "canonical_url": "https://tw-news.example/xiaoyu-2",
+            "title": "雲語智能發表曉語2",
+            "text": ZH_TEXT,
+            "published": moment,
+            "fetched": moment,
+            "language": "zh-TW",
+            "content_hash": "zh1",
+            "source_url": "https://tw.example",
+        }
+    )
     (article_id,) = old.execute("select id from articles").fetchone()
     # Passages as the old app stored them: the table only, no pair index yet.
     old.table("passages").insert_all(

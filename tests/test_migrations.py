@@ -104,6 +104,7 @@ def test_a_first_release_database_keeps_its_articles_sources_and_rejections(
     articles = article_store.articles_in(db, "mistral", window)
     assert [a.title for a in articles] == ["Mistral Large 4 story 1", "Mistral Large 4 story 2"]
     assert articles[0].published == PUBLISHED + timedelta(minutes=1)
+    assert articles[0].kept_because == ""  # kept before the filters said why (m014)
     (rejection,) = article_store.rejections_on(db, "mistral", DAY)
     assert rejection.reason is Reason.DUPLICATE and rejection.published == PUBLISHED
     copies = article_store.copies_by_lead(db, "mistral", [a.url for a in articles])
