@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
+from bot.filters.language import guess_language
 from bot.filters.relevance import TopicTerms, filed_under, gather, judge
 from bot.filters.text import count_loose
 from bot.models import Candidate, Reason, Rejection
@@ -57,9 +58,20 @@ def unnamed_rejection(
     verdict = judge(gather(candidate.title, candidate.summary, terms), terms)
     if verdict.reason is not Reason.OFF_TOPIC:
         return None
-    return Rejection(
-        candidate.url, Reason.OFF_TOPIC, verdict.detail, candidate.title, candidate.published
+    language = _declared_language(content) or guess_language(
+        f"{candidate.title}\n{candidate.summary}"
     )
+    detail = verdict.detail + terms.unnamed_hint(language)
+    return Rejection(candidate.url, Reason.OFF_TOPIC, detail, candidate.title, candidate.published)
+
+
+_HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)")
+
+
+def _declared_language(content: bytes) -> str | None:
+    """The language the page's markup declares (``<html lang="de">``)."""
+    match = _HTML_LANG.search(content[:4096])
+    return match[1].decode("ascii") if match else None
 
 
 def _named(names: Sequence[str], text: str) -> bool:

@@ -134,6 +134,7 @@ def topic_terms(topic: TopicConfig) -> TopicTerms:
         context=topic.context,
         exclude=topic.exclude,
         reject_senses=topic.reject_senses,
+        language=_base(topic.language),
     )
 
 
@@ -235,8 +236,25 @@ def settle(
             # Few pages in this language yet: names, figures and technical terms are
             # shared across languages, so all the topic's pages are the next best guide.
             profile = everything
-        out.append(_decide(verdict, terms, profile, shares, typical, across))
+        decided = _decide(verdict, terms, profile, shares, typical, across)
+        out.append(_with_language_hint(decided, verdict, terms, {lang for lang, _ in seeds}))
     return _copies_of_kept(screened, out)
+
+
+def _with_language_hint(
+    decided: Article | Rejection, page: Undecided, terms: TopicTerms, named_in: set[str]
+) -> Article | Rejection:
+    """A page that never names the topic, in a language none of the run's pages named it
+    in: say that the topic may have another name there."""
+    if (
+        not isinstance(decided, Rejection)
+        or decided.reason is not Reason.OFF_TOPIC
+        or page.evidence.mentions
+        or _base(page.language or "") in named_in
+        or not (hint := terms.unnamed_hint(page.language))
+    ):
+        return decided
+    return replace(decided, detail=decided.detail + hint)
 
 
 def _with_short_names(

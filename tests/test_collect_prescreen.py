@@ -142,6 +142,19 @@ def test_a_name_in_the_feed_entry_or_a_meta_tag_or_a_section_for_the_topic_is_en
     assert rejected is not None and str(rejected.reason) == "off_topic"
 
 
+def test_an_unnamed_page_in_another_language_tells_the_user_how_to_name_the_topic() -> None:
+    german = b'<html lang="de-DE"><body><p>Der Rat repariert die Br\xc3\xbccke.</p></body></html>'
+    rejected = unnamed_rejection(german, _candidate("Neues aus der Stadt"), "", TERMS)
+    assert rejected is not None
+    assert "in 'de'" in rejected.detail and "keywords or aliases" in rejected.detail
+    chinese = "<html><body><p>市議會將修復橋樑。</p></body></html>".encode()
+    rejected = unnamed_rejection(chinese, _candidate("市議會修橋"), "", TERMS)
+    assert rejected is not None and "in 'zh'" in rejected.detail
+    english = b"<html lang='en'><body><p>The council will repair the bridge.</p></body></html>"
+    rejected = unnamed_rejection(english, _candidate("News"), "", TERMS)
+    assert rejected is not None and "keywords or aliases" not in rejected.detail
+
+
 def test_a_page_in_another_encoding_is_read_as_the_extractor_reads_it() -> None:
     terms = topic_terms(
         TopicConfig(

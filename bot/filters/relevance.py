@@ -70,6 +70,19 @@ class TopicTerms:
     learned: Sequence[str] = ()
     """Short names the run's pages teach (a person's surname): shared names the user did
     not give, so weaker evidence than an alias."""
+    language: str = ""
+    """The topic's own language (base code: "en", "zh"), the one its names are written in."""
+
+    def unnamed_hint(self, page_language: str | None) -> str:
+        """What to tell a user whose topic a page in another language never names: the
+        topic may go by another name there, which only the user can give."""
+        page = (page_language or "").lower().split("-")[0].split("_")[0]
+        if not page or not self.language or page == self.language:
+            return ""
+        return (
+            f"; the page is in '{page}': if '{page}' pages call the topic otherwise, add "
+            "that name to its keywords or aliases"
+        )
 
     @property
     def names(self) -> tuple[str, ...]:
