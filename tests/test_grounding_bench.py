@@ -18,8 +18,8 @@ RECALL_FLOOR = 0.885  # reached 0.895 (0.882 before clause-by-clause alignment)
 # A second set by another author (200 claims over 20 new articles), measured before anyone
 # had read it: the check's honest figures on unseen text.
 BLIND = Path(__file__).parent / "grounding" / "claims-blind.json"
-BLIND_PRECISION_FLOOR = 0.895  # reached 0.899 (0.839 when first measured, unread)
-BLIND_RECALL_FLOOR = 0.80  # reached 0.809 (0.709 when first measured)
+BLIND_PRECISION_FLOOR = 0.895  # reached 0.900 (0.839 when first measured, unread)
+BLIND_RECALL_FLOOR = 0.815  # reached 0.818 (0.709 when first measured)
 # A third, by a third author (200 claims over 20 more articles), added after the rules of the
 # two sets above were written: 0.807/0.800 before them, 0.804/0.818 after. The gains on the
 # first two sets did not carry over, which is why they stay floors and not the targets.
@@ -33,8 +33,8 @@ BLIND4_PRECISION_FLOOR = 0.75  # reached 0.754 (0.748 before the speaker reading
 BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
 # A fifth, by a fifth author (200 claims over 20 more articles), measured unread: 0.699/0.591.
 BLIND5 = Path(__file__).parent / "grounding" / "claims-blind5.json"
-BLIND5_PRECISION_FLOOR = 0.69  # reached 0.699, unread
-BLIND5_RECALL_FLOOR = 0.585  # reached 0.591, unread
+BLIND5_PRECISION_FLOOR = 0.705  # reached 0.711 (0.699 unread)
+BLIND5_RECALL_FLOOR = 0.62  # reached 0.627 (0.591 unread)
 
 
 @pytest.mark.parametrize(

@@ -198,3 +198,23 @@ def test_a_season_is_a_date_in_any_of_the_languages_and_a_month_stands_for_its_s
     assert not supports(opening, "The Harbour Foods plant in Leeds will open in spring 2027.")
     # Words that only look like seasons date nothing.
     assert not dates("Shares fall 3% as the spring of the valve broke; il a été élu.")
+
+
+def test_a_figure_worked_out_from_two_the_claim_states_needs_no_place_of_its_own() -> None:
+    union = evidence(
+        "Drivers strike over staffing\n"
+        "The union wants the company to grow its fleet of drivers from 210 to 245. The "
+        "company said it could hire 18 drivers at most this year."
+    )
+    worked_out = "The union wants 35 more drivers hired; it asks for 245 drivers instead of 210."
+    assert supports(union, worked_out)
+    assert not supports(union, worked_out.replace("35", "45"))
+
+
+def test_a_preposition_opening_a_sentence_is_no_name() -> None:
+    strike = evidence(
+        "Pilots strike at Corvane\n"
+        "About 27,000 passengers were affected by the pilots' strike, Corvane said."
+    )
+    claim = "Selon Corvane, quelque 27 000 passagers ont été touchés par la grève des pilotes."
+    assert supports(strike, claim)

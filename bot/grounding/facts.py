@@ -807,6 +807,8 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
             continue
         if not inner and _opens(latin, match.start()) and folded.endswith(_COMMON_ENDINGS):
             continue  # "Early 2025 brought", "Uninsured patients": an adverb, an adjective
+        if not inner and _opens(latin, match.start()) and folded in language.FUNCTION_WORDS:
+            continue  # "Selon Corvane", "Durch den Streik": a preposition opening a sentence
         found.add(stem(folded))
     return frozenset(found)
 

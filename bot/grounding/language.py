@@ -26,6 +26,8 @@ _WORDS = {lang: frozenset(tokens.fold(words).split()) for lang, words in _FUNCTI
 # Words of several of the languages ("in", "des", "die" in English) decide nothing alone.
 _SHARED = frozenset.intersection(*_WORDS.values()) | (_WORDS["en"] & _WORDS["de"])
 MIN_HITS = 2
+FUNCTION_WORDS = frozenset().union(*_WORDS.values())
+"""Every function word of every language told by its words."""
 
 
 @lru_cache(maxsize=4096)

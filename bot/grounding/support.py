@@ -1282,10 +1282,14 @@ def _local(said: Claim, source: Evidence) -> Verdict:
         return _translated_local(said, source)
     if said.pairs and not source.cjk:
         return _OK
+    # "raised by 35, from 210 to 245": a figure the claim works out from two others it
+    # states is checked through them, wherever its clause ends.
+    backed = [f for f in said.figures if _backed(f, source)]
+    worked_out = frozenset(f for f in said.figures if f not in backed and _derived(f, backed))
     for clause in _clauses(said):
         if not _claim_units(clause):
             continue
-        reasons = [_in_window(clause, window) for window in _aligned(clause, source)]
+        reasons = [_in_window(clause, window, worked_out) for window in _aligned(clause, source)]
         if not any(reasons):
             return reasons[0]
     return _OK
@@ -1324,9 +1328,11 @@ def _touched(clause: Claim, sentence: _Sentence) -> frozenset[str]:
     return frozenset()
 
 
-def _in_window(clause: Claim, window: Sequence[_Sentence]) -> Verdict:
+def _in_window(
+    clause: Claim, window: Sequence[_Sentence], worked_out: frozenset[Figure] = frozenset()
+) -> Verdict:
     stated = frozenset().union(*(s.figures for s in window))
-    for figure in clause.figures:
+    for figure in clause.figures - worked_out:
         if not _figure_in(figure, stated):
             return Verdict(False, f"figure stated elsewhere in the source: {figure.value}")
     # A "will" is said of something: the sentence making it must share some of the
