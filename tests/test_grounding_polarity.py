@@ -276,3 +276,13 @@ def test_an_opposite_comparison_contradicts_without_a_negation() -> None:
     assert supports(trial, "Fenwick wheat grew about 8% more slowly than standard seed.")
     assert not supports(trial, "Fenwick wheat grew about 8% faster than standard seed.")
     assert not supports(trial, "The Fenwick variety posted a profit in yield of 3% in the trial.")
+
+
+def test_a_raise_contradicts_a_cut() -> None:
+    dividend = evidence(
+        "Grocer cuts payout\n"
+        "The finance director said the chain had cut its interim dividend to 142 cents a "
+        "share from 165 cents."
+    )
+    assert supports(dividend, "The chain cut its interim dividend to 142 cents a share.")
+    assert not supports(dividend, "The chain raised its interim dividend to 142 cents a share.")

@@ -85,7 +85,7 @@ _OPPOSITES = """
     include included | exclude excluded
     gain | loss
     profit | loss
-    increase | decrease
+    increase raise boost | decrease cut reduce slash
     fast faster quicker | slow slower slowly
     strong stronger strengthen | weak weaker weaken
 """
