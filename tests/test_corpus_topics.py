@@ -47,7 +47,7 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     # except lewis-hamilton's verdicts and headlines, seen while the surname rule was written.
     "black-holes": (0.78, 0.85, 0.74, 1.00, 1),
     "chelsea-fc": (0.82, 0.85, 0.74, 1.00, 2),
-    "lewis-hamilton": (0.88, 0.80, 0.82, 1.00, 4),
+    "lewis-hamilton": (0.89, 0.89, 0.82, 1.00, 2),
     "mistral-unseen": (0.76, 0.80, 0.82, 1.00, 1),
     "oracle": (0.71, 0.81, 0.66, 0.66, 1),
     # A fifth blind author (README.md), measured unread as stop 27 began (jaguar .68/.71/.75
@@ -55,7 +55,7 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     # stay unread.
     "graphene": (0.67, 0.70, 0.74, 0.66, 2),
     "jaguar": (0.85, 0.85, 0.91, 0.95, 1),
-    "real-madrid": (0.89, 0.81, 0.91, 0.66, 3),
+    "real-madrid": (0.89, 0.85, 0.91, 0.66, 2),
     "serena-williams": (0.80, 0.76, 0.82, 0.66, 3),
 }
 

@@ -74,6 +74,27 @@ def test_a_headline_repeating_its_subject_is_not_stuffing_but_a_keyword_list_is(
     assert assess_spam(listing, text, ["Arsenal"]).is_spam
 
 
+def test_a_prize_scam_and_a_miracle_advert_are_promotions_and_a_report_on_them_is_not() -> None:
+    prize = (
+        "Well done! You have been selected to receive a signed match ball from the club. "
+        "Only 20 balls remaining! Pay the £2.49 postage and enter your name, address and "
+        "card details to confirm. Offer ends at midnight."
+    )
+    assert promo_verdict("Claim your signed ball", prize) is not None
+    advert = (
+        "Doctors are stunned by the seaweed tonic the skier drinks every morning.\n"
+        "Order today and get 2 bottles free, with a 90-day money-back guarantee.\n"
+        "“My knees feel young again!” — Paula, 61, Bristol"
+    )
+    assert promo_verdict("The skier's morning secret", advert) is not None
+    report = (
+        "Trading standards officers warned fans about a fake giveaway that asks them to pay "
+        "postage for a signed ball. The club said it had never run such an offer and that "
+        "supporters who had entered card details should call their bank."
+    )
+    assert promo_verdict("Fans warned over fake ball giveaway", report) is None
+
+
 def test_police_cracking_down_is_not_cracked_software() -> None:
     text = "Police cracked down on a ring selling fake concert tickets online. " + PROSE * 2
     verdict = assess_spam("Police crack down on ticket fraud", text, ["tickets"])

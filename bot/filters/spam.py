@@ -46,7 +46,8 @@ _PROMO_PATTERNS = _patterns(
         r"|\bcrack(ed)?\s+(version|apk|software|app|download|free|\+)"
         r"|\bcracked\s+(premium|pro)\b",
         "free download bait": r"\bfree\s+download\b|\bdownload\s+now\b",
-        "call to buy": r"\bbuy\s+now\b|\border\s+now\b|\blimited[- ]time\s+offer\b"
+        "call to buy": r"\bbuy\s+now\b|\border\s+(now|today)\b|\blimited[- ]time\s+offer\b"
+        r"|\bmoney[- ]back\s+guarantee\b"
         r"|\bclick\s+(here|the\s+link)\b|\bact\s+fast\b|\bdon['’]?t\s+miss\s+(out|the\s+next)\b"
         r"|\bhaz\s+clic\b|\bcliquez\s+ici\b|\bhier\s+klicken\b|\bklicke?\s+hier\b",
         "affiliate disclosure": r"\baffiliate\s+(links?|commission|partner|disclosure)\b"
@@ -73,11 +74,13 @@ _PROMO_PATTERNS = _patterns(
         r"(randomly\s+)?selected\b"
         r"|\bclaim\s+(yours|now|my|your\s+(free|discounted|prize|reward|gift|card|device))\b"
         r"|\bcomplete\s+the\s+(short\s+|quick\s+)?survey\b|\breceive\s+double\b"
-        r"|\b(shipping|delivery)\s+fee\s+of\b|\bpay\s+\$?\d+(\.\d\d)?\s+(delivery|shipping)\b",
+        r"|\b(shipping|delivery)\s+fee\s+of\b"
+        r"|\bpay\s+(the\s+|a\s+|just\s+|only\s+)?[$£€]?\d+(\.\d\d)?\s+(delivery|shipping|postage)\b"
+        r"|\benter\s+your\s+([\w-]+[\s,]+){0,6}card\s+details\b",
         # Shops and scams press with a countdown or a stock that is running out; a news
         # report says when a sale ends, not that the reader must not close the page.
-        "countdown or scarcity": r"\bonly\s+\d+\s+(\w+\s+){0,2}left\b"
-        r"|\b(offer|giveaway|deal|sale)\s+(ends|expires)\s+in\s+\d"
+        "countdown or scarcity": r"\bonly\s+\d+\s+(\w+\s+){0,2}(left|remaining)\b"
+        r"|\b(offer|giveaway|deal|sale)\s+(ends|expires)\s+(in\s+\d|at\s+midnight|tonight)"
         r"|\bdo\s+not\s+close\s+this\s+page\b"
         r"|\bbefore\s+(stocks?|supplies)\s+run\s+out\b|\bwhile\s+(stocks?|supplies)\s+last\b"
         r"|\blimited\s+stock\b",
@@ -88,12 +91,13 @@ _PROMO_PATTERNS = _patterns(
         r"(customers|users|buyers)\b",
         # A shop's testimonial signs with a first name and an age or a place; a news
         # report names whom it quotes and says so ("said ...").
-        "signed testimonial": r"(?m)^\s*[\"“].{10,200}[\"”]\s*[—–-]\s*[A-Z][a-z]+,\s*"
-        r"(\d{2}|[A-Z][a-z]+)\s*$",
+        "signed testimonial": r"(?m)^\s*[\"“].{10,200}[\"”]\s*[—–-]\s*[A-Z][a-z]+"
+        r"(,\s*(\d{2}|[A-Z][a-z]+)){1,2}\s*$",
         "free streaming bait": r"\bwatch\s+(\w+\s+){0,4}online\s+(for\s+)?free\b"
         r"|\bfree\s+in\s+(full\s+)?hd\b|\bonline\s+(gratis|gratuit|kostenlos)\b"
         r"|\b(gratis|gratuit|kostenlos)\s+(en\s+|in\s+)?hd\b|\ben\s+streaming\s+gratuit\b",
-        "multi-buy deal": r"\bbuy\s+\d+\s*,?\s+get\s+\d+\s+free\b",
+        "multi-buy deal": r"\bbuy\s+\d+\s*,?\s+get\s+\d+\s+free\b"
+        r"|\bget\s+\d+\s+(jars|bottles|packs|boxes|tubs|pairs)\s+free\b",
         "betting tips": r"\bfree\s+bet\b|\bsure\s+win\b|\bbetting\s+tips\b|\b100%\s+sure\b",
         "trading-signal pitch": r"\btrading\s+signals\b|\bvip\s+signals?\b"
         r"|\bnot\s+financial\s+advice\b",
