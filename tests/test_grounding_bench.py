@@ -33,8 +33,8 @@ BLIND4_PRECISION_FLOOR = 0.75  # reached 0.754 (0.748 before the speaker reading
 BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
 # A fifth, by a fifth author (200 claims over 20 more articles), measured unread: 0.699/0.591.
 BLIND5 = Path(__file__).parent / "grounding" / "claims-blind5.json"
-BLIND5_PRECISION_FLOOR = 0.715  # reached 0.719 (0.699 unread)
-BLIND5_RECALL_FLOOR = 0.62  # reached 0.627 (0.591 unread)
+BLIND5_PRECISION_FLOOR = 0.72  # reached 0.722 (0.699 unread)
+BLIND5_RECALL_FLOOR = 0.63  # reached 0.636 (0.591 unread)
 
 
 @pytest.mark.parametrize(

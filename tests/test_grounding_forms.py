@@ -218,3 +218,14 @@ def test_a_preposition_opening_a_sentence_is_no_name() -> None:
     )
     claim = "Selon Corvane, quelque 27 000 passagers ont été touchés par la grève des pilotes."
     assert supports(strike, claim)
+
+
+def test_a_weekday_describing_a_noun_is_no_date() -> None:
+    assert dates("The budget adds longer Sunday library hours.") == frozenset()
+    assert dates("The council voted on Sunday night.") == {"weekday:7"}
+    budget = evidence(
+        "Council passes budget\n"
+        "The council approved the budget on Tuesday. It adds 26 police officers and keeps "
+        "libraries open for longer on Sundays."
+    )
+    assert supports(budget, "The budget adds 26 police officers and longer Sunday library hours.")

@@ -631,6 +631,22 @@ def figures(text: str, parts: bool = False, lang: str = "") -> frozenset[Figure]
     return frozenset(found)
 
 
+_NEXT_WORD = re.compile(r"\s+([a-z]{3,})\b")
+_TIMES_OF_DAY = frozenset(
+    ("morning", "afternoon", "evening", "night", "noon", "midnight", "lunchtime")
+)
+
+
+def _attributive(text: str, end: int) -> bool:
+    """Whether the weekday ending at ``end`` describes the noun after it ("Sunday library
+    hours", "Saturday trading"): a kind of thing, not the day something happens."""
+    following = _NEXT_WORD.match(text, end)
+    if following is None:
+        return False
+    word = following.group(1)
+    return word not in _TIMES_OF_DAY and word not in STOPWORDS
+
+
 @lru_cache(maxsize=4096)
 def dates(text: str) -> frozenset[str]:
     """Month and weekday marks ("month:11", "weekday:5") in English or Chinese."""
@@ -640,7 +656,7 @@ def dates(text: str) -> frozenset[str]:
         word = match.group(0).rstrip(".").lower()
         if word in _MONTHS and (word != "may" or match.group(0) == "May"):
             found.add(f"month:{_MONTHS[word]}")
-        elif word in _WEEKDAYS and len(word) > 3:
+        elif word in _WEEKDAYS and len(word) > 3 and not _attributive(text, match.end()):
             found.add(f"weekday:{_WEEKDAYS[word]}")
     for word in _WORD.findall(fold(text)):
         if word in _OTHER_MONTHS:
