@@ -49,6 +49,9 @@ def oracle(slug: str, corpus: Path = FOLDER) -> Any:
 
     def answer(request: dict[str, Any]) -> str:
         prompt = request["messages"][-1]["content"]
+        if "Page URL: " not in prompt:
+            # The topic's names in other languages: the corpus does not say, so none.
+            return json.dumps({"names": []})
         url = next(line for line in prompt.splitlines() if line.startswith("Page URL: "))
         label = labels.get(canonical_url(url.removeprefix("Page URL: ")), "keep")
         verdict = VERDICT_OF_LABEL.get(label, "on_topic")

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
@@ -49,12 +49,14 @@ from bot.sources import FeedError, Item, kind_for
 from bot.sources.base import Unlinked
 from bot.sources.feeds import newest_entries
 from bot.sources.health import pause_for
+from bot.topic_names import LearnedName, ask_names, languages_to_ask, with_names
 from bot.window import digest_window, history_start
 from storage import articles as article_store
 from storage import judgements as judgement_store
 from storage import open_database
 from storage import pending as pending_store
 from storage import sources as source_store
+from storage import topic_names as name_store
 from storage.seen import SeenPage
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,9 @@ class CollectReport:
     extraction: PoolStats = field(default_factory=PoolStats)
     judge: OpinionStats | None = None
     """The model judge's work (None: no key, or ``mistral.judge_pages = 0``)."""
+    names_learned: list[str] = field(default_factory=list)
+    """The topic's names in other languages the model gave this run ("de: Dunkle Materie")."""
+    names_usage: Usage = field(default_factory=Usage)
     # Entries announced with no article link, never fetched: (source URL, title, why).
     unlinked: list[tuple[str, str, str]] = field(default_factory=list)
     # (source id, ETag, Last-Modified) of feeds read, stored once their items are judged.
@@ -134,6 +139,7 @@ async def collect(
     source_store.upsert_topic(db, topic.slug, topic.name, topic.language, topic.timezone)
     sources = topic_sources(db, topic)
     report = CollectReport(topic=topic.slug, day=day, sources=len(sources))
+    topic = await _with_learned_names(db, topic, day, judge, report)
 
     def source_rejected(rejection: Rejection) -> None:
         article_store.upsert_rejection(db, topic.slug, day, rejection)
@@ -340,6 +346,45 @@ class _Storage:
         # finishes its transaction first.
         await asyncio.get_running_loop().run_in_executor(self._executor, self.db.close)
         self._executor.shutdown(wait=False)
+
+
+NAME_HINT_DAYS = 7
+"""How far back the unnamed pages' languages are read to choose what to ask the model."""
+
+
+async def _with_learned_names(
+    db: sqlite_utils.Database,
+    topic: TopicConfig,
+    day: date,
+    judge: PageJudge | None,
+    report: CollectReport,
+) -> TopicConfig:
+    """The topic with its names in other languages: those learned before, and, with the
+    model judge, those of the languages recent unnamed pages came in (asked once each)."""
+    learned = [LearnedName(*row) for row in name_store.names_of(db, topic.slug)]
+    if judge is not None and judge.max_pages > 0:
+        since = day - timedelta(days=NAME_HINT_DAYS)
+        languages = languages_to_ask(
+            name_store.hinted_languages(db, topic.slug, since),
+            name_store.asked_languages(db, topic.slug),
+            topic,
+        )
+        if languages:
+            given, usage = await ask_names(judge.model, topic, languages)
+            if usage.prompt_tokens or given:
+                name_store.save_names(
+                    db,
+                    topic.slug,
+                    languages,
+                    [(n.language, n.name, n.shared) for n in given],
+                    judge.model.name,
+                    usage.prompt_tokens,
+                    usage.completion_tokens,
+                )
+            report.names_learned = [f"{n.language}: {n.name}" for n in given]
+            report.names_usage = usage
+            learned += given
+    return with_names(topic, learned)
 
 
 async def _second_opinion(

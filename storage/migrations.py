@@ -367,3 +367,24 @@ def m014_kept_because(db: sqlite_utils.Database) -> None:
     """Why the filters kept each article, as they keep why they rejected a page: what the
     archive shows a reader who asks why a page is in a digest."""
     db.table("articles").add_column("kept_because", str, not_null_default="")
+
+
+@migrations()
+def m015_topic_names(db: sqlite_utils.Database) -> None:
+    """The topic's names in other languages, given by the model once per language
+    (``storage/topic_names.py``)."""
+    db.table("topic_name_asks").create(
+        {
+            "topic": str,
+            "language": str,
+            "model": str,
+            "asked": str,
+            "prompt_tokens": int,
+            "completion_tokens": int,
+        },
+        pk=("topic", "language"),
+    )
+    db.table("topic_names").create(
+        {"topic": str, "language": str, "name": str, "shared": int},
+        pk=("topic", "language", "name"),
+    )

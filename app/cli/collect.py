@@ -96,6 +96,12 @@ def _print_report(report: CollectReport) -> None:
             + (f"; stopped: {judge.failure}" if judge.failure else ""),
             markup=False,
         )
+    if report.names_learned:
+        tokens = report.names_usage.prompt_tokens + report.names_usage.completion_tokens
+        err.print(
+            f"topic names learned ({tokens} tokens): {', '.join(report.names_learned)}",
+            markup=False,
+        )
     for url, detail in report.failed_sources:
         err.print(f"  source failed: {url}: {detail}", markup=False)
     for url, reason in report.paused_sources:
