@@ -49,7 +49,7 @@ def unnamed_rejection(
     names = tuple(n for n in dict.fromkeys(every) if n.split())
     if not names:
         return None
-    if any(filed_under(url, terms.names, terms.keywords) for url in {candidate.url, final_url}):
+    if any(filed_under(url, terms.names, terms.every_name) for url in {candidate.url, final_url}):
         return None
     if _named(names, f"{candidate.title}\n{candidate.summary}"):
         return None

@@ -340,7 +340,7 @@ def _decide(
             source_share=shares.get(page.candidate.source_url, 0.0),
             member=page.teaches,
             across_languages=across_languages,
-            filed_under_name=filed_under(page.url, terms.names, terms.keywords),
+            filed_under_name=filed_under(page.url, terms.names, terms.every_name),
         )
     if relevance.reason is not Reason.OFF_TOPIC or page.evidence.mentions:
         # Spam is judged before the sense of the name: a promo page or one stuffed with a

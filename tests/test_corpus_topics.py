@@ -31,7 +31,7 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     # inter-milan .85/.80/.83, shell .59/.80/.41, tim-cook .83/.47/.84 with 11 junk); raised
     # after general rules were written from their misjudged pages (issue 11, branch filters).
     "dark-matter": (0.75, 0.94, 0.57, 1.00, 0),
-    "inter-milan": (0.90, 0.94, 0.82, 1.00, 1),
+    "inter-milan": (0.94, 0.94, 0.91, 1.00, 1),
     "shell": (0.82, 0.94, 0.74, 1.00, 0),
     "tim-cook": (0.94, 0.94, 0.91, 1.00, 1),
     # A third blind author (README.md); first measured on main: amazon .62/.62/.75 with 3 junk,

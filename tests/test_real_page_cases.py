@@ -16,11 +16,18 @@ from bot.extract import extract_page
 from bot.fetch import Fetcher
 from bot.filters.pagetype import classify
 from bot.filters.profile import short_names
-from bot.filters.relevance import assess
+from bot.filters.relevance import assess, filed_under
 from bot.filters.spam import assess_spam, promo_verdict, thin_page
 from bot.filters.text import count_term, word_count
 from bot.models import Candidate, Page, Reason, Rejection
-from bot.screen import Undecided, one_per_url, publication_time, screen_page, settle
+from bot.screen import (
+    Undecided,
+    one_per_url,
+    publication_time,
+    screen_page,
+    settle,
+    topic_terms,
+)
 from bot.sources.base import Unlinked
 from bot.sources.feeds import newest_entries, parse_feed
 from storage import open_database
@@ -604,6 +611,17 @@ def test_a_full_name_in_the_body_says_which_sense_the_short_one_in_the_title_is(
     story = _undecided(topic, "Acme zeigt neues Sprachmodell in Berlin", german, 20)
     decided = settle([*_acme_newsroom(topic), story], topic)
     assert not hasattr(decided[-1], "reason"), decided[-1]
+
+
+def test_a_site_named_by_the_topic_s_short_name_files_its_posts_under_the_topic() -> None:
+    """A company's own site is named by its short name (acme.example for "Acme AI",
+    shell.com, python.org): what the judge then asks of a post there that never names
+    the topic is that it reads like the topic's pages and has its context words."""
+    terms = topic_terms(_topic(keywords=["Acme AI"]))
+    url = "https://www.acme.example/blog/introducing-a-faster-model"
+    assert filed_under(url, terms.names, terms.every_name)
+    assert filed_under("https://acme-ai.example/news/1", terms.names, terms.every_name)
+    assert not filed_under("https://www.techwire.example/acme-news", terms.names, terms.every_name)
 
 
 def test_a_body_line_listing_phrases_that_each_carry_the_name_is_stuffing() -> None:

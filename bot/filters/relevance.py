@@ -516,11 +516,13 @@ def _figurative(found: Evidence, topic: TopicTerms) -> str | None:
 
 def filed_under(url: str, names: Sequence[str], keywords: Sequence[str] = ()) -> bool:
     """Whether the site files the page under the topic: a directory of the URL's path is
-    one of its names ("/artemis/", "/le-chat/"), or the site's domain is one of its
-    distinctive names ("mistral-ai.example", "pythonsoftwarefoundation.org"), as a
-    subject's own site is. Only a directory counts, not the page's slug, which is
-    written from its headline; and only keywords name a domain, since a shared name
-    names the namesakes' sites too."""
+    one of its names ("/artemis/", "/le-chat/"), or the site's domain is one of the
+    names given in ``keywords`` ("mistral-ai.example", "python.org"), as a subject's own
+    site is. Only a directory counts, not the page's slug, which is written from its
+    headline. Callers pass the shared names too (a company's site is named by its short
+    name, "shell.com"): a namesake's site shares it, so being filed there only lets a
+    page that reads like the topic's and has its context words be kept without
+    repeating the name."""
     parts = urlsplit(url)
     folders = parts.path.lower().strip("/").split("/")[:-1]
     if any(folder in {_slug(name) for name in names} for folder in folders):
