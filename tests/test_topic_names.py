@@ -141,6 +141,19 @@ def _verdict(db_path: Path, url: str) -> str:
     return rejected[url].detail
 
 
+async def _two_runs(
+    fake: FakeMistral, db_path: Path, routes: dict[str, Handler], root: str
+) -> tuple[str, CollectReport]:
+    """A run that meets a German page the topic's names miss, then one with another:
+    (the first page's rejection, the second run's report)."""
+    routes.update(_routes(root, FIRST_DE, "/de1"))
+    async with _model(fake) as model:
+        await _collect(db_path, _topic(root), PageJudge(model, 5))
+        first = _verdict(db_path, root + "/de1")
+        routes.update(_routes(root, SECOND_DE, "/de2"))
+        return first, await _collect(db_path, _topic(root), PageJudge(model, 5))
+
+
 async def test_a_language_of_unnamed_pages_is_asked_once_and_its_names_keep_later_pages(
     fake: FakeMistral, tmp_path: Path
 ) -> None:
@@ -150,21 +163,14 @@ async def test_a_language_of_unnamed_pages_is_asked_once_and_its_names_keep_late
     db_path = tmp_path / "d.db"
     routes: dict[str, Handler] = {}
     with serve(routes) as root:
-        routes.update(_routes(root, FIRST_DE, "/de1"))
-        async with _model(fake) as model:
-            await _collect(db_path, _topic(root), PageJudge(model, 5))
-            # Nothing told the run the German name yet: the rejection says how to add it.
-            detail = _verdict(db_path, root + "/de1")
-            assert "the page is in 'de'" in detail and "keywords or aliases" in detail
-            routes.update(_routes(root, SECOND_DE, "/de2"))
-            report = await _collect(db_path, _topic(root), PageJudge(model, 5))
-            assert report.names_learned == ["de: Dunkle Materie"]
-            assert report.names_usage.prompt_tokens > 0
-            asked = [r for r in fake.chat_requests() if "Languages" in r["messages"][-1]["content"]]
-            assert (
-                len(asked) == 1
-                and "Languages (ISO 639-1): de" in asked[0]["messages"][-1]["content"]
-            )
+        first, report = await _two_runs(fake, db_path, routes, root)
+        # Nothing told the first run the German name: the rejection says how to add it.
+        assert "the page is in 'de'" in first and "keywords or aliases" in first
+        assert report.names_learned == ["de: Dunkle Materie"]
+        assert report.names_usage.prompt_tokens > 0
+        asked = [r["messages"][-1]["content"] for r in fake.chat_requests()]
+        asked = [prompt for prompt in asked if "Languages (ISO 639-1):" in prompt]
+        assert len(asked) == 1 and "Languages (ISO 639-1): de" in asked[0]
         assert _verdict(db_path, root + "/de2") == "kept"
         # Learned once, kept: a run without the model still knows the name, and asks nothing.
         requests = len(fake.chat_requests())
@@ -182,10 +188,6 @@ async def test_a_reply_that_does_not_fit_learns_nothing_and_the_hint_stands(
     db_path = tmp_path / "d.db"
     routes: dict[str, Handler] = {}
     with serve(routes) as root:
-        routes.update(_routes(root, FIRST_DE, "/de1"))
-        async with _model(fake) as model:
-            await _collect(db_path, _topic(root), PageJudge(model, 5))
-            routes.update(_routes(root, SECOND_DE, "/de2"))
-            report = await _collect(db_path, _topic(root), PageJudge(model, 5))
+        _, report = await _two_runs(fake, db_path, routes, root)
         assert report.names_learned == []
         assert "the page is in 'de'" in _verdict(db_path, root + "/de2")
