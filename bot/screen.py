@@ -17,7 +17,7 @@ from statistics import median
 
 from bot.config import TopicConfig
 from bot.filters.dedup import DedupIndex, content_hash
-from bot.filters.language import guess_language
+from bot.filters.language import base_language, guess_language
 from bot.filters.pagetype import classify
 from bot.filters.profile import Profile, build_profile, short_names
 from bot.filters.relevance import (
@@ -134,7 +134,7 @@ def topic_terms(topic: TopicConfig) -> TopicTerms:
         context=topic.context,
         exclude=topic.exclude,
         reject_senses=topic.reject_senses,
-        language=_base(topic.language),
+        language=base_language(topic.language),
     )
 
 
@@ -168,7 +168,8 @@ def screen_page(
 
     # The text says more than a site template's <html lang>, which is often left as is.
     language = guess_language(page.text) or page.language
-    if topic.languages and language and _base(language) not in {_base(x) for x in topic.languages}:
+    allowed = {base_language(code) for code in topic.languages}
+    if allowed and language and base_language(language) not in allowed:
         return Rejection(
             candidate.url,
             Reason.OFF_TOPIC,
@@ -230,7 +231,7 @@ def settle(
         if not isinstance(verdict, Undecided):
             out.append(verdict)
             continue
-        profile = profiles.get(_base(verdict.language or ""))
+        profile = profiles.get(base_language(verdict.language))
         across = profile is None or not profile.usable
         if across:
             # Few pages in this language yet: names, figures and technical terms are
@@ -250,7 +251,7 @@ def _with_language_hint(
         not isinstance(decided, Rejection)
         or decided.reason is not Reason.OFF_TOPIC
         or page.evidence.mentions
-        or _base(page.language or "") in named_in
+        or base_language(page.language) in named_in
         or not (hint := terms.unnamed_hint(page.language))
     ):
         return decided
@@ -315,11 +316,11 @@ def _copies_of_kept(
 
 
 def _language(text: str) -> str:
-    return _base(guess_language(text) or "")
+    return base_language(guess_language(text) or "")
 
 
 def _languages_of(pages: Sequence[Undecided]) -> list[tuple[str, str]]:
-    return [(_base(page.language or ""), page.page.text) for page in pages]
+    return [(base_language(page.language), page.page.text) for page in pages]
 
 
 def _decide(
@@ -377,8 +378,3 @@ def _typical_share(texts: Sequence[str], names: Sequence[str]) -> float:
             named = sum(count_term(n, text) * len(n.split()) for n in names)
             shares.append(named / count)
     return median(shares) if shares else TYPICAL_SHARE
-
-
-def _base(language: str) -> str:
-    """The base language of a tag: en-GB and en_US are both en here."""
-    return language.lower().split("-")[0].split("_")[0]

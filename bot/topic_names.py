@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.config import TopicConfig
 from bot.errors import ModelError
+from bot.filters.language import base_language
 from bot.llm import LanguageModel, Usage, model_budget, parse_reply
 
 log = logging.getLogger(__name__)
@@ -85,10 +86,10 @@ def prompt(topic: TopicConfig, languages: Sequence[str]) -> str:
 def languages_to_ask(hinted: Iterable[str], asked: Iterable[str], topic: TopicConfig) -> list[str]:
     """The languages unnamed pages came in that were not asked about yet, at most
     :data:`MAX_LANGUAGES`, in the order they came; never the topic's own."""
-    own = _base(topic.language)
-    done = {_base(code) for code in asked}
-    wanted = [code for code in dict.fromkeys(_base(c) for c in hinted) if _LANGUAGE.match(code)]
-    allowed = {_base(code) for code in topic.languages}
+    own = base_language(topic.language)
+    done = {base_language(code) for code in asked}
+    wanted = [c for c in dict.fromkeys(base_language(c) for c in hinted) if _LANGUAGE.match(c)]
+    allowed = {base_language(code) for code in topic.languages}
     return [
         code
         for code in wanted
@@ -100,11 +101,11 @@ def usable(reply: NamesReply, languages: Sequence[str], topic: TopicConfig) -> l
     """The reply's names for the languages asked, without the ones the topic already has,
     at most :data:`MAX_NAMES` per language."""
     known = {name.casefold() for name in (*topic.keywords, *topic.aliases)}
-    asked = {_base(code) for code in languages}
+    asked = {base_language(code) for code in languages}
     kept: list[LearnedName] = []
     per_language: dict[str, int] = {}
     for named in reply.names:
-        language, name = _base(named.language), " ".join(named.name.split())
+        language, name = base_language(named.language), " ".join(named.name.split())
         if language not in asked or len(name) < 2 or name.casefold() in known:
             continue
         if per_language.get(language, 0) >= MAX_NAMES:
@@ -142,7 +143,3 @@ async def ask_names(
         log.warning("topic names not asked for %s: %s", topic.slug, exc)
         return [], Usage()
     return usable(answer, languages, topic), reply.usage
-
-
-def _base(code: str) -> str:
-    return code.lower().split("-")[0].split("_")[0]

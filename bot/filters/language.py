@@ -158,6 +158,11 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str], float], ...] = (
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+def base_language(code: str | None) -> str:
+    """The base language of a tag: en-GB and en_US are both en here ("" for none)."""
+    return (code or "").lower().split("-")[0].split("_")[0]
+
+
 def script_language(text: str) -> str | None:
     """The language a non-Latin script gives away, when it is enough of the letters."""
     letters = len(_LETTER.findall(text))

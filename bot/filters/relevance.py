@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
+from bot.filters.language import base_language
 from bot.filters.profile import Profile, last_name, name_cases, own_terms, stems, terms
 from bot.filters.text import (
     CJK,
@@ -76,7 +77,7 @@ class TopicTerms:
     def unnamed_hint(self, page_language: str | None) -> str:
         """What to tell a user whose topic a page in another language never names: the
         topic may go by another name there, which only the user can give."""
-        page = (page_language or "").lower().split("-")[0].split("_")[0]
+        page = base_language(page_language)
         if not page or not self.language or page == self.language:
             return ""
         return (
@@ -514,10 +515,10 @@ def _figurative(found: Evidence, topic: TopicTerms) -> str | None:
     return None
 
 
-def filed_under(url: str, names: Sequence[str], keywords: Sequence[str] = ()) -> bool:
+def filed_under(url: str, names: Sequence[str], domain_names: Sequence[str] = ()) -> bool:
     """Whether the site files the page under the topic: a directory of the URL's path is
-    one of its names ("/artemis/", "/le-chat/"), or the site's domain is one of the
-    names given in ``keywords`` ("mistral-ai.example", "python.org"), as a subject's own
+    one of its names ("/artemis/", "/le-chat/"), or the site's domain is one of
+    ``domain_names`` ("mistral-ai.example", "python.org"), as a subject's own
     site is. Only a directory counts, not the page's slug, which is written from its
     headline. Callers pass the shared names too (a company's site is named by its short
     name, "shell.com"): a namesake's site shares it, so being filed there only lets a
@@ -528,7 +529,7 @@ def filed_under(url: str, names: Sequence[str], keywords: Sequence[str] = ()) ->
     if any(folder in {_slug(name) for name in names} for folder in folders):
         return True
     labels = (parts.hostname or "").lower().split(".")[:-1]
-    domains = {_slug(k) for k in keywords} | {_slug(k).replace("-", "") for k in keywords}
+    domains = {_slug(n) for n in domain_names} | {_slug(n).replace("-", "") for n in domain_names}
     return any(label in domains for label in labels)
 
 
