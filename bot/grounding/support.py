@@ -1025,7 +1025,7 @@ _PERSON_CUE = re.compile(
     rf"manager|director|counsel|chief|head|lead|senator|governor|councillor|minister)\.?)"
     rf"\s+$"
 )
-_PRONOUN_START = re.compile(r"\b(?:he|she|they|his|her|their)\b", re.IGNORECASE)
+_TITLE_STEMS = frozenset(tokens.stem(w) for title in _TITLES for w in title.split())
 MIN_ACT = 3
 """Content units of a clause a source sentence must share to be the place telling it."""
 ACT_SHARE = 0.6
@@ -1062,8 +1062,7 @@ def _people(sentences: Sequence[str]) -> dict[str, str]:
 
 
 def _act_units(clause: str, person: str) -> tuple[frozenset[str], frozenset[Figure]]:
-    skip = {tokens.stem(tokens.fold(w)) for w in person.split()} | _REPORTING
-    skip |= {tokens.stem(w) for t in _TITLES for w in t.split()}
+    skip = {tokens.stem(tokens.fold(w)) for w in person.split()} | _REPORTING | _TITLE_STEMS
     stems = frozenset(s for s in tokens.content_stems(clause) if s not in skip)
     return stems, facts.figures(clause)
 
@@ -1115,7 +1114,7 @@ def _actor(said: Claim, source: Evidence) -> Verdict:
             if surname in folded:
                 break
             if (
-                _PRONOUN_START.search(piece)
+                _PRONOUN.search(piece)
                 and i
                 and surname in tokens.fold(source.sentences[i - 1].text)
             ):
