@@ -297,7 +297,7 @@ _HANDLE = re.compile(r"^(?=\S*(?:[\d_]|[a-z][A-Z]\S*[a-z][A-Z]))[A-Za-z][\w.]{2,
 # A post's header: the handle, then the post's furniture, on a line of its own or run
 # into the post ("dan_h_2019 - Posted 8 hours ago", "MarkT_Leaper · Reply Fitted a...").
 _POST_HEADER = re.compile(
-    r"^\s*(\S+)\s+[-–—|·•]\s+(?:(?:[\w'’]+\s*){1,6}$"
+    r"^\s*(\S+)\s+[-–—|·•]\s+(?:[\w'’]+(?:\s+[\w'’]+){0,5}\s*$"
     r"|(?i:posted|replied|reply|wrote|answered|quote)\b)"
 )
 
