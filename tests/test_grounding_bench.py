@@ -24,8 +24,8 @@ BLIND_RECALL_FLOOR = 0.815  # reached 0.818 (0.709 when first measured)
 # two sets above were written: 0.807/0.800 before them, 0.804/0.818 after. The gains on the
 # first two sets did not carry over, which is why they stay floors and not the targets.
 BLIND3 = Path(__file__).parent / "grounding" / "claims-blind3.json"
-BLIND3_PRECISION_FLOOR = 0.825  # reached 0.832 (0.810 before the speaker reading)
-BLIND3_RECALL_FLOOR = 0.84  # reached 0.845 (0.855 before "raised" opposed "cut")
+BLIND3_PRECISION_FLOOR = 0.83  # reached 0.832 (0.810 before the speaker reading)
+BLIND3_RECALL_FLOOR = 0.85  # reached 0.855 (0.818 before the hedge and clause readings)
 # A fourth, by a fourth author (200 claims over 20 more articles): 0.714/0.727 as first
 # measured; rules then written from its dev half only (held-out 0.750/0.737 -> 0.754/0.754).
 BLIND4 = Path(__file__).parent / "grounding" / "claims-blind4.json"
@@ -34,7 +34,7 @@ BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
 # A fifth, by a fifth author (200 claims over 20 more articles), measured unread: 0.699/0.591.
 BLIND5 = Path(__file__).parent / "grounding" / "claims-blind5.json"
 BLIND5_PRECISION_FLOOR = 0.72  # reached 0.722 (0.699 unread)
-BLIND5_RECALL_FLOOR = 0.63  # reached 0.636 (0.591 unread)
+BLIND5_RECALL_FLOOR = 0.64  # reached 0.645 (0.591 unread)
 
 
 @pytest.mark.parametrize(

@@ -229,3 +229,15 @@ def test_a_weekday_describing_a_noun_is_no_date() -> None:
         "libraries open for longer on Sundays."
     )
     assert supports(budget, "The budget adds 26 police officers and longer Sunday library hours.")
+
+
+def test_a_hedged_fraction_word_stands_for_the_share_near_it() -> None:
+    sales = evidence(
+        "Grocer's own brands grow\n"
+        "Own-brand products now make up 31% of sales, and 9% of trips end in the app."
+    )
+    assert supports(sales, "Own-brand products now make up nearly a third of sales.")
+    assert supports(sales, "Just under a tenth of trips end in the app.")
+    # On the hedge's side, and near it: "over a third" and "nearly half" are not 31%.
+    assert not supports(sales, "Own-brand products now make up over a third of sales.")
+    assert not supports(sales, "Own-brand products now make up nearly half of sales.")

@@ -228,6 +228,10 @@ class Figure:
         same_kind = not self.kind or not other.kind or self.kind == other.kind
         if self.hedge and same_kind and _within_hedge(self.value, other.value, self.hedge):
             return True
+        if self.hedge and self.loose and self.kind == other.kind == "%":
+            # "nearly a third" for 31%, "roughly half" for 51%: a hedged fraction word
+            # stands for the share near it, on the hedge's side.
+            return _near_share(self.value, other.value, self.hedge)
         if self.loose and not other.loose and other.kind == "%" and self.kind == "%":
             exponent = min(int(other.value.as_tuple().exponent), 0)
             return abs(self.value - other.value) <= Decimal(5).scaleb(exponent - 1)
@@ -277,6 +281,20 @@ def _within_hedge(said: Decimal, stated: Decimal, hedge: str) -> bool:
     unit = int(said.normalize().as_tuple().exponent)
     rounded = stated.scaleb(-unit).quantize(Decimal(1), ROUND_HALF_UP).scaleb(unit)
     if rounded != said:
+        return False
+    if hedge == "over":
+        return stated >= said
+    if hedge == "under":
+        return stated <= said
+    return True
+
+
+FRACTION_SLACK = Decimal("3.5")
+"""Percentage points a hedged fraction word ("nearly a third") may lie from its share."""
+
+
+def _near_share(said: Decimal, stated: Decimal, hedge: str) -> bool:
+    if abs(said - stated) > FRACTION_SLACK:
         return False
     if hedge == "over":
         return stated >= said
@@ -398,10 +416,12 @@ _DURATION_PIECE = re.compile(_DURATION_PART)
 # Shares written as a fraction: "three in four", "1 out of 3", "half of", "三分之一".
 _CENTS = re.compile(r"(?<![\d.,$])(\d{1,2})\s?(?:cents?\b|¢)")
 """An amount in cents ("25 cents" is $0.25, the difference a fare rise is told by)."""
-_FRACTION_WORDS = {"half": (1, 2), "third": (1, 3), "quarter": (1, 4), "fifth": (1, 5)}
+_FRACTION_WORDS = {
+    "half": (1, 2), "third": (1, 3), "quarter": (1, 4), "fifth": (1, 5), "tenth": (1, 10),
+}  # fmt: skip
 _FRACTION = re.compile(
     r"\b(?P<n>\d+|[a-z]+)\s(?:in|out\sof)\s(?P<m>\d+|[a-z]+)\b"
-    r"|\b(?P<k>a|one|two|three|four)[\s-](?P<part>half|thirds?|quarters?|fifths?)\sof\b"
+    r"|\b(?P<k>a|one|two|three|four)[\s-](?P<part>half|thirds?|quarters?|fifths?|tenths?)\sof\b"
     r"|(?<!first\s)(?<!second\s)(?<!the\s)\b(?P<bare>half)\sof\b"
 )
 _HALF_ZH = re.compile(r"一半|半數|半数")
