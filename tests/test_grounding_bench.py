@@ -29,12 +29,12 @@ BLIND3_RECALL_FLOOR = 0.85  # reached 0.855 (0.818 before the hedge and clause r
 # A fourth, by a fourth author (200 claims over 20 more articles): 0.714/0.727 as first
 # measured; rules then written from its dev half only (held-out 0.750/0.737 -> 0.754/0.754).
 BLIND4 = Path(__file__).parent / "grounding" / "claims-blind4.json"
-BLIND4_PRECISION_FLOOR = 0.75  # reached 0.754 (0.748 before the speaker reading)
+BLIND4_PRECISION_FLOOR = 0.755  # reached 0.761 (0.748 before the speaker reading)
 BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
 # A fifth, by a fifth author (200 claims over 20 more articles), measured unread: 0.699/0.591.
 BLIND5 = Path(__file__).parent / "grounding" / "claims-blind5.json"
-BLIND5_PRECISION_FLOOR = 0.72  # reached 0.722 (0.699 unread)
-BLIND5_RECALL_FLOOR = 0.64  # reached 0.645 (0.591 unread)
+BLIND5_PRECISION_FLOOR = 0.725  # reached 0.727 (0.699 unread)
+BLIND5_RECALL_FLOOR = 0.65  # reached 0.655 (0.591 unread)
 
 
 @pytest.mark.parametrize(

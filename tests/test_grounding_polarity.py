@@ -286,3 +286,14 @@ def test_a_raise_contradicts_a_cut() -> None:
     )
     assert supports(dividend, "The chain cut its interim dividend to 142 cents a share.")
     assert not supports(dividend, "The chain raised its interim dividend to 142 cents a share.")
+
+
+def test_each_side_of_a_contrast_is_read_against_the_sentence_that_says_it() -> None:
+    results = evidence(
+        "Grocer's profit falls\n"
+        "The chain reported a 12.4% fall in half-year profit as a price war squeezed "
+        "margins. Revenue rose 4.1% to R48.3 billion."
+    )
+    claim = "The chain's half-year profit slid 12.4% even as revenue grew 4.1%."
+    assert supports(results, claim)
+    assert not supports(results, "The chain's half-year profit grew 12.4% as margins widened.")

@@ -503,7 +503,8 @@ def _opposite_words(said: Claim, source: Evidence) -> Verdict:
 
 def _about(said: Claim, sentence: _Sentence) -> int:
     names = sum(1 for n in said.names if tokens.stems_meet(n, sentence.words))
-    return names + len(said.stems & sentence.stems)
+    figures = sum(1 for f in said.figures if any(f.matches(g) for g in sentence.figures))
+    return names + figures + len(said.stems & sentence.stems)
 
 
 def _opposite_in(said: Claim, source: Evidence) -> tuple[str, str] | None:
@@ -1168,7 +1169,7 @@ WINDOW = 3
 """Adjacent sentences that together may back one clause of a claim (with the lede)."""
 _CLAUSE_BREAK = re.compile(
     r";|,\s(?:(?:and|while|but|whereas|with|et|mais|alors\sque|und|aber)\s)?"
-    r"|\s(?:while|after|though|although)\s|，|；"
+    r"|\s(?:while|after|though|although|even\sas|even\sthough)\s|，|；"
 )
 _MIN_CLAUSE = 3
 """A clause stating fewer names, figures and words than this is read with the one before."""
