@@ -241,3 +241,13 @@ def test_a_hedged_fraction_word_stands_for_the_share_near_it() -> None:
     # On the hedge's side, and near it: "over a third" and "nearly half" are not 31%.
     assert not supports(sales, "Own-brand products now make up over a third of sales.")
     assert not supports(sales, "Own-brand products now make up nearly half of sales.")
+
+
+def test_a_count_may_be_the_difference_of_two_one_sentence_states() -> None:
+    outage = evidence(
+        "Storm cuts power\n"
+        "About 61,000 homes lost power on Saturday; by Sunday evening 9,400 remained cut "
+        "off, the grid operator said."
+    )
+    assert supports(outage, "By Sunday evening the grid operator had reconnected 51,600 homes.")
+    assert not supports(outage, "By Sunday evening the grid operator had reconnected 52,600 homes.")

@@ -559,8 +559,14 @@ def _computed(figure: Figure, stated: frozenset[Figure]) -> bool:
         a.value + b.value == figure.value or a.value - b.value == figure.value
         for a in stated
         for b in stated
-        if a != b and figure.kind and a.kind == b.kind == figure.kind
+        if a != b and a.kind == b.kind == figure.kind and (figure.kind or _count(a, b, figure))
     )
+
+
+def _count(*figures: Figure) -> bool:
+    """Counts big enough that a sum or difference of two of one sentence's is not chance
+    ("51,600 reconnected" of "61,000 lost power, 9,400 still without"): no years."""
+    return all(f.value >= 100 and not (1800 <= f.value <= 2100) for f in figures)
 
 
 _RELATIONS = frozenset(synonyms.canonical(tokens.stem(w)) for w in ("partner", "sue"))
