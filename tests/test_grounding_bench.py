@@ -14,7 +14,7 @@ from bench.grounding import score
 
 CLAIMS = Path(__file__).parent / "grounding" / "claims.json"
 PRECISION_FLOOR = 0.92  # reached 0.926 (0.900 before the cause, vote and role rules)
-RECALL_FLOOR = 0.885  # reached 0.895 (0.882 before clause-by-clause alignment)
+RECALL_FLOOR = 0.90  # reached 0.902 (0.882 before clause-by-clause alignment)
 # A second set by another author (200 claims over 20 new articles), measured before anyone
 # had read it: the check's honest figures on unseen text.
 BLIND = Path(__file__).parent / "grounding" / "claims-blind.json"
@@ -33,8 +33,8 @@ BLIND4_PRECISION_FLOOR = 0.755  # reached 0.761 (0.748 before the speaker readin
 BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
 # A fifth, by a fifth author (200 claims over 20 more articles), measured unread: 0.699/0.591.
 BLIND5 = Path(__file__).parent / "grounding" / "claims-blind5.json"
-BLIND5_PRECISION_FLOOR = 0.725  # reached 0.730 (0.699 unread)
-BLIND5_RECALL_FLOOR = 0.66  # reached 0.664 (0.591 unread)
+BLIND5_PRECISION_FLOOR = 0.73  # reached 0.733 (0.699 unread)
+BLIND5_RECALL_FLOOR = 0.67  # reached 0.673 (0.591 unread)
 
 
 @pytest.mark.parametrize(

@@ -251,3 +251,16 @@ def test_a_count_may_be_the_difference_of_two_one_sentence_states() -> None:
     )
     assert supports(outage, "By Sunday evening the grid operator had reconnected 51,600 homes.")
     assert not supports(outage, "By Sunday evening the grid operator had reconnected 52,600 homes.")
+
+
+def test_a_length_or_a_mass_is_one_quantity_in_any_metric_unit() -> None:
+    storm = evidence(
+        "Storm floods the coast\n"
+        "Up to 87 millimetres of rain fell in 24 hours, gusts reached 142 km/h, and the "
+        "ferry's 2,400 kg ramp was torn away from a 1.5 km pier."
+    )
+    assert supports(storm, "As much as 8.7 cm of rain fell in a day.")
+    assert supports(storm, "The storm tore a 2.4-tonne ramp from a 1,500-metre pier.")
+    assert not supports(storm, "As much as 87 cm of rain fell in a day.")
+    # A speed is no length: 142 km/h is not 142 km.
+    assert not supports(storm, "The storm's rain spread over 142 km of coast.")

@@ -413,6 +413,26 @@ _CLOCK = re.compile(
     r"(?<![\d:])(\d{1,2}):([0-5]\d):([0-5]\d)(?![\d:])|(?<![\d:])(\d{1,2})h([0-5]\d)(?![\d])"
 )
 _DURATION_PIECE = re.compile(_DURATION_PART)
+# A length or a mass is one quantity in any metric unit: "8.7 cm" and "87 millimetres"
+# are compared in metres, "2.4 tonnes" and "2,400 kg" in grams. A speed ("km/h") and an
+# area ("km²") are not lengths.
+_METRIC_UNITS = {
+    **dict.fromkeys(("mm", "millimetres", "millimetre", "millimeters", "millimeter"), ("m", -3)),
+    **dict.fromkeys(
+        ("cm", "centimetres", "centimetre", "centimeters", "centimeter", "zentimeter"), ("m", -2)
+    ),
+    **dict.fromkeys(("metres", "metre", "meters", "meter"), ("m", 0)),
+    **dict.fromkeys(("km", "kilometres", "kilometre", "kilometers", "kilometer"), ("m", 3)),
+    **dict.fromkeys(("mg", "milligrams", "milligram", "milligramm"), ("g", -3)),
+    **dict.fromkeys(("grams", "gram", "gramm", "grammes", "gramme"), ("g", 0)),
+    **dict.fromkeys(("kg", "kilograms", "kilogram", "kilogramm", "kilos"), ("g", 3)),
+    **dict.fromkeys(("tonnes", "tonne", "tonnen", "t"), ("g", 6)),
+}  # fmt: skip
+_METRIC = re.compile(
+    rf"(?<![\d.,])(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:[.,]\d{{1,2}}(?!\d))?)[\s-]?"
+    rf"({'|'.join(sorted(_METRIC_UNITS, key=len, reverse=True))})"
+    r"(?![a-z²³/]|\s?(?:per|an|a)\s(?:hour|heure|stunde)|2\b|3\b)"
+)
 # Shares written as a fraction: "three in four", "1 out of 3", "half of", "三分之一".
 _CENTS = re.compile(r"(?<![\d.,$])(\d{1,2})\s?(?:cents?\b|¢)")
 """An amount in cents ("25 cents" is $0.25, the difference a fare rise is told by)."""
@@ -518,6 +538,16 @@ def _special_forms(folded: str) -> list[tuple[int, int, Figure]]:
         )
         written = Decimal(pieces[0][0]).normalize() if len(pieces) == 1 else None
         found.append((match.start(), match.end(), Figure(seconds.normalize(), "s", written)))
+    for match in _METRIC.finditer(folded):
+        if _inside(match.start(), match.end(), [(a, b) for a, b, _ in found]):
+            continue
+        kind, power = _METRIC_UNITS[match.group(2)]
+        written = match.group(1)
+        # "1,500 metres" groups thousands; "4,8 kilomètres" has a decimal comma.
+        thousands = re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", written)
+        number = Decimal(written.replace(",", "") if thousands else written.replace(",", "."))
+        # No bare-number fallback (as a duration has): "87 cm" is not "87 millimetres".
+        found.append((match.start(), match.end(), Figure(number.scaleb(power).normalize(), kind)))
     for match in _CENTS.finditer(folded):
         cents = Decimal(match.group(1)).scaleb(-2).normalize()
         found.append((match.start(), match.end(), Figure(cents, "usd")))
