@@ -33,8 +33,8 @@ BLIND4_PRECISION_FLOOR = 0.755  # reached 0.761 (0.748 before the speaker readin
 BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
 # A fifth, by a fifth author (200 claims over 20 more articles), measured unread: 0.699/0.591.
 BLIND5 = Path(__file__).parent / "grounding" / "claims-blind5.json"
-BLIND5_PRECISION_FLOOR = 0.73  # reached 0.733 (0.699 unread)
-BLIND5_RECALL_FLOOR = 0.67  # reached 0.673 (0.591 unread)
+BLIND5_PRECISION_FLOOR = 0.73  # reached 0.735 (0.699 unread)
+BLIND5_RECALL_FLOOR = 0.68  # reached 0.682 (0.591 unread)
 
 
 @pytest.mark.parametrize(

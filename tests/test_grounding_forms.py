@@ -264,3 +264,16 @@ def test_a_length_or_a_mass_is_one_quantity_in_any_metric_unit() -> None:
     assert not supports(storm, "As much as 87 cm of rain fell in a day.")
     # A speed is no length: 142 km/h is not 142 km.
     assert not supports(storm, "The storm's rain spread over 142 km of coast.")
+
+
+def test_french_and_german_weekdays_are_dates() -> None:
+    assert dates("Deux trains supplémentaires circuleront mardi.") == {"weekday:2"}
+    assert dates("Die Gespräche beginnen am Mittwoch.") == {"weekday:3"}
+    strike = evidence(
+        "Pilots strike\n"
+        "The rail operator added two trains between Lyon and Brussels for Wednesday, the "
+        "airline said."
+    )
+    added = "L'opérateur a ajouté deux trains entre Lyon et Bruxelles pour {}."
+    assert supports(strike, added.format("mercredi"))
+    assert not supports(strike, added.format("mardi"))

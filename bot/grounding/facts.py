@@ -124,6 +124,18 @@ _WEEKDAYS = {
     )
     for name in names
 }  # fmt: skip
+_OTHER_WEEKDAYS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("lundi", "montag"), ("mardi", "dienstag"), ("mercredi", "mittwoch"),
+            ("jeudi", "donnerstag"), ("vendredi", "freitag"), ("samedi", "samstag", "sonnabend"),
+            ("dimanche", "sonntag"),
+        ],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
 _ZH_WEEKDAY = re.compile(r"(?:星期|週|周|禮拜|礼拜)(?P<d>[一二三四五六日天])")
 _ZH_WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
 _ZH_MONTH = re.compile(r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s?月")
@@ -711,6 +723,8 @@ def dates(text: str) -> frozenset[str]:
     for word in _WORD.findall(fold(text)):
         if word in _OTHER_MONTHS:
             found.add(f"month:{_OTHER_MONTHS[word]}")
+        elif word in _OTHER_WEEKDAYS:
+            found.add(f"weekday:{_OTHER_WEEKDAYS[word]}")
     for match in _ZH_MONTH.finditer(text):
         if re.match(r"[A-Za-z0-9-]", text[match.start() - 1 : match.start()]):
             continue  # "A7月產量" is the A7's monthly output, not July
