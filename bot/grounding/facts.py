@@ -554,10 +554,10 @@ def _special_forms(folded: str) -> list[tuple[int, int, Figure]]:
         if _inside(match.start(), match.end(), [(a, b) for a, b, _ in found]):
             continue
         kind, power = _METRIC_UNITS[match.group(2)]
-        written = match.group(1)
+        digits = match.group(1)
         # "1,500 metres" groups thousands; "4,8 kilomètres" has a decimal comma.
-        thousands = re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", written)
-        number = Decimal(written.replace(",", "") if thousands else written.replace(",", "."))
+        thousands = re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits)
+        number = Decimal(digits.replace(",", "") if thousands else digits.replace(",", "."))
         # No bare-number fallback (as a duration has): "87 cm" is not "87 millimetres".
         found.append((match.start(), match.end(), Figure(number.scaleb(power).normalize(), kind)))
     for match in _CENTS.finditer(folded):
