@@ -292,8 +292,11 @@ def _within_hedge(said: Decimal, stated: Decimal, hedge: str) -> bool:
     # 41,500; "over" and "nearly" also say on which side it lies.
     unit = int(said.normalize().as_tuple().exponent)
     rounded = stated.scaleb(-unit).quantize(Decimal(1), ROUND_HALF_UP).scaleb(unit)
-    if rounded != said:
-        return False
+    return rounded == said and _on_hedge_side(said, stated, hedge)
+
+
+def _on_hedge_side(said: Decimal, stated: Decimal, hedge: str) -> bool:
+    """ "over" says the stated figure is above the said one, "nearly" below it."""
     if hedge == "over":
         return stated >= said
     if hedge == "under":
@@ -306,13 +309,7 @@ FRACTION_SLACK = Decimal("3.5")
 
 
 def _near_share(said: Decimal, stated: Decimal, hedge: str) -> bool:
-    if abs(said - stated) > FRACTION_SLACK:
-        return False
-    if hedge == "over":
-        return stated >= said
-    if hedge == "under":
-        return stated <= said
-    return True
+    return abs(said - stated) <= FRACTION_SLACK and _on_hedge_side(said, stated, hedge)
 
 
 def _round(value: Decimal) -> bool:
