@@ -277,3 +277,25 @@ def test_french_and_german_weekdays_are_dates() -> None:
     added = "L'opérateur a ajouté deux trains entre Lyon et Bruxelles pour {}."
     assert supports(strike, added.format("mercredi"))
     assert not supports(strike, added.format("mardi"))
+
+
+def test_a_figure_worked_out_from_the_next_sentence_or_a_given_share_is_backed() -> None:
+    outage = evidence(
+        "About 48,000 homes lost power when the storm hit the coast on Friday. By noon on "
+        "Saturday, all but 6,500 had been reconnected, the operator said."
+    )
+    assert supports(outage, "By Saturday noon, 41,500 of the 48,000 homes had power again.")
+    assert not supports(outage, "By Saturday noon, 43,500 of the 48,000 homes had power again.")
+    round_ = evidence(
+        "Pelora raised $85 million in its latest round. About 60% of it will fund a new "
+        "factory in Porto, the company said."
+    )
+    assert supports(round_, "About $51 million of Pelora's new money will go to a Porto factory.")
+    assert not supports(
+        round_, "About $58 million of Pelora's new money will go to a Porto factory."
+    )
+
+
+def test_a_timetable_is_a_forecast() -> None:
+    talks = evidence("Talks are scheduled to resume on Monday under a mediator, Ida Lind.")
+    assert supports(talks, "Talks will resume on Monday with Ida Lind as mediator.")

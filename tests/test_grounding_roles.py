@@ -108,3 +108,23 @@ def test_a_statement_is_backed_only_as_the_words_of_whoever_made_it() -> None:
     # people said it does.
     assert supports(BAKERY, "Tomas Berglund said a decision on Scotland would come in the spring.")
     assert supports(BAKERY, "Ferndale Bakeries will employ 210 people at the Leeds plant.")
+
+
+def test_a_title_is_the_employer_the_source_gives_it_to() -> None:
+    ruling = evidence(
+        "A court ordered Brightwater Pumps to pay Ostara Valves $12 million. "
+        '"We will appeal," spokesperson Mina Okafor said. Ostara\'s general counsel, '
+        'Pieter Vos, called the verdict "overdue".'
+    )
+    assert supports(ruling, 'Ostara\'s general counsel, Pieter Vos, called the verdict "overdue".')
+    swapped = 'Brightwater\'s general counsel, Pieter Vos, called the verdict "overdue".'
+    assert not supports(ruling, swapped)
+
+
+def test_a_plural_title_is_each_named_persons() -> None:
+    deal = evidence(
+        "Tessel Labs will join Arbor Health. Its co-founders Ana Ruiz and Tom Berg will stay. "
+        "Ruiz will become Arbor's head of research."
+    )
+    assert supports(deal, "Tessel Labs co-founder Ana Ruiz is set to stay at Arbor Health.")
+    assert not supports(deal, "Tessel Labs chief executive Ana Ruiz will stay at Arbor Health.")

@@ -161,13 +161,16 @@ _MARKERS: dict[str, tuple[str, str]] = {
     "forecast": (
         "will would could might likely expected expect expects plans plan planned aims "
         "poised soon future forecast predicts predicted projected eventually upcoming "
-        "sera seront devrait devraient pourrait prevoit prevu wird werden soll sollen "
+        "sera seront serait seraient doit doivent devrait devraient pourrait prevoit prevu "
+        "wird werden soll sollen "
         "konnte voraussichtlich geplant",
         r"將會|将会|將於|将于|可能|預計|预计|預期|预期|計畫|計劃|计划|未來|未来|有望|即將|即将"
         # A future told by its date: "next season", "明年" say what "will" says.
         r"|下季|下賽季|下赛季|明年|下個月|下个月|下週|下周|後年|后年"
         r"|(?i:\bnext\s(?:year|season|month|week)\b|\bl'(?:an|annee|année)\sprochaine?\b"
-        r"|\bla\ssaison\sprochaine\b|\bn(?:ä|a)chste[sn]?\s(?:jahr|saison|monat|woche)\b)",
+        r"|\bla\ssaison\sprochaine\b|\bn(?:ä|a)chste[sn]?\s(?:jahr|saison|monat|woche)\b"
+        # "is set to take over", "are scheduled to resume": a future told by a timetable.
+        r"|\b(?:is|are|was|were)\s(?:set|scheduled|due)\sto\s(?!the\b|an?\b|its\b|their\b)[a-z]+)",
     ),
     "inference": (
         "means meaning shows proves signals suggests indicates implies demonstrates confirms",

@@ -544,7 +544,26 @@ def _backed(figure: Figure, source: Evidence) -> bool:
         return True
     if figure.written is not None and Figure(figure.written) in source.figures:
         return True
-    return any(_computed(figure, sentence.figures) for sentence in source.sentences)
+    # A story gives the whole in one sentence and what is left in the next ("61,000 lost
+    # power. ... restored to all but 9,400").
+    adjacent = zip(source.sentences, source.sentences[1:] or source.sentences[:1], strict=False)
+    return any(_computed(figure, a.figures | b.figures) for a, b in adjacent) or _share_of(
+        figure, source.figures
+    )
+
+
+def _share_of(figure: Figure, stated: frozenset[Figure]) -> bool:
+    """ "About $27 million" of a "$68 million" round of which "about 40%" goes there: a
+    share the source gives of an amount it gives, worked out to the claim's precision."""
+    if figure.kind in ("%", "x") or not (figure.kind or _count(figure)):
+        return False
+    shares = [f.value for f in stated if f.kind == "%" and 0 < f.value < 100]
+    wholes = [f for f in stated if f.kind == figure.kind and f.value > figure.value]
+    return any(
+        figure.matches(Figure(share * whole.value / 100, figure.kind))
+        for share in shares
+        for whole in wholes
+    )
 
 
 def _computed(figure: Figure, stated: frozenset[Figure]) -> bool:
@@ -982,14 +1001,16 @@ _TITLES = {
     "managing director": "md", "spokesperson": "spokesperson", "spokesman": "spokesperson",
     "spokeswoman": "spokesperson", "lead investigator": "lead investigator",
     "head coach": "coach", "coach": "coach", "mayor": "mayor", "minister": "minister",
+    "general counsel": "counsel",
 }  # fmt: skip
 _TITLE = "|".join(sorted((re.escape(t) for t in _TITLES), key=len, reverse=True))
 _PERSON = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
 _TITLED = re.compile(
-    rf"(?i:\b(?P<before>{_TITLE}))\s+(?P<name>{_PERSON})|(?P<name2>{_PERSON}),\s+(?:the\s+)?"
+    rf"(?i:\b(?P<before>{_TITLE})),?\s+(?P<name>{_PERSON})|(?P<name2>{_PERSON}),\s+(?:the\s+)?"
     rf"(?:\w+(?:'s|’s)\s+)?(?i:(?P<after>{_TITLE}))\b"
 )
-_SOURCE_TITLE = re.compile(rf"\b(?:{_TITLE})\b")
+# "co-founders Sofie Lund and Karim Haddad" gives each the title.
+_SOURCE_TITLE = re.compile(rf"\b({_TITLE})s?\b")
 
 
 def _titles(said: Claim, source: Evidence) -> Verdict:
@@ -1163,12 +1184,30 @@ def _works_for(employer: str, surname: str, source: Evidence) -> bool:
     naming = [i for i, s in enumerate(said) if person.search(tokens.fold(s.text))]
     # Where the source introduces the person by their title, that is where it says whose.
     titled = [i for i in naming if _SOURCE_TITLE.search(tokens.fold(said[i].text))]
+    for i in titled:
+        if (whose := _stated_employer(said[i].text, surname)) is not None:
+            return tokens.stems_meet(employer, frozenset({whose}))
     for i in titled or naming:
         sentence = said[i]
         near = [sentence, *said[max(0, i - 1) : i], *said[:1]]
         if any(tokens.stems_meet(employer, s.words) for s in near):
             return True
     return False
+
+
+def _stated_employer(text: str, surname: str) -> str | None:
+    """The organisation a source sentence gives a person's title to ("Kessler's general
+    counsel, Frank Albrecht"): the stem of its possessive name, or None when it names none
+    there (then the story's own company may be meant)."""
+    person = rf"(?:[A-Z][\w'’-]+\s+){{0,2}}{re.escape(surname)}\b"
+    for match in re.finditer(rf"(?i:\b(?:{_TITLE}))\b,?\s+(?i:{person})", text):
+        owner = _POSSESSOR.search(text[: match.start()])
+        if owner is not None:
+            return tokens.stem(tokens.fold(owner.group(1)))
+    return None
+
+
+_POSSESSOR = re.compile(r"\b([A-Z][\w&.-]*)(?:'s|’s)\s+$")
 
 
 WINDOW = 3
@@ -1230,7 +1269,7 @@ def _figure_in(figure: Figure, stated: frozenset[Figure]) -> bool:
         return True
     if figure.written is not None and Figure(figure.written) in stated:
         return True
-    return _computed(figure, stated)
+    return _computed(figure, stated) or _share_of(figure, stated)
 
 
 def _windows(source: Evidence) -> list[tuple[_Sentence, ...]]:
