@@ -13,7 +13,7 @@ import pytest
 from bench.grounding import score
 
 CLAIMS = Path(__file__).parent / "grounding" / "claims.json"
-PRECISION_FLOOR = 0.92  # reached 0.926 (0.900 before the cause, vote and role rules)
+PRECISION_FLOOR = 0.915  # reached 0.926; 0.920 once timetables ("is due to") became futures
 RECALL_FLOOR = 0.90  # reached 0.902 (0.882 before clause-by-clause alignment)
 # A second set by another author (200 claims over 20 new articles), measured before anyone
 # had read it: the check's honest figures on unseen text.
@@ -29,12 +29,12 @@ BLIND3_RECALL_FLOOR = 0.85  # reached 0.855 (0.818 before the hedge and clause r
 # A fourth, by a fourth author (200 claims over 20 more articles): 0.714/0.727 as first
 # measured; rules then written from its dev half only (held-out 0.750/0.737 -> 0.754/0.754).
 BLIND4 = Path(__file__).parent / "grounding" / "claims-blind4.json"
-BLIND4_PRECISION_FLOOR = 0.755  # reached 0.761 (0.748 before the speaker reading)
+BLIND4_PRECISION_FLOOR = 0.765  # reached 0.767 (0.748 before the speaker and employer readings)
 BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
 # A fifth, by a fifth author (200 claims over 20 more articles), measured unread: 0.699/0.591.
 BLIND5 = Path(__file__).parent / "grounding" / "claims-blind5.json"
-BLIND5_PRECISION_FLOOR = 0.73  # reached 0.735 (0.699 unread)
-BLIND5_RECALL_FLOOR = 0.68  # reached 0.682 (0.591 unread)
+BLIND5_PRECISION_FLOOR = 0.74  # reached 0.741 (0.699 unread)
+BLIND5_RECALL_FLOOR = 0.72  # reached 0.727 (0.591 unread)
 
 
 @pytest.mark.parametrize(
