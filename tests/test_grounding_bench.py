@@ -35,6 +35,11 @@ BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
 BLIND5 = Path(__file__).parent / "grounding" / "claims-blind5.json"
 BLIND5_PRECISION_FLOOR = 0.74  # reached 0.741 (0.699 unread)
 BLIND5_RECALL_FLOOR = 0.72  # reached 0.727 (0.591 unread)
+# A sixth, by a sixth author (212 claims over 22 articles), measured unread: 0.721/0.752
+# (held-out 0.678/0.727); no rule has been written from it yet.
+BLIND6 = Path(__file__).parent / "grounding" / "claims-blind6.json"
+BLIND6_PRECISION_FLOOR = 0.715
+BLIND6_RECALL_FLOOR = 0.745
 
 
 @pytest.mark.parametrize(
@@ -45,8 +50,9 @@ BLIND5_RECALL_FLOOR = 0.72  # reached 0.727 (0.591 unread)
         (BLIND3, BLIND3_PRECISION_FLOOR, BLIND3_RECALL_FLOOR),
         (BLIND4, BLIND4_PRECISION_FLOOR, BLIND4_RECALL_FLOOR),
         (BLIND5, BLIND5_PRECISION_FLOOR, BLIND5_RECALL_FLOOR),
+        (BLIND6, BLIND6_PRECISION_FLOOR, BLIND6_RECALL_FLOOR),
     ],
-    ids=["claims", "blind", "blind3", "blind4", "blind5"],
+    ids=["claims", "blind", "blind3", "blind4", "blind5", "blind6"],
 )
 def test_each_claim_set_holds_its_floors(claims: Path, precision: float, recall: float) -> None:
     scores = score(json.loads(claims.read_text(encoding="utf-8")))
