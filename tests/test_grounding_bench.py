@@ -36,10 +36,10 @@ BLIND5 = Path(__file__).parent / "grounding" / "claims-blind5.json"
 BLIND5_PRECISION_FLOOR = 0.74  # reached 0.741 (0.699 unread)
 BLIND5_RECALL_FLOOR = 0.72  # reached 0.727 (0.591 unread)
 # A sixth, by a sixth author (212 claims over 22 articles), measured unread: 0.721/0.752
-# (held-out 0.678/0.727); no rule has been written from it yet.
+# (held-out 0.678/0.727); rules since written from its dev half only.
 BLIND6 = Path(__file__).parent / "grounding" / "claims-blind6.json"
-BLIND6_PRECISION_FLOOR = 0.715
-BLIND6_RECALL_FLOOR = 0.745
+BLIND6_PRECISION_FLOOR = 0.72  # reached 0.726 (ratio words, points, shares of amounts)
+BLIND6_RECALL_FLOOR = 0.765  # reached 0.769
 
 
 @pytest.mark.parametrize(

@@ -299,3 +299,21 @@ def test_a_figure_worked_out_from_the_next_sentence_or_a_given_share_is_backed()
 def test_a_timetable_is_a_forecast() -> None:
     talks = evidence("Talks are scheduled to resume on Monday under a mediator, Ida Lind.")
     assert supports(talks, "Talks will resume on Monday with Ida Lind as mediator.")
+
+
+def test_a_ratio_word_a_points_change_and_a_share_of_amounts_are_worked_out() -> None:
+    cases = evidence(
+        "Mumps cases rose to 318 in the first half of the year, from 74 a year earlier. "
+        "Vaccine coverage fell to 88.4% from 91.0%. Of the clinic's €21 million budget, "
+        "€6.6 million came from the region."
+    )
+    assert supports(cases, "Mumps cases more than quadrupled to 318 in the first half.")
+    assert not supports(cases, "Mumps cases tripled to 318 in the first half.")
+    assert supports(cases, "Vaccine coverage fell 2.6 points to 88.4%.")
+    assert not supports(cases, "Vaccine coverage fell 3.6 points to 88.4%.")
+    assert supports(
+        cases, "Nearly a third of the clinic's €21 million budget came from the region."
+    )
+    assert not supports(
+        cases, "Nearly half of the clinic's €21 million budget came from the region."
+    )

@@ -45,7 +45,8 @@ _FIGURE = re.compile(
        |thousands?|tausend|mille|mrd|mio|mds|md|bn|mn|tn|mln|bln|百萬|百万|千|萬|万|億|亿|兆
        |m(?=\s?€))
        |(?P<letter>[kmbt]))(?![a-z]))?
-    (?:\s?(?P<pct>%|percent|per\s+cent|pour\s+cent|prozent|個百分點|percentage\s+points?)|(?P<pc>pc)(?![a-z]))?
+    (?:\s?(?P<pct>%|percent|per\s+cent|pour\s+cent|prozent|個百分點|percentage\s+points?
+       |points?(?=\s(?:to|from|higher|lower|below|above|more|less|down|up)\b))|(?P<pc>pc)(?![a-z]))?
     (?:\.?\s?(?:d['’]|de\s+)?
        (?P<post>usd|eur|gbp|jpy|yen|dollars?|euros?|pounds?|€|美元|歐元|欧元|英鎊|新台幣|新臺幣|日圓|日元)(?![a-z]))?
     """,

@@ -30,6 +30,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from bot.grounding import facts, language, quarantine, synonyms, tokens
 from bot.grounding.facts import Figure
@@ -569,17 +570,39 @@ def _share_of(figure: Figure, stated: frozenset[Figure]) -> bool:
 def _computed(figure: Figure, stated: frozenset[Figure]) -> bool:
     if figure.kind == "x":
         return any(
-            b.value and a.value / b.value == figure.value
+            b.value and _ratio_fits(figure, a.value / b.value)
             for a in stated
             for b in stated
             if a != b and a.kind == b.kind and a.kind not in ("%", "x")
         )
+    if figure.kind == "%" and any(
+        # "nearly a third of its NT$38 million budget" for NT$12 million of it
+        0 < a.value < b.value and figure.matches(Figure(a.value * 100 / b.value, "%"))
+        for a in stated
+        for b in stated
+        if a.kind == b.kind and a.kind not in ("", "%", "x")
+    ):
+        return True
     return any(
         a.value + b.value == figure.value or a.value - b.value == figure.value
         for a in stated
         for b in stated
         if a != b and a.kind == b.kind == figure.kind and (figure.kind or _count(a, b, figure))
     )
+
+
+RATIO_SLACK = Decimal("0.05")
+"""How far from its multiple a ratio word stands ("quadrupled" for 97 to 398)."""
+
+
+def _ratio_fits(figure: Figure, ratio: Decimal) -> bool:
+    """ "More than quadrupled" for 97 to 412 (4.2 times), "nearly tripled" for 2.9 times,
+    "doubled" for 1.98 times; not "tripled" for 2.5 times."""
+    if figure.hedge == "over":
+        return figure.value <= ratio < figure.value * Decimal("1.25")
+    if figure.hedge == "under":
+        return figure.value * Decimal("0.85") < ratio <= figure.value
+    return abs(ratio - figure.value) <= figure.value * RATIO_SLACK
 
 
 def _count(*figures: Figure) -> bool:
