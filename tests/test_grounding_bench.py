@@ -24,7 +24,7 @@ BLIND_RECALL_FLOOR = 0.815  # reached 0.818 (0.709 when first measured)
 # two sets above were written: 0.807/0.800 before them, 0.804/0.818 after. The gains on the
 # first two sets did not carry over, which is why they stay floors and not the targets.
 BLIND3 = Path(__file__).parent / "grounding" / "claims-blind3.json"
-BLIND3_PRECISION_FLOOR = 0.83  # reached 0.832 (0.810 before the speaker reading)
+BLIND3_PRECISION_FLOOR = 0.835  # reached 0.839 (0.810 before the speaker reading)
 BLIND3_RECALL_FLOOR = 0.85  # reached 0.855 (0.818 before the hedge and clause readings)
 # A fourth, by a fourth author (200 claims over 20 more articles): 0.714/0.727 as first
 # measured; rules then written from its dev half only (held-out 0.750/0.737 -> 0.754/0.754).
@@ -38,7 +38,7 @@ BLIND5_RECALL_FLOOR = 0.72  # reached 0.727 (0.591 unread)
 # A sixth, by a sixth author (212 claims over 22 articles), measured unread: 0.721/0.752
 # (held-out 0.678/0.727); rules since written from its dev half only.
 BLIND6 = Path(__file__).parent / "grounding" / "claims-blind6.json"
-BLIND6_PRECISION_FLOOR = 0.72  # reached 0.726 (ratio words, points, shares of amounts)
+BLIND6_PRECISION_FLOOR = 0.735  # reached 0.738 (ratio words, points, shares, shared acts)
 BLIND6_RECALL_FLOOR = 0.765  # reached 0.769
 
 

@@ -128,3 +128,16 @@ def test_a_plural_title_is_each_named_persons() -> None:
     )
     assert supports(deal, "Tessel Labs co-founder Ana Ruiz is set to stay at Arbor Health.")
     assert not supports(deal, "Tessel Labs chief executive Ana Ruiz will stay at Arbor Health.")
+
+
+def test_a_shared_act_is_a_tie_the_source_must_state() -> None:
+    aid = evidence(
+        "The province announced €4 million in emergency aid for flooded farms. The "
+        "cooperative's 90 growers will apply first."
+    )
+    assert supports(aid, "The province announced €4 million in emergency aid for flooded farms.")
+    invented = (
+        "The province's €4 million emergency aid, co-funded by the state, is for flooded farms."
+    )
+    assert not supports(aid, invented)
+    assert supports(aid, "The cooperative's 90 growers will apply first.")

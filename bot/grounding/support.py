@@ -624,8 +624,20 @@ _RELATIONS_WRITTEN = re.compile(
 English claim do not meet."""
 
 
+_JOINT = re.compile(
+    r"(?i:\bco-?(?:fund|financ|invest|develop|own|produc|sponsor|host)\w*"
+    r"|\bjointly\b|\bjoint\s+venture|\btogether\s+with\b|\balongside\b)"
+)
+"""A shared act ("co-funded by", "co-invest alongside"): a tie as much as a partnership."""
+
+
 def _relations(said: Claim, source: Evidence) -> Verdict:
     """A tie the claim states between entities must be one the source states."""
+    if _JOINT.search(said.text) and not any(
+        _JOINT.search(s.text) or _RELATIONS_WRITTEN.search(s.text) or s.stems & _RELATIONS
+        for s in source.sentences
+    ):
+        return Verdict(False, "a shared act the source does not state")
     in_source = bool(source.stems & _RELATIONS) or any(
         _RELATIONS_WRITTEN.search(s.text) for s in source.sentences
     )
