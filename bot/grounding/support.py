@@ -541,9 +541,7 @@ def _backed(figure: Figure, source: Evidence) -> bool:
     """Whether the source states ``figure``: in any of its forms, as a duration given bare
     ("from 37 to 32 hours"), or as a ratio or a sum or difference of two figures of its
     kind that one source sentence states ("tripled" for "$30m to $90m")."""
-    if any(figure.matches(g) for g in source.figures):
-        return True
-    if figure.written is not None and Figure(figure.written) in source.figures:
+    if _given(figure, source.figures):
         return True
     # A story gives the whole in one sentence and what is left in the next ("61,000 lost
     # power. ... restored to all but 9,400").
@@ -633,14 +631,13 @@ _JOINT = re.compile(
 
 def _relations(said: Claim, source: Evidence) -> Verdict:
     """A tie the claim states between entities must be one the source states."""
-    if _JOINT.search(said.text) and not any(
-        _JOINT.search(s.text) or _RELATIONS_WRITTEN.search(s.text) or s.stems & _RELATIONS
-        for s in source.sentences
-    ):
-        return Verdict(False, "a shared act the source does not state")
     in_source = bool(source.stems & _RELATIONS) or any(
         _RELATIONS_WRITTEN.search(s.text) for s in source.sentences
     )
+    if _JOINT.search(said.text) and not (
+        in_source or any(_JOINT.search(s.text) for s in source.sentences)
+    ):
+        return Verdict(False, "a shared act the source does not state")
     if _comparable(said, source):
         missing = (said.stems & _RELATIONS) - source.stems
         # One of several cited sources may state the tie in its own language.
@@ -1299,12 +1296,15 @@ def _found_in(unit: tuple[str, object], window: Sequence[_Sentence]) -> bool:
     return any(value in s.pairs for s in window)
 
 
-def _figure_in(figure: Figure, stated: frozenset[Figure]) -> bool:
+def _given(figure: Figure, stated: frozenset[Figure]) -> bool:
+    """Whether ``stated`` holds the figure itself, in any of its forms or as written."""
     if any(figure.matches(g) for g in stated):
         return True
-    if figure.written is not None and Figure(figure.written) in stated:
-        return True
-    return _computed(figure, stated) or _share_of(figure, stated)
+    return figure.written is not None and Figure(figure.written) in stated
+
+
+def _figure_in(figure: Figure, stated: frozenset[Figure]) -> bool:
+    return _given(figure, stated) or _computed(figure, stated) or _share_of(figure, stated)
 
 
 def _windows(source: Evidence) -> list[tuple[_Sentence, ...]]:
