@@ -57,11 +57,14 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     "jaguar": (0.85, 0.85, 0.91, 0.95, 1),
     "real-madrid": (0.89, 0.85, 0.91, 0.66, 2),
     "serena-williams": (0.80, 0.76, 0.82, 0.66, 3),
-    # A sixth blind author (README.md), measured unread as stop 28 ended; none read yet.
-    "boston-celtics": (0.51, 0.56, 0.61, 0.66, 3),
+    # A sixth blind author (README.md), measured unread as stop 28 ended (boston-celtics
+    # .52/.57/.62 with 3 junk, puma .59/.73/.54 with 1). In stop 29 boston-celtics'
+    # misjudged pages were read (the dev topic) and puma's verdicts and three homonyms'
+    # headlines seen; michael-jordan and fusion-energy stay unread.
+    "boston-celtics": (0.69, 0.75, 0.61, 0.66, 3),
     "fusion-energy": (0.93, 0.76, 0.91, 1.00, 5),
     "michael-jordan": (0.84, 0.80, 0.84, 1.00, 3),
-    "puma": (0.58, 0.72, 0.53, 1.00, 1),
+    "puma": (0.66, 0.81, 0.53, 1.00, 1),
 }
 
 

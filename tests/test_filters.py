@@ -221,6 +221,32 @@ def test_name_only_as_an_ordinary_word_or_compound_is_a_homonym() -> None:
     assert cat.reason is Reason.HOMONYM
 
 
+def test_the_name_in_the_other_number_is_another_thing_named_alike() -> None:
+    team = (["Seattle Sounders", "Sounders"], [], ["MLS", "soccer"], [])
+    trains = assess(
+        "Sounder trains add Saturday runs to Tacoma",
+        "The Sounder commuter line will run four extra trips on Saturdays from March, the "
+        "transit agency said. " + FILLER,
+        *team,
+    )
+    assert trains.reason is Reason.HOMONYM and "'Sounder'" in trains.detail
+    brand = (["Falcon Motors", "Falcon"], [], ["cars", "dealers"], [])
+    club = assess(
+        "Falcons sweep the season series",
+        "The Falcons won 27-20 on Sunday and lead the division by two games. " + FILLER,
+        *brand,
+    )
+    assert club.reason is Reason.HOMONYM and "'Falcons'" in club.detail
+    unrelated = assess("Rain returns to the coast", "Showers all week. " + FILLER, *brand)
+    assert unrelated.reason is Reason.OFF_TOPIC
+    own = assess(
+        "Falcon opens two dealers in Ohio",
+        "Falcon said the dealers will sell its electric cars from May. " + FILLER,
+        *brand,
+    )
+    assert own.reason is None
+
+
 def test_profiles_job_ads_threads_and_indexes_are_not_articles() -> None:
     profile = classify(
         "Ann Lee – Engineer at Mistral AI",

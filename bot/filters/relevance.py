@@ -156,6 +156,9 @@ class Evidence:
     loose: list[str]
     """Names present only as an ordinary word or inside a compound ("the mistral")."""
     excluded: list[str] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)
+    """Another number of a one-word name on the page ("Celtic" for "Celtics", "Pumas" for
+    "Puma"): a name of its own, not the topic's."""
 
     @property
     def named_prominently(self) -> bool:
@@ -214,7 +217,30 @@ def gather(title: str, text: str, topic: TopicTerms) -> Evidence:
     page = f"{title}\n{text}"
     # Uses of a name beyond its uses as the name: as a common word or in a compound.
     loose = [t for t in (*topic.names, *aliases) if count_loose(t, page) > count_term(t, page)]
-    return Evidence(**{**found.__dict__, "loose": loose})
+    variants = [
+        form
+        for name in dict.fromkeys((*topic.names, *aliases))
+        for form in _other_number(name)
+        if count_loose(form, page)
+    ]
+    return Evidence(**{**found.__dict__, "loose": loose, "variants": variants})
+
+
+def _other_number(name: str) -> tuple[str, ...]:
+    """A one-word proper name in the other grammatical number: the plural of a singular
+    name ("Puma" -> "Pumas"), the singular of a plural one ("Celtics" -> "Celtic"). A
+    team named in the plural and a brand named in the singular are each written in one
+    number only; the other number is the name of something else (a Scottish club, a
+    rugby side, the animals)."""
+    if " " in name or not name[:1].isupper() or not name.isalpha() or len(name) < 4:
+        return ()
+    if name.isupper():
+        return ()  # an initialism takes no number ("NASA", "AWS")
+    if name.endswith("s") and not name.endswith("ss"):
+        return (name[:-1],)
+    if name.endswith(("x", "ch", "sh")):
+        return (f"{name}es",)
+    return (f"{name}s",)
 
 
 def assess(
@@ -613,6 +639,13 @@ def _not_named(
             Reason.HOMONYM,
             f"'{found.loose[0]}' appears only as an ordinary word or in a compound, not as "
             "the name",
+        )
+    if found.variants:
+        return Relevance(
+            score,
+            Reason.HOMONYM,
+            f"the page writes '{found.variants[0]}', not the topic's name: another thing "
+            "named almost alike",
         )
     if (
         closeness is not None
