@@ -60,11 +60,13 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     # A sixth blind author (README.md), measured unread as stop 28 ended (boston-celtics
     # .52/.57/.62 with 3 junk, puma .59/.73/.54 with 1). In stop 29 boston-celtics'
     # misjudged pages were read (the dev topic) and puma's verdicts and three homonyms'
-    # headlines seen; michael-jordan and fusion-energy stay unread.
-    "boston-celtics": (0.69, 0.75, 0.61, 0.66, 3),
-    "fusion-energy": (0.93, 0.76, 0.91, 1.00, 5),
-    "michael-jordan": (0.84, 0.80, 0.84, 1.00, 3),
-    "puma": (0.66, 0.81, 0.53, 1.00, 1),
+    # headlines seen; michael-jordan and fusion-energy stay unread. The pages then began to
+    # show an author's line breaks and "- " lines as lines and list items (they had been run
+    # into one paragraph, which no site does), which moved all four.
+    "boston-celtics": (0.72, 0.89, 0.61, 0.66, 0),
+    "fusion-energy": (0.89, 0.81, 0.91, 1.00, 3),
+    "michael-jordan": (0.80, 0.80, 0.76, 1.00, 3),
+    "puma": (0.67, 0.85, 0.53, 1.00, 0),
 }
 
 

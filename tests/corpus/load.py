@@ -63,6 +63,31 @@ def load_items(anchor: datetime | None = None, path: Path = ITEMS) -> list[Item]
     return items
 
 
+_LIST_MARK = re.compile(r"^\s*[-*•·]\s+")
+
+
+def _block(paragraph: str) -> str:
+    """A paragraph of the item as a page shows it: the lines an author broke it into stay
+    lines (``<br>``), and lines marked as a list ("- ", "· ") are the list's items."""
+    out, lines, items = "", [], []
+    for line in paragraph.splitlines():
+        if _LIST_MARK.match(line):
+            if lines:
+                out += f"<p>{'<br>'.join(escape(x) for x in lines)}</p>"
+                lines = []
+            items.append(_LIST_MARK.sub("", line))
+        else:
+            if items:
+                out += f"<ul>{''.join(f'<li>{escape(x)}</li>' for x in items)}</ul>"
+                items = []
+            lines.append(line)
+    if lines:
+        out += f"<p>{'<br>'.join(escape(x) for x in lines)}</p>"
+    if items:
+        out += f"<ul>{''.join(f'<li>{escape(x)}</li>' for x in items)}</ul>"
+    return out
+
+
 def _page(item: Item, anchor: datetime) -> bytes:
     published = item.moment("page_published", anchor)
     meta = (
@@ -71,7 +96,7 @@ def _page(item: Item, anchor: datetime) -> bytes:
         else ""
     )
     lang = f" lang='{item.headers['lang']}'" if "lang" in item.headers else ""
-    body = "".join(f"<p>{escape(p)}</p>" for p in item.paragraphs)
+    body = "".join(_block(p) for p in item.paragraphs)
     return (
         f"<!doctype html><html{lang}><head><meta charset='utf-8'><title>{escape(item.title)}"
         f"</title>{meta}</head><body><header><a href='/'>Home</a></header><main><article>"
