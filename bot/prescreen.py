@@ -10,8 +10,10 @@ the topic as off topic. The rejection is theirs (:func:`bot.filters.relevance.ju
 the feed entry), so it reads as it would after extraction.
 
 Never pre-screened, because the relevance rules can keep such a page: an item of the
-topic's own release channel, and a page its site files under the topic (a path segment or
-domain named for it, :func:`bot.filters.relevance.filed_under`).
+topic's own release channel, a page its site files under the topic (a path segment or
+domain named for it, :func:`bot.filters.relevance.filed_under`), and a page that carries
+several of the people and places the topic's context lists
+(:attr:`bot.filters.relevance.TopicTerms.context_names`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from bot.filters.language import guess_language
-from bot.filters.relevance import TopicTerms, filed_under, gather, judge
+from bot.filters.relevance import CONTEXT_NAMES, TopicTerms, filed_under, gather, judge
 from bot.filters.text import count_loose
 from bot.models import Candidate, Reason, Rejection
 from bot.sources.base import Item
@@ -53,8 +55,11 @@ def unnamed_rejection(
         return None
     if _named(names, f"{candidate.title}\n{candidate.summary}"):
         return None
-    if _named_on_page(names, content):
+    text = _page_text(content)
+    if _named_on_page(names, text):
         return None
+    if _context_names_on_page(terms.context_names, text) >= CONTEXT_NAMES:
+        return None  # the relevance rules may keep a page naming the topic's people
     verdict = judge(gather(candidate.title, candidate.summary, terms), terms)
     if verdict.reason is not Reason.OFF_TOPIC:
         return None
@@ -78,16 +83,27 @@ def _named(names: Sequence[str], text: str) -> bool:
     return any(count_loose(name, text) for name in names)
 
 
-def _named_on_page(names: tuple[str, ...], content: bytes) -> bool:
-    """Whether the page may name the topic in any reading the extractor may come to: the
-    page decoded as trafilatura decodes it, entities resolved, in NFC; with its markup (a
-    name in an attribute: a title in a meta tag), with tags as spaces (a name across two
-    elements) and with inline tags removed (a word split by an inline element)."""
+def _page_text(content: bytes) -> str:
+    """The page decoded as trafilatura decodes it, entities resolved, in NFC."""
     from trafilatura.utils import decode_file  # the extractor's own decoding
 
     text = html.unescape(decode_file(content))
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def _context_names_on_page(names: tuple[str, ...], text: str) -> int:
+    """How many of the topic's context names the page's text carries (tags as spaces)."""
+    if not names:
+        return 0
+    spaced = _TAG.sub(" ", text)
+    return sum(1 for name in names if count_loose(name, spaced))
+
+
+def _named_on_page(names: tuple[str, ...], text: str) -> bool:
+    """Whether the page may name the topic in any reading the extractor may come to: the
+    decoded page with its markup (a name in an attribute: a title in a meta tag), with tags
+    as spaces (a name across two elements) and with inline tags removed (a word split by an
+    inline element)."""
     heads = _heads(names)
     # Every match of a name contains its first word in any case, and a first word in any
     # reading (no space or tag inside it) is in the page with its markup or with all its

@@ -174,6 +174,27 @@ def test_a_page_in_another_encoding_is_read_as_the_extractor_reads_it() -> None:
     assert unnamed_rejection(decomposed.encode(), _candidate("Résultats"), "", terms) is None
 
 
+def test_a_page_naming_several_of_the_topics_people_is_extracted() -> None:
+    club = topic_terms(
+        TopicConfig(
+            slug="harbor-fc",
+            name="Harbor FC",
+            keywords=["Harbor FC"],
+            context=["soccer", "Ana Ruiz", "Tom Berg", "Lee Moss", "Bay Stadium"],
+            timezone="UTC",
+            delivery_time="23:59",
+        )
+    )
+    three = (
+        b"<html><body><p>Ana Ruiz scored twice at Bay Stadium and Tom Berg kept a clean "
+        b"sheet.</p></body></html>"
+    )
+    assert unnamed_rejection(three, _candidate("A win at home"), "", club) is None
+    two = b"<html><body><p>Ana Ruiz scored twice and Tom Berg kept a clean sheet.</p></body></html>"
+    rejected = unnamed_rejection(two, _candidate("A win at home"), "", club)
+    assert rejected is not None and str(rejected.reason) == "off_topic"
+
+
 async def test_a_page_naming_the_topic_by_an_alias_only_is_extracted_and_judged(
     tmp_path: Path,
 ) -> None:

@@ -247,6 +247,35 @@ def test_the_name_in_the_other_number_is_another_thing_named_alike() -> None:
     assert own.reason is None
 
 
+def test_a_page_naming_several_of_the_topics_people_but_not_the_topic_is_kept() -> None:
+    club = (
+        ["Harbor FC"],
+        ["Harbor"],
+        ["soccer", "Ana Ruiz", "Tom Berg", "Lee Moss", "Bay Stadium"],
+        [],
+    )
+    story = assess(
+        "Two late goals and a clean sheet in the rain",
+        "Ana Ruiz scored twice in the last ten minutes and Tom Berg kept a fourth clean sheet "
+        "in a row at a rain-soaked Bay Stadium on Saturday. " + FILLER,
+        *club,
+    )
+    assert story.reason is None and "Ana Ruiz" in story.detail
+    two = assess(
+        "Two late goals and a clean sheet in the rain",
+        "Ana Ruiz scored twice in the last ten minutes and Tom Berg kept a fourth clean sheet "
+        "in a row on Saturday. " + FILLER,
+        *club,
+    )
+    assert two.reason is Reason.OFF_TOPIC
+    generic = assess(
+        "Soccer returns to the city",
+        "Soccer fans filled the soccer bars as the season's soccer schedule began. " + FILLER,
+        *(["Harbor FC"], [], ["soccer", "season", "fans", "schedule"], []),
+    )
+    assert generic.reason is Reason.OFF_TOPIC
+
+
 def test_profiles_job_ads_threads_and_indexes_are_not_articles() -> None:
     profile = classify(
         "Ann Lee – Engineer at Mistral AI",

@@ -49,6 +49,8 @@ BODY_ONLY_MENTIONS = 3
 TYPICAL_CLOSENESS = 1.0
 """How close the topic's own pages typically come to each other (closeness is relative)."""
 NAMED_BY_LEARNED = 2
+CONTEXT_NAMES = 3
+"""Distinct people and places of the topic's context that name it on a page that does not."""
 """Distinct names learned from the topic's pages that stand in for its own name."""
 
 
@@ -123,6 +125,17 @@ class TopicTerms:
         """Last words of the keywords that are full names: the topic's pages may teach
         that they call it by one (:func:`~bot.filters.profile.short_names`)."""
         return tuple(dict.fromkeys(n for k in self.keywords if (n := last_name(k))))
+
+    @property
+    def context_names(self) -> tuple[str, ...]:
+        """The context words that are names of their own (every word capitalised, two or
+        more words: a player, a coach, an arena, a founder): the topic's people and places,
+        as the user listed them."""
+        return tuple(
+            word
+            for word in self.context
+            if len(parts := word.split()) >= 2 and all(p[:1].isupper() for p in parts)
+        )
 
     @property
     def every_name(self) -> tuple[str, ...]:
@@ -329,6 +342,17 @@ def judge(
                 None,
                 f"filed in the site's section for the topic, and reads like the "
                 f"topic's pages (closeness {closeness:.2f})",
+            )
+        people = [w for w in found.context_found if w in topic.context_names]
+        if len(people) >= CONTEXT_NAMES and (closeness is None or closeness >= SUPPORTED):
+            # A story on a club that calls it by its city, its colour or nothing at all
+            # still names its players and its coach: several of the people and places
+            # the user listed are the topic, on a page that does not read unlike it.
+            return Relevance(
+                RELEVANT_SCORE,
+                None,
+                f"never names the topic, but names {len(people)} of the people and places "
+                f"its context lists ({', '.join(people[:4])})",
             )
         names = _learned_names(found, topic, profile)
         if (
