@@ -46,7 +46,7 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     # from black-holes' and mistral-unseen's misjudged pages; the other three stayed unread,
     # except lewis-hamilton's verdicts and headlines, seen while the surname rule was written.
     "black-holes": (0.78, 0.85, 0.74, 1.00, 1),
-    "chelsea-fc": (0.82, 0.85, 0.74, 1.00, 2),
+    "chelsea-fc": (0.85, 0.85, 0.82, 1.00, 2),
     "lewis-hamilton": (0.89, 0.89, 0.82, 1.00, 2),
     "mistral-unseen": (0.76, 0.80, 0.82, 1.00, 1),
     "oracle": (0.71, 0.81, 0.66, 0.66, 1),
@@ -63,7 +63,7 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     # headlines seen; michael-jordan and fusion-energy stay unread. The pages then began to
     # show an author's line breaks and "- " lines as lines and list items (they had been run
     # into one paragraph, which no site does), which moved all four.
-    "boston-celtics": (0.75, 0.89, 0.68, 0.95, 0),
+    "boston-celtics": (0.82, 0.89, 0.84, 0.95, 0),
     "fusion-energy": (0.89, 0.81, 0.91, 1.00, 3),
     "michael-jordan": (0.80, 0.80, 0.76, 1.00, 3),
     "puma": (0.67, 0.85, 0.53, 1.00, 0),

@@ -276,6 +276,38 @@ def test_a_page_naming_several_of_the_topics_people_but_not_the_topic_is_kept() 
     assert generic.reason is Reason.OFF_TOPIC
 
 
+def test_one_of_the_topics_people_says_which_sense_a_shared_name_is() -> None:
+    club = (["Harbor FC"], ["the Gulls"], ["soccer", "Ana Ruiz", "Tom Berg", "Bay Stadium"], [])
+    signing = assess(
+        "The Gulls sign a left back on loan",
+        "The Gulls signed a left back on a season-long loan on Monday, and coach Ana Ruiz "
+        "said he would start on Saturday. " + FILLER,
+        *club,
+    )
+    assert signing.reason is None
+    birds = assess(
+        "The gulls are back on the pier",
+        "The gulls are back on the pier, and the council wants visitors to stop feeding "
+        "them chips. " + FILLER,
+        *club,
+    )
+    assert birds.reason is not None
+
+
+def test_a_page_naming_the_topic_once_far_down_but_its_people_often_is_kept() -> None:
+    club = (["Harbor FC"], ["Harbor"], ["soccer", "Ana Ruiz", "Tom Berg", "Lee Moss"], [])
+    story = assess(
+        "Late goals sink the league leaders",
+        "Ana Ruiz scored twice in the last ten minutes on Saturday. "
+        + FILLER
+        + "\nTom Berg made three saves and Lee Moss set up the winner. "
+        + FILLER
+        + "\nIt was Harbor's fourth straight win.",
+        *club,
+    )
+    assert story.reason is None and "Lee Moss" in story.detail
+
+
 def test_profiles_job_ads_threads_and_indexes_are_not_articles() -> None:
     profile = classify(
         "Ann Lee – Engineer at Mistral AI",

@@ -321,7 +321,7 @@ def judge(
             f"while the topic's pages write '{proper.lower()}'",
         )
     closeness = _closeness(found, profile, member, across_languages)
-    support = _support(found, closeness, profile)
+    support = _support(found, topic, closeness)
     if found.strong_body and (found.alias_title or found.alias_lead):
         # The shared name where a reader looks, and the full name further down: the full
         # name says which sense the short one is ("Jaguar zeigt..." over "Jaguar Land
@@ -343,11 +343,8 @@ def judge(
                 f"filed in the site's section for the topic, and reads like the "
                 f"topic's pages (closeness {closeness:.2f})",
             )
-        people = [w for w in found.context_found if w in topic.context_names]
-        if len(people) >= CONTEXT_NAMES and (closeness is None or closeness >= SUPPORTED):
-            # A story on a club that calls it by its city, its colour or nothing at all
-            # still names its players and its coach: several of the people and places
-            # the user listed are the topic, on a page that does not read unlike it.
+        people = _people(found, topic, closeness, across_languages)
+        if people:
             return Relevance(
                 RELEVANT_SCORE,
                 None,
@@ -446,6 +443,14 @@ def judge(
                 None,
                 f"the title names '{learned}', a name the topic's pages use, and the page "
                 f"reads like them (closeness {closeness:.2f})",
+            )
+        people = _people(found, topic, closeness, across_languages)
+        if people:
+            return Relevance(
+                RELEVANT_SCORE,
+                None,
+                f"names the topic only further down, but names {len(people)} of the people "
+                f"and places its context lists ({', '.join(people[:4])})",
             )
         return Relevance(
             score,
@@ -616,9 +621,12 @@ def _closeness(
     return profile.closeness(page, member)
 
 
-def _support(found: Evidence, closeness: float | None, profile: Profile | None) -> float:
-    """0 to 1: how much of the topic's own surroundings the page has."""
-    from_context = min(len(found.context_found), ALIAS_CONTEXT_WORDS) / ALIAS_CONTEXT_WORDS
+def _support(found: Evidence, topic: TopicTerms, closeness: float | None) -> float:
+    """0 to 1: how much of the topic's own surroundings the page has. One of the topic's
+    people or places (a context name) says as much as two of its ordinary context words:
+    a namesake's page may share a field with the topic, rarely its people."""
+    weight = len(found.context_found) + sum(w in topic.context_names for w in found.context_found)
+    from_context = min(weight, ALIAS_CONTEXT_WORDS) / ALIAS_CONTEXT_WORDS
     if closeness is None:
         return from_context
     return max(from_context, min(closeness, 1.0))
@@ -646,6 +654,22 @@ def _kept(score: float, found: Evidence) -> str:
     if found.named_prominently:
         return f"relevance score {score:.1f}: a keyword in the title or lead"
     return f"relevance score {score:.1f}"
+
+
+def _people(
+    found: Evidence, topic: TopicTerms, closeness: float | None, across_languages: bool
+) -> list[str]:
+    """The people and places of the topic's context on the page, when there are enough of
+    them to name the topic and the page does not read unlike the topic's pages. A story on
+    a club that calls it by its city, its colour or nothing at all still names its players
+    and its coach. A page in another language reads less like them by construction (only
+    stems are compared), while names cross languages unchanged: it need only not read
+    quite unlike them."""
+    people = [w for w in found.context_found if w in topic.context_names]
+    floor = UNSUPPORTED if across_languages else SUPPORTED
+    if len(people) < CONTEXT_NAMES or (closeness is not None and closeness < floor):
+        return []
+    return people
 
 
 def _not_named(
