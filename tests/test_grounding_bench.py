@@ -13,7 +13,7 @@ import pytest
 from bench.grounding import score
 
 CLAIMS = Path(__file__).parent / "grounding" / "claims.json"
-PRECISION_FLOOR = 0.915  # reached 0.926; 0.920 once timetables ("is due to") became futures
+PRECISION_FLOOR = 0.92  # reached 0.926 (0.920 before dates were tied to their acts)
 RECALL_FLOOR = 0.90  # reached 0.902 (0.882 before clause-by-clause alignment)
 # A second set by another author (200 claims over 20 new articles), measured before anyone
 # had read it: the check's honest figures on unseen text.
@@ -24,16 +24,16 @@ BLIND_RECALL_FLOOR = 0.815  # reached 0.818 (0.709 when first measured)
 # two sets above were written: 0.807/0.800 before them, 0.804/0.818 after. The gains on the
 # first two sets did not carry over, which is why they stay floors and not the targets.
 BLIND3 = Path(__file__).parent / "grounding" / "claims-blind3.json"
-BLIND3_PRECISION_FLOOR = 0.835  # reached 0.839 (0.810 before the speaker reading)
+BLIND3_PRECISION_FLOOR = 0.84  # reached 0.847 (0.839 before dates were tied to their acts)
 BLIND3_RECALL_FLOOR = 0.85  # reached 0.855 (0.818 before the hedge and clause readings)
 # A fourth, by a fourth author (200 claims over 20 more articles): 0.714/0.727 as first
 # measured; rules then written from its dev half only (held-out 0.750/0.737 -> 0.754/0.754).
 BLIND4 = Path(__file__).parent / "grounding" / "claims-blind4.json"
-BLIND4_PRECISION_FLOOR = 0.765  # reached 0.767 (0.748 before the speaker and employer readings)
+BLIND4_PRECISION_FLOOR = 0.77  # reached 0.774 (0.767 before dates were tied to their acts)
 BLIND4_RECALL_FLOOR = 0.80  # reached 0.809
 # A fifth, by a fifth author (200 claims over 20 more articles), measured unread: 0.699/0.591.
 BLIND5 = Path(__file__).parent / "grounding" / "claims-blind5.json"
-BLIND5_PRECISION_FLOOR = 0.74  # reached 0.741 (0.699 unread)
+BLIND5_PRECISION_FLOOR = 0.75  # reached 0.755 (0.699 unread)
 BLIND5_RECALL_FLOOR = 0.72  # reached 0.727 (0.591 unread)
 # A sixth, by a sixth author (212 claims over 22 articles), measured unread: 0.721/0.752
 # (held-out 0.678/0.727); rules since written from its dev half only.

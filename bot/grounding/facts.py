@@ -847,7 +847,7 @@ _PERIODS = {
 DATE_WORDS = frozenset(_MONTHS) | frozenset(_WEEKDAYS) | frozenset(_OTHER_MONTHS)
 
 
-def _is_date_word(word: str) -> bool:
+def is_date_word(word: str) -> bool:
     return word in _MONTHS or word in _WEEKDAYS or word in _OTHER_MONTHS
 
 
@@ -877,7 +877,7 @@ def names(text: str, ignore: frozenset[str] = frozenset()) -> frozenset[str]:
         if word.isdigit() or not (word[0].isupper() or any(ch.isdigit() for ch in word)):
             continue
         folded = fold(word)
-        if folded in ignore or _is_date_word(folded) or folded[0].isdigit():
+        if folded in ignore or is_date_word(folded) or folded[0].isdigit():
             continue  # a word opening with a digit is a figure ("256k", "3nm", "20th")
         if _PERIOD_CODE.fullmatch(folded) or folded in UNIT_WORDS:
             continue  # a quarter or a half, read by dates(); a unit of a figure
@@ -953,3 +953,96 @@ def markers(text: str, lang: str = "") -> dict[str, frozenset[str]]:
         if hits:
             found[kind] = frozenset(hits)
     return found
+
+
+@dataclass(frozen=True)
+class CalendarDate:
+    """A day, a month or a year as a text writes it ("11 March 2025", "April 20", "June
+    2026", "in 2028", "2025年3月2日"), found in folded text; a part left out is None."""
+
+    start: int
+    end: int
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    text: str = ""
+    """As written (folded)."""
+
+    def agrees(self, other: CalendarDate) -> bool:
+        """Whether the two may be one date: every part both give is the same."""
+        pairs = self._pairs(other)
+        return bool(pairs) and all(a == b for a, b in pairs)
+
+    def differs(self, other: CalendarDate) -> bool:
+        """Whether the two are other dates: a part both give is not the same."""
+        return any(a != b for a, b in self._pairs(other))
+
+    def _pairs(self, other: CalendarDate) -> list[tuple[int, int]]:
+        return [
+            (a, b)
+            for a, b in ((self.year, other.year), (self.month, other.month), (self.day, other.day))
+            if a is not None and b is not None
+        ]
+
+
+_ALL_MONTHS = {**_MONTHS, **_OTHER_MONTHS}
+_CALENDAR_MONTH = "|".join(sorted(_ALL_MONTHS, key=len, reverse=True))
+_DAY = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er)?\.?"
+# A span of days ("7 to 12 August", "Aug. 7-12") gives each of its days: "first" is the other.
+_DAYS_TO = r"(?:\s?(?:-|–|to|au|bis)\s?(?P<last>[12]\d|3[01]|0?[1-9])\.?)?"
+_DAY_FIRST = re.compile(
+    rf"\b{_DAY}{_DAYS_TO}\s+(?P<month>{_CALENDAR_MONTH})\b\.?"
+    rf"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
+)
+_MONTH_FIRST = re.compile(
+    rf"\b(?P<month>{_CALENDAR_MONTH})\b\.?\s+(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b"
+    rf"(?![.,]\d|\s?%){_DAYS_TO}(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
+)
+_MONTH_YEAR = re.compile(rf"\b(?P<month>{_CALENDAR_MONTH})\b\.?,?\s+(?P<year>(?:19|20)\d\d)\b")
+_ZH_DATE = re.compile(
+    r"(?:(?P<year>(?:19|20)\d\d)\s?年\s?)?(?:(?P<month>1[0-2]|0?[1-9])\s?月\s?)?"
+    r"(?:(?P<day>[12]\d|3[01]|0?[1-9])\s?[日號号])?"
+)
+# A year on its own is a date after a word that dates ("in 2028", "by 2031", "d'ici 2030");
+# elsewhere "2028" may be a count.
+_DATING_YEAR = re.compile(
+    r"\b(?:in|by|until|till|from|to|for|since|before|after|of|through|en|d'ici|depuis|avant|apres"
+    r"|im|bis|ab|seit|vor|nach|jahr)\s+(?P<year>(?:19|20)\d\d)\b(?!\s?%)"
+)
+_FULL_MONTHS = "|".join(name for name in _ALL_MONTHS if len(name) > 3 and name != "mars")
+_DATING_MONTH = re.compile(
+    rf"\b(?:in|by|until|till|from|since|before|after|en|depuis|avant|apres|im|bis|ab|seit)"
+    rf"\s+(?P<month>{_FULL_MONTHS})\b"
+)
+
+
+def calendar_dates(folded: str) -> list[CalendarDate]:
+    """The dates of ``folded`` (text passed through :func:`bot.grounding.tokens.fold`), in
+    order, each read once by its fullest form."""
+    found: list[CalendarDate] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(match: re.Match[str]) -> None:
+        if not match.group(0).strip() or any(
+            match.start() < b and a < match.end() for a, b in taken
+        ):
+            return
+        parts = match.groupdict()
+        month = parts.get("month")
+        year = int(parts["year"]) if parts.get("year") else None
+        number = (_ALL_MONTHS.get(month) or int(month)) if month else None
+        days: list[int | None] = [int(d) for d in (parts.get("day"), parts.get("last")) if d]
+        for day in days or [None]:
+            written = match.group(0).strip()
+            found.append(CalendarDate(match.start(), match.end(), year, number, day, written))
+        taken.append((match.start(), match.end()))
+
+    for match in _ZH_DATE.finditer(folded):
+        if (match.group("year") or match.group("month")) and not re.match(
+            r"[a-z0-9-]", folded[match.start() - 1 : match.start()]
+        ):
+            add(match)
+    for pattern in (_DAY_FIRST, _MONTH_FIRST, _MONTH_YEAR, _DATING_YEAR, _DATING_MONTH):
+        for match in pattern.finditer(folded):
+            add(match)
+    return sorted(found, key=lambda d: d.start)

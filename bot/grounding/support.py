@@ -16,7 +16,10 @@ A claim is supported by its cited text when
    window of :data:`WINDOW` adjacent sentences that says most of that clause (one window
    per cited source), not somewhere else on the page;
 6. it gives each act to whoever the source gives it: what a clause has one person say or
-   do is told of that person where the source tells it, not of someone else.
+   do is told of that person where the source tells it, not of someone else;
+7. it dates each act as the source does: a date written after what it dates ("trading
+   begins on 9 June") is not backed by a source that gives those words another date
+   and never this one (the day a source reports, "said on 4 June", dates no act).
 
 A claim in another script than its source (a zh-TW sentence citing an English article)
 cannot be compared word by word offline: rules 1-3 still apply, and it must state at least
@@ -844,6 +847,111 @@ def _based(said: Claim, source: Evidence) -> Verdict:
     return _OK
 
 
+_PREDICATE = 3
+"""How many of the words before a claim's date say what it dates ("takes effect on")."""
+_DATE_REACH = 8
+"""How many words after those a source's date may come and still be theirs."""
+_DATE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|with|et|mais|und|aber)\s|\band\s")
+
+
+def _dating_words(folded: str) -> list[tuple[str, int, int]]:
+    """Each word of folded text that can say what a date is of, as (stem, start, end):
+    content words, names included; no figures, date words or function words."""
+    return [
+        (synonyms.canonical(tokens.stem(m.group(0))), m.start(), m.end())
+        for m in re.finditer(r"[^\W\d_]+", folded)
+        if m.group(0) not in tokens.STOPWORDS
+        and not facts.is_date_word(m.group(0))
+        and len(m.group(0)) > 2
+    ]
+
+
+def _source_dates_it(predicate: frozenset[str], sentence: str) -> list[facts.CalendarDate]:
+    """The dates a source sentence gives what ``predicate`` says: those following (within
+    :data:`_DATE_REACH` words, in the same clause) the place that says two of its words."""
+    folded = tokens.fold(sentence)
+    words = _dating_words(folded)
+    hits = [i for i, (w, _, _) in enumerate(words) if tokens.stems_meet(w, predicate)]
+    dates = facts.calendar_dates(folded)
+    given: list[facts.CalendarDate] = []
+    for i in hits:
+        # Each word of the predicate where it last comes before this one, nearby.
+        last = {words[j][0]: j for j in hits if i - _DATE_REACH <= j <= i}
+        if len(last) < 2:
+            continue
+        begin = words[min(last.values())][1]
+        # Dates and figures are not words: past the last word, the sentence's end.
+        reach = words[i + _DATE_REACH][2] if i + _DATE_REACH < len(words) else len(folded)
+        if stop := _DATE_BREAK.search(folded, words[i][2]):
+            reach = min(reach, stop.start())
+        given += [
+            d
+            for d in dates
+            if begin <= d.start < reach
+            and d not in given
+            and not _REPORTED.search(folded[: d.start])
+        ]
+    return given
+
+
+_REPORTED = re.compile(
+    r"\b(?:said|says|announced|reported|confirmed|stated|told|added|wrote|disclosed|dit|annonce"
+    r"|indique|declare|sagte|erklarte|teilte|mitteilte|meldete)\b(?:\s+\w+){0,2}\s*,?\s*$"
+)
+"""The words before a date that make it the day of a statement ("the company said on 2
+December"), not of what the statement is about."""
+
+
+def _dates_alike(date: facts.CalendarDate, predicate: frozenset[str], sentence: str) -> bool:
+    """Whether a source sentence gives ``date`` to what the claim dates: it has the date
+    and half the words of the predicate, anywhere (a source may put them in any order)."""
+    folded = tokens.fold(sentence)
+    if not any(d.agrees(date) for d in facts.calendar_dates(folded)):
+        return False
+    found = {w for w, _, _ in _dating_words(folded)}
+    return 2 * sum(1 for p in predicate if tokens.stems_meet(p, found)) >= len(predicate)
+
+
+def _dated_acts(said: Claim, source: Evidence) -> Verdict:
+    """A date is the date of something: "Fjordline shares start trading on 11 March" is not
+    backed by a page that prices the shares on 11 March and starts trading them on 13
+    March. The words the claim writes before its date (what it dates) are looked up in
+    each source sentence; where a sentence gives them another date and none gives them
+    the claim's, the claim took the date of another event."""
+    if said.pairs or not source.sentences or not _comparable(said, source):
+        return _OK
+    folded = tokens.fold(said.text)
+    start = 0
+    for date in facts.calendar_dates(folded):
+        before = folded[start : date.start]
+        start = date.end
+        if clause := list(_DATE_BREAK.finditer(before)):
+            before = before[clause[-1].end() :]
+        # The names are who, not what: "Harwick" is on every line of a page about it.
+        words = [
+            w
+            for w, _, _ in _dating_words(before)
+            if w not in said.ignore and w not in said.names and w not in _NOT_ALIGNING
+        ]
+        predicate = frozenset(words[-_PREDICATE:])
+        if len(predicate) < 2:
+            continue
+        given: list[facts.CalendarDate] = []
+        agreed = False
+        for sentence in source.sentences:
+            dated = _source_dates_it(predicate, sentence.text)
+            given += dated
+            # Where the sentence ties no date to the predicate, half of it and the date do.
+            agreed |= any(d.agrees(date) for d in dated) or (
+                not dated and _dates_alike(date, predicate, sentence.text)
+            )
+        if agreed:
+            continue
+        if rival := next((d for d in given if d.differs(date)), None):
+            return Verdict(False, f"the source dates that {rival.text!r}, not {date.text!r}")
+    return _OK
+
+
 def _dated_alike(mark: str, dates: frozenset[str]) -> bool:
     """Whether a claim's date mark is held to the source's: a quarter is not, since
     companies count fiscal quarters their own way and sources give them by months as
@@ -1525,6 +1633,7 @@ _READINGS: tuple[Callable[[Claim, Evidence], Verdict], ...] = (
     _titles_zh,
     _based,
     _in_role,
+    _dated_acts,
     _attached,
     _swapped,
     _local,

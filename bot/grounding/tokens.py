@@ -29,6 +29,12 @@ _ABBREVIATION = re.compile(
     r"(?:\b[A-Z]|\b(?:Mr|Ms|Mrs|Dr|St|vs|Inc|Co|Corp|Ltd|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))\.$"
 )
 
+# German writes a day as an ordinal: "zum 1. Januar" is one sentence.
+_ORDINAL_END = re.compile(r"(?:^|\s)(?:[12]\d|3[01]|0?[1-9])\.$")
+_MONTH_START = re.compile(
+    r"(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b"
+)
+
 _STOPWORDS = """
     a about above after again against all also am an and any are as at be because been before
     being between both but by can did do does doing done during each few for from further
@@ -136,7 +142,7 @@ def sentences(text: str) -> list[str]:
             piece = piece.strip()
             if not piece:
                 continue
-            if glue and out:
+            if out and (glue or (_ORDINAL_END.search(out[-1]) and _MONTH_START.match(piece))):
                 out[-1] = f"{out[-1]} {piece}"
             else:
                 out.append(piece)
