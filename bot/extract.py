@@ -7,7 +7,7 @@ call from several threads of one process.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import trafilatura
 from trafilatura.settings import set_date_params
@@ -42,6 +42,7 @@ def extract_page(content: bytes, url: str) -> Page:
                 **set_date_params(extensive=False),
                 "outputformat": DATE_FORMAT,
                 "deferred_url_extractor": True,
+                "max_date": _latest_plausible_date(),
             },
         )
     except MemoryError:
@@ -60,6 +61,15 @@ def extract_page(content: bytes, url: str) -> Page:
         author=(document.author or None),
         language=(getattr(document, "language", None) or None),
     )
+
+
+def _latest_plausible_date() -> str:
+    """The last day a page may be dated: two days after today in UTC. trafilatura's default
+    is the start of today on the machine's clock, local time, which drops the time of day
+    of every page published today (the page's date falls back to midnight) and, on a
+    machine west of UTC, today's dates altogether. Two days cover every time zone ahead of
+    UTC; a date still later than the fetch is not believed (bot.screen.publication_time)."""
+    return f"{datetime.now(UTC) + timedelta(days=2):%Y-%m-%d}"
 
 
 def _parse_date(value: str | None) -> datetime | None:

@@ -37,6 +37,9 @@ from bot.sources.base import Item
 
 DATES_AGREE = timedelta(hours=48)
 """A feed's time and a page's date further apart than this: the story is an old one."""
+AHEAD_OF_FETCH = timedelta(hours=24)
+"""How far past the fetch a page's date may be: a day, for a date written in a zone ahead
+of UTC (and given without its time or zone)."""
 PROFILE_SEEDS = 300
 """The most pages a profile learns from (the latest): enough, and bounded in cost."""
 
@@ -47,6 +50,8 @@ def publication_time(candidate: Candidate, page: Page | None, fetched: datetime)
     (midnight UTC) stands for its whole day."""
     feed_time = candidate.published
     page_time = page.published if page else None
+    if page_time and page_time > fetched + AHEAD_OF_FETCH:
+        page_time = None  # a page cannot have been published after it was read
     if feed_time and page_time and _apart(feed_time, page_time) > DATES_AGREE:
         return page_time
     return feed_time or page_time or fetched
@@ -204,7 +209,9 @@ def settle(
     terms = topic_terms(topic)
     teachers = [u for u in undecided if u.teaches]
     seeds = [*((_language(text), text) for text in history), *_languages_of(teachers)]
-    seeds = seeds[-PROFILE_SEEDS:]
+    # A page reached by two URLs (a tracking variant, a mirror) is one page of the topic:
+    # counted twice, it would make a profile of two pages look like one of three.
+    seeds = list(dict.fromkeys(seeds))[-PROFILE_SEEDS:]
     terms, screened = _with_short_names(terms, screened, [text for _, text in seeds])
     undecided = [s for s in screened if isinstance(s, Undecided)]
     others = [u.page.text for u in undecided if not u.teaches]

@@ -65,7 +65,7 @@ FLOORS: dict[str, tuple[float, float, float, float, int]] = {
     # into one paragraph, which no site does), which moved all four.
     "boston-celtics": (0.82, 0.89, 0.84, 0.95, 0),
     "fusion-energy": (0.89, 0.81, 0.91, 1.00, 3),
-    "michael-jordan": (0.80, 0.80, 0.76, 1.00, 3),
+    "michael-jordan": (0.88, 0.80, 0.91, 1.00, 3),
     "puma": (0.67, 0.85, 0.53, 1.00, 0),
 }
 

@@ -408,6 +408,38 @@ def test_a_page_date_keeps_its_time_and_zone_and_outranks_the_url_date() -> None
     assert undated.published == datetime(2026, 3, 4, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("machine_zone", ["UTC", "America/Los_Angeles", "Pacific/Kiritimati"])
+def test_a_page_published_today_keeps_its_time_whatever_the_machines_zone(
+    machine_zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An hour ago in UTC is already "tomorrow" for a clock far ahead of UTC and still
+    # "yesterday" evening for one west of it: neither may change what the page says.
+    import time
+
+    monkeypatch.setenv("TZ", machine_zone)
+    time.tzset()
+    try:
+        an_hour_ago = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+        url = f"https://news.example/{an_hour_ago:%Y/%m/%d}/match-report"
+        page = extract_page(_dated_page(an_hour_ago.isoformat()), url)
+        from_url = extract_page(_dated_page("").replace(b"article:published_time", b"x"), url)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert page.published == an_hour_ago
+    assert from_url.published == an_hour_ago.replace(hour=0, minute=0, second=0)
+
+
+def test_a_page_dated_after_it_was_read_is_not_believed() -> None:
+    fetched = datetime(2026, 3, 5, 12, tzinfo=UTC)
+    candidate = Candidate("https://n.example/a", "A", "", None, "https://n.example/feed")
+    next_year = Page("A", PROSE, datetime(2027, 3, 5, tzinfo=UTC), None, "en")
+    assert publication_time(candidate, next_year, fetched) == fetched
+    # A day written in a zone ahead of UTC, without its time, is still that page's day.
+    tomorrow = Page("A", PROSE, datetime(2026, 3, 6, tzinfo=UTC), None, "en")
+    assert publication_time(candidate, tomorrow, fetched) == tomorrow.published
+
+
 def test_the_same_url_from_two_feeds_is_one_candidate() -> None:
     a = Candidate("https://n.example/a", "A", "", None, "https://one.example/feed")
     b = Candidate("https://n.example/a", "A", "", None, "https://two.example/feed")

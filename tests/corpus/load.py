@@ -57,8 +57,11 @@ def load_items(anchor: datetime | None = None, path: Path = ITEMS) -> list[Item]
             )
         )
     if anchor is not None:
+        by_id = {item.id: item for item in items}
         for item in items:
-            when = item.moment("published", anchor) or anchor
+            # Another URL of the same page (a tracking variant) carries the page's own day.
+            dated = by_id.get(item.headers.get("same_as", ""), item)
+            when = dated.moment("published", anchor) or anchor
             item.url = item.url.format(y=f"{when:%Y}", m=f"{when:%m}", d=f"{when:%d}")
     return items
 
