@@ -996,3 +996,34 @@ def test_an_initialism_heading_a_compound_is_still_the_name() -> None:
     assert verdict.reason is None, verdict
     assert count_term("GENEX", "a GENEX-led trial") == 1
     assert count_term("Mistral", "a Mistral-class frigate") == 0
+
+
+def test_a_page_naming_the_topic_beside_an_excluded_term_and_no_context_is_a_namesake() -> None:
+    topic = {
+        "keywords": ["Cobalt Motors"],
+        "aliases": ["Cobalt"],
+        "context": ["car", "electric", "battery"],
+        "exclude": ["mining"],
+    }
+    ore = (
+        "Cobalt prices fell again this week as mining output in the region rose. Traders "
+        "said the ore was piling up at ports and that smelters had slowed their buying."
+    )
+    verdict = assess("Cobalt slides", ore, **topic)
+    assert verdict.reason is Reason.HOMONYM
+    assert "mining" in verdict.detail
+    # The topic's own sense beside the excluded term: a part of it the user does not want.
+    supplier = (
+        "Cobalt Motors signed a mining deal to secure metal for its electric car battery "
+        "plant, the carmaker said on Tuesday, without giving the price."
+    )
+    assert assess("Cobalt Motors signs deal", supplier, **topic).reason is Reason.OFF_TOPIC
+    # An excluded term that is another thing carrying the name, written as one word.
+    assert (
+        assess(
+            "CobaltOS 2 is out",
+            "CobaltOS ships a new kernel and installer.",
+            **{**topic, "exclude": ["CobaltOS"]},
+        ).reason
+        is Reason.HOMONYM
+    )

@@ -304,6 +304,21 @@ def judge(
                 f"matches excluded term(s): {terms} ('{another}' is another thing named "
                 "like the topic)",
             )
+        if (
+            (found.alias_title or found.alias_body)
+            and not found.strong_title + found.strong_body
+            and not found.context_found
+        ):
+            # The user excludes what else the name means ("wildlife" for a carmaker named
+            # after an animal), or a part of the topic they do not want ("motorsport"): a
+            # page that names the topic only by a shared name beside such a term, and none
+            # of the topic's context, uses the name in that other sense.
+            return Relevance(
+                0.0,
+                Reason.HOMONYM,
+                f"matches excluded term(s): {terms}, beside the topic's name and none of "
+                "its context words: the name in another sense",
+            )
         return Relevance(0.0, Reason.OFF_TOPIC, f"matches excluded term(s): {terms}")
     figure = _figurative(found, topic)
     if figure is not None:
@@ -539,9 +554,22 @@ def _naming_exclusion(excluded: Sequence[str], topic: TopicTerms) -> str:
     """The first excluded term that holds one of the topic's names, or ""."""
     for term in excluded:
         names = [n for n in topic.every_name if n.lower() != term.lower()]
-        if any(count_term(n, term) or count_term(f"{n}s", term) for n in names):
-            return term  # "Jacksonville Jaguars" holds "Jaguar"
+        if any(_holds_name(term, n) for n in names):
+            return term  # "Jacksonville Jaguars" holds "Jaguar", "GrapheneOS" "Graphene"
     return ""
+
+
+def _holds_name(term: str, name: str) -> bool:
+    """The name as a word of the term, in either number, or as the start of a compound
+    written as one word ("GrapheneOS", "PumaLab")."""
+    if count_term(name, term) or count_term(f"{name}s", term):
+        return True
+    head = term.split()[0] if term.split() else ""
+    return (
+        len(head) > len(name)
+        and head.lower().startswith(name.lower())
+        and head[len(name)].isupper()
+    )
 
 
 def _figurative(found: Evidence, topic: TopicTerms) -> str | None:
