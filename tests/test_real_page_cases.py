@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -1027,3 +1028,23 @@ def test_a_page_naming_the_topic_beside_an_excluded_term_and_no_context_is_a_nam
         ).reason
         is Reason.HOMONYM
     )
+
+
+def test_one_page_reached_by_two_urls_teaches_the_profile_once() -> None:
+    """Two pages of the topic and a tracking URL of one of them are two pages, not three:
+    too few to call a page that names the topic in its headline a namesake."""
+    topic = TopicConfig(slug="t", name="T", keywords=["Acme Labs"], aliases=["Acme"])
+    model = (
+        "Acme Labs released a model that runs through the API with lower latency and "
+        "longer context for developers, and published the weights for self-hosting. "
+    )
+    first = _undecided(topic, "Acme Labs ships a model", model + PROSE, 1)
+    second = _undecided(topic, "Acme Labs opens an office", "Acme Labs hires. " + PROSE * 2, 2)
+    again = replace(first, candidate=_candidate(3), url=_candidate(3).url + "?utm_source=rss")
+    charge = (
+        "Acme takes a further charge on its offshore blocks after the drilling results "
+        "disappointed, the second write-down in a year, and the blocks may be sold. "
+    )
+    story = _undecided(topic, "Acme takes further charge on offshore blocks", charge * 4, 4)
+    decided = settle([first, second, again, story], topic)
+    assert not hasattr(decided[-1], "reason"), decided[-1]
