@@ -175,3 +175,21 @@ def test_a_fraction_is_the_percent_to_the_sources_precision() -> None:
     assert not supports(survey, "Half of Lisk voters back the new tax.")
     close = evidence("Poll of Lisk voters\nAbout 36% of Lisk voters back the new tax.")
     assert not supports(close, "A third of Lisk voters back the new tax.")
+
+
+HARBOUR = evidence(
+    "Port of Vessby seeks state money for a new quay\n"
+    "The Port of Vessby said on Tuesday it would ask the regional government to fund half of "
+    "its planned 60 million euro container quay. The port hopes construction can begin in "
+    "2028. Its board approved the design in March.\n\n"
+    "Der Hafen will sich um Fördermittel bewerben. 港務局將爭取政府補助。"
+)
+
+
+def test_an_act_only_sought_is_not_stated_as_done() -> None:
+    assert not supports(HARBOUR, "The regional government has agreed to fund half of the quay.")
+    assert not supports(HARBOUR, "The port has already begun construction of the quay.")
+    assert not supports(HARBOUR, "港務局已獲得政府補助。")
+    # What it says it will do, said as such, and what is done, said as done.
+    assert supports(HARBOUR, "The Port of Vessby will ask the regional government for funding.")
+    assert supports(HARBOUR, "Vessby's port board has approved the quay's design.")

@@ -488,6 +488,95 @@ def _asserts_denied(said: Claim, source: Evidence) -> Verdict | None:
     return None
 
 
+_TENTATIVE = re.compile(
+    r"\b(?:plan(?:s|ned|ning)?\s+(?:to|for)|intend\w*|aim(?:s|ed|ing)?\s+(?:to|for)|propos\w*"
+    r"|seek\w*|sought|hop(?:e|es|ed|ing)|expect\w*|forecast\w*|predict\w*"
+    r"|project(?:s|ed)\s+to|could|might|(?<!\bin\s)(?<!\bof\s)(?<!\bby\s)(?<!\bto\s)may(?!\s\d)"
+    r"|likely|possibl[ey]|potential(?:ly)?|pending|subject\s+to|if\s+(?:it\s+is\s+)?approved"
+    r"|still\s+(?:needs?|requires?|has\s+to|have\s+to|must)|(?:needs?|requires?)\s+(?:the\s+)?approv\w*"
+    r"|ask(?:s|ed|ing)?\s+(?:\w+\s+){0,4}?(?:to|for)|request\w*|call(?:s|ed|ing)?\s+for"
+    r"|urg(?:e|es|ed|ing)|want(?:s|ed)?\s+to|foreseeable|tentative\w*|draft\w*"
+    r"|planen|plant|geplant|voraussichtlich|erwartet|soll(?:en|te|ten)?|erwag\w*|hoff\w*"
+    r"|prevoi\w*|prevu\w*|envisag\w*|pourrai\w*|devrai\w*|souhait\w*|espere\w*)\b"
+    r"|計劃|計畫|计划|規劃|规划|擬|拟|預計|预计|預估|预估|預期|预期|可能|有望|希望|爭取|争取"
+    r"|尋求|寻求|打算|申請|申请|提議|提议|草案|研議|研议|盼"
+)
+"""Words that frame an act as not done or not certain: planned, sought, asked for,
+expected, possible (in English, German, French and Chinese)."""
+_DONE = re.compile(
+    r"\b(?:has|have|had)\s+(?:already\s+|now\s+|since\s+)?(?:been\s+)?[a-z]+(?:ed|en|wn|ght|un)\b"
+    r"|\balready\b|\bdeja\b|\bbereits\b|\bschon\b|已(?![經经]?(?:[計计][劃画畫]|[預预][計计]|[規规][劃划]))"
+)
+"""A claim that states an act as done: a perfect ("has agreed", "had approved"), "already"."""
+_TENTATIVE_END = re.compile(_SCOPE_END.pattern.replace(".", "", 1) + r"|(?<!\d)\.")
+"""A clause's end, where a German ordinal ("zum 1. Januar") does not end one."""
+MIN_UNCERTAIN = 2
+"""Content units of a claim inside a tentative clause that make it the same act."""
+
+
+def _tentative_units(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[Figure]]:
+    """What a tentative word in ``text`` frames: from the word to the end of its clause."""
+    folded = tokens.fold(text).replace("’", "'")
+    stems: set[str] = set()
+    pairs: set[str] = set()
+    found: set[Figure] = set()
+    for match in _TENTATIVE.finditer(folded):
+        rest = folded[match.start() :]
+        end = _TENTATIVE_END.search(rest)
+        scope = rest[: end.start()] if end else rest
+        in_scope, cjk = _units(scope)
+        stems |= in_scope
+        pairs |= cjk
+        found |= facts.figures(scope)
+    return frozenset(stems), frozenset(pairs), frozenset(found)
+
+
+def _certain(said: Claim, source: Evidence) -> Verdict:
+    """ "The court has agreed to hear the appeal" against "the city would ask the court to
+    hear it"; "已獲得補助" against "將爭取補助": a claim that states as done what the sentence
+    saying it only plans, seeks, asks for, expects or calls possible, and that no other
+    sentence states plainly. (A claim that hedges or forecasts too is left to the markers.)"""
+    folded = tokens.fold(said.text).replace("’", "'")
+    if not _DONE.search(folded) or _TENTATIVE.search(folded) or "forecast" in said.markers:
+        return _OK
+    same = _comparable(said, source)
+    size = len(said.figures) + (len(said.stems) + len(said.pairs) if same else 0)
+    if not size:
+        return _OK
+    for sentence in source.sentences:
+        if not _TENTATIVE.search(tokens.fold(sentence.text)):
+            continue
+        shared = sum(1 for f in said.figures if any(f.matches(g) for g in sentence.figures))
+        if same:
+            shared += sum(1 for s in said.stems if tokens.stems_meet(s, sentence.stems))
+            shared += len(said.pairs & sentence.pairs)
+        if shared * DENIED_SHARE < size:
+            continue
+        stems, pairs, figures = _tentative_units(sentence.text)
+        act: set[str | Figure] = (
+            {s for s in said.stems if same and tokens.stems_meet(s, stems)}
+            | (said.pairs & pairs if same else set())
+            | {f for f in said.figures if any(f.matches(g) for g in figures)}
+        )
+        if len(act) < MIN_UNCERTAIN:
+            continue
+        if not any(_states(act, other) for other in source.sentences if other is not sentence):
+            return Verdict(False, "the source only plans, seeks or expects what the claim states")
+    return _OK
+
+
+def _states(act: set[str | Figure], sentence: _Sentence) -> bool:
+    """Whether a sentence without a tentative word says every unit of ``act``."""
+    if _TENTATIVE.search(tokens.fold(sentence.text)):
+        return False
+    return all(
+        tokens.stems_meet(u, sentence.stems) or u in sentence.pairs
+        if isinstance(u, str)
+        else any(u.matches(g) for g in sentence.figures)
+        for u in act
+    )
+
+
 def _opposite_words(said: Claim, source: Evidence) -> Verdict:
     """A claim that "backed" what the sentence saying most of it "opposed" (or "won" for
     "lost", a "tailwind" for a "headwind") is contradicted without any negation word;
@@ -1634,6 +1723,7 @@ _READINGS: tuple[Callable[[Claim, Evidence], Verdict], ...] = (
     _based,
     _in_role,
     _dated_acts,
+    _certain,
     _attached,
     _swapped,
     _local,
