@@ -317,3 +317,28 @@ def test_a_ratio_word_a_points_change_and_a_share_of_amounts_are_worked_out() ->
     assert not supports(
         cases, "Nearly half of the clinic's €21 million budget came from the region."
     )
+
+
+def test_a_multiple_written_as_n_times_is_a_ratio_and_not_a_count() -> None:
+    assert figures("ten times the fee") == figures("a tenfold fee")
+    assert figures("won the cup three times in a row") == figures("3")
+    transfer = evidence(
+        "Ostwald sold striker Ilse Brenner to Lyon for about €36 million on Friday. "
+        "The club had signed her from Hallberg for €4 million in 2022."
+    )
+    sold = "Ostwald sold Brenner to Lyon for {} times the €4 million it signed her for."
+    assert supports(transfer, sold.format("nine"))
+    assert not supports(transfer, sold.format("twelve"))
+
+
+def test_the_place_a_clause_is_told_is_found_by_its_figures_before_its_common_words() -> None:
+    mower = evidence(
+        "Tallow unveils the Hedge 2 robot mower\n"
+        "Tallow sold one million mowers last year. "
+        "Owners said they had to charge older models twice a week. "
+        "The company is based in Leeds. "
+        "It employs 300 people. "
+        "Its design chief said testers liked the quieter blade. "
+        "At $899, the Hedge 2 covers up to 2,500 square metres on a single battery."
+    )
+    assert supports(mower, "The Hedge 2 sells for $899 and can mow up to 2,500 m² on one charge.")

@@ -475,6 +475,10 @@ _RATIO = re.compile(
     r"(?:double|doubling|triple|tripling|treble|quadruple|quadrupling|halve|halving)"
     r"(?=\s+(?:the|its|their|his|her|our|in|by|from|over|again)\b))\b"
     r"|(?P<n>\d+(?:\.\d+)?|[a-z]+)-?fold\b"
+    # "ten times the fee", "three times as many", "2.5 times higher": a multiple; not "won
+    # it three times", which counts occasions.
+    r"|(?P<times>\d+(?:\.\d+)?|[a-z]+)\s+times\s+(?=(?:the|as|more|higher|larger|bigger|greater"
+    r"|faster|what|its|their|his|her|that|less|lower|smaller|cheaper|fewer)\b)"
 )
 _ZH_UNITS = {"十": 1, "百": 2, "千": 3}
 # "two million", "twenty-five thousand", "a hundred": a spelled count times its scale.
@@ -574,7 +578,7 @@ def _special_forms(folded: str) -> list[tuple[int, int, Figure]]:
     for match in _HALF_ZH.finditer(folded):
         found.append((match.start(), match.end(), Figure(Decimal(50), "%")))
     for match in _RATIO.finditer(folded):
-        word, times = match.group("word"), match.group("n")
+        word, times = match.group("word"), match.group("n") or match.group("times")
         ratio = Decimal(_MULTIPLIED[word]) if word else _small_number(times)
         if ratio:
             found.append((match.start(), match.end(), Figure(ratio.normalize(), "x")))

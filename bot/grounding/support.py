@@ -1536,7 +1536,7 @@ def _aligned(
         for head in best:
             for window in _windows(part):
                 joined = head + window
-                scored.append((sum(_found_in(u, joined) for u in units), joined))
+                scored.append((sum(_weight(u) for u in units if _found_in(u, joined)), joined))
         top = max(score for score, _ in scored)
         # Keep every tie, but no more windows than a digest's sources can afford.
         best = [joined for score, joined in scored if score == top][:_MAX_TIES]
@@ -1544,6 +1544,12 @@ def _aligned(
 
 
 _MAX_TIES = 8
+FIGURE_WEIGHT = 2
+"""A figure says where a clause is told more surely than a word ("one", "sold") does."""
+
+
+def _weight(unit: tuple[str, object]) -> int:
+    return FIGURE_WEIGHT if unit[0] == "figure" else 1
 
 
 def _local(said: Claim, source: Evidence) -> Verdict:
