@@ -108,7 +108,18 @@ def doubtful(pairs: Sequence[tuple[Undecided, Article | Rejection]]) -> list[int
         and verdict.reason in (Reason.HOMONYM, Reason.OFF_TOPIC)
         and (page.teaches or page.evidence.alias_title or page.evidence.alias_lead)
     ]
-    return [*kept_loosely, *named_but_rejected]
+    # A keyword in the headline settles the topic for the rules, but a page with none of
+    # the topic's surroundings may be a namesake with the same full name (a magistrate, a
+    # footballer): asked last, so that the pages the rules could not decide come first.
+    named_alone = [
+        i
+        for i, (page, verdict) in enumerate(pairs)
+        if isinstance(verdict, Article)
+        and page.teaches
+        and not page.own_channel
+        and not page.evidence.context_found
+    ]
+    return [*kept_loosely, *named_but_rejected, *named_alone]
 
 
 def prompt(page: Undecided, topic_name: str, names: Sequence[str], context: Sequence[str]) -> str:

@@ -58,6 +58,7 @@ def _topic(root: str) -> TopicConfig:
         name="Mistral AI",
         keywords=["Mistral AI", "Le Chat"],
         aliases=["Mistral"],
+        context=["model", "assistant", "startup"],
         sources=[SourceConfig(kind="rss", url=root + "/feed.rss")],
     )
 
@@ -108,7 +109,8 @@ async def test_a_doubtful_page_gets_the_model_verdict_once(
         async with _model(fake) as model:
             report = await _collect(db_path, _topic(root), PageJudge(model, 5), date.today())
             asked = len(fake.chat_requests())
-            # Pages named by a keyword in the headline are not doubtful: never asked about.
+            # Pages named by a keyword in the headline, among the topic's context words,
+            # are not doubtful: never asked about.
             assert all("Mistral AI ships" not in _headline(r) for r in fake.chat_requests())
             assert report.judge is not None and report.judge.asked == asked >= 1
             assert report.judge.tokens > 0
@@ -150,3 +152,50 @@ async def test_no_more_new_pages_than_the_bound(fake: FakeMistral, tmp_path: Pat
             off = await _collect(tmp_path / "e.db", _topic(root), PageJudge(model, 0), date.today())
     assert one.judge is not None and one.judge.asked == 1
     assert len(fake.chat_requests()) == 1 and off.judge is None
+
+
+CHOIR = [
+    "Mistral AI, the chamber choir founded by students of the Conservatoire d'Avignon, "
+    "sang its first concert of the season to a full chapel on Saturday evening.",
+    "The twenty singers performed Poulenc and Duruflé under their conductor, and the "
+    "audience called them back for three encores before the bells rang for mass.",
+    "The choir will tour four villages of the Luberon in the spring.",
+]
+
+
+async def test_a_page_named_by_a_keyword_with_none_of_the_topic_around_it_is_asked_about(
+    fake: FakeMistral, tmp_path: Path
+) -> None:
+    def judge(request: dict[str, Any]) -> str:
+        if "choir" in _headline(request).lower():
+            return json.dumps({"verdict": "namesake", "reason": "a choir of the same name"})
+        return json.dumps({"verdict": "on_topic", "reason": "about the company"})
+
+    fake.reply_with(judge)
+    now = hours_ago(2)
+    routes: dict[str, Handler] = {}
+    with serve(routes) as root:
+        routes["/feed.rss"] = reply(
+            200,
+            rss(
+                [
+                    ("Mistral AI ships a model", root + "/story", now),
+                    ("Mistral AI choir sings to a full chapel", root + "/choir", now),
+                ]
+            ),
+            "application/rss+xml",
+        )
+        routes["/story"] = reply(200, article("Mistral AI ships a model", MISTRAL_STORY))
+        routes["/choir"] = reply(200, article("Mistral AI choir sings to a full chapel", CHOIR))
+        async with _model(fake) as model:
+            plain = await _collect(tmp_path / "p.db", _topic(root), None, date.today())
+            await _collect(tmp_path / "j.db", _topic(root), PageJudge(model, 5), date.today())
+
+    assert plain.kept == 2  # the rules alone trust the keyword in the headline
+    asked = [_headline(r) for r in fake.chat_requests()]
+    assert asked == ["Headline: Mistral AI choir sings to a full chapel"]
+    rejected = article_store.rejections_on(
+        open_database(tmp_path / "j.db"), "mistral", date.today()
+    )
+    assert [(r.url, r.reason) for r in rejected] == [(root + "/choir", "homonym")]
+    assert "a choir of the same name" in rejected[0].detail
