@@ -62,6 +62,20 @@ def test_a_german_compound_backs_its_head_noun() -> None:
     assert supports(PLANT, "Kolbwerk-Chef Rainer will 900 Stellen über Abfindungen abbauen.")
 
 
+def test_a_german_compound_backs_its_head_noun_in_the_sentence_that_tells_it() -> None:
+    transfer = evidence(
+        "Hafenstadt verkauft Mittelfeldspieler Brandt nach Lissabon\n"
+        "Der SV Hafenstadt hat Jonas Brandt für 12 Millionen Euro an Benfica verkauft. "
+        "Brandt war 2021 aus der eigenen Jugend gekommen. "
+        "Trainer Uwe Kolb lobte seine Entwicklung. "
+        "Die Fans verabschiedeten ihn mit Applaus. "
+        "Zusätzlich sicherte sich der Verein eine Weiterverkaufsbeteiligung von 20 Prozent."
+    )
+    claim = "Hafenstadt sicherte sich beim Verkauf von Brandt eine Beteiligung von 20 Prozent."
+    assert supports(transfer, claim)
+    assert not supports(transfer, claim.replace("20 Prozent", "25 Prozent"))
+
+
 CLINIC = evidence(
     "Lanford clinic waits grow\n"
     "Average waits at Lanford's walk-in clinics rose to 94 minutes in October. "

@@ -126,12 +126,15 @@ def evidence(text: str) -> Evidence:
     for sentence in tokens.sentences(text):
         stems, pairs = _units(sentence)
         kinds = frozenset(facts.markers(sentence, written_in))
+        words = frozenset(tokens.word_stems(sentence)) | _acronyms(sentence)
+        if written_in in _COMPOUNDING:
+            words |= _compound_tails(words)  # "Beteiligung" in "Weiterverkaufsbeteiligung"
         said.append(
             _Sentence(
                 stems,
                 pairs,
                 "negation" in kinds,
-                frozenset(tokens.word_stems(sentence)) | _acronyms(sentence),
+                words,
                 facts.figures(sentence, parts=True, lang=written_in),
                 sentence,
                 kinds,
