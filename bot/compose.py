@@ -4,6 +4,7 @@ composer, which quotes the sources and invents nothing. Pure."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -37,6 +38,28 @@ def body_sentences(story: Story) -> list[str]:
         log.info("quarantined %d sentence(s) of %s", len(said) - len(kept), story.lead.url)
     own = (story.lead.url, story.lead.canonical_url)
     return [quarantine.strip_urls(s, own) for s in kept]
+
+
+# A post's preamble says who wrote it or why it was changed, not what happened: "Guest post
+# by ...", "Editor's note: ...", "Updated on ...", "By Jane Roe".
+_PREAMBLE = re.compile(
+    r"^(?:(?:this\s+is\s+)?an?\s+guest\s+post|guest\s+post|editor['’]?s\s+note"
+    r"|note\s+from\s+the\s+editor|(?:this\s+(?:story|article|post)\s+(?:has\s+been|was)\s+)?updated"
+    r"(?:\s*:|\s+(?:on|at|with|to\s+(?:add|include|reflect|correct)))"
+    r"|correction:|sponsored\b|gastbeitrag|ein\s+gastbeitrag|anmerkung\s+der\s+redaktion"
+    r"|tribune\b|note\s+de\s+la\s+r[ée]daction|mise\s+[àa]\s+jour"
+    r"|編按|编按|編者按|编者按|作者[:：]|記者[^，。]{0,12}[/／])",
+    re.IGNORECASE,
+)
+_CAPITALISED_RUN = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+_BYLINE = re.compile(rf"(?:By|Von|Par)\s+{_CAPITALISED_RUN}(?:\s*[,|]\s*{_CAPITALISED_RUN})*\.?")
+
+
+def reports(sentence: str) -> bool:
+    """Whether a sentence tells the story, rather than introducing the post or its author
+    ("By Friday, the company had..." tells it; "By Jane Roe, Staff Writer" does not)."""
+    head = sentence.strip()
+    return not (_PREAMBLE.match(head) or _BYLINE.fullmatch(head))
 
 
 def _fact_score(sentence: str, keywords: Sequence[str]) -> float:
@@ -123,9 +146,10 @@ def _quoted(topic: TopicConfig, stories: Sequence[Story]) -> tuple[list[Highligh
     key_points: list[Point] = []
     for n, story in enumerate(stories, start=1):
         body = body_sentences(story)
-        quoted = body[:HIGHLIGHT_SENTENCES]
+        telling = [s for s in body if reports(s)] or body
+        quoted = telling[:HIGHLIGHT_SENTENCES]
         highlights.append(Highlight(story_title(story), clip(quoted, HIGHLIGHT_CHARS), (n,)))
-        fact = key_fact(body, quoted, topic.keywords)
+        fact = key_fact(telling, quoted, topic.keywords)
         if len(key_points) < MAX_KEY_POINTS and fact:
             key_points.append(Point(fact, (n,)))
     return highlights, key_points

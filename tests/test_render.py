@@ -112,6 +112,32 @@ def test_extractive_digest_is_labelled_and_leaves_out_what_needs_a_model() -> No
     assert to_json(digest, markdown)["mode"] == "extractive"
 
 
+def test_an_extractive_highlight_quotes_the_story_not_the_posts_preamble() -> None:
+    topic = _topic()
+    guest = _article(
+        1,
+        "Le Chat connectors, tried on our wiki",
+        "Guest post by Ines Varga, who leads platform work at a freight firm in Ghent. "
+        "Le Chat's new connectors indexed our 30,000-page wiki in three hours. "
+        "Answers cited the right page in 9 of 10 tests we ran.",
+    )
+    signed = _article(
+        2,
+        "Mistral AI opens a Tokyo office",
+        "By Kenji Mori, Staff Writer. "
+        "By Friday, Mistral AI had hired its first 12 people in Tokyo. "
+        "The office will grow to 40 people next year.",
+    )
+    digest = compose_extractive(
+        topic, DAY, "en", digest_window(topic, DAY), [Story(guest), Story(signed)]
+    )
+    first, second = (h.text for h in digest.highlights)
+    assert first.startswith("Le Chat's new connectors indexed")
+    assert "Guest post" not in first
+    assert second.startswith("By Friday, Mistral AI had hired")
+    assert all("Guest post" not in p.text and "Kenji" not in p.text for p in digest.key_points)
+
+
 @pytest.mark.parametrize("language", ["en", "zh-TW"])
 def test_quiet_day_is_short_and_honest(language: str) -> None:
     topic = _topic(language)
