@@ -6,6 +6,9 @@ Chinese and English text (the CJK pair index, and a database upgraded to it)."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -149,3 +152,32 @@ def test_a_database_from_before_the_pair_index_is_upgraded(tmp_path: Path) -> No
     article_store.insert_article(db, "mistral", article)
     index_new_articles(db, "mistral")
     assert len(search_cjk(db, ["高雄"], Scope("mistral"), 5)) == 1
+
+
+_SCORES = """
+import sys
+from bot.qa import asks
+q = asks.read("When will the Tainan dengue outbreak slow down after the cooler November weather?")
+said = [
+    "Experts expect the outbreak to slow only after temperatures fall in November.",
+    "The Tainan health bureau said on Monday that local dengue cases had reached 1,126.",
+    "The city mobilised 2,500 workers to clear breeding sites and spray homes.",
+    "Cooler weather usually arrives in late November, forecasters said.",
+]
+w = asks.weights(q, said)
+print([repr(asks.sentence_score(q, s, " ".join(said), w)) for s in said])
+"""
+
+
+def test_the_same_question_is_answered_alike_in_every_process() -> None:
+    """Sets iterate in another order in each process (hash randomisation): a score summed
+    in that order broke near-ties differently, so one question got another answer."""
+    root = Path(__file__).resolve().parent.parent
+    printed = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}
+        run = subprocess.run(
+            [sys.executable, "-c", _SCORES], env=env, capture_output=True, text=True, check=True
+        )
+        printed.add(run.stdout)
+    assert len(printed) == 1, printed

@@ -206,19 +206,22 @@ def sentence_score(
     """How well ``sentence`` answers ``question``: the weighed share of its content found
     in the sentence (in the passage around it, ``context``, at half weight), and a full
     extra share when it gives what is asked for."""
-    total = sum(weight.values())
+    # Summed exactly (fsum): a float sum in the sets' order, which varies from process to
+    # process, broke near-ties between sentences differently from one run to the next.
+    total = math.fsum(weight.values())
     if not total:
         return 0.0
     stems, pairs = _units(sentence)
     around_stems, around_pairs = _units(context)
-    found = 0.0
+    parts: list[float] = []
     for stem in question.stems:
         if tokens.stems_meet(stem, stems):
-            found += weight[stem]
+            parts.append(weight[stem])
         elif tokens.stems_meet(stem, around_stems):
-            found += 0.5 * weight[stem]
+            parts.append(0.5 * weight[stem])
     for pair in question.pairs:
-        found += weight[pair] * (1.0 if pair in pairs else 0.5 * (pair in around_pairs))
+        parts.append(weight[pair] * (1.0 if pair in pairs else 0.5 * (pair in around_pairs)))
+    found = math.fsum(parts)
     bonus = 0.0
     if question.kind != "any" and offers(sentence, question.kind):
         # "Who" often asks for a group or a body ("who is exempt"): a person weighs less.
