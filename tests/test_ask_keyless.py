@@ -181,3 +181,35 @@ def test_the_same_question_is_answered_alike_in_every_process() -> None:
         )
         printed.add(run.stdout)
     assert len(printed) == 1, printed
+
+
+FACTORY_TEXT = "\n\n".join(
+    [
+        "Harwick Foundry will build a $2.1 billion battery plant in Leipzig, the Ohio-based "
+        "company said on Tuesday, its first factory outside the United States.",
+        "Construction is due to begin next spring, and the plant should employ about 1,400 "
+        "people once it reaches full output in 2029, chief executive Dana Pryor said.",
+        "Harwick chose Leipzig over sites in Poland and Spain because of the region's rail "
+        "links and its supply of trained technicians, Pryor said in an interview.",
+        "The federal government has agreed to provide €640 million in subsidies for the "
+        "project, which still needs the approval of the European Commission.",
+        "The plant will make cells for delivery vans and buses. Harwick said two European "
+        "bus makers had already signed supply agreements, without naming them.",
+    ]
+)
+
+
+def test_a_singular_question_word_finds_the_plural_further_down(
+    collected: tuple[Any, TopicConfig],
+) -> None:
+    db, _ = collected
+    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    url = "https://business.example/harwick-leipzig"
+    article = Article(
+        url, url, "Harwick picks Leipzig for battery plant", FACTORY_TEXT, moment, moment,
+        "en", "hw1", "https://business.example/feed",
+    )  # fmt: skip
+    article_store.insert_article(db, "mistral", article)
+    answer = ask(collected, "How much subsidy is Germany giving Harwick for the Leipzig plant?")
+    assert answer.grounded and answer.citations[0].url == url
+    assert "€640 million in subsidies" in answer.answer.split("\n", 2)[1]

@@ -31,7 +31,7 @@ _STOPWORDS = """
     par sur avec pas ce cette ces il elle ils elles au aux comment pourquoi
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
-_SUFFIXES = ("ing", "ed", "es", "s", "e")
+_SUFFIXES = ("ing", "ies", "ed", "es", "s", "e", "y")
 MIN_STEM = 4
 
 
