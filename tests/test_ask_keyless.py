@@ -21,7 +21,8 @@ from bot.models import Article
 from bot.qa.chunk import chunk_article
 from bot.qa.compose import Answer
 from bot.qa.index import index_new_articles
-from bot.qa.service import answer_question
+from bot.qa.retrieve import retrieve
+from bot.qa.service import answer_question, question_scope
 from storage import articles as article_store
 from storage import open_database
 from storage.migrations import migrations
@@ -213,3 +214,69 @@ def test_a_singular_question_word_finds_the_plural_further_down(
     answer = ask(collected, "How much subsidy is Germany giving Harwick for the Leipzig plant?")
     assert answer.grounded and answer.citations[0].url == url
     assert "€640 million in subsidies" in answer.answer.split("\n", 2)[1]
+
+
+CHARGE_TEXT = "\n\n".join(
+    [
+        "Porto's city council on Thursday approved a low-emission charge that will require "
+        "most drivers entering the centre to pay €6 a day from March, the council said.",
+        "The charge passed by 29 votes to 14. Porto's mayor said the charge would cut traffic "
+        "and that Porto could not wait for national rules on charging zones.",
+        "Ambulances, buses and drivers with a disability badge will be exempt. Residents of "
+        "the zone get a 70% discount.",
+        "Shopkeepers in Porto opposed the charge, saying a charge on visitors would hurt "
+        "trade in the centre of Porto during the winter sales.",
+        "Cameras at 38 entry points will read number plates, and drivers can pay the charge "
+        "online or at petrol stations in and around Porto.",
+    ]
+)
+
+
+def test_the_passage_with_the_questions_rarest_word_is_the_answer(
+    collected: tuple[Any, TopicConfig],
+) -> None:
+    """The article's other passages repeat the question's commoner words (the city, the
+    charge) and win on BM25; the answer is the one that holds what the question asks."""
+    db, _ = collected
+    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    url = "https://city.example/porto-charge"
+    article = Article(
+        url, url, "Porto approves a €6 daily low-emission charge", CHARGE_TEXT, moment,
+        moment, "en", "po1", "https://city.example/feed",
+    )  # fmt: skip
+    article_store.insert_article(db, "mistral", article)
+    answer = ask(collected, "Who is exempt from the Porto low-emission charge?")
+    assert answer.grounded and answer.citations[0].url == url
+    assert "will be exempt" in answer.answer.split("\n", 2)[1]
+
+
+def test_an_articles_passages_are_kept_by_what_of_the_question_they_hold(
+    collected: tuple[Any, TopicConfig],
+) -> None:
+    """Three passages per article at most: they are the ones holding most of the question,
+    not the three that repeat its commonest words most often."""
+    db, topic = collected
+    paragraphs = [
+        "Braga's council approved the Braga charge on Thursday: the Braga charge costs €5 a "
+        "day, and the council said the Braga charge would start in March across the centre.",
+        "Critics of the Braga charge said the Braga charge came too fast; supporters of the "
+        "Braga charge said Braga had waited long enough for a charge of this kind to come.",
+        "Shops said the Braga charge would hurt trade, and a petition against the Braga "
+        "charge gathered 4,000 names; the council said the Braga charge would stay anyway.",
+        "Ambulances, city buses and drivers who hold a disability badge will be exempt, and "
+        "residents who live inside the zone will receive a discount of seventy per cent.",
+        "Cameras will enforce the Braga charge at 20 entry points, and drivers can pay the "
+        "Braga charge online; the Braga charge can also be paid at petrol stations nearby.",
+    ]
+    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    url = "https://city.example/braga-charge"
+    article = Article(
+        url, url, "Braga approves a €5 daily charge", "\n\n".join(paragraphs), moment,
+        moment, "en", "br1", "https://city.example/feed",
+    )  # fmt: skip
+    article_store.insert_article(db, "mistral", article)
+    index_new_articles(db, "mistral")
+    scope = question_scope(db, topic, DAY, 30, None)
+    found = retrieve(db, scope, "Who is exempt from the Braga charge?")
+    texts = [hit.passage.text for hit in found.hits if hit.passage.text.startswith("Ambulances")]
+    assert texts, [hit.passage.text[:40] for hit in found.hits]

@@ -200,6 +200,24 @@ def weights(question: Question, said: Sequence[str]) -> dict[str, float]:
     return weight
 
 
+TITLE_SHARE = 0.5
+"""What a question's word that the source's headline holds weighs in choosing its
+sentence: the headline says which article is about the question's subject ("the Dublin
+congestion charge"), and every sentence of it is about that subject; the sentence that
+answers holds what else the question asks ("exempt")."""
+
+
+def in_source(question: Question, weight: dict[str, float], title: str) -> dict[str, float]:
+    """``weight`` for choosing a sentence of the source headed ``title``."""
+    stems, pairs = _units(title)
+    return {
+        unit: w * TITLE_SHARE
+        if (unit in pairs or (unit in question.stems and tokens.stems_meet(unit, stems)))
+        else w
+        for unit, w in weight.items()
+    }
+
+
 def sentence_score(
     question: Question, sentence: str, context: str, weight: dict[str, float]
 ) -> float:

@@ -268,6 +268,7 @@ def _quote_of(question: asks.Question, source: Source, weight: dict[str, float])
     for."""
     if not question.about(source.evidence_text):
         return None
+    weight = asks.in_source(question, weight, source.title)
     best: tuple[float, list[str], int] | None = None
     offered = False
     for passage in source.passages:

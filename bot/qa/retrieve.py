@@ -326,16 +326,31 @@ def retrieve(
         return Retrieval(tuple(terms), ())
     similarity = dict(semantic)
     hits: list[Hit] = []
-    per_article: dict[int, int] = {}
+    per_article: dict[int, list[int]] = {}  # article -> indexes of its hits
     for i, (pid, score) in enumerate(fused):
+        full = len(hits) == limit
+        if full and i >= POOL:
+            break
         if pid not in rows:  # fetched a few at a time: most questions need the first ones
             rows.update(store.passages_by_id(db, [p for p, _ in fused[i : i + 2 * limit]]))
         row = rows.get(pid)
-        if row is None or per_article.get(row.article_id, 0) >= PER_ARTICLE:
+        if row is None:
             continue
-        per_article[row.article_id] = per_article.get(row.article_id, 0) + 1
+        mine = per_article.setdefault(row.article_id, [])
+        if len(mine) >= PER_ARTICLE:
+            # An article's passages are kept by how much of the question they hold, not
+            # by BM25 alone: the one passage with the question's rarest word ("exempt")
+            # loses on BM25 to its others that repeat the commoner words ("Dublin",
+            # "charge"), and the cap would leave the answer out.
+            if i < POOL:
+                weakest = min(mine, key=lambda k: (round(hits[k].coverage, 2), hits[k].score))
+                cover = coverage(terms, weights, row.title, row.text)
+                if round(cover, 2) > round(hits[weakest].coverage, 2):
+                    hits[weakest] = Hit(row, score, cover, similarity.get(pid))
+            continue
+        if full:
+            continue
+        mine.append(len(hits))
         cover = coverage(terms, weights, row.title, row.text)
         hits.append(Hit(row, score, cover, similarity.get(pid)))
-        if len(hits) == limit:
-            break
     return Retrieval(tuple(terms), tuple(hits))
