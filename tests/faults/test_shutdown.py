@@ -186,7 +186,8 @@ def test_sigterm_while_the_model_writes_exits_and_stores_no_partial_digest(
             text = STORY.format(product=product)
             page = article(f"Mistral AI {product}", [text, text.upper()], published)
             routes[f"/story/{n}"] = reply(200, page)
-        extra = f'[mistral]\nserver_url = "{mistral.url}"\n'
+        # No second opinions on pages: the model call waited for is the digest's.
+        extra = f'[mistral]\nserver_url = "{mistral.url}"\njudge_pages = 0\n'
         config = write_config(tmp_path, feed=f"{root}/feed.rss", telegram=fake.url, extra=extra)
         subscribe(tmp_path / "run.db", CHATS[:2])
         mistral.slow_down(30)
