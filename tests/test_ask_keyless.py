@@ -280,3 +280,25 @@ def test_an_articles_passages_are_kept_by_what_of_the_question_they_hold(
     found = retrieve(db, scope, "Who is exempt from the Braga charge?")
     texts = [hit.passage.text for hit in found.hits if hit.passage.text.startswith("Ambulances")]
     assert texts, [hit.passage.text[:40] for hit in found.hits]
+
+
+def test_a_question_word_answered_by_another_word(collected: tuple[Any, TopicConfig]) -> None:
+    """ "Where can people buy a kit?" is answered by where the kits are sold."""
+    db, _ = collected
+    paragraphs = [
+        "Satellite internet provider Orbitale began offering service in Ghana on Monday, "
+        "charging GH₵ 600 a month for its standard plan and GH₵ 4,800 for the dish.",
+        "Ghana's communications regulator granted Orbitale a ten-year licence in June.",
+        "The company has partnered with retailer Adom Stores to sell kits in 25 shops "
+        "across the country, and customers can also order online.",
+    ]
+    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    url = "https://tech.example/orbitale-ghana"
+    article = Article(
+        url, url, "Orbitale launches satellite internet in Ghana", "\n\n".join(paragraphs),
+        moment, moment, "en", "or1", "https://tech.example/feed",
+    )  # fmt: skip
+    article_store.insert_article(db, "mistral", article)
+    answer = ask(collected, "Where can people in Ghana buy an Orbitale kit?")
+    assert answer.grounded and answer.citations[0].url == url
+    assert "to sell kits in 25 shops" in answer.answer.split("\n", 2)[1]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.grounding import facts, synonyms, tokens
+from bot.qa import terms as qterms
 
 Wanted = Literal["figure", "money", "person", "date", "cause", "any"]
 
@@ -147,6 +148,9 @@ class Question:
     distinctive: tuple[str, ...]
     names: frozenset[str] = frozenset()
     """Stems of the names it states ("Lumera", "Veridian")."""
+    alternatives: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(stem, the index words that say it another way): "buy" is answered by a sentence
+    saying where kits are sold (see :data:`bot.qa.terms._ALTERNATIVES`)."""
 
     def about(self, text: str) -> bool:
         """Whether ``text`` (a source's title and retrieved passages) can answer: it holds
@@ -165,6 +169,11 @@ class Question:
 
 def read(question: str) -> Question:
     stems = frozenset(synonyms.canonical(s) for s in tokens.content_stems(question))
+    alternatives = {}
+    for word in tokens.letter_words(question):
+        stem = synonyms.canonical(tokens.stem(word))
+        if stem in stems and (other := qterms.alternatives(qterms.stem(word))):
+            alternatives[stem] = other
     return Question(
         question,
         wanted(question),
@@ -172,6 +181,7 @@ def read(question: str) -> Question:
         frozenset(tokens.cjk_pairs(question)),
         tuple(distinctive(question)),
         facts.names(question),
+        tuple(sorted(alternatives.items())),
     )
 
 
@@ -231,11 +241,17 @@ def sentence_score(
         return 0.0
     stems, pairs = _units(sentence)
     around_stems, around_pairs = _units(context)
+    other_words = dict(question.alternatives)
+    words = set(qterms.tokens(f"{sentence}\n{context}")) if other_words else set()
     parts: list[float] = []
     for stem in question.stems:
         if tokens.stems_meet(stem, stems):
             parts.append(weight[stem])
-        elif tokens.stems_meet(stem, around_stems):
+        elif tokens.stems_meet(stem, around_stems) or any(
+            qterms.matches(alt, words) for alt in other_words.get(stem, ())
+        ):
+            # Said around the sentence, or by another word there (which may mean
+            # something else: "sold" for "buy"): half the weight.
             parts.append(0.5 * weight[stem])
     for pair in question.pairs:
         parts.append(weight[pair] * (1.0 if pair in pairs else 0.5 * (pair in around_pairs)))

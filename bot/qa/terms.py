@@ -89,7 +89,7 @@ _ALTERNATIVES = """
     ceo: chief executive
     boss: chief executive head
     hire: appoint named
-    buy: acquire acquisition
+    buy: acquire acquisition purchase sell sold
     profit: earnings
     staff: employees workers people
     價格: price pricing priced cost
