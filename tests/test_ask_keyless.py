@@ -302,3 +302,26 @@ def test_a_question_word_answered_by_another_word(collected: tuple[Any, TopicCon
     answer = ask(collected, "Where can people in Ghana buy an Orbitale kit?")
     assert answer.grounded and answer.citations[0].url == url
     assert "to sell kits in 25 shops" in answer.answer.split("\n", 2)[1]
+
+
+def test_a_question_for_a_titles_holder_needs_a_quote_naming_that_title(
+    collected: tuple[Any, TopicConfig],
+) -> None:
+    db, _ = collected
+    paragraphs = [
+        "Brightlane, a Lisbon start-up that builds warehouse robots, raised €40 million on "
+        "Tuesday in a round led by Tagus Ventures.",
+        "The company was founded in 2022 by Rui Matos and Ana Pires. Matos is chief "
+        "executive; Pires is chief technology officer.",
+    ]
+    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    url = "https://startups.example/brightlane"
+    article = Article(
+        url, url, "Brightlane raises €40 million", "\n\n".join(paragraphs), moment, moment,
+        "en", "bl1", "https://startups.example/feed",
+    )  # fmt: skip
+    article_store.insert_article(db, "mistral", article)
+    assert ask(collected, "Who is Brightlane's chief executive?").grounded
+    assert "Matos is chief executive" in ask(collected, "Who is Brightlane's CEO?").answer
+    # Nobody is named its finance chief: the founders are no answer.
+    assert not ask(collected, "Who is Brightlane's chief financial officer?").grounded

@@ -1243,6 +1243,23 @@ _TITLED = re.compile(
 )
 # "co-founders Sofie Lund and Karim Haddad" gives each the title.
 _SOURCE_TITLE = re.compile(rf"\b({_TITLE})s?\b")
+_TITLES_ZH = {
+    "執行長": "ceo", "执行长": "ceo", "財務長": "cfo", "财务长": "cfo", "技術長": "cto",
+    "技术长": "cto", "營運長": "coo", "运营长": "coo", "董事長": "chair", "董事长": "chair",
+    "主席": "chair", "總裁": "president", "总裁": "president", "創辦人": "founder",
+    "创办人": "founder", "發言人": "spokesperson", "发言人": "spokesperson",
+    "總經理": "md", "总经理": "md", "總教練": "coach", "总教练": "coach", "教練": "coach",
+    "教练": "coach", "市長": "mayor", "市长": "mayor", "部長": "minister", "部长": "minister",
+}  # fmt: skip
+_TITLE_ZH_WORDS = re.compile("|".join(sorted(_TITLES_ZH, key=len, reverse=True)))
+
+
+def roles(text: str) -> frozenset[str]:
+    """The titles ``text`` names, in one form for every language ("CFO", "chief financial
+    officer" and "財務長" are "cfo")."""
+    named = {_TITLES[t] for t in _SOURCE_TITLE.findall(tokens.fold(text))}
+    named |= {_TITLES_ZH[t] for t in _TITLE_ZH_WORDS.findall(text)}
+    return frozenset(named)
 
 
 def _titles(said: Claim, source: Evidence) -> Verdict:

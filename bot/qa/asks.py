@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.grounding import facts, synonyms, tokens
+from bot.grounding import facts, support, synonyms, tokens
 from bot.qa import terms as qterms
 
 Wanted = Literal["figure", "money", "person", "date", "cause", "any"]
@@ -164,7 +164,9 @@ class Question:
         if self.kind != "person":
             return True  # the other names may sit in a passage that was not retrieved
         words = tokens.word_stems(text)
-        return all(tokens.stems_meet(name, words) for name in self.names)
+        # A title written as a name ("CEO") is what is asked, not who: the page may spell
+        # it out ("chief executive"), and the quote is held to naming it.
+        return all(tokens.stems_meet(name, words) for name in self.names if not support.roles(name))
 
 
 def read(question: str) -> Question:
@@ -228,6 +230,15 @@ def in_source(question: Question, weight: dict[str, float], title: str) -> dict[
     }
 
 
+def names_the_role(question: Question, quote: str) -> bool:
+    """A "who" question that asks for the holder of a title ("Who is Lumera's chief
+    financial officer?", "鼎晶的執行長是誰？") is answered only by a quote naming that
+    title: one naming the founders or the chairman does not say who it is."""
+    if question.kind != "person" or not (asked := support.roles(question.text)):
+        return True
+    return bool(asked & support.roles(quote))
+
+
 def sentence_score(
     question: Question, sentence: str, context: str, weight: dict[str, float]
 ) -> float:
@@ -264,9 +275,15 @@ def sentence_score(
 
 
 def best_sentence(
-    question: Question, said: Sequence[str], context: str, weight: dict[str, float]
+    question: Question,
+    said: Sequence[str],
+    context: str,
+    weight: dict[str, float],
+    among: Sequence[int] | None = None,
 ) -> tuple[int, float]:
-    """The index and score of the sentence of ``said`` that answers best (first on ties)."""
-    scores = [sentence_score(question, s, context, weight) for s in said]
-    best = max(range(len(said)), key=lambda i: (scores[i], -i))
+    """The index and score of the sentence of ``said`` (of those ``among``, when given)
+    that answers best (first on ties)."""
+    indexes = list(range(len(said)) if among is None else among)
+    scores = {i: sentence_score(question, said[i], context, weight) for i in indexes}
+    best = max(indexes, key=lambda i: (scores[i], -i))
     return best, scores[best]

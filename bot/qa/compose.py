@@ -275,7 +275,10 @@ def _quote_of(question: asks.Question, source: Source, weight: dict[str, float])
         said = _said(passage)
         offered = offered or any(asks.offers(s, question.kind) for s in said)
         context = f"{source.title}\n{passage.text}"
-        i, score = asks.best_sentence(question, said, context, weight)
+        named = [k for k, s in enumerate(said) if asks.names_the_role(question, s)]
+        if not named:
+            continue  # asked for a title's holder, and no sentence here names the title
+        i, score = asks.best_sentence(question, said, context, weight, among=named)
         if best is None or score > best[0]:
             best = (score, said, i)
     if best is None or (asks.must_give(question.kind) and not offered):
