@@ -325,3 +325,29 @@ def test_a_question_for_a_titles_holder_needs_a_quote_naming_that_title(
     assert "Matos is chief executive" in ask(collected, "Who is Brightlane's CEO?").answer
     # Nobody is named its finance chief: the founders are no answer.
     assert not ask(collected, "Who is Brightlane's chief financial officer?").grounded
+
+
+def test_when_is_answered_by_the_events_date_not_the_announcements(
+    collected: tuple[Any, TopicConfig],
+) -> None:
+    db, _ = collected
+    paragraphs = [
+        "Tallinn will host the 2031 European Rowing Championships, the sport's European "
+        "federation announced on 18 November 2026 after a vote in Lucerne.",
+        "The Estonian capital received 11 votes, ahead of Ghent with 7 and Poznań with 4, "
+        "after a presentation by the city's mayor and two former Olympic champions.",
+        "It will be the first time Estonia has hosted the event, which was first held on "
+        "Lake Orta in Italy and has been rowed every year since the federation revived it.",
+        "The championships will take place from 4 to 8 June 2031 on Lake Harku, where a "
+        "temporary grandstand for 6,000 spectators will be built.",
+    ]
+    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    url = "https://sport.example/tallinn-rowing"
+    article = Article(
+        url, url, "Tallinn to host 2031 European Rowing Championships", "\n\n".join(paragraphs),
+        moment, moment, "en", "ro1", "https://sport.example/feed",
+    )  # fmt: skip
+    article_store.insert_article(db, "mistral", article)
+    answer = ask(collected, "When are the 2031 European Rowing Championships?")
+    assert answer.grounded
+    assert "from 4 to 8 June 2031" in answer.answer.split("\n", 2)[1]

@@ -77,6 +77,12 @@ _CAUSE = re.compile(
     r"owing to|triggered|led to|root cause|failed|failure|since)\b|因為|由於|導致|原因|起因",
     re.IGNORECASE,
 )
+_REPORTED_DATE = re.compile(
+    r"\b(?:said|says|announced|reported|confirmed|stated|told|added|wrote)\b[^.;]{0,20}?"
+    r"\b(?:on|in)\s+(?:(?:\w+\s+){0,2}(?:19|20)\d\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    re.IGNORECASE,
+)
+"""The day a statement was made ("announced on 16 November 2024"): no answer to when."""
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b|\b(?:Q[1-4]|first|second|third|fourth) (?:quarter|half)\b")
 _TOKEN = re.compile(r"[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?")
 _CJK_VERSION = re.compile(f"[{tokens.CJK_CHARS}]{{2}}\\d+(?:\\.\\d+)?")
@@ -92,8 +98,10 @@ def wanted(question: str) -> Wanted:
     return "any"
 
 
-def offers(sentence: str, kind: Wanted) -> bool:
-    """Whether ``sentence`` gives the kind of thing asked for."""
+def offers(sentence: str, kind: Wanted, question: str = "") -> bool:
+    """Whether ``sentence`` gives the kind of thing asked for. For a date: one that dates
+    an act, not the day it was announced, nor a year the question itself states ("When
+    are the 2029 championships?" is not answered by "the 2029 championships")."""
     if kind == "any":
         return True
     if kind == "money":
@@ -101,7 +109,11 @@ def offers(sentence: str, kind: Wanted) -> bool:
     if kind == "figure":
         return bool(facts.figures(sentence))
     if kind == "date":
-        return bool(facts.dates(sentence) or _YEAR.search(sentence) or _CJK_DATE.search(sentence))
+        told = _REPORTED_DATE.sub(" ", sentence)
+        if facts.dates(told) or _CJK_DATE.search(sentence):
+            return True
+        stated = set(_YEAR.findall(question))
+        return any(year not in stated for year in _YEAR.findall(told))
     if kind == "cause":
         return bool(_CAUSE.search(sentence))
     return bool(_PERSON.search(sentence))
@@ -268,7 +280,7 @@ def sentence_score(
         parts.append(weight[pair] * (1.0 if pair in pairs else 0.5 * (pair in around_pairs)))
     found = math.fsum(parts)
     bonus = 0.0
-    if question.kind != "any" and offers(sentence, question.kind):
+    if question.kind != "any" and offers(sentence, question.kind, question.text):
         # "Who" often asks for a group or a body ("who is exempt"): a person weighs less.
         bonus = 0.5 if question.kind == "person" else 1.0
     return found / total + bonus

@@ -273,7 +273,7 @@ def _quote_of(question: asks.Question, source: Source, weight: dict[str, float])
     offered = False
     for passage in source.passages:
         said = _said(passage)
-        offered = offered or any(asks.offers(s, question.kind) for s in said)
+        offered = offered or any(asks.offers(s, question.kind, question.text) for s in said)
         context = f"{source.title}\n{passage.text}"
         named = [k for k, s in enumerate(said) if asks.names_the_role(question, s)]
         if not named:
