@@ -139,9 +139,11 @@ def load(db: Any, articles: dict[str, dict[str, Any]]) -> dict[str, str]:
     return urls
 
 
-def ask_all(model_url: str | None, api_key: str = "") -> list[Outcome]:
+def ask_all(
+    model_url: str | None, api_key: str = "", questions_path: Path = QUESTIONS
+) -> list[Outcome]:
     articles = json.loads(CLAIMS.read_text(encoding="utf-8"))["articles"]
-    questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
+    questions = json.loads(questions_path.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as folder:
         db = open_database(Path(folder) / "questions.db")
         urls = load(db, articles)
@@ -199,18 +201,23 @@ def table(label: str, outcomes: Sequence[Outcome]) -> tuple[float, float]:
     return share(answerable, lambda o: o.right_passage), share(outcomes, lambda o: o.grounded_right)
 
 
-def main(show_failures: bool = False) -> dict[str, tuple[float, float]]:
+def main(
+    show_failures: bool = False, questions: Path = QUESTIONS
+) -> dict[str, tuple[float, float]]:
     import sys
 
     sys.path.insert(0, str(ROOT))
     from tests.fakes.mistral import FakeMistral
 
+    print(
+        f"questions: {questions.relative_to(ROOT) if questions.is_relative_to(ROOT) else questions}"
+    )
     results = {}
-    keyless = ask_all(None)
+    keyless = ask_all(None, questions_path=questions)
     results["keyless"] = table("keyless (quotes)", keyless)
     with FakeMistral() as fake:
         fake.reply_with(careful)
-        with_model = ask_all(fake.url, fake.api_key)
+        with_model = ask_all(fake.url, fake.api_key, questions_path=questions)
     results["model"] = table("with the fake model", with_model)
     if show_failures:
         for o in keyless:
@@ -220,6 +227,12 @@ def main(show_failures: bool = False) -> dict[str, tuple[float, float]]:
 
 
 if __name__ == "__main__":
-    import sys
+    import argparse
 
-    main("--failures" in sys.argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--failures", action="store_true", help="list the keyless misses")
+    parser.add_argument(
+        "--questions", type=Path, default=QUESTIONS, help="a labelled question set (JSON list)"
+    )
+    arguments = parser.parse_args()
+    main(arguments.failures, arguments.questions.resolve())
