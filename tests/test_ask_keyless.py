@@ -51,6 +51,15 @@ def store_chinese(db: sqlite_utils.Database) -> str:
     return url
 
 
+def store_english(db: sqlite_utils.Database, url: str, title: str, text: str) -> str:
+    """An English article of the topic, published the morning before :data:`DAY`."""
+    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    feed = url.rsplit("/", 1)[0] + "/feed"
+    article = Article(url, url, title, text, moment, moment, "en", url, feed)
+    article_store.insert_article(db, "mistral", article)
+    return url
+
+
 @pytest.mark.parametrize(
     ("question", "sentence"),
     [
@@ -204,13 +213,12 @@ def test_a_singular_question_word_finds_the_plural_further_down(
     collected: tuple[Any, TopicConfig],
 ) -> None:
     db, _ = collected
-    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-    url = "https://business.example/harwick-leipzig"
-    article = Article(
-        url, url, "Harwick picks Leipzig for battery plant", FACTORY_TEXT, moment, moment,
-        "en", "hw1", "https://business.example/feed",
-    )  # fmt: skip
-    article_store.insert_article(db, "mistral", article)
+    url = store_english(
+        db,
+        "https://business.example/harwick-leipzig",
+        "Harwick picks Leipzig for battery plant",
+        FACTORY_TEXT,
+    )
     answer = ask(collected, "How much subsidy is Germany giving Harwick for the Leipzig plant?")
     assert answer.grounded and answer.citations[0].url == url
     assert "€640 million in subsidies" in answer.answer.split("\n", 2)[1]
@@ -238,13 +246,12 @@ def test_the_passage_with_the_questions_rarest_word_is_the_answer(
     """The article's other passages repeat the question's commoner words (the city, the
     charge) and win on BM25; the answer is the one that holds what the question asks."""
     db, _ = collected
-    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-    url = "https://city.example/porto-charge"
-    article = Article(
-        url, url, "Porto approves a €6 daily low-emission charge", CHARGE_TEXT, moment,
-        moment, "en", "po1", "https://city.example/feed",
-    )  # fmt: skip
-    article_store.insert_article(db, "mistral", article)
+    url = store_english(
+        db,
+        "https://city.example/porto-charge",
+        "Porto approves a €6 daily low-emission charge",
+        CHARGE_TEXT,
+    )
     answer = ask(collected, "Who is exempt from the Porto low-emission charge?")
     assert answer.grounded and answer.citations[0].url == url
     assert "will be exempt" in answer.answer.split("\n", 2)[1]
@@ -268,13 +275,12 @@ def test_an_articles_passages_are_kept_by_what_of_the_question_they_hold(
         "Cameras will enforce the Braga charge at 20 entry points, and drivers can pay the "
         "Braga charge online; the Braga charge can also be paid at petrol stations nearby.",
     ]
-    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-    url = "https://city.example/braga-charge"
-    article = Article(
-        url, url, "Braga approves a €5 daily charge", "\n\n".join(paragraphs), moment,
-        moment, "en", "br1", "https://city.example/feed",
-    )  # fmt: skip
-    article_store.insert_article(db, "mistral", article)
+    store_english(
+        db,
+        "https://city.example/braga-charge",
+        "Braga approves a €5 daily charge",
+        "\n\n".join(paragraphs),
+    )
     index_new_articles(db, "mistral")
     scope = question_scope(db, topic, DAY, 30, None)
     found = retrieve(db, scope, "Who is exempt from the Braga charge?")
@@ -292,13 +298,12 @@ def test_a_question_word_answered_by_another_word(collected: tuple[Any, TopicCon
         "The company has partnered with retailer Adom Stores to sell kits in 25 shops "
         "across the country, and customers can also order online.",
     ]
-    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-    url = "https://tech.example/orbitale-ghana"
-    article = Article(
-        url, url, "Orbitale launches satellite internet in Ghana", "\n\n".join(paragraphs),
-        moment, moment, "en", "or1", "https://tech.example/feed",
-    )  # fmt: skip
-    article_store.insert_article(db, "mistral", article)
+    url = store_english(
+        db,
+        "https://tech.example/orbitale-ghana",
+        "Orbitale launches satellite internet in Ghana",
+        "\n\n".join(paragraphs),
+    )
     answer = ask(collected, "Where can people in Ghana buy an Orbitale kit?")
     assert answer.grounded and answer.citations[0].url == url
     assert "to sell kits in 25 shops" in answer.answer.split("\n", 2)[1]
@@ -314,13 +319,12 @@ def test_a_question_for_a_titles_holder_needs_a_quote_naming_that_title(
         "The company was founded in 2022 by Rui Matos and Ana Pires. Matos is chief "
         "executive; Pires is chief technology officer.",
     ]
-    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-    url = "https://startups.example/brightlane"
-    article = Article(
-        url, url, "Brightlane raises €40 million", "\n\n".join(paragraphs), moment, moment,
-        "en", "bl1", "https://startups.example/feed",
-    )  # fmt: skip
-    article_store.insert_article(db, "mistral", article)
+    store_english(
+        db,
+        "https://startups.example/brightlane",
+        "Brightlane raises €40 million",
+        "\n\n".join(paragraphs),
+    )
     assert ask(collected, "Who is Brightlane's chief executive?").grounded
     assert "Matos is chief executive" in ask(collected, "Who is Brightlane's CEO?").answer
     # Nobody is named its finance chief: the founders are no answer.
@@ -341,13 +345,12 @@ def test_when_is_answered_by_the_events_date_not_the_announcements(
         "The championships will take place from 4 to 8 June 2031 on Lake Harku, where a "
         "temporary grandstand for 6,000 spectators will be built.",
     ]
-    moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-    url = "https://sport.example/tallinn-rowing"
-    article = Article(
-        url, url, "Tallinn to host 2031 European Rowing Championships", "\n\n".join(paragraphs),
-        moment, moment, "en", "ro1", "https://sport.example/feed",
-    )  # fmt: skip
-    article_store.insert_article(db, "mistral", article)
+    store_english(
+        db,
+        "https://sport.example/tallinn-rowing",
+        "Tallinn to host 2031 European Rowing Championships",
+        "\n\n".join(paragraphs),
+    )
     answer = ask(collected, "When are the 2031 European Rowing Championships?")
     assert answer.grounded
     assert "from 4 to 8 June 2031" in answer.answer.split("\n", 2)[1]
