@@ -358,14 +358,11 @@ def judge(
                 f"filed in the site's section for the topic, and reads like the "
                 f"topic's pages (closeness {closeness:.2f})",
             )
-        people = _people(found, topic, closeness, across_languages)
-        if people:
-            return Relevance(
-                RELEVANT_SCORE,
-                None,
-                f"never names the topic, but names {len(people)} of the people and places "
-                f"its context lists ({', '.join(people[:4])})",
-            )
+        by_people = _kept_for_people(
+            found, topic, closeness, across_languages, "never names the topic"
+        )
+        if by_people is not None:
+            return by_people
         names = _learned_names(found, topic, profile)
         if (
             len(names) >= NAMED_BY_LEARNED
@@ -459,14 +456,11 @@ def judge(
                 f"the title names '{learned}', a name the topic's pages use, and the page "
                 f"reads like them (closeness {closeness:.2f})",
             )
-        people = _people(found, topic, closeness, across_languages)
-        if people:
-            return Relevance(
-                RELEVANT_SCORE,
-                None,
-                f"names the topic only further down, but names {len(people)} of the people "
-                f"and places its context lists ({', '.join(people[:4])})",
-            )
+        by_people = _kept_for_people(
+            found, topic, closeness, across_languages, "names the topic only further down"
+        )
+        if by_people is not None:
+            return by_people
         return Relevance(
             score,
             Reason.OFF_TOPIC,
@@ -491,6 +485,26 @@ def judge(
         Reason.OFF_TOPIC,
         f"relevance score {score:.1f} below {RELEVANT_SCORE:.1f}: the topic is named but is "
         "not what the page is about",
+    )
+
+
+def _kept_for_people(
+    found: Evidence,
+    topic: TopicTerms,
+    closeness: float | None,
+    across_languages: bool,
+    how_named: str,
+) -> Relevance | None:
+    """Kept when the page names the people and places the topic's context lists, though
+    it names the topic itself only ``how_named``."""
+    people = _people(found, topic, closeness, across_languages)
+    if not people:
+        return None
+    return Relevance(
+        RELEVANT_SCORE,
+        None,
+        f"{how_named}, but names {len(people)} of the people and places its context lists "
+        f"({', '.join(people[:4])})",
     )
 
 
