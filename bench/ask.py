@@ -4,9 +4,10 @@
         [--memory-passages 1000000]
 
 Accuracy (:mod:`bench.ask_accuracy`): the 80 labelled questions of
-tests/grounding/questions.json over the claim set's articles, stored as articles: the
-share answered from the right passage and the share of ``grounded`` right, keyless and
-with the fake model.
+tests/grounding/questions.json, then the 60 of tests/grounding/questions-blind.json (by
+an author who read neither the code nor the first set), over the claim set's articles,
+stored as articles: the share answered from the right passage and the share of
+``grounded`` right, keyless and with the fake model.
 
 Latency (``--part latency``): a throwaway SQLite database with the real schema and indexing
 code holds news-like articles of 4 to 8 paragraphs (Zipf-distributed words, each article
@@ -535,6 +536,8 @@ def main() -> int:
         from bench import ask_accuracy
 
         ask_accuracy.main()
+        # A second set, by an author who read neither the code nor the first set.
+        ask_accuracy.main(questions=ask_accuracy.BLIND_QUESTIONS)
     if args.part in ("latency", "all"):
         latency(args, args.passages, args.queries, memory_only=False)
     if args.part in ("memory", "all"):

@@ -34,6 +34,7 @@ from storage import open_database
 ROOT = Path(__file__).resolve().parent.parent
 CLAIMS = ROOT / "tests" / "grounding" / "claims.json"
 QUESTIONS = ROOT / "tests" / "grounding" / "questions.json"
+BLIND_QUESTIONS = ROOT / "tests" / "grounding" / "questions-blind.json"
 DAY = date(2024, 11, 20)
 TOPIC = TopicConfig(slug="news", name="News", keywords=["news"])
 _PASSAGE = re.compile(r'<passage source="(\d+)"[^>]*>\n(.*?)\n</passage>', re.DOTALL)
