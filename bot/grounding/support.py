@@ -895,10 +895,15 @@ def _places_zh(said: Claim, source: Evidence) -> Verdict:
     return _OK
 
 
-_TITLE_ZH = (
-    r"總教練|总教练|教練|教练|執行長|执行长|董事長|董事长|總經理|总经理|總裁|总裁|發言人"
-    r"|发言人|局長|局长|市長|市长|部長|部长|創辦人|创办人|財務長|财务长"
-)
+_TITLES_ZH = {
+    "執行長": "ceo", "执行长": "ceo", "財務長": "cfo", "财务长": "cfo", "技術長": "cto",
+    "技术长": "cto", "營運長": "coo", "运营长": "coo", "董事長": "chair", "董事长": "chair",
+    "主席": "chair", "總裁": "president", "总裁": "president", "創辦人": "founder",
+    "创办人": "founder", "發言人": "spokesperson", "发言人": "spokesperson",
+    "總經理": "md", "总经理": "md", "總教練": "coach", "总教练": "coach", "教練": "coach",
+    "教练": "coach", "市長": "mayor", "市长": "mayor", "部長": "minister", "部长": "minister",
+}  # fmt: skip
+_TITLE_ZH = "|".join(sorted({*_TITLES_ZH, "局長", "局长"}, key=len, reverse=True))
 _ORG_ZH = r"[\u4e00-\u9fff]{1,4}?(?:隊|队|公司|集團|集团|銀行|银行|大學|大学|局|部|市)"
 _TITLED_ZH = re.compile(rf"(?P<org>{_ORG_ZH})?(?P<title>{_TITLE_ZH})(?P<name>[\u4e00-\u9fff]{{2}})")
 
@@ -1243,14 +1248,6 @@ _TITLED = re.compile(
 )
 # "co-founders Sofie Lund and Karim Haddad" gives each the title.
 _SOURCE_TITLE = re.compile(rf"\b({_TITLE})s?\b")
-_TITLES_ZH = {
-    "執行長": "ceo", "执行长": "ceo", "財務長": "cfo", "财务长": "cfo", "技術長": "cto",
-    "技术长": "cto", "營運長": "coo", "运营长": "coo", "董事長": "chair", "董事长": "chair",
-    "主席": "chair", "總裁": "president", "总裁": "president", "創辦人": "founder",
-    "创办人": "founder", "發言人": "spokesperson", "发言人": "spokesperson",
-    "總經理": "md", "总经理": "md", "總教練": "coach", "总教练": "coach", "教練": "coach",
-    "教练": "coach", "市長": "mayor", "市长": "mayor", "部長": "minister", "部长": "minister",
-}  # fmt: skip
 _TITLE_ZH_WORDS = re.compile("|".join(sorted(_TITLES_ZH, key=len, reverse=True)))
 
 
