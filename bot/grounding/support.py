@@ -450,19 +450,24 @@ def _denied(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """The content stems and CJK pairs that a negation in ``text`` denies: from the
     negation word to the end of its clause."""
     folded = tokens.fold(text).replace("’", "'")
-    stems: set[str] = set()
-    pairs: set[str] = set()
-    matches = list(_NEGATION_WORD.finditer(folded))
-    if not matches:  # a denial read some other way: it may reach the whole sentence
+    scopes = _scopes(folded, _NEGATION_WORD, _SCOPE_END, with_word=False)
+    if not scopes:  # a denial read some other way: it may reach the whole sentence
         return _units(text)
-    for match in matches:
-        rest = folded[match.end() :]
-        end = _SCOPE_END.search(rest)
-        scope = rest[: end.start()] if end else rest
-        found, cjk = _units(scope)
-        stems |= found
-        pairs |= cjk
-    return frozenset(stems), frozenset(pairs)
+    units = [_units(scope) for scope in scopes]
+    return frozenset().union(*(u[0] for u in units)), frozenset().union(*(u[1] for u in units))
+
+
+def _scopes(
+    folded: str, words: re.Pattern[str], end: re.Pattern[str], *, with_word: bool
+) -> list[str]:
+    """The reach of each of ``words`` in ``folded``: from it (the word itself included
+    when ``with_word``) to the end of its clause."""
+    reaches = []
+    for match in words.finditer(folded):
+        rest = folded[match.start() if with_word else match.end() :]
+        stop = end.search(rest)
+        reaches.append(rest[: stop.start()] if stop else rest)
+    return reaches
 
 
 def _inside_denial(said: Claim, text: str) -> int:
@@ -520,18 +525,13 @@ MIN_UNCERTAIN = 2
 def _tentative_units(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[Figure]]:
     """What a tentative word in ``text`` frames: from the word to the end of its clause."""
     folded = tokens.fold(text).replace("’", "'")
-    stems: set[str] = set()
-    pairs: set[str] = set()
-    found: set[Figure] = set()
-    for match in _TENTATIVE.finditer(folded):
-        rest = folded[match.start() :]
-        end = _TENTATIVE_END.search(rest)
-        scope = rest[: end.start()] if end else rest
-        in_scope, cjk = _units(scope)
-        stems |= in_scope
-        pairs |= cjk
-        found |= facts.figures(scope)
-    return frozenset(stems), frozenset(pairs), frozenset(found)
+    scopes = _scopes(folded, _TENTATIVE, _TENTATIVE_END, with_word=True)
+    units = [_units(scope) for scope in scopes]
+    return (
+        frozenset().union(*(u[0] for u in units)),
+        frozenset().union(*(u[1] for u in units)),
+        frozenset().union(*(facts.figures(scope) for scope in scopes)),
+    )
 
 
 def _certain(said: Claim, source: Evidence) -> Verdict:
